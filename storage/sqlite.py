@@ -1,0 +1,288 @@
+"""The embedded default Store: one SQLite file (WAL, foreign keys, FTS5) through aiosqlite.
+
+Every SQL statement of the project lives in storage/; the core sees only bot.ports.Store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.merge import merge_papers
+from bot.models import DigestDay, Paper, Section
+from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
+from storage.fts_text import build_match, index_tokens
+from storage.migrate import migrate
+
+# Title hits weigh most, then authors, then summaries, abstract and keywords.
+_BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
+_PAPER_COLUMNS = (
+    "p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.media_url, p.github, "
+    "p.project_page, p.sections, p.abstract, p.ai_summary, p.keywords"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _paper_values(paper: Paper) -> tuple[Any, ...]:
+    return (
+        paper.title,
+        json.dumps(list(paper.authors), ensure_ascii=False),
+        paper.votes,
+        paper.thumbnail,
+        paper.media_url,
+        paper.github,
+        paper.project_page,
+        json.dumps([[s.heading, s.text] for s in paper.sections], ensure_ascii=False),
+        paper.abstract,
+        paper.ai_summary,
+        json.dumps(list(paper.keywords), ensure_ascii=False),
+    )
+
+
+def _fts_values(paper: Paper) -> tuple[str, str, str]:
+    body = [s.text for s in paper.sections] + [s.heading for s in paper.sections if s.heading]
+    body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords)]
+    return (
+        index_tokens(paper.title),
+        index_tokens(" ".join(paper.authors)),
+        index_tokens("\n".join(body)),
+    )
+
+
+class SqliteStore:
+    """bot.ports.Store on SQLite. Open with `await SqliteStore.open(path)`; close when done."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: str | Path) -> SqliteStore:
+        """Open (creating if needed) the database file and bring its schema up to date."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA busy_timeout = 5000")
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    # -- reading papers -------------------------------------------------------------------
+
+    async def _days_of(self, paper_ids: Iterable[int]) -> dict[int, list[date]]:
+        ids = list(paper_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(
+            f"SELECT paper_id, day FROM paper_days WHERE paper_id IN ({marks}) ORDER BY day", ids
+        )
+        days: dict[int, list[date]] = {}
+        for row in rows:
+            days.setdefault(row["paper_id"], []).append(date.fromisoformat(row["day"]))
+        return days
+
+    async def _papers(self, rows: Sequence[aiosqlite.Row]) -> list[Paper]:
+        days = await self._days_of(row["id"] for row in rows)
+        return [
+            Paper(
+                arxiv_id=row["arxiv_id"],
+                title=row["title"],
+                authors=tuple(json.loads(row["authors"])),
+                votes=row["votes"],
+                thumbnail=row["thumbnail"],
+                media_url=row["media_url"],
+                github=row["github"],
+                project_page=row["project_page"],
+                sections=tuple(Section(heading=h, text=t) for h, t in json.loads(row["sections"])),
+                abstract=row["abstract"],
+                ai_summary=row["ai_summary"],
+                keywords=tuple(json.loads(row["keywords"])),
+                days=tuple(days.get(row["id"], ())),
+            )
+            for row in rows
+        ]
+
+    async def _paper_row(self, arxiv_id: str) -> aiosqlite.Row | None:
+        return await self._one(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,))
+
+    async def get_paper(self, arxiv_id: str) -> Paper | None:
+        row = await self._paper_row(arxiv_id)
+        return (await self._papers([row]))[0] if row else None
+
+    async def top(self, day: date, *, limit: int, min_votes: int | None = None) -> list[Paper]:
+        rows = await self._all(
+            f"""SELECT {_PAPER_COLUMNS} FROM paper_days d JOIN papers p ON p.id = d.paper_id
+                WHERE d.day = ? AND (? IS NULL OR p.votes >= ?)
+                ORDER BY p.votes IS NULL, p.votes DESC, d.position
+                LIMIT ?""",
+            (day.isoformat(), min_votes, min_votes, limit),
+        )
+        return await self._papers(rows)
+
+    async def latest_day(self) -> date | None:
+        row = await self._one("SELECT max(day) AS day FROM paper_days")
+        return date.fromisoformat(row["day"]) if row and row["day"] else None
+
+    async def list_days(self, *, limit: int = 30) -> list[DayInfo]:
+        rows = await self._all(
+            """SELECT d.day, count(*) AS papers, max(p.votes) AS top_votes
+               FROM paper_days d JOIN papers p ON p.id = d.paper_id
+               GROUP BY d.day ORDER BY d.day DESC LIMIT ?""",
+            (limit,),
+        )
+        return [DayInfo(date.fromisoformat(r["day"]), r["papers"], r["top_votes"]) for r in rows]
+
+    async def search(self, query: SearchQuery) -> SearchPage:
+        match = build_match(query.text)
+        if match is None:
+            return SearchPage(papers=[], total=0, terms=())
+        filters: list[str] = ["1"]
+        params: list[Any] = [match.expression]
+        if query.min_votes is not None:
+            filters.append("p.votes >= ?")
+            params.append(query.min_votes)
+        if query.since is not None or query.until is not None:
+            filters.append(
+                "EXISTS (SELECT 1 FROM paper_days d WHERE d.paper_id = p.id AND d.day BETWEEN ? AND ?)"
+            )
+            params += [(query.since or date.min).isoformat(), (query.until or date.max).isoformat()]
+        # bm25() only works in a plain scan of the FTS table, so rank there, then join and filter.
+        rows = await self._all(
+            f"""WITH hits AS MATERIALIZED (
+                    SELECT rowid AS id, {_BM25} AS score FROM papers_fts WHERE papers_fts MATCH ?
+                )
+                SELECT {_PAPER_COLUMNS}, count(*) OVER () AS total
+                FROM hits JOIN papers p ON p.id = hits.id
+                WHERE {" AND ".join(filters)}
+                ORDER BY hits.score, p.votes IS NULL, p.votes DESC
+                LIMIT ? OFFSET ?""",
+            (*params, query.limit, query.offset),
+        )
+        total = rows[0]["total"] if rows else 0
+        if not rows and query.offset:
+            total = await self._count_matches(filters, params)
+        return SearchPage(papers=await self._papers(rows), total=total, terms=match.terms)
+
+    async def _count_matches(self, filters: list[str], params: list[Any]) -> int:
+        """Matches before the requested page still count toward `total` when the page is empty."""
+        row = await self._one(
+            f"""SELECT count(*) AS n FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid
+                WHERE papers_fts MATCH ? AND {" AND ".join(filters)}""",
+            params,
+        )
+        return int(row["n"]) if row else 0
+
+    async def stats(self) -> StoreStats:
+        row = await self._one(
+            """SELECT (SELECT count(*) FROM papers) AS papers,
+                      (SELECT count(DISTINCT day) FROM paper_days) AS days,
+                      (SELECT min(day) FROM paper_days) AS first_day,
+                      (SELECT max(day) FROM paper_days) AS last_day,
+                      (SELECT count(*) FROM subscriptions) AS subscriptions,
+                      (SELECT count(*) FROM outbox WHERE status IN ('pending', 'leased')) AS pending,
+                      (SELECT count(*) FROM outbox WHERE status = 'sent') AS sent,
+                      (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead"""
+        )
+        assert row is not None  # an aggregate query always yields one row
+        return StoreStats(
+            papers=row["papers"],
+            days=row["days"],
+            first_day=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
+            last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
+            subscriptions=row["subscriptions"],
+            outbox_pending=row["pending"],
+            outbox_sent=row["sent"],
+            outbox_dead=row["dead"],
+        )
+
+    # -- writing papers -------------------------------------------------------------------
+
+    async def upsert_day(self, digest: DigestDay) -> UpsertResult:
+        """Merge a day into the store in one transaction; unchanged data writes nothing."""
+        day = digest.day.isoformat()
+        now = _now()
+        added = updated = 0
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = await self._db.execute(
+                "INSERT OR IGNORE INTO days (day, first_ingested_at, last_ingested_at) VALUES (?, ?, ?)",
+                (day, now, now),
+            )
+            day_added = cursor.rowcount == 1
+            for position, paper in enumerate(digest.papers):
+                change = await self._upsert_paper(paper.model_copy(update={"days": (digest.day,)}), now)
+                added += change == "added"
+                updated += change == "updated"
+                await self._db.execute(
+                    """INSERT INTO paper_days (day, paper_id, position)
+                       SELECT ?, id, ? FROM papers WHERE arxiv_id = ?
+                       ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position
+                       WHERE position != excluded.position""",
+                    (day, position, paper.arxiv_id),
+                )
+            if not day_added and (added or updated):
+                await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+        await self._db.execute("COMMIT")
+        return UpsertResult(day_added=day_added, papers_added=added, papers_updated=updated)
+
+    async def _upsert_paper(self, incoming: Paper, now: str) -> str:
+        """Insert or merge one paper; returns "added", "updated" or "unchanged"."""
+        row = await self._paper_row(incoming.arxiv_id)
+        if row is None:
+            cursor = await self._db.execute(
+                """INSERT INTO papers (title, authors, votes, thumbnail, media_url, github, project_page,
+                       sections, abstract, ai_summary, keywords, arxiv_id, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (*_paper_values(incoming), incoming.arxiv_id, now, now),
+            )
+            await self._index(cursor.lastrowid, incoming)
+            return "added"
+        existing = (await self._papers([row]))[0]
+        merged = merge_papers(existing, incoming)
+        if merged == existing:
+            return "unchanged"
+        await self._db.execute(
+            """UPDATE papers SET title = ?, authors = ?, votes = ?, thumbnail = ?, media_url = ?,
+                   github = ?, project_page = ?, sections = ?, abstract = ?, ai_summary = ?,
+                   keywords = ?, updated_at = ?
+               WHERE id = ?""",
+            (*_paper_values(merged), now, row["id"]),
+        )
+        await self._db.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
+        await self._index(row["id"], merged)
+        return "updated"
+
+    async def _index(self, rowid: int | None, paper: Paper) -> None:
+        await self._db.execute(
+            "INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?, ?, ?, ?)",
+            (rowid, *_fts_values(paper)),
+        )
