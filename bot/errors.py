@@ -11,3 +11,7 @@ class SourceError(PaperboyError):
 
 class UsageError(PaperboyError):
     """A command got arguments it cannot use; the message says how to call it, with an example."""
+
+
+class NotFoundError(PaperboyError):
+    """The paper or day asked for is not in the store."""

@@ -1,0 +1,104 @@
+"""Feed digest days from any source into the Store and account for what changed.
+
+Both `paperboy ingest` (files, directories, URLs) and `paperboy fetch-hf` (the HF API) end here,
+so the report a user reads (days and papers added or updated, problems with their place) is the
+same whatever the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import httpx
+
+from bot.config import HFSettings
+from bot.errors import SourceError
+from bot.models import DigestDay, Problem
+from bot.ports import Store
+from bot.sources.hf_api import HFDailyPapersClient
+from bot.sources.loader import LoadedFile, load_target
+
+# Called after each file or day: (how many done, how many in all when known, what was just read).
+Progress = Callable[[int, int | None, str], None]
+
+
+@dataclass
+class IngestReport:
+    """Counts across a whole run; `errors` are whole files or requests that could not be read."""
+
+    sources: int = 0
+    days_added: int = 0
+    days_updated: int = 0
+    papers_added: int = 0
+    papers_updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.days_added or self.days_updated or self.papers_added or self.papers_updated)
+
+    async def add_day(self, store: Store, digest: DigestDay) -> None:
+        """Store one day and fold its outcome and problems into the report."""
+        result = await store.upsert_day(digest)
+        self.papers_added += result.papers_added
+        self.papers_updated += result.papers_updated
+        if result.day_added:
+            self.days_added += 1
+        elif result.papers_added or result.papers_updated:
+            self.days_updated += 1
+        self.problems.extend(digest.problems)
+
+
+async def ingest_batches(
+    store: Store,
+    batches: AsyncIterable[LoadedFile],
+    *,
+    total: int | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Store every batch in order; a failed batch is recorded and the run goes on."""
+    report = IngestReport()
+    async for batch in batches:
+        report.sources += 1
+        if batch.error is not None:
+            report.errors.append(f"{batch.source}: {batch.error}")
+        for digest in batch.days:
+            await report.add_day(store, digest)
+        if progress is not None:
+            progress(report.sources, total, batch.source)
+    return report
+
+
+class DigestSources:
+    """Where digest days come from: local files, URLs and the Hugging Face API.
+
+    One object owns the HTTP settings, so the CLI and the periodic ingestion read sources the same way.
+    """
+
+    def __init__(self, hf: HFSettings) -> None:
+        self._hf = hf
+
+    async def from_targets(self, targets: Sequence[str]) -> AsyncIterator[LoadedFile]:
+        """Every file of every target (file, directory, URL); a target that fails is reported, not raised."""
+        async with httpx.AsyncClient(timeout=self._hf.timeout, follow_redirects=True) as http:
+            for target in targets:
+                try:
+                    async for loaded in load_target(target, http):
+                        yield loaded
+                except SourceError as err:
+                    yield LoadedFile(source=target, error=str(err))
+
+    async def from_hf(self, start: date, end: date) -> AsyncIterator[LoadedFile]:
+        """One batch per day of the range; a day the API refuses is reported and the rest go on."""
+        async with HFDailyPapersClient(
+            self._hf.base_url, timeout=self._hf.timeout, max_retries=self._hf.max_retries
+        ) as client:
+            for offset in range((end - start).days + 1):
+                day = start + timedelta(days=offset)
+                try:
+                    yield LoadedFile(source=f"Hugging Face {day}", days=[await client.fetch_day(day)])
+                except SourceError as err:
+                    yield LoadedFile(source=f"Hugging Face {day}", error=str(err))

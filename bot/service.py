@@ -1,0 +1,158 @@
+"""The one facade every adapter and the CLI call: top, search, paper lookup, days, stats, ingest.
+
+Adapters translate a platform's update into one of these calls and render what comes back; the
+decisions (which day counts as latest, why a list is empty, what a bad argument is) live here,
+so every platform answers the same question the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.cards import DigestView, digest_items
+from bot.errors import NotFoundError, UsageError
+from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
+from bot.models import Paper, canonical_arxiv_id
+from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats
+from bot.sample import SAMPLE_NAME, sample_digest
+from bot.sources.markdown import parse_markdown
+
+MAX_LIST = 50
+MAX_QUERY_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class TopResult:
+    """The top papers of a day; `empty_reason` says why there are none, in words for a person."""
+
+    day: date | None
+    papers: list[Paper]
+    listed: int
+    empty_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    page: SearchPage
+    offset: int
+    empty_reason: str | None = None
+
+
+def _check_count(n: int) -> None:
+    if not 1 <= n <= MAX_LIST:
+        raise UsageError(f"N must be between 1 and {MAX_LIST}, e.g. /top 5")
+
+
+class PaperService:
+    """Answers questions about the digest from a Store, and fills the Store from digest sources."""
+
+    def __init__(self, store: Store, sources: DigestSources) -> None:
+        self._store = store
+        self._sources = sources
+
+    async def ingest(self, targets: Sequence[str], progress: Progress | None = None) -> IngestReport:
+        """Read files, directories and URLs into the store; unreadable parts are reported, not fatal."""
+        return await ingest_batches(
+            self._store, self._sources.from_targets(targets), total=None, progress=progress
+        )
+
+    async def fetch_hf(self, start: date, end: date, progress: Progress | None = None) -> IngestReport:
+        """Fetch each day of the range from the Hugging Face API (refreshing votes of known papers)."""
+        if start > end:
+            raise UsageError(f"The range starts ({start}) after it ends ({end}).")
+        total = (end - start).days + 1
+        return await ingest_batches(
+            self._store, self._sources.from_hf(start, end), total=total, progress=progress
+        )
+
+    async def seed_sample(self) -> IngestReport | None:
+        """Load the bundled sample day into an empty store, so a first run has papers to show."""
+        if await self._store.latest_day() is not None:
+            return None
+        report = IngestReport()
+        text = sample_digest().read_text(encoding="utf-8")
+        await report.add_day(self._store, parse_markdown(text, source=f"bundled sample {SAMPLE_NAME}"))
+        return report
+
+    async def top(self, day: date | None = None, n: int = 10, min_votes: int | None = None) -> TopResult:
+        """The n most-voted papers of `day`, or of the latest day listed when `day` is None."""
+        _check_count(n)
+        latest = await self._store.latest_day()
+        if latest is None:
+            return TopResult(None, [], 0, "No digest has been loaded yet. Try `paperboy ingest` first.")
+        wanted = day or latest
+        listed = await self._store.top(wanted, limit=MAX_LIST * 4)
+        if not listed:
+            weekday = wanted.strftime("%A")
+            return TopResult(
+                wanted, [], 0, f"No list for {wanted.isoformat()} ({weekday}). The latest is {latest}."
+            )
+        papers = await self._store.top(wanted, limit=n, min_votes=min_votes)
+        reason = None
+        if not papers:
+            reason = f"None of the {len(listed)} papers of {wanted} has at least {min_votes} votes."
+        return TopResult(wanted, papers, len(listed), reason)
+
+    async def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        since: date | None = None,
+        until: date | None = None,
+        min_votes: int | None = None,
+    ) -> SearchResult:
+        """Full-text search; any text is accepted, and an unusable one is explained, not raised."""
+        query = " ".join(text.split())[:MAX_QUERY_CHARS]
+        if not query:
+            raise UsageError("Tell me what to look for, e.g. /search diffusion")
+        _check_count(limit)
+        page = await self._store.search(
+            SearchQuery(
+                query, limit=limit, offset=max(offset, 0), since=since, until=until, min_votes=min_votes
+            )
+        )
+        reason = None
+        if not page.terms:
+            reason = "There is nothing to search for in that: use letters or numbers."
+        elif not page.papers:
+            reason = f"No paper matches “{query}”." if offset == 0 else "No more results."
+        return SearchResult(query, page, offset, reason)
+
+    async def paper(self, ref: str) -> Paper:
+        """A paper by arXiv id (any version) or by its arXiv or Hugging Face URL."""
+        arxiv_id = canonical_arxiv_id(ref)
+        if arxiv_id is None:
+            raise UsageError("Give an arXiv id or link, e.g. /paper 2502.15007")
+        paper = await self._store.get_paper(arxiv_id)
+        if paper is None:
+            raise NotFoundError(f"Paper {arxiv_id} is not in the digest.")
+        return paper
+
+    async def days(self, limit: int = 30) -> list[DayInfo]:
+        return await self._store.list_days(limit=limit)
+
+    async def stats(self) -> StoreStats:
+        return await self._store.stats()
+
+
+def top_view(result: TopResult) -> DigestView:
+    """The neutral list a platform renders for /top and /today."""
+    heading = f"Top {len(result.papers)} of {result.day}" if result.day else "Top papers"
+    if result.day and result.listed:
+        heading += f" ({result.listed} listed)"
+    return DigestView(heading, digest_items(result.papers), result.empty_reason, total=len(result.papers))
+
+
+def search_view(result: SearchResult) -> DigestView:
+    """The neutral list a platform renders for /search, ranked across pages."""
+    page = result.page
+    heading = f"Search “{result.query}”: {page.total} result{'s' if page.total != 1 else ''}"
+    if page.terms:
+        heading += f" (matching {', '.join(page.terms)})"
+    items = digest_items(page.papers, start_rank=result.offset + 1)
+    return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)

@@ -1,0 +1,102 @@
+"""A chat in the terminal: type the bot's commands, read its answers. No token, no network.
+
+It is the embedded default of `paperboy run`, and a quick way to see what the platforms will say.
+Reading stdin means it also works in a pipe: `printf '/top 3\n' | paperboy console`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import TextIO
+
+from bot.cards import paper_card
+from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_top, split_command, usage
+from bot.errors import PaperboyError
+from bot.service import PaperService, search_view, top_view
+from handlers.console_adapter.render import render_card, render_days, render_digest
+
+log = logging.getLogger(__name__)
+
+WELCOME = "Paperboy: Hugging Face Daily Papers in your terminal. Type /help for commands, Ctrl-D to leave."
+PAGE = DEFAULT_TOP
+
+
+def help_text() -> str:
+    lines = ["Commands:"]
+    lines += [f"  /{c.name} {c.arguments}".rstrip().ljust(36) + c.description for c in COMMANDS]
+    return "\n".join(lines)
+
+
+class ConsoleChat:
+    """Answers one line at a time; remembers the last search so /more can page through it."""
+
+    def __init__(self, service: PaperService) -> None:
+        self._service = service
+        self._more: Callable[[], Awaitable[str]] | None = None
+
+    async def answer(self, line: str) -> str | None:
+        """The reply to one line of input, or None for a blank line. Never raises."""
+        if not line.strip():
+            return None
+        command = split_command(line)
+        if command is None:
+            return "Commands start with /. Type /help to see them."
+        name, arguments = command
+        try:
+            return await self._dispatch(name, arguments)
+        except PaperboyError as err:
+            return str(err)
+        except Exception:
+            log.exception("command failed: %s", line)
+            return "Something went wrong on my side; the error is logged. Try again or /help."
+
+    async def _dispatch(self, name: str, arguments: str) -> str:
+        if name in ("help", "start"):
+            return help_text()
+        if name == "today":
+            return await self._top(DEFAULT_TOP, None)
+        if name == "top":
+            args = parse_top(arguments)
+            return await self._top(args.n, args.day)
+        if name == "search":
+            return await self._search(parse_required("search", arguments), 0)
+        if name == "paper":
+            return render_card(paper_card(await self._service.paper(parse_required("paper", arguments))))
+        if name == "days":
+            return render_days(await self._service.days())
+        if name == "more":
+            return await self._more() if self._more else "Nothing to page through: /search something first."
+        return f"Unknown command /{name}. {usage('help')}"
+
+    async def _top(self, n: int, day: date | None) -> str:
+        result = await self._service.top(day, n)
+        self._more = None
+        return render_digest(top_view(result))
+
+    async def _search(self, query: str, offset: int) -> str:
+        result = await self._service.search(query, limit=PAGE, offset=offset)
+        view = search_view(result)
+        shown = offset + len(view.items)
+        self._more = (lambda: self._search(query, shown)) if shown < view.total else None
+        return render_digest(view, more_hint="/more")
+
+
+async def run_console(service: PaperService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    """Read commands until end of input; a prompt is shown only when a person is typing."""
+    chat = ConsoleChat(service)
+    interactive = stdin.isatty()
+    if interactive:
+        print(WELCOME, file=stdout)
+    while True:
+        if interactive:
+            print("paperboy> ", end="", file=stdout, flush=True)
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        reply = await chat.answer(line)
+        if reply is not None:
+            print(reply + "\n", file=stdout, flush=True)

@@ -1,0 +1,146 @@
+"""The `paperboy` command line: one-shot commands that print to the terminal or as JSON.
+
+It is an adapter like the chat platforms: it parses arguments, calls bot.service, and renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from bot.cards import paper_card, paper_record
+from bot.ingest import IngestReport
+from bot.models import Paper
+from bot.service import PaperService, search_view, top_view
+from handlers.console_adapter.progress import ProgressBar
+from handlers.console_adapter.render import render_card, render_days, render_digest
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2025-02-24)") from None
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 50:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to 50: {text!r}")
+    return int(text)
+
+
+def _votes(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a vote count: {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperboy", description="Hugging Face Daily Papers, with Korean summaries, in your chats."
+    )
+    parser.add_argument("--db", type=Path, help="SQLite database file (overrides PAPERBOY_DB_PATH)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="read digest files, directories or URLs into the database")
+    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+
+    fetch = commands.add_parser("fetch-hf", help="fetch days from the Hugging Face daily_papers API")
+    fetch.add_argument("--date", type=_day, required=True, help="the day (YYYY-MM-DD), or the first one")
+    fetch.add_argument("--to", type=_day, help="the last day of a range (included)")
+
+    top = commands.add_parser("top", help="the most-voted papers of a day")
+    top.add_argument("--date", type=_day, help="the day (default: the latest)")
+    top.add_argument("-n", type=_count, default=10, help="how many (1-50, default 10)")
+    top.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
+
+    search = commands.add_parser("search", help="full-text search (English and Korean)")
+    search.add_argument("query", nargs="+")
+    search.add_argument("-n", type=_count, default=10, help="how many (1-50, default 10)")
+    search.add_argument("--since", type=_day, help="only papers listed on or after this day")
+    search.add_argument("--until", type=_day, help="only papers listed on or before this day")
+    search.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
+
+    paper = commands.add_parser("paper", help="one paper by arXiv id or arXiv/HF link")
+    paper.add_argument("ref", metavar="ID")
+
+    for sub in (top, search, paper):
+        sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
+
+    commands.add_parser("days", help="the days in the database")
+    commands.add_parser("stats", help="what the database holds")
+    commands.add_parser("console", help="chat with the bot in this terminal")
+    commands.add_parser("run", help="start the bot on every configured platform (console when none)")
+    return parser
+
+
+def _print_json(papers: list[Paper], out: TextIO) -> None:
+    json.dump([paper_record(p) for p in papers], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _print_report(report: IngestReport, out: TextIO) -> None:
+    out.write(
+        f"Read {report.sources} source(s): {report.days_added} day(s) added, {report.days_updated} updated; "
+        f"{report.papers_added} paper(s) added, {report.papers_updated} updated.\n"
+    )
+    if not report.changed and not report.errors:
+        out.write("Nothing new: the database already had all of it.\n")
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        out.write(f"  problem: {problem}\n")
+    if len(report.problems) > MAX_PROBLEMS_SHOWN:
+        out.write(f"  ... and {len(report.problems) - MAX_PROBLEMS_SHOWN} more problem(s)\n")
+    for error in report.errors:
+        out.write(f"  not read: {error}\n")
+
+
+async def run_command(args: argparse.Namespace, service: PaperService, out: TextIO = sys.stdout) -> int:
+    """Carry out one parsed command (not console/run); returns the process exit code."""
+    if args.command in ("ingest", "fetch-hf"):
+        bar = ProgressBar()
+        if args.command == "ingest":
+            report = await service.ingest(args.targets, progress=bar)
+        else:
+            report = await service.fetch_hf(args.date, args.to or args.date, progress=bar)
+        bar.finish()
+        _print_report(report, out)
+        return 1 if report.errors else 0
+    if args.command == "top":
+        result = await service.top(args.date, args.n, args.min_votes)
+        if args.json:
+            _print_json(result.papers, out)
+        else:
+            out.write(render_digest(top_view(result)) + "\n")
+        return 0 if result.papers else 1
+    if args.command == "search":
+        found = await service.search(
+            " ".join(args.query), limit=args.n, since=args.since, until=args.until, min_votes=args.min_votes
+        )
+        if args.json:
+            _print_json(found.page.papers, out)
+        else:
+            out.write(render_digest(search_view(found)) + "\n")
+        return 0
+    if args.command == "paper":
+        paper = await service.paper(args.ref)
+        if args.json:
+            _print_json([paper], out)
+        else:
+            out.write(render_card(paper_card(paper)) + "\n")
+        return 0
+    if args.command == "days":
+        out.write(render_days(await service.days()) + "\n")
+        return 0
+    stats = await service.stats()
+    out.write(
+        f"papers: {stats.papers}\ndays: {stats.days} ({stats.first_day or '-'} .. {stats.last_day or '-'})\n"
+        f"subscriptions: {stats.subscriptions}\n"
+        f"outbox: {stats.outbox_pending} pending, {stats.outbox_sent} sent, {stats.outbox_dead} dead\n"
+    )
+    return 0

@@ -1,0 +1,154 @@
+"""`paperboy` as a user runs it: a real process, a real database file, a loopback HF API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.fakes.hf_api import FakeHFServer, Fault
+
+HF_FIXTURE = REPO / "tests" / "fixtures" / "hf" / "daily_papers_2025-02-24.json"
+SAMPLE = REPO / "bot" / "sample" / "2025-02-24.md"
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+async def paperboy(
+    db: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None, seed: bool = True
+) -> Run:
+    """Run `python -m bot --db DB ARGS...` in a fresh process and collect what it printed."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
+    environment |= {"PAPERBOY_SEED_SAMPLE": str(seed).lower(), **(env or {})}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--db", str(db), *args,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        cwd=db.parent, env=environment,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), timeout=60)
+    assert process.returncode is not None
+    return Run(process.returncode, out.decode(), err.decode())
+
+
+def assert_no_traceback(run: Run) -> None:
+    assert "Traceback" not in run.out + run.err
+
+
+async def test_console_answers_piped_commands(tmp_path: Path) -> None:
+    run = await paperboy(tmp_path / "p.db", "console", stdin="/top 3\n/search 구두점\n/top nope\n")
+    assert run.code == 0
+    assert_no_traceback(run)
+    assert " 3. [▲ 36] MaskGWM" in run.out
+    assert "Search “구두점”: 1 result" in run.out
+    assert "Usage: /top [N] [YYYY-MM-DD]" in run.out
+
+
+async def test_run_without_platform_tokens_opens_the_console(tmp_path: Path) -> None:
+    run = await paperboy(tmp_path / "p.db", "run", stdin="/paper 2502.15007\n")
+    assert run.code == 0
+    assert "LLM-Microscope" in run.out
+
+
+async def test_json_output_of_top_search_and_paper(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    top = json.loads((await paperboy(db, "top", "-n", "2", "--json")).out)
+    assert [p["id"] for p in top] == ["2502.15007", "2502.14776"]
+    first = top[0]
+    assert {"id", "title", "votes", "authors", "url", "days", "sections"} <= first.keys()
+    assert first["votes"] == 95
+    assert first["url"] == "https://arxiv.org/abs/2502.15007"
+    assert first["days"] == ["2025-02-24"]
+    assert first["sections"][0]["heading"] == "What's New"
+    found = json.loads((await paperboy(db, "search", "context", "memory", "--json")).out)
+    assert found[0]["id"] == "2502.15007"
+    paper = json.loads((await paperboy(db, "paper", "https://arxiv.org/abs/2502.15007v2", "--json")).out)
+    assert [p["id"] for p in paper] == ["2502.15007"]
+
+
+async def test_ingest_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    first = await paperboy(db, "ingest", str(SAMPLE), seed=False)
+    assert first.code == 0
+    assert "1 day(s) added, 0 updated; 32 paper(s) added, 0 updated." in first.out
+    second = await paperboy(db, "ingest", str(SAMPLE), seed=False)
+    assert second.code == 0
+    assert "0 day(s) added, 0 updated; 0 paper(s) added, 0 updated." in second.out
+    assert "Nothing new" in second.out
+
+
+async def test_ingest_directory_with_a_broken_file_keeps_the_rest(tmp_path: Path) -> None:
+    archive = tmp_path / "paper_logs" / "2025" / "02"
+    archive.mkdir(parents=True)
+    (archive / "24.md").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (archive / "25.md").write_text(
+        "## Daily Papers (2025-02-25)\n\n### [No link here](somewhere)\n\n"
+        "### [Kept](https://arxiv.org/abs/2502.20001)\n\nVote: 3\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "paper_logs" / "broken.json").write_text("{not json", encoding="utf-8")
+    run = await paperboy(tmp_path / "p.db", "ingest", str(tmp_path / "paper_logs"), seed=False)
+    assert_no_traceback(run)
+    assert run.code == 1  # one source could not be read at all
+    assert "2 day(s) added" in run.out
+    assert "33 paper(s) added" in run.out
+    assert "25.md:3:" in run.out  # the unreadable entry, with its line
+    assert "not read: " in run.out
+    assert "broken.json" in run.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("top", "--date", "2025-02-30"), "not a date"),
+        (("top", "-n", "0"), "not a count from 1 to 50"),
+        (("fetch-hf",), "--date"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+async def test_bad_arguments_get_usage(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    run = await paperboy(tmp_path / "p.db", *args)
+    assert run.code == 2
+    assert "usage: paperboy" in run.err
+    assert message in run.err
+    assert_no_traceback(run)
+
+
+async def test_unknown_paper_is_a_clear_error(tmp_path: Path) -> None:
+    run = await paperboy(tmp_path / "p.db", "paper", "2401.99999")
+    assert (run.code, run.err.strip()) == (1, "paperboy: Paper 2401.99999 is not in the digest.")
+
+
+async def test_fetch_hf_merges_votes_and_abstract_into_markdown_papers(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    assert (await paperboy(db, "ingest", str(SAMPLE))).code == 0
+    items = json.loads(HF_FIXTURE.read_text(encoding="utf-8"))
+    async with FakeHFServer() as hf:
+        hf.set_day(date(2025, 2, 24), items)
+        env = {"PAPERBOY_HF__BASE_URL": hf.base_url, "PAPERBOY_HF__MAX_RETRIES": "0"}
+        run = await paperboy(db, "fetch-hf", "--date", "2025-02-24", "--to", "2025-02-25", env=env)
+        assert [r.query["date"] for r in hf.api_requests()] == ["2025-02-24", "2025-02-25"]
+    assert run.code == 0, run.out + run.err
+    assert "Read 2 source(s)" in run.out
+    paper = json.loads((await paperboy(db, "paper", "2502.15007", "--json")).out)[0]
+    assert paper["sections"][0]["heading"] == "What's New"  # from the markdown sample
+    assert paper["abstract"].startswith("We introduce methods")  # from the API
+    assert paper["github"] == "https://github.com/AIRI-Institute/LLM-Microscope"
+
+
+async def test_fetch_hf_rejected_date_is_reported(tmp_path: Path) -> None:
+    async with FakeHFServer() as hf:
+        env = {"PAPERBOY_HF__BASE_URL": hf.base_url, "PAPERBOY_HF__MAX_RETRIES": "0"}
+        hf.fail_next(1, Fault(status=400, error="bad date"))
+        run = await paperboy(tmp_path / "p.db", "fetch-hf", "--date", "2025-02-24", env=env, seed=False)
+    assert run.code == 1
+    assert_no_traceback(run)
+    assert "HTTP 400" in run.out
