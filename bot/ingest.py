@@ -7,6 +7,7 @@ same whatever the source.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from bot.errors import SourceError
 from bot.models import DigestDay, Problem
 from bot.ports import Store
 from bot.sources.hf_api import HFDailyPapersClient
-from bot.sources.loader import LoadedFile, load_target
+from bot.sources.loader import LoadedFile, count_files, load_target
 
 # Called after each file or day: (how many done, how many in all when known, what was just read).
 Progress = Callable[[int, int | None, str], None]
@@ -90,6 +91,11 @@ class DigestSources:
                         yield loaded
                 except SourceError as err:
                     yield LoadedFile(source=target, error=str(err))
+
+    @staticmethod
+    async def count(targets: Sequence[str]) -> int:
+        """How many batches `from_targets` will yield, so progress can show a bar."""
+        return sum([await asyncio.to_thread(count_files, target) for target in targets])
 
     async def from_hf(self, start: date, end: date) -> AsyncIterator[LoadedFile]:
         """One batch per day of the range; a day the API refuses is reported and the rest go on."""

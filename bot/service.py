@@ -55,8 +55,9 @@ class PaperService:
 
     async def ingest(self, targets: Sequence[str], progress: Progress | None = None) -> IngestReport:
         """Read files, directories and URLs into the store; unreadable parts are reported, not fatal."""
+        total = await self._sources.count(targets)
         return await ingest_batches(
-            self._store, self._sources.from_targets(targets), total=None, progress=progress
+            self._store, self._sources.from_targets(targets), total=total, progress=progress
         )
 
     async def fetch_hf(self, start: date, end: date, progress: Progress | None = None) -> IngestReport:

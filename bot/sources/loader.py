@@ -77,6 +77,12 @@ async def load_target(target: str, http: httpx.AsyncClient) -> AsyncIterator[Loa
         yield LoadedFile(source=target, days=await _load_file(path))
 
 
+def count_files(target: str) -> int:
+    """How many LoadedFiles `load_target` will yield for `target` (for a progress bar)."""
+    path = Path(target)
+    return len(_digest_files(path)) if path.is_dir() else 1
+
+
 async def _load_directory(root: Path) -> AsyncIterator[LoadedFile]:
     """Load every digest file under `root`, turning each file's SourceError into a LoadedFile."""
     files = await asyncio.to_thread(_digest_files, root)
