@@ -26,7 +26,7 @@ def _variables(model: type[BaseModel], prefix: str = "PAPERBOY_") -> set[str]:
 def test_env_and_nested_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_DB_PATH", "/tmp/x.db")
     monkeypatch.setenv("PAPERBOY_HF__TIMEOUT", "3.5")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.db_path == Path("/tmp/x.db")
     assert settings.hf.timeout == 3.5
     assert settings.hf.max_retries == 4
@@ -35,14 +35,14 @@ def test_env_and_nested_groups(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text("PAPERBOY_LOG_LEVEL=DEBUG\nPAPERBOY_HF__MAX_RETRIES=0\n", encoding="utf-8")
-    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env)
     assert (settings.log_level, settings.hf.max_retries) == ("DEBUG", 0)
 
 
 def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_HF__MAX_RETRIES", "99")
     with pytest.raises(ValidationError, match="max_retries"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_env_example_and_readme_list_every_setting() -> None:
