@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.i18n import DEFAULT_LANG, Lang, Text, t
 from bot.models import Paper, Section
 
 MAX_AUTHORS_SHOWN = 8
@@ -55,9 +56,9 @@ class DigestItem:
 class DigestView:
     """A ranked list (top of a day, search results) with an explanation when it is empty."""
 
-    heading: str
+    heading: Text
     items: tuple[DigestItem, ...]
-    empty_reason: str | None = None
+    empty_reason: Text | None = None
     total: int = 0
     offset: int = 0
 
@@ -104,8 +105,8 @@ def digest_items(papers: list[Paper], start_rank: int = 1) -> tuple[DigestItem, 
     )
 
 
-def votes_label(votes: int | None) -> str:
-    return "votes unknown" if votes is None else f"▲ {votes}"
+def votes_label(votes: int | None, lang: Lang = DEFAULT_LANG) -> str:
+    return t("votes.unknown").render(lang) if votes is None else f"▲ {votes}"
 
 
 def paper_record(paper: Paper) -> dict[str, object]:

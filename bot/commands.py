@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.errors import UsageError
+from bot.i18n import Text, t
 
 DEFAULT_TOP = 10
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -20,27 +21,29 @@ _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 class CommandSpec:
     name: str
     arguments: str
-    description: str
     example: str
+
+    @property
+    def description(self) -> Text:
+        return t(f"cmd.{self.name}")
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("today", "", "the top papers of the latest list", "/today"),
-    CommandSpec("top", "[N] [YYYY-MM-DD]", "the N most-voted papers of a day", "/top 5 2025-02-24"),
-    CommandSpec("search", "<words>", "find papers by title, author, summary or keyword", "/search 모델"),
-    CommandSpec("paper", "<arXiv id or link>", "one paper in full", "/paper 2502.15007"),
-    CommandSpec("days", "", "the days in the digest", "/days"),
-    CommandSpec("more", "", "the next page of the last list", "/more"),
-    CommandSpec("help", "", "this list", "/help"),
+    CommandSpec("today", "", "/today"),
+    CommandSpec("top", "[N] [YYYY-MM-DD]", "/top 5 2025-02-24"),
+    CommandSpec("search", "<words>", "/search 모델"),
+    CommandSpec("paper", "<arXiv id or link>", "/paper 2502.15007"),
+    CommandSpec("days", "", "/days"),
+    CommandSpec("more", "", "/more"),
+    CommandSpec("help", "", "/help"),
 )
 _SPECS = {spec.name: spec for spec in COMMANDS}
 
 
-def usage(name: str) -> str:
+def usage(name: str) -> Text:
     """`Usage: /top [N] [YYYY-MM-DD], e.g. /top 5 2025-02-24`."""
     spec = _SPECS[name]
-    call = f"/{spec.name} {spec.arguments}".rstrip()
-    return f"Usage: {call}, e.g. {spec.example}"
+    return t("usage.line", call=f"/{spec.name} {spec.arguments}".rstrip(), example=spec.example)
 
 
 def split_command(text: str) -> tuple[str, str] | None:
@@ -68,9 +71,9 @@ def parse_top(arguments: str) -> TopArgs:
             try:
                 day = date.fromisoformat(word)
             except ValueError:
-                raise UsageError(f"{word} is not a real date. {usage('top')}") from None
+                raise UsageError(t("usage.not_a_date", word=word, usage=usage("top"))) from None
         else:
-            raise UsageError(f"I don't understand “{word}”. {usage('top')}")
+            raise UsageError(t("usage.not_understood", word=word, usage=usage("top")))
     return TopArgs(DEFAULT_TOP if n is None else n, day)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.cards import DigestView, digest_items
 from bot.errors import NotFoundError, UsageError
+from bot.i18n import Text, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
 from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats
@@ -30,7 +31,7 @@ class TopResult:
     day: date | None
     papers: list[Paper]
     listed: int
-    empty_reason: str | None = None
+    empty_reason: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class SearchResult:
     query: str
     page: SearchPage
     offset: int
-    empty_reason: str | None = None
+    empty_reason: Text | None = None
 
 
 def _check_count(n: int) -> None:
     if not 1 <= n <= MAX_LIST:
-        raise UsageError(f"N must be between 1 and {MAX_LIST}, e.g. /top 5")
+        raise UsageError(t("usage.count_range", max=MAX_LIST))
 
 
 class PaperService:
@@ -63,7 +64,7 @@ class PaperService:
     async def fetch_hf(self, start: date, end: date, progress: Progress | None = None) -> IngestReport:
         """Fetch each day of the range from the Hugging Face API (refreshing votes of known papers)."""
         if start > end:
-            raise UsageError(f"The range starts ({start}) after it ends ({end}).")
+            raise UsageError(t("usage.range_backwards", start=start, end=end))
         total = (end - start).days + 1
         return await ingest_batches(
             self._store, self._sources.from_hf(start, end), total=total, progress=progress
@@ -83,18 +84,16 @@ class PaperService:
         _check_count(n)
         latest = await self._store.latest_day()
         if latest is None:
-            return TopResult(None, [], 0, "No digest has been loaded yet. Try `paperboy ingest` first.")
+            return TopResult(None, [], 0, t("top.no_digest"))
         wanted = day or latest
         listed = await self._store.top(wanted, limit=MAX_LIST * 4)
         if not listed:
-            weekday = wanted.strftime("%A")
-            return TopResult(
-                wanted, [], 0, f"No list for {wanted.isoformat()} ({weekday}). The latest is {latest}."
-            )
+            weekday = t(f"weekday.{wanted.weekday()}")
+            return TopResult(wanted, [], 0, t("top.no_list", day=wanted, weekday=weekday, latest=latest))
         papers = await self._store.top(wanted, limit=n, min_votes=min_votes)
         reason = None
         if not papers:
-            reason = f"None of the {len(listed)} papers of {wanted} has at least {min_votes} votes."
+            reason = t("top.filtered_out", listed=len(listed), day=wanted, min_votes=min_votes)
         return TopResult(wanted, papers, len(listed), reason)
 
     async def search(
@@ -110,7 +109,7 @@ class PaperService:
         """Full-text search; any text is accepted, and an unusable one is explained, not raised."""
         query = " ".join(text.split())[:MAX_QUERY_CHARS]
         if not query:
-            raise UsageError("Tell me what to look for, e.g. /search diffusion")
+            raise UsageError(t("usage.search_empty"))
         _check_count(limit)
         page = await self._store.search(
             SearchQuery(
@@ -119,19 +118,19 @@ class PaperService:
         )
         reason = None
         if not page.terms:
-            reason = "There is nothing to search for in that: use letters or numbers."
+            reason = t("search.nothing_searchable")
         elif not page.papers:
-            reason = f"No paper matches “{query}”." if offset == 0 else "No more results."
+            reason = t("search.no_match", query=query) if offset == 0 else t("search.no_more")
         return SearchResult(query, page, offset, reason)
 
     async def paper(self, ref: str) -> Paper:
         """A paper by arXiv id (any version) or by its arXiv or Hugging Face URL."""
         arxiv_id = canonical_arxiv_id(ref)
         if arxiv_id is None:
-            raise UsageError("Give an arXiv id or link, e.g. /paper 2502.15007")
+            raise UsageError(t("usage.paper_ref"))
         paper = await self._store.get_paper(arxiv_id)
         if paper is None:
-            raise NotFoundError(f"Paper {arxiv_id} is not in the digest.")
+            raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
         return paper
 
     async def days(self, limit: int = 30) -> list[DayInfo]:
@@ -143,17 +142,20 @@ class PaperService:
 
 def top_view(result: TopResult) -> DigestView:
     """The neutral list a platform renders for /top and /today."""
-    heading = f"Top {len(result.papers)} of {result.day}" if result.day else "Top papers"
-    if result.day and result.listed:
-        heading += f" ({result.listed} listed)"
+    n = len(result.papers)
+    if result.listed:
+        heading = t("top.heading_listed", n=n, day=result.day, listed=result.listed)
+    else:
+        heading = t("top.heading", n=n, day=result.day or "-")
     return DigestView(heading, digest_items(result.papers), result.empty_reason, total=len(result.papers))
 
 
 def search_view(result: SearchResult) -> DigestView:
     """The neutral list a platform renders for /search, ranked across pages."""
     page = result.page
-    heading = f"Search “{result.query}”: {page.total} result{'s' if page.total != 1 else ''}"
     if page.terms:
-        heading += f" (matching {', '.join(page.terms)})"
+        heading = t("search.heading_terms", query=result.query, total=page.total, terms=", ".join(page.terms))
+    else:
+        heading = t("search.heading", query=result.query, total=page.total)
     items = digest_items(page.papers, start_rank=result.offset + 1)
     return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)

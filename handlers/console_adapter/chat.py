@@ -16,6 +16,7 @@ from typing import TextIO
 from bot.cards import paper_card
 from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_top, split_command, usage
 from bot.errors import PaperboyError
+from bot.i18n import t
 from bot.service import PaperService, search_view, top_view
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
@@ -26,8 +27,8 @@ PAGE = DEFAULT_TOP
 
 
 def help_text() -> str:
-    lines = ["Commands:"]
-    lines += [f"  /{c.name} {c.arguments}".rstrip().ljust(36) + c.description for c in COMMANDS]
+    lines = [str(t("help.heading"))]
+    lines += [f"  /{c.name} {c.arguments}".rstrip().ljust(36) + str(c.description) for c in COMMANDS]
     return "\n".join(lines)
 
 
@@ -44,7 +45,7 @@ class ConsoleChat:
             return None
         command = split_command(line)
         if command is None:
-            return "Commands start with /. Type /help to see them."
+            return str(t("error.not_a_command"))
         name, arguments = command
         try:
             return await self._dispatch(name, arguments)
@@ -52,7 +53,7 @@ class ConsoleChat:
             return str(err)
         except Exception:
             log.exception("command failed: %s", line)
-            return "Something went wrong on my side; the error is logged. Try again or /help."
+            return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
         if name in ("help", "start"):
@@ -69,8 +70,8 @@ class ConsoleChat:
         if name == "days":
             return render_days(await self._service.days())
         if name == "more":
-            return await self._more() if self._more else "Nothing to page through: /search something first."
-        return f"Unknown command /{name}. {usage('help')}"
+            return await self._more() if self._more else str(t("more.nothing"))
+        return str(t("error.unknown_command", name=name, usage=usage("help")))
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)

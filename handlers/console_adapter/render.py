@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.cards import DigestView, PaperCard, votes_label
+from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.ports import DayInfo
 
 WIDTH = 100
@@ -22,13 +23,14 @@ def _wrap(text: str, indent: str = _INDENT, first: str | None = None) -> str:
     )
 
 
-def render_card(card: PaperCard) -> str:
+def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG) -> str:
     """Title, votes and days, authors (cut with "+N more"), each summary section, then the links."""
-    lines = [card.title, f"{votes_label(card.votes)} · arXiv {card.arxiv_id} · listed {_days(card)}"]
+    days = ", ".join(day.isoformat() for day in card.days) or "-"
+    lines = [card.title, f"{votes_label(card.votes, lang)} · arXiv {card.arxiv_id} · {days}"]
     if card.authors:
         authors = ", ".join(card.authors)
         if card.more_authors:
-            authors += f" +{card.more_authors} more"
+            authors += " " + t("authors.more", count=card.more_authors).render(lang)
         lines.append(textwrap.fill(authors, WIDTH))
     for section in card.sections:
         lines.append("")
@@ -42,29 +44,29 @@ def render_card(card: PaperCard) -> str:
     return "\n".join(lines)
 
 
-def _days(card: PaperCard) -> str:
-    return ", ".join(day.isoformat() for day in card.days) or "never"
-
-
-def render_digest(view: DigestView, *, more_hint: str | None = None) -> str:
+def render_digest(view: DigestView, *, more_hint: str | None = None, lang: Lang = DEFAULT_LANG) -> str:
     """A numbered list: rank, votes, title, the one-line summary and the arXiv link."""
+    heading = view.heading.render(lang)
     if not view.items:
-        return f"{view.heading}\n{view.empty_reason or 'Nothing to show.'}"
-    lines = [view.heading, ""]
+        return f"{heading}\n{(view.empty_reason or t('list.empty')).render(lang)}"
+    lines = [heading, ""]
     for item in view.items:
-        lines.append(f"{item.rank:>2}. [{votes_label(item.votes)}] {item.title}")
+        lines.append(f"{item.rank:>2}. [{votes_label(item.votes, lang)}] {item.title}")
         if item.summary:
             lines.append(_wrap(item.summary))
         lines.append(f"{_INDENT}{item.url}")
     shown = view.offset + len(view.items)
     if more_hint and shown < view.total:
-        lines += ["", f"{view.total - shown} more: {more_hint}"]
+        lines += ["", t("list.more", count=view.total - shown, hint=more_hint).render(lang)]
     return "\n".join(lines)
 
 
-def render_days(days: list[DayInfo]) -> str:
+def render_days(days: list[DayInfo], lang: Lang = DEFAULT_LANG) -> str:
     """The days in the store, latest first, with their size and best vote count."""
     if not days:
-        return "No days yet: ingest a digest first."
-    rows = [f"{d.day}  {d.papers:>3} papers  top {votes_label(d.top_votes)}" for d in days]
-    return "\n".join(["Days in the digest (latest first):", *rows])
+        return t("days.none").render(lang)
+    rows = [
+        t("days.row", day=d.day, papers=d.papers, votes=votes_label(d.top_votes, lang)).render(lang)
+        for d in days
+    ]
+    return "\n".join([t("days.heading").render(lang), *rows])

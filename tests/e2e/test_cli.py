@@ -48,7 +48,7 @@ async def test_console_answers_piped_commands(tmp_path: Path) -> None:
     assert run.code == 0
     assert_no_traceback(run)
     assert " 3. [▲ 36] MaskGWM" in run.out
-    assert "Search “구두점”: 1 result" in run.out
+    assert "Search “구두점”: 1 result(s)" in run.out
     assert "Usage: /top [N] [YYYY-MM-DD]" in run.out
 
 

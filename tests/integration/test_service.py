@@ -15,7 +15,8 @@ async def test_empty_store_explains_itself(service: PaperService) -> None:
     result = await service.top()
     assert result.papers == []
     assert result.empty_reason is not None
-    assert "No digest" in result.empty_reason
+    assert str(result.empty_reason) == "No digest has been loaded yet."
+    assert result.empty_reason.render("ko") == "아직 불러온 다이제스트가 없습니다."
 
 
 async def test_seed_sample_once(service: PaperService) -> None:
@@ -30,16 +31,17 @@ async def test_top_of_latest_and_named_day(service: PaperService) -> None:
     latest = await service.top(n=3)
     assert latest.day == SAMPLE_DAY
     assert [p.votes for p in latest.papers] == [95, 73, 36]
-    assert top_view(latest).heading == "Top 3 of 2025-02-24 (32 listed)"
+    assert str(top_view(latest).heading) == "Top 3 of 2025-02-24 (32 listed)"
+    assert top_view(latest).heading.render("ko") == "2025-02-24 상위 3편 (전체 32편)"
     assert (await service.top(SAMPLE_DAY, 1)).papers[0].arxiv_id == "2502.15007"
 
 
 async def test_top_explains_missing_day_and_filtered_out(service: PaperService) -> None:
     await service.seed_sample()
     sunday = await service.top(date(2025, 2, 23))
-    assert sunday.empty_reason == "No list for 2025-02-23 (Sunday). The latest is 2025-02-24."
+    assert str(sunday.empty_reason) == "No list for 2025-02-23 (Sunday). The latest is 2025-02-24."
     strict = await service.top(min_votes=1000)
-    assert strict.empty_reason == "None of the 32 papers of 2025-02-24 has at least 1000 votes."
+    assert str(strict.empty_reason) == "None of the 32 papers of 2025-02-24 has at least 1000 votes."
 
 
 @pytest.mark.parametrize("n", [0, 51])
@@ -75,11 +77,10 @@ async def test_search_results_and_reasons(service: PaperService) -> None:
     await service.seed_sample()
     found = await service.search("구두점")
     assert [p.arxiv_id for p in found.page.papers] == ["2502.15007"]
-    assert search_view(found).heading == "Search “구두점”: 1 result (matching 구두점)"
-    assert (await service.search("zzzzqqq")).empty_reason == "No paper matches “zzzzqqq”."
-    assert (
-        await service.search("🚀")
-    ).empty_reason == "There is nothing to search for in that: use letters or numbers."
+    assert str(search_view(found).heading) == "Search “구두점”: 1 result(s) (matching 구두점)"
+    assert str((await service.search("zzzzqqq")).empty_reason) == "No paper matches “zzzzqqq”."
+    nothing = await service.search("🚀")
+    assert str(nothing.empty_reason) == "There is nothing to search for in that: use letters or numbers."
     with pytest.raises(UsageError):
         await service.search("   ")
 

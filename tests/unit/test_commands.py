@@ -48,4 +48,4 @@ def test_required_argument() -> None:
     assert parse_required("search", "  모델 ") == "모델"
     with pytest.raises(UsageError, match=r"e\.g\. /search"):
         parse_required("search", " ")
-    assert usage("paper") == "Usage: /paper <arXiv id or link>, e.g. /paper 2502.15007"
+    assert str(usage("paper")) == "Usage: /paper <arXiv id or link>, e.g. /paper 2502.15007"
