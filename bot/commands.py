@@ -6,9 +6,12 @@ means a bad argument gets the same usage line, with an example, everywhere.
 
 from __future__ import annotations
 
+import difflib
 import re
+import zoneinfo
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
+from functools import lru_cache
 
 from bot.errors import UsageError
 from bot.i18n import Text, t
@@ -34,6 +37,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("search", "<words>", "/search 모델"),
     CommandSpec("paper", "<arXiv id or link>", "/paper 2502.15007"),
     CommandSpec("days", "", "/days"),
+    CommandSpec("subscribe", "[HH:MM] [Area/City]", "/subscribe 08:30 Asia/Seoul"),
+    CommandSpec("unsubscribe", "", "/unsubscribe"),
+    CommandSpec("settings", "", "/settings"),
+    CommandSpec("preview", "", "/preview"),
     CommandSpec("more", "", "/more"),
     CommandSpec("help", "", "/help"),
 )
@@ -82,3 +89,52 @@ def parse_required(name: str, arguments: str) -> str:
     if not arguments.strip():
         raise UsageError(usage(name))
     return arguments.strip()
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+@dataclass(frozen=True)
+class SubscribeArgs:
+    send_time: time | None = None
+    time_zone: str | None = None
+    channel: str | None = None
+
+
+def parse_time(word: str) -> time | None:
+    match = _TIME.fullmatch(word)
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def resolve_zone(word: str) -> str:
+    """An IANA zone name, matched case-insensitively; unknown ones get a suggestion."""
+    zones = _zones()
+    exact = zones.get(word.lower())
+    if exact:
+        return exact
+    guesses = difflib.get_close_matches(word.lower(), list(zones), n=1, cutoff=0.5)
+    city = [name for key, name in zones.items() if key.rsplit("/", 1)[-1] == word.lower()]
+    suggestion = city[0] if city else (zones[guesses[0]] if guesses else "Asia/Seoul")
+    raise UsageError(t("usage.unknown_zone", zone=word, suggestion=suggestion))
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def parse_subscribe(arguments: str) -> SubscribeArgs:
+    """`[HH:MM] [Area/City] [@channel]` in any order."""
+    send_time: time | None = None
+    zone: str | None = None
+    channel: str | None = None
+    for word in arguments.split():
+        if send_time is None and (parsed := parse_time(word)):
+            send_time = parsed
+        elif channel is None and word.startswith("@") and len(word) > 1:
+            channel = word
+        elif zone is None and not word[0].isdigit():
+            zone = resolve_zone(word)
+        else:
+            raise UsageError(t("usage.not_understood", word=word, usage=usage("subscribe")))
+    return SubscribeArgs(send_time, zone, channel)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,25 @@ class HFSettings(BaseModel):
     base_url: str = Field("https://huggingface.co", description="API origin; point it at a mirror or a fake.")
     timeout: float = Field(20.0, gt=0, description="Seconds to wait for one HTTP answer.")
     max_retries: int = Field(4, ge=0, le=10, description="Retries after a timeout, 5xx or 429.")
+
+
+class TelegramSettings(BaseModel):
+    """The Telegram bot (python-telegram-bot). No token: Telegram stays off."""
+
+    token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
+    api_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL (a local telegram-bot-api server, a test fake); the token follows.",
+    )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram should POST updates to; unset means long polling."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret sent with every webhook update (1-256 of A-Z a-z 0-9 _ -); random if unset.",
+    )
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on.")
 
 
 class Settings(BaseSettings):
@@ -40,3 +59,4 @@ class Settings(BaseSettings):
         "WARNING", description="Logging threshold."
     )
     hf: HFSettings = Field(default_factory=HFSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)

@@ -30,11 +30,20 @@ class Text:
     values: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, lang: Lang = DEFAULT_LANG) -> str:
-        values = {k: v.render(lang) if isinstance(v, Text) else v for k, v in self.values.items()}
+        values = {key: _rendered(value, lang) for key, value in self.values.items()}
         return CATALOG[self.key][lang].format(**values)
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANG)
+
+
+def _rendered(value: object, lang: Lang) -> object:
+    """Texts render in the same language; a tuple of Texts becomes a comma-separated list."""
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, tuple) and all(isinstance(item, Text) for item in value):
+        return ", ".join(item.render(lang) for item in value)
+    return value
 
 
 def t(key: str, **values: object) -> Text:
@@ -134,6 +143,21 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "cmd.days": {"en": "the days in the digest", "ko": "다이제스트에 있는 날짜"},
     "cmd.more": {"en": "the next page of the last list", "ko": "마지막 목록의 다음 쪽"},
     "cmd.help": {"en": "this list", "ko": "이 도움말"},
+    "cmd.subscribe": {"en": "a daily push of the top papers here", "ko": "이 대화방으로 매일 인기 논문 받기"},
+    "cmd.unsubscribe": {"en": "stop the daily push", "ko": "매일 받기 중지"},
+    "cmd.settings": {
+        "en": "time, days, filters and format of the push",
+        "ko": "받는 시간·요일·필터·형식 설정",
+    },
+    "cmd.preview": {
+        "en": "what the next push would hold, and why",
+        "ko": "다음에 받을 내용과 그 이유 미리 보기",
+    },
+    "cmd.start": {"en": "welcome and help", "ko": "소개와 도움말"},
+    "usage.unknown_zone": {
+        "en": "Unknown time zone “{zone}”. Use an Area/City name, e.g. {suggestion}",
+        "ko": "알 수 없는 시간대 “{zone}”. 지역/도시 이름을 쓰세요. 예: {suggestion}",
+    },
     "help.heading": {"en": "Commands:", "ko": "명령어:"},
     "days.heading": {"en": "Days in the digest (latest first):", "ko": "다이제스트 날짜 (최신순):"},
     "days.none": {
@@ -141,6 +165,119 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "아직 날짜가 없습니다. 먼저 다이제스트를 불러오세요.",
     },
     "days.row": {"en": "{day}  {papers:>3} papers  top {votes}", "ko": "{day}  {papers:>3}편  최고 {votes}"},
+    # Selection (/preview and the push)
+    "select.no_papers": {"en": "The day's list is empty.", "ko": "그날의 목록이 비어 있습니다."},
+    "select.all_filtered": {
+        "en": "All {total} papers were filtered out: {sent} already sent, {votes} under the vote floor, "
+        "{excluded} with an excluded keyword, {not_included} without a wanted keyword.",
+        "ko": "논문 {total}편이 모두 걸러졌습니다: 이미 보냄 {sent}, 추천 수 부족 {votes}, "
+        "제외 키워드 {excluded}, 포함 키워드 없음 {not_included}.",
+    },
+    "why.votes": {"en": "▲ {votes} ≥ {min_votes}", "ko": "추천 {votes} ≥ {min_votes}"},
+    "why.top": {"en": "among the most voted (▲ {votes})", "ko": "추천 상위 (▲ {votes})"},
+    "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
+    # Subscriptions
+    "sub.none": {
+        "en": "This chat has no subscription: /subscribe first.",
+        "ko": "이 대화방은 구독 중이 아닙니다. 먼저 /subscribe 하세요.",
+    },
+    "sub.bad_value": {
+        "en": "Cannot set {field}: {problem}",
+        "ko": "{field} 값을 바꿀 수 없습니다: {problem}",
+    },
+    "preview.not_subscribed": {
+        "en": "No push is scheduled here: /subscribe to get one.",
+        "ko": "예정된 발송이 없습니다. /subscribe로 구독하세요.",
+    },
+    "preview.paused": {
+        "en": "The push is paused: {reason}. /subscribe resumes it.",
+        "ko": "발송이 일시 중지되었습니다: {reason}. /subscribe로 다시 시작합니다.",
+    },
+    "preview.no_list_yet": {
+        "en": "No complete Daily Papers list yet: the next push would be empty.",
+        "ko": "아직 완성된 Daily Papers 목록이 없어 다음 발송은 비어 있습니다.",
+    },
+    "preview.no_new_list": {
+        "en": "No new list since {day} (weekends and holidays have none): the next push would be skipped.",
+        "ko": "{day} 이후 새 목록이 없어(주말·휴일) 다음 발송은 건너뜁니다.",
+    },
+    # Telegram: channels, permissions, buttons
+    "tg.channel_unknown": {
+        "en": "I can't see {channel}. Add me to the channel as an administrator first.",
+        "ko": "{channel} 채널을 찾을 수 없습니다. 먼저 저를 채널 관리자로 추가해 주세요.",
+    },
+    "tg.not_a_channel": {"en": "{channel} is not a channel.", "ko": "{channel}은(는) 채널이 아닙니다."},
+    "tg.channel_not_admin": {
+        "en": "Only administrators of {channel} can change its subscription.",
+        "ko": "{channel}의 관리자만 구독을 바꿀 수 있습니다.",
+    },
+    "tg.channel_bot_not_admin": {
+        "en": "Make me an administrator of {channel} (allowed to post) first.",
+        "ko": "먼저 저를 {channel}의 관리자(게시 권한)로 지정해 주세요.",
+    },
+    "tg.admins_only": {
+        "en": "Only administrators can change this chat's subscription.",
+        "ko": "관리자만 이 대화방의 구독을 바꿀 수 있습니다.",
+    },
+    "tg.expired": {
+        "en": "This button has expired. Run the command again.",
+        "ko": "이 버튼은 만료되었습니다. 명령을 다시 실행해 주세요.",
+    },
+    # Settings
+    "set.time": {"en": "Time", "ko": "시간"},
+    "set.days": {"en": "Days", "ko": "요일"},
+    "set.top_n": {"en": "Top N", "ko": "편수"},
+    "set.min_votes": {"en": "Minimum votes", "ko": "최소 추천 수"},
+    "set.include": {"en": "Only with keywords", "ko": "포함 키워드"},
+    "set.exclude": {"en": "Without keywords", "ko": "제외 키워드"},
+    "set.format": {"en": "Format", "ko": "형식"},
+    "set.format_compact": {"en": "compact digest", "ko": "요약 목록"},
+    "set.format_cards": {"en": "one card per paper", "ko": "논문별 카드"},
+    "set.language": {"en": "Language", "ko": "언어"},
+    "set.language_en": {"en": "English", "ko": "영어"},
+    "set.language_ko": {"en": "Korean", "ko": "한국어"},
+    "set.notify_empty": {"en": "Note on days without a list", "ko": "목록 없는 날 알림"},
+    "set.late_risers": {
+        "en": "Late risers (papers that gained votes later)",
+        "ko": "늦게 뜬 논문 (나중에 추천 증가)",
+    },
+    "set.status": {"en": "Status", "ko": "상태"},
+    "set.status_on": {"en": "subscribed", "ko": "구독 중"},
+    "set.status_off": {"en": "unsubscribed", "ko": "구독 해지됨"},
+    "set.status_paused": {"en": "paused: {reason}", "ko": "일시 중지: {reason}"},
+    "set.on": {"en": "on", "ko": "켜짐"},
+    "set.off": {"en": "off", "ko": "꺼짐"},
+    "set.none": {"en": "none", "ko": "없음"},
+    "set.every_day": {"en": "every day", "ko": "매일"},
+    "set.weekdays_only": {"en": "Monday to Friday", "ko": "월~금"},
+    "set.days_list": {"en": "{days}", "ko": "{days}"},
+    "set.heading": {"en": "Daily push for {title}", "ko": "{title} 매일 받기 설정"},
+    "btn.fewer": {"en": "− papers", "ko": "− 편수"},
+    "btn.more": {"en": "+ papers", "ko": "+ 편수"},
+    "btn.votes_down": {"en": "− votes", "ko": "− 추천"},
+    "btn.votes_up": {"en": "+ votes", "ko": "+ 추천"},
+    "btn.toggle": {"en": "⇄ {name}", "ko": "⇄ {name}"},
+    "btn.done": {"en": "Done", "ko": "완료"},
+    "btn.saved": {"en": "Saved", "ko": "저장했습니다"},
+    "prompt.tz": {
+        "en": "Reply with your time zone as Area/City, e.g. Asia/Seoul.",
+        "ko": "시간대를 지역/도시 형식으로 답장해 주세요. 예: Asia/Seoul",
+    },
+    "prompt.inc": {
+        "en": "Reply with keywords a paper must match (any of them), comma-separated; - clears.",
+        "ko": "논문에 있어야 할 키워드를 쉼표로 구분해 답장해 주세요(하나만 맞아도 됨). -는 지우기.",
+    },
+    "prompt.exc": {
+        "en": "Reply with keywords that leave a paper out, comma-separated; - clears.",
+        "ko": "제외할 키워드를 쉼표로 구분해 답장해 주세요. -는 지우기.",
+    },
+    "weekday_short.0": {"en": "Mon", "ko": "월"},
+    "weekday_short.1": {"en": "Tue", "ko": "화"},
+    "weekday_short.2": {"en": "Wed", "ko": "수"},
+    "weekday_short.3": {"en": "Thu", "ko": "목"},
+    "weekday_short.4": {"en": "Fri", "ko": "금"},
+    "weekday_short.5": {"en": "Sat", "ko": "토"},
+    "weekday_short.6": {"en": "Sun", "ko": "일"},
     # Weekdays, Monday first (date.weekday())
     "weekday.0": {"en": "Monday", "ko": "월요일"},
     "weekday.1": {"en": "Tuesday", "ko": "화요일"},

@@ -7,9 +7,13 @@ service, adapters) can share them without depending on one another.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.i18n import Lang
 
 HF_ORIGIN = "https://huggingface.co"
 
@@ -123,3 +127,83 @@ class DigestDay(BaseModel):
     source: str
     papers: list[Paper] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
+
+
+MAX_TOP_N = 50
+MAX_KEYWORDS = 20
+ALL_WEEKDAYS: frozenset[int] = frozenset(range(7))
+
+
+class Destination(BaseModel):
+    """Where a push goes: a chat on a platform, and a forum topic or thread within it when set."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: Literal["telegram", "slack", "console"]
+    chat_id: str
+    thread_id: str = ""
+
+    @property
+    def key(self) -> str:
+        """`telegram:-100123:7`: the ledger's name for this destination."""
+        return ":".join(part for part in (self.platform, self.chat_id, self.thread_id) if part)
+
+
+class Subscription(BaseModel):
+    """A destination's daily push and everything it chose about it.
+
+    Unsubscribing keeps the row (active=False) so a later /subscribe restores the same settings.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    destination: Destination
+    chat_type: str
+    title: str | None = None
+    language: Lang = "en"
+    send_time: time = time(9, 0)
+    time_zone: str = "UTC"
+    weekdays: frozenset[int] = ALL_WEEKDAYS
+    top_n: int = Field(10, ge=1, le=MAX_TOP_N)
+    min_votes: int = Field(0, ge=0)
+    include: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
+    exclude: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
+    format: Literal["compact", "cards"] = "compact"
+    notify_empty: bool = False
+    late_risers: bool = False
+    active: bool = True
+    paused_reason: str | None = None
+    created_by: str | None = None
+    changed_by: str | None = None
+    active_since: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone: {value!r}") from None
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _some_weekdays(cls, value: frozenset[int]) -> frozenset[int]:
+        if not value or not value <= ALL_WEEKDAYS:
+            raise ValueError("weekdays must be a non-empty set of 0 (Monday) .. 6 (Sunday)")
+        return value
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _clean_keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = (" ".join(word.split())[:64] for word in value)
+        return tuple(dict.fromkeys(word for word in cleaned if word))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def delivering(self) -> bool:
+        """Whether pushes go out: subscribed and not paused by a platform error."""
+        return self.active and self.paused_reason is None

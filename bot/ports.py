@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from bot.models import DigestDay, Paper
+from bot.models import Destination, DigestDay, Paper, Subscription
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ class Store(Protocol):
         """The day's papers by votes (unknown last), then by their position in the list."""
         ...
 
-    async def latest_day(self) -> date | None: ...
+    async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
+        """The most recent day with a list, optionally no later than `on_or_before`."""
+        ...
 
     async def list_days(self, *, limit: int = 30) -> list[DayInfo]:
         """The most recent days first."""
@@ -88,5 +90,27 @@ class Store(Protocol):
     async def search(self, query: SearchQuery) -> SearchPage: ...
 
     async def stats(self) -> StoreStats: ...
+
+    async def get_subscription(self, destination: Destination) -> Subscription | None: ...
+
+    async def list_subscriptions(
+        self, *, platform: str | None = None, delivering_only: bool = False
+    ) -> list[Subscription]: ...
+
+    async def save_subscription(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription of its destination."""
+        ...
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """Re-key a chat's subscriptions after the platform changed its id; returns how many."""
+        ...
+
+    async def remember(self, payload: str) -> str:
+        """A short token standing for `payload`, for buttons that cannot carry it whole."""
+        ...
+
+    async def recall(self, token: str) -> str | None:
+        """The payload of a token, or None once it has expired."""
+        ...
 
     async def close(self) -> None: ...

@@ -19,6 +19,7 @@ from bot.models import Paper, canonical_arxiv_id
 from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats
 from bot.sample import SAMPLE_NAME, sample_digest
 from bot.sources.markdown import parse_markdown
+from bot.subscriptions import SubscriptionsMixin
 
 MAX_LIST = 50
 MAX_QUERY_CHARS = 1000
@@ -47,7 +48,7 @@ def _check_count(n: int) -> None:
         raise UsageError(t("usage.count_range", max=MAX_LIST))
 
 
-class PaperService:
+class PaperService(SubscriptionsMixin):
     """Answers questions about the digest from a Store, and fills the Store from digest sources."""
 
     def __init__(self, store: Store, sources: DigestSources) -> None:
@@ -122,6 +123,13 @@ class PaperService:
         elif not page.papers:
             reason = t("search.no_match", query=query) if offset == 0 else t("search.no_more")
         return SearchResult(query, page, offset, reason)
+
+    async def remember_query(self, query: str) -> str:
+        """A short token for a search, so a page button can carry it (see Store.remember)."""
+        return await self._store.remember(query)
+
+    async def recall_query(self, token: str) -> str | None:
+        return await self._store.recall(token)
 
     async def paper(self, ref: str) -> Paper:
         """A paper by arXiv id (any version) or by its arXiv or Hugging Face URL."""

@@ -5,19 +5,23 @@ Every SQL statement of the project lives in storage/; the core sees only bot.por
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.merge import merge_papers
-from bot.models import DigestDay, Paper, Section
+from bot.models import Destination, DigestDay, Paper, Section, Subscription
 from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
 from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
+
+UI_STATE_DAYS = 30
 
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
@@ -54,6 +58,60 @@ def _fts_values(paper: Paper) -> tuple[str, str, str]:
         index_tokens(paper.title),
         index_tokens(" ".join(paper.authors)),
         index_tokens("\n".join(body)),
+    )
+
+
+def _subscription_values(sub: Subscription) -> dict[str, Any]:
+    now = _now()
+    return {
+        "platform": sub.destination.platform,
+        "chat_id": sub.destination.chat_id,
+        "thread_id": sub.destination.thread_id,
+        "chat_type": sub.chat_type,
+        "title": sub.title,
+        "language": sub.language,
+        "send_time": sub.send_time.strftime("%H:%M"),
+        "time_zone": sub.time_zone,
+        "weekdays": sum(1 << day for day in sub.weekdays),
+        "top_n": sub.top_n,
+        "min_votes": sub.min_votes,
+        "include_keywords": json.dumps(list(sub.include), ensure_ascii=False),
+        "exclude_keywords": json.dumps(list(sub.exclude), ensure_ascii=False),
+        "format": sub.format,
+        "notify_empty": int(sub.notify_empty),
+        "late_risers": int(sub.late_risers),
+        "active": int(sub.active),
+        "paused_reason": sub.paused_reason,
+        "paused_at": now if sub.paused_reason else None,
+        "created_by": sub.created_by,
+        "changed_by": sub.changed_by,
+        "active_since": sub.active_since.isoformat(timespec="seconds"),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _subscription(row: aiosqlite.Row) -> Subscription:
+    return Subscription(
+        destination=Destination(platform=row["platform"], chat_id=row["chat_id"], thread_id=row["thread_id"]),
+        chat_type=row["chat_type"],
+        title=row["title"],
+        language=row["language"],
+        send_time=time.fromisoformat(row["send_time"]),
+        time_zone=row["time_zone"],
+        weekdays=frozenset(day for day in range(7) if row["weekdays"] >> day & 1),
+        top_n=row["top_n"],
+        min_votes=row["min_votes"],
+        include=tuple(json.loads(row["include_keywords"])),
+        exclude=tuple(json.loads(row["exclude_keywords"])),
+        format=row["format"],
+        notify_empty=bool(row["notify_empty"]),
+        late_risers=bool(row["late_risers"]),
+        active=bool(row["active"]),
+        paused_reason=row["paused_reason"],
+        created_by=row["created_by"],
+        changed_by=row["changed_by"],
+        active_since=datetime.fromisoformat(row["active_since"]),
     )
 
 
@@ -145,8 +203,9 @@ class SqliteStore:
         )
         return await self._papers(rows)
 
-    async def latest_day(self) -> date | None:
-        row = await self._one("SELECT max(day) AS day FROM paper_days")
+    async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
+        bound = (on_or_before or date.max).isoformat()
+        row = await self._one("SELECT max(day) AS day FROM paper_days WHERE day <= ?", (bound,))
         return date.fromisoformat(row["day"]) if row and row["day"] else None
 
     async def list_days(self, *, limit: int = 30) -> list[DayInfo]:
@@ -220,6 +279,72 @@ class SqliteStore:
             outbox_sent=row["sent"],
             outbox_dead=row["dead"],
         )
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    async def get_subscription(self, destination: Destination) -> Subscription | None:
+        row = await self._one(
+            "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?",
+            (destination.platform, destination.chat_id, destination.thread_id),
+        )
+        return _subscription(row) if row else None
+
+    async def list_subscriptions(
+        self, *, platform: str | None = None, delivering_only: bool = False
+    ) -> list[Subscription]:
+        rows = await self._all(
+            """SELECT * FROM subscriptions
+               WHERE (? IS NULL OR platform = ?) AND (? = 0 OR (active = 1 AND paused_reason IS NULL))
+               ORDER BY id""",
+            (platform, platform, int(delivering_only)),
+        )
+        return [_subscription(row) for row in rows]
+
+    async def save_subscription(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription of its destination (one per chat and topic)."""
+        values = _subscription_values(subscription)
+        columns = ", ".join(values)
+        updates = ", ".join(
+            f"{name} = excluded.{name}" for name in values if name not in ("created_at", "paused_at")
+        )
+        # A pause keeps the moment it started while the reason stays the same.
+        updates += (
+            ", paused_at = CASE WHEN excluded.paused_reason IS subscriptions.paused_reason"
+            " THEN subscriptions.paused_at ELSE excluded.paused_at END"
+        )
+        await self._db.execute(
+            f"""INSERT INTO subscriptions ({columns}) VALUES ({", ".join("?" * len(values))})
+                ON CONFLICT (platform, chat_id, thread_id) DO UPDATE SET {updates}""",
+            tuple(values.values()),
+        )
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat got a new id (a group became a supergroup): its subscriptions follow it."""
+        cursor = await self._db.execute(
+            """UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ?
+               WHERE platform = ? AND chat_id = ?""",
+            (new_chat_id, _now(), platform, old_chat_id),
+        )
+        return cursor.rowcount
+
+    # -- button state ---------------------------------------------------------------------
+
+    async def remember(self, payload: str, *, keep_days: int = UI_STATE_DAYS) -> str:
+        """A short stable token for `payload` (the same payload gets the same token)."""
+        token = base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()[:9]).decode()
+        now = datetime.now(UTC)
+        await self._db.execute(
+            """INSERT INTO ui_state (token, payload, created_at) VALUES (?, ?, ?)
+               ON CONFLICT (token) DO UPDATE SET created_at = excluded.created_at""",
+            (token, payload, now.isoformat(timespec="seconds")),
+        )
+        cutoff = (now - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        await self._db.execute("DELETE FROM ui_state WHERE created_at < ?", (cutoff,))
+        return token
+
+    async def recall(self, token: str) -> str | None:
+        row = await self._one("SELECT payload FROM ui_state WHERE token = ?", (token,))
+        return str(row["payload"]) if row else None
 
     # -- writing papers -------------------------------------------------------------------
 

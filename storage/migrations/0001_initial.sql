@@ -58,10 +58,12 @@ CREATE TABLE subscriptions (
     format            TEXT NOT NULL DEFAULT 'compact' CHECK (format IN ('compact', 'cards')),
     notify_empty      INTEGER NOT NULL DEFAULT 0,
     late_risers       INTEGER NOT NULL DEFAULT 0,
-    paused_reason     TEXT,
+    active            INTEGER NOT NULL DEFAULT 1,  -- 0 after /unsubscribe (settings are kept)
+    paused_reason     TEXT,                      -- set when the platform refuses delivery
     paused_at         TEXT,
     created_by        TEXT,
     active_since      TEXT NOT NULL,             -- no backlog from before this moment
+    changed_by        TEXT,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
     UNIQUE (platform, chat_id, thread_id)
@@ -99,4 +101,12 @@ CREATE TABLE ledger (
     outbox_id    INTEGER REFERENCES outbox (id) ON DELETE SET NULL,
     sent_at      TEXT NOT NULL,
     PRIMARY KEY (destination, arxiv_id)
+) WITHOUT ROWID;
+
+-- Short tokens that inline buttons carry instead of long payloads (a search query); kept for
+-- a while so buttons survive restarts, then pruned (a pruned token's button says it expired).
+CREATE TABLE ui_state (
+    token       TEXT PRIMARY KEY,
+    payload     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
 ) WITHOUT ROWID;

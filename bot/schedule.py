@@ -1,0 +1,64 @@
+"""When a subscription is due, in its own time zone, safe across daylight-saving changes.
+
+Cron-style triggers skip or double-fire when clocks jump (FACTS.md section 3), so due times are
+computed from the subscriber's local calendar instead: a local time that a spring-forward gap
+skips is sent at the first minute after the gap, and a time that an autumn fold repeats is sent
+once, at its first occurrence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.models import Subscription
+
+_SEARCH_DAYS = 8  # a week plus one: some chosen weekday always falls in it
+
+
+def local_due(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of `at` on local `day`; a time inside a DST gap moves to the gap's end."""
+    wall = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of two repeated times
+    instant = wall.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        # The wall time does not exist: walk minutes forward until one does.
+        probe = wall.replace(tzinfo=None)
+        while True:
+            probe += timedelta(minutes=1)
+            candidate = probe.replace(tzinfo=zone)
+            if candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == probe:
+                return candidate.astimezone(UTC)
+    return instant
+
+
+def next_due(subscription: Subscription, after: datetime) -> datetime:
+    """The first due instant strictly after `after` (an aware datetime), in UTC."""
+    zone = subscription.zone
+    today = after.astimezone(zone).date()
+    for offset in range(_SEARCH_DAYS):
+        day = today + timedelta(days=offset)
+        if day.weekday() not in subscription.weekdays:
+            continue
+        due = local_due(day, subscription.send_time, zone)
+        if due > after:
+            return due
+    raise AssertionError("a non-empty weekday set always has a day within a week")
+
+
+def previous_due(subscription: Subscription, before: datetime) -> datetime | None:
+    """The last due instant strictly before `before`, within the past week; None if none."""
+    zone = subscription.zone
+    today = before.astimezone(zone).date()
+    for offset in range(_SEARCH_DAYS):
+        day = today - timedelta(days=offset)
+        if day.weekday() not in subscription.weekdays:
+            continue
+        due = local_due(day, subscription.send_time, zone)
+        if due < before:
+            return due
+    return None
+
+
+def complete_before(instant: datetime) -> date:
+    """The last Daily Papers day that has ended by `instant`: lists fill up during their own (UTC) day."""
+    return instant.astimezone(UTC).date() - timedelta(days=1)

@@ -1,0 +1,170 @@
+"""Subscriptions as the facade offers them: subscribe, change, pause, move, and preview the next push.
+
+Kept apart from bot/service.py so each file has one job; PaperService inherits these methods, so
+adapters still call one facade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from pydantic import ValidationError
+
+from bot.errors import NotFoundError, UsageError
+from bot.i18n import Lang, Text, t
+from bot.models import MAX_TOP_N, Destination, Subscription
+from bot.ports import Store
+from bot.schedule import complete_before, next_due, previous_due
+from bot.selection import Selection, select
+
+CANDIDATES = MAX_TOP_N * 4
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the next push of a subscription would hold, or why it would hold nothing."""
+
+    subscription: Subscription | None
+    due: datetime | None
+    day: date | None
+    selection: Selection
+    empty_reason: Text | None = None
+
+
+class SubscriptionsMixin:
+    """Subscribe, change and preview a destination's daily push (part of the PaperService facade)."""
+
+    _store: Store
+
+    async def subscription(self, destination: Destination) -> Subscription | None:
+        return await self._store.get_subscription(destination)
+
+    async def subscribe(
+        self,
+        destination: Destination,
+        *,
+        chat_type: str,
+        title: str | None,
+        by: str | None,
+        language: Lang,
+        send_time: time | None = None,
+        time_zone: str | None = None,
+    ) -> tuple[Subscription, bool]:
+        """Start (or resume, keeping earlier settings) the daily push; returns it and whether it is new."""
+        existing = await self._store.get_subscription(destination)
+        changes: dict[str, object] = {"active": True, "paused_reason": None, "title": title, "changed_by": by}
+        if send_time is not None:
+            changes["send_time"] = send_time
+        if time_zone is not None:
+            changes["time_zone"] = time_zone
+        if existing is None:
+            changes |= {
+                "destination": destination,
+                "chat_type": chat_type,
+                "created_by": by,
+                "language": language,
+            }
+            subscription = Subscription.model_validate(changes)
+        else:
+            resumed = not existing.delivering
+            subscription = _changed(existing, changes | ({"active_since": _utcnow()} if resumed else {}))
+        await self._store.save_subscription(subscription)
+        return subscription, existing is None
+
+    async def unsubscribe(self, destination: Destination, by: str | None) -> bool:
+        """Stop the push, keeping the settings for a later /subscribe; False if there was none."""
+        existing = await self._store.get_subscription(destination)
+        if existing is None or not existing.active:
+            return False
+        await self._store.save_subscription(_changed(existing, {"active": False, "changed_by": by}))
+        return True
+
+    async def update_subscription(
+        self, destination: Destination, by: str | None, **changes: object
+    ) -> Subscription:
+        """Change some settings; invalid values raise UsageError, nothing is half-saved."""
+        existing = await self._store.get_subscription(destination)
+        if existing is None:
+            raise NotFoundError(t("sub.none"))
+        updated = _changed(existing, {**changes, "changed_by": by})
+        await self._store.save_subscription(updated)
+        return updated
+
+    async def pause(self, destination: Destination, reason: str) -> None:
+        """The platform refused delivery for good (blocked, chat gone): stop pushing and say why."""
+        existing = await self._store.get_subscription(destination)
+        if existing is not None and existing.paused_reason != reason:
+            await self._store.save_subscription(_changed(existing, {"paused_reason": reason}))
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        return await self._store.move_chat(platform, old_chat_id, new_chat_id)
+
+    async def preview(self, destination: Destination, now: datetime | None = None) -> Preview:
+        """The next push: when, which day, which papers and why, or why it would be empty."""
+        subscription = await self._store.get_subscription(destination)
+        empty = Selection([])
+        if subscription is None or not subscription.active:
+            return Preview(subscription, None, None, empty, t("preview.not_subscribed"))
+        if subscription.paused_reason:
+            return Preview(
+                subscription, None, None, empty, t("preview.paused", reason=subscription.paused_reason)
+            )
+        now = now or _utcnow()
+        due = next_due(subscription, now)
+        day = await self._store.latest_day(on_or_before=complete_before(due))
+        if day is None:
+            return Preview(subscription, due, None, empty, t("preview.no_list_yet"))
+        earlier = previous_due(subscription, due)
+        if earlier is not None and earlier >= subscription.active_since and complete_before(earlier) >= day:
+            return Preview(subscription, due, day, empty, t("preview.no_new_list", day=day))
+        selection = select(await self._store.top(day, limit=CANDIDATES), subscription)
+        return Preview(subscription, due, day, selection, selection.empty_reason)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _changed(subscription: Subscription, changes: dict[str, object]) -> Subscription:
+    """A validated copy with `changes`; a bad value becomes a UsageError naming the setting."""
+    try:
+        return Subscription.model_validate(subscription.model_dump() | changes)
+    except ValidationError as err:
+        problem = err.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise UsageError(t("sub.bad_value", field=field, problem=problem["msg"])) from None
+
+
+def settings_rows(subscription: Subscription) -> list[tuple[Text, Text | str]]:
+    """Every setting as (label, value), for any platform's settings view."""
+    none = t("set.none")
+    return [
+        (t("set.time"), f"{subscription.send_time:%H:%M} {subscription.time_zone}"),
+        (t("set.days"), weekdays_text(subscription.weekdays)),
+        (t("set.top_n"), str(subscription.top_n)),
+        (t("set.min_votes"), str(subscription.min_votes)),
+        (t("set.include"), ", ".join(subscription.include) or none),
+        (t("set.exclude"), ", ".join(subscription.exclude) or none),
+        (t("set.format"), t(f"set.format_{subscription.format}")),
+        (t("set.language"), t(f"set.language_{subscription.language}")),
+        (t("set.notify_empty"), t("set.on" if subscription.notify_empty else "set.off")),
+        (t("set.late_risers"), t("set.on" if subscription.late_risers else "set.off")),
+        (t("set.status"), _status(subscription)),
+    ]
+
+
+def weekdays_text(days: frozenset[int]) -> Text:
+    if days == frozenset(range(7)):
+        return t("set.every_day")
+    if days == frozenset(range(5)):
+        return t("set.weekdays_only")
+    return t("set.days_list", days=tuple(t(f"weekday_short.{day}") for day in sorted(days)))
+
+
+def _status(subscription: Subscription) -> Text:
+    if not subscription.active:
+        return t("set.status_off")
+    if subscription.paused_reason:
+        return t("set.status_paused", reason=subscription.paused_reason)
+    return t("set.status_on")

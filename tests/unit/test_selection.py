@@ -1,0 +1,75 @@
+"""Who gets which papers: top N, vote floor, include/exclude keywords, already sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Destination, Section, Subscription
+from bot.selection import keyword_hits, select
+from tests.conftest import PaperFactory
+
+HOME = Destination(platform="telegram", chat_id="1")
+
+
+def sub(**settings: object) -> Subscription:
+    return Subscription.model_validate({"destination": HOME, "chat_type": "private", **settings})
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "hit"),
+    [
+        ("LLM", "Scaling LLMs to the moon", True),
+        ("AI", "Scientist AI offers", True),
+        ("AI", "we said it", False),
+        ("diffusion", "Diffusion-based editing", True),
+        ("3D", "CrossOver: 3D Scene", True),
+        ("모델", "대형언어모델을 제안합니다", True),
+        ("agent", "Agents everywhere", True),
+        ("agent", "reagents", False),
+    ],
+)
+def test_keyword_matching(make_paper: PaperFactory, keyword: str, text: str, hit: bool) -> None:
+    paper = make_paper(title="x", sections=(Section(heading="", text=text),))
+    assert bool(keyword_hits(paper, [keyword])) is hit
+
+
+def test_top_n_by_given_order(make_paper: PaperFactory) -> None:
+    papers = [make_paper(f"2501.0000{i}", votes=10 - i) for i in range(5)]
+    chosen = select(papers, sub(top_n=3))
+    assert [p.paper.arxiv_id for p in chosen.picks] == ["2501.00000", "2501.00001", "2501.00002"]
+    assert str(chosen.picks[0].reasons[0]) == "among the most voted (▲ 10)"
+
+
+def test_filters_and_their_reasons(make_paper: PaperFactory) -> None:
+    papers = [
+        make_paper("2501.00001", votes=50, title="Diffusion for robots"),
+        make_paper("2501.00002", votes=40, title="Diffusion survey"),
+        make_paper("2501.00003", votes=30, title="Agents"),
+        make_paper("2501.00004", votes=None, title="Diffusion with unknown votes"),
+        make_paper("2501.00005", votes=5, title="Diffusion, few votes"),
+    ]
+    chosen = select(
+        papers, sub(min_votes=10, include=("diffusion",), exclude=("survey",)), already_sent={"x"}
+    )
+    assert [p.paper.arxiv_id for p in chosen.picks] == ["2501.00001"]
+    assert [str(r) for r in chosen.picks[0].reasons] == ["▲ 50 ≥ 10", "matches diffusion"]
+
+
+def test_empty_selection_says_why(make_paper: PaperFactory) -> None:
+    papers = [make_paper("2501.00001", votes=50), make_paper("2501.00002", votes=1)]
+    nothing = select(papers, sub(min_votes=10), already_sent={"2501.00001"})
+    assert nothing.picks == []
+    assert str(nothing.empty_reason) == (
+        "All 2 papers were filtered out: 1 already sent, 1 under the vote floor, "
+        "0 with an excluded keyword, 0 without a wanted keyword."
+    )
+    assert str(select([], sub()).empty_reason) == "The day's list is empty."
+
+
+def test_subscription_validation() -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        sub(time_zone="Mars/Olympus")
+    with pytest.raises(ValueError, match="weekdays"):
+        sub(weekdays=frozenset())
+    assert sub(include=(" diffusion ", "diffusion", "", "LLM  agents")).include == ("diffusion", "LLM agents")
+    assert Destination(platform="telegram", chat_id="-100", thread_id="7").key == "telegram:-100:7"
