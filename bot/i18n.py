@@ -59,6 +59,7 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "Top {n} of {day} ({listed} listed)",
         "ko": "{day} 상위 {n}편 (전체 {listed}편)",
     },
+    "push.heading": {"en": "Daily Papers of {day}: the top {n}", "ko": "{day} Daily Papers 인기 논문 {n}편"},
     "top.no_digest": {
         "en": "No digest has been loaded yet.",
         "ko": "아직 불러온 다이제스트가 없습니다.",
@@ -159,6 +160,18 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "알 수 없는 시간대 “{zone}”. 지역/도시 이름을 쓰세요. 예: {suggestion}",
     },
     "help.heading": {"en": "Commands:", "ko": "명령어:"},
+    "help.welcome": {
+        "en": "Hi! I bring you the Hugging Face Daily Papers, with Korean summaries. Commands:",
+        "ko": "안녕하세요! Hugging Face Daily Papers를 한국어 요약과 함께 전해 드립니다. 명령어:",
+    },
+    "help.inline": {
+        "en": "In any chat, type @ and my name, then a search, to share a paper.",
+        "ko": "어느 대화방에서든 @와 제 이름, 검색어를 입력해 논문을 공유할 수 있습니다.",
+    },
+    "help.credit": {
+        "en": "Summaries: daily_papers_ko (CC BY-NC-ND 4.0)",
+        "ko": "요약 출처: daily_papers_ko (CC BY-NC-ND 4.0)",
+    },
     "days.heading": {"en": "Days in the digest (latest first):", "ko": "다이제스트 날짜 (최신순):"},
     "days.none": {
         "en": "No days yet: ingest a digest first.",
@@ -177,6 +190,22 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "why.top": {"en": "among the most voted (▲ {votes})", "ko": "추천 상위 (▲ {votes})"},
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
     # Subscriptions
+    "sub.started": {
+        "en": "Subscribed {title}: every day at {time} ({zone}), the top {n} papers. "
+        "/settings to change, /preview to see the next one.",
+        "ko": "{title} 구독 완료: 매일 {time}({zone})에 인기 논문 {n}편. "
+        "변경은 /settings, 미리 보기는 /preview.",
+    },
+    "sub.updated": {
+        "en": "Subscription of {title} updated: every day at {time} ({zone}), the top {n} papers.",
+        "ko": "{title} 구독을 바꿨습니다: 매일 {time}({zone})에 인기 논문 {n}편.",
+    },
+    "sub.stopped": {
+        "en": "Unsubscribed {title}. Your settings are kept for when you /subscribe again.",
+        "ko": "{title} 구독을 해지했습니다. 다시 /subscribe 하면 설정이 그대로 돌아옵니다.",
+    },
+    "preview.next": {"en": "Next push: {when}", "ko": "다음 발송: {when}"},
+    "preview.day": {"en": "Daily Papers of {day}", "ko": "{day} Daily Papers"},
     "sub.none": {
         "en": "This chat has no subscription: /subscribe first.",
         "ko": "이 대화방은 구독 중이 아닙니다. 먼저 /subscribe 하세요.",

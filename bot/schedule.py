@@ -62,3 +62,12 @@ def previous_due(subscription: Subscription, before: datetime) -> datetime | Non
 def complete_before(instant: datetime) -> date:
     """The last Daily Papers day that has ended by `instant`: lists fill up during their own (UTC) day."""
     return instant.astimezone(UTC).date() - timedelta(days=1)
+
+
+# A list older than this when a push is due is old news: it is not sent, even to a new subscriber.
+STALE_AFTER = timedelta(days=2)
+
+
+def is_stale(day: date, due: datetime) -> bool:
+    """Whether the list of `day` is too old to push at `due` (a weekend's gap is not)."""
+    return day < complete_before(due) - STALE_AFTER

@@ -15,7 +15,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, t
 from bot.models import MAX_TOP_N, Destination, Subscription
 from bot.ports import Store
-from bot.schedule import complete_before, next_due, previous_due
+from bot.schedule import complete_before, is_stale, next_due, previous_due
 from bot.selection import Selection, select
 
 CANDIDATES = MAX_TOP_N * 4
@@ -97,6 +97,14 @@ class SubscriptionsMixin:
         if existing is not None and existing.paused_reason != reason:
             await self._store.save_subscription(_changed(existing, {"paused_reason": reason}))
 
+    async def subscriptions_of_chat(self, platform: str, chat_id: str) -> list[Subscription]:
+        """Every subscription of a chat, its forum topics included."""
+        return [
+            s
+            for s in await self._store.list_subscriptions(platform=platform)
+            if s.destination.chat_id == chat_id
+        ]
+
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         return await self._store.move_chat(platform, old_chat_id, new_chat_id)
 
@@ -116,7 +124,10 @@ class SubscriptionsMixin:
         if day is None:
             return Preview(subscription, due, None, empty, t("preview.no_list_yet"))
         earlier = previous_due(subscription, due)
-        if earlier is not None and earlier >= subscription.active_since and complete_before(earlier) >= day:
+        already_due = (
+            earlier is not None and earlier >= subscription.active_since and complete_before(earlier) >= day
+        )
+        if already_due or is_stale(day, due):
             return Preview(subscription, due, day, empty, t("preview.no_new_list", day=day))
         selection = select(await self._store.top(day, limit=CANDIDATES), subscription)
         return Preview(subscription, due, day, selection, selection.empty_reason)

@@ -21,6 +21,12 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DAY = date(2025, 2, 24)
 
 
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB 22 warns (an error here) when building RetryAfter unless durations are timedeltas."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     opened = await SqliteStore.open(tmp_path / "paperboy.db")

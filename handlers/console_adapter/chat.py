@@ -14,16 +14,32 @@ from datetime import date
 from typing import TextIO
 
 from bot.cards import paper_card
-from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_top, split_command, usage
+from bot.commands import (
+    COMMANDS,
+    DEFAULT_TOP,
+    parse_required,
+    parse_subscribe,
+    parse_top,
+    split_command,
+    usage,
+)
 from bot.errors import PaperboyError
 from bot.i18n import t
+from bot.models import Destination
 from bot.service import PaperService, search_view, top_view
-from handlers.console_adapter.render import render_card, render_days, render_digest
+from handlers.console_adapter.render import (
+    render_card,
+    render_days,
+    render_digest,
+    render_preview,
+    render_settings,
+)
 
 log = logging.getLogger(__name__)
 
 WELCOME = "Paperboy: Hugging Face Daily Papers in your terminal. Type /help for commands, Ctrl-D to leave."
 PAGE = DEFAULT_TOP
+HOME = Destination(platform="console", chat_id="local")
 
 
 def help_text() -> str:
@@ -56,22 +72,54 @@ class ConsoleChat:
             return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
-        if name in ("help", "start"):
-            return help_text()
-        if name == "today":
-            return await self._top(DEFAULT_TOP, None)
-        if name == "top":
-            args = parse_top(arguments)
-            return await self._top(args.n, args.day)
-        if name == "search":
-            return await self._search(parse_required("search", arguments), 0)
-        if name == "paper":
-            return render_card(paper_card(await self._service.paper(parse_required("paper", arguments))))
-        if name == "days":
-            return render_days(await self._service.days())
-        if name == "more":
-            return await self._more() if self._more else str(t("more.nothing"))
-        return str(t("error.unknown_command", name=name, usage=usage("help")))
+        handler = getattr(self, f"_on_{name}", None)
+        if handler is None:
+            return str(t("error.unknown_command", name=name, usage=usage("help")))
+        reply: str = await handler(arguments)
+        return reply
+
+    async def _on_help(self, arguments: str) -> str:
+        return help_text()
+
+    _on_start = _on_help
+
+    async def _on_today(self, arguments: str) -> str:
+        return await self._top(DEFAULT_TOP, None)
+
+    async def _on_top(self, arguments: str) -> str:
+        args = parse_top(arguments)
+        return await self._top(args.n, args.day)
+
+    async def _on_search(self, arguments: str) -> str:
+        return await self._search(parse_required("search", arguments), 0)
+
+    async def _on_paper(self, arguments: str) -> str:
+        return render_card(paper_card(await self._service.paper(parse_required("paper", arguments))))
+
+    async def _on_days(self, arguments: str) -> str:
+        return render_days(await self._service.days())
+
+    async def _on_more(self, arguments: str) -> str:
+        return await self._more() if self._more else str(t("more.nothing"))
+
+    async def _on_subscribe(self, arguments: str) -> str:
+        wanted = parse_subscribe(arguments)
+        subscription, _ = await self._service.subscribe(
+            HOME, chat_type="console", title="console", by="console", language="en",
+            send_time=wanted.send_time, time_zone=wanted.time_zone,
+        )  # fmt: skip
+        return render_settings(subscription)
+
+    async def _on_unsubscribe(self, arguments: str) -> str:
+        stopped = await self._service.unsubscribe(HOME, "console")
+        return str(t("sub.stopped" if stopped else "sub.none", title="console"))
+
+    async def _on_settings(self, arguments: str) -> str:
+        current = await self._service.subscription(HOME)
+        return render_settings(current) if current else str(t("sub.none"))
+
+    async def _on_preview(self, arguments: str) -> str:
+        return render_preview(await self._service.preview(HOME))
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)

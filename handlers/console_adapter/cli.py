@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (top, search, paper):
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
 
+    render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
+    render.add_argument("platform", choices=["telegram"])
+    render.add_argument("--date", type=_day, help="the day (default: the latest)")
+    render.add_argument("-n", type=_count, default=10, help="how many papers (1-50, default 10)")
+    render.add_argument("--format", choices=["compact", "cards"], default="compact")
+    render.add_argument("--lang", choices=["en", "ko"], default="en")
+    render.add_argument("--chat-id", default="CHAT_ID", help="the chat id to put in each call")
+    render.add_argument("--json", action="store_true", help="print a JSON array (the only output form)")
+
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
     commands.add_parser("console", help="chat with the bot in this terminal")

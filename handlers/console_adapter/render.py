@@ -6,7 +6,9 @@ import textwrap
 
 from bot.cards import DigestView, PaperCard, votes_label
 from bot.i18n import DEFAULT_LANG, Lang, t
+from bot.models import Subscription
 from bot.ports import DayInfo
+from bot.subscriptions import Preview, settings_rows
 
 WIDTH = 100
 _INDENT = "    "
@@ -70,3 +72,30 @@ def render_days(days: list[DayInfo], lang: Lang = DEFAULT_LANG) -> str:
         for d in days
     ]
     return "\n".join([t("days.heading").render(lang), *rows])
+
+
+def render_settings(subscription: Subscription, lang: Lang = DEFAULT_LANG) -> str:
+    """The subscription's settings, one per line."""
+    rows = [
+        f"{label.render(lang)}: {value if isinstance(value, str) else value.render(lang)}"
+        for label, value in settings_rows(subscription)
+    ]
+    return "\n".join(rows)
+
+
+def render_preview(preview: Preview, lang: Lang = DEFAULT_LANG) -> str:
+    """When the next push goes out, which day, and each paper with why it is in (or why none)."""
+    lines = []
+    if preview.due is not None and preview.subscription is not None:
+        local = preview.due.astimezone(preview.subscription.zone)
+        lines.append(
+            t("preview.next", when=f"{local:%Y-%m-%d %H:%M} {preview.subscription.time_zone}").render(lang)
+        )
+    if preview.day is not None:
+        lines.append(t("preview.day", day=preview.day).render(lang))
+    for rank, pick in enumerate(preview.selection.picks, start=1):
+        reasons = "; ".join(reason.render(lang) for reason in pick.reasons)
+        lines.append(f"{rank:>2}. {pick.paper.title}\n{_INDENT}{reasons}")
+    if preview.empty_reason is not None:
+        lines.append(preview.empty_reason.render(lang))
+    return "\n".join(lines)

@@ -144,6 +144,8 @@ async def test_preview_reasons_when_empty(
     assert str(later.empty_reason) == (
         "No new list since 2025-02-24 (weekends and holidays have none): the next push would be skipped."
     )
+    years_later = await service.preview(GROUP, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    assert str(years_later.empty_reason).startswith("No new list since 2025-02-24")  # no stale first push
     await service.update_subscription(GROUP, None, min_votes=1000)
     filtered = await service.preview(GROUP, early)
     assert str(filtered.empty_reason).startswith("All 1 papers were filtered out")

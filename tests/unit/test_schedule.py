@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.models import Destination, Subscription
-from bot.schedule import complete_before, local_due, next_due, previous_due
+from bot.schedule import complete_before, is_stale, local_due, next_due, previous_due
 
 HOME = Destination(platform="telegram", chat_id="1")
 
@@ -68,3 +68,10 @@ def test_complete_day_is_the_day_before_in_utc() -> None:
     assert complete_before(utc(2025, 2, 25, 0, 0)) == date(2025, 2, 24)
     seoul_morning = datetime(2025, 2, 25, 8, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # 23:00 UTC the day before
     assert complete_before(seoul_morning) == date(2025, 2, 23)
+
+
+def test_old_lists_are_stale() -> None:
+    monday_push = utc(2025, 3, 3, 8, 0)  # the last complete list would be Sunday's
+    assert not is_stale(date(2025, 3, 2), monday_push)
+    assert not is_stale(date(2025, 2, 28), monday_push)  # Friday's, across a weekend without lists
+    assert is_stale(date(2025, 2, 27), monday_push)

@@ -1,0 +1,1 @@
+"""Telegram adapter: python-telegram-bot Application, commands, callbacks, inline mode, HTML cards."""

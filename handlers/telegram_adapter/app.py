@@ -1,0 +1,182 @@
+"""The PTB Application: handlers, the command menu, errors, and polling or a webhook.
+
+It shares the process's event loop with everything else (`async with app` plus `start()` and
+the updater, never `run_polling()`), so Slack, the scheduler and the console can run beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import BotCommand, ChatMember, Update
+from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+
+from bot.config import TelegramSettings
+from bot.i18n import LANGUAGES, t
+from bot.service import PaperService
+from handlers.telegram_adapter.buttons import Buttons
+from handlers.telegram_adapter.chats import destination_of, thread_of, where
+from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
+from handlers.telegram_adapter.inline import Inline
+from handlers.telegram_adapter.render import notice
+from handlers.telegram_adapter.sending import TelegramApp, send
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
+
+
+def build_application(settings: TelegramSettings, service: PaperService) -> TelegramApp:
+    """A ready Application: every handler registered and errors handled (run_telegram sets the menu)."""
+    if settings.token is None:
+        raise ValueError("Telegram needs PAPERBOY_TELEGRAM__TOKEN")
+
+    builder = Application.builder().token(settings.token.get_secret_value()).base_url(settings.api_url)
+    if settings.webhook_url:
+        builder = builder.updater(None)  # updates arrive through WebhookServer instead
+    app: TelegramApp = builder.build()
+    Commands(service).register(app)
+    Buttons(service).register(app)
+    Inline(service).register(app)
+    membership = _Membership(service)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
+    app.add_handler(ChatMemberHandler(membership.on_member_change, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_error_handler(_Errors(service).on_error)
+    return app
+
+
+async def set_commands(app: TelegramApp) -> None:
+    """The command menu, in English by default and in Korean for Korean-speaking users."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(f"cmd.{name}").render(lang)) for name in TELEGRAM_COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+
+class _Membership:
+    """Chat-level events: a group migrating to a supergroup, the bot being blocked or removed."""
+
+    def __init__(self, service: PaperService) -> None:
+        self._service = service
+
+    async def on_member_change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Blocked by a user or removed from a chat: pause its subscriptions, with the reason."""
+        change = update.my_chat_member
+        if change is None or change.new_chat_member.status not in GONE:
+            return
+        reason = (
+            "bot was blocked by the user"
+            if change.chat.type == "private"
+            else "bot was removed from the chat"
+        )
+        for subscription in await self._service.subscriptions_of_chat("telegram", str(change.chat.id)):
+            await self._service.pause(subscription.destination, reason)
+
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: its subscriptions move to the new chat id."""
+        message = update.effective_message
+        if message is not None and message.migrate_to_chat_id:
+            await self._service.move_chat("telegram", str(message.chat.id), str(message.migrate_to_chat_id))
+
+
+class _Errors:
+    def __init__(self, service: PaperService) -> None:
+        self._service = service
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log and carry on; a blocked chat is paused, a migrated group is moved, a user gets no traceback."""
+        error = context.error
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and isinstance(update, Update):
+            destination = destination_of(chat.id, thread_of(update.effective_message))
+            if isinstance(error, Forbidden):
+                await self._service.pause(destination, error.message)
+                return
+            if isinstance(error, ChatMigrated):
+                await self._service.move_chat("telegram", str(chat.id), str(error.new_chat_id))
+                return
+        log.error("update failed: %r", update, exc_info=error)
+        if chat is not None and isinstance(update, Update):
+            await self._apologise(update, context)
+
+    async def _apologise(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            here = await where(update, self._service)
+            if update.callback_query is not None:
+                await update.callback_query.answer(t("error.internal").render(here.lang)[:200])
+            else:
+                await send(context.bot, here.chat.id, here.thread_id, notice(t("error.internal"), here.lang))
+        except TelegramError:
+            log.warning("could not tell the chat about the error", exc_info=True)
+
+
+class WebhookServer:
+    """Receives Telegram's update POSTs; a request without the right secret token gets 403."""
+
+    def __init__(self, app: TelegramApp, settings: TelegramSettings) -> None:
+        self._app = app
+        self._settings = settings
+        self.secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else secrets.token_urlsafe(32)
+        )
+        self.path = urlsplit(settings.webhook_url or "/").path or "/"
+        self._runner: web.AppRunner | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = Update.de_json(await request.json(), self._app.bot)
+        except ValueError:
+            return web.Response(status=400, text="not an update")
+        await self._app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def start(self) -> None:
+        web_app = web.Application()
+        web_app.router.add_post(self.path, self.handle)
+        self._runner = web.AppRunner(web_app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._settings.webhook_listen, self._settings.webhook_port).start()
+
+    @property
+    def port(self) -> int:
+        assert self._runner is not None
+        return int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+async def run_telegram(app: TelegramApp, settings: TelegramSettings, stop: asyncio.Event) -> None:
+    """Serve updates (long polling, or the webhook) until `stop` is set, then shut down cleanly."""
+    async with app:
+        await set_commands(app)  # post_init runs only under run_polling(), which a shared loop avoids
+        await app.start()
+        server: WebhookServer | None = None
+        if settings.webhook_url:
+            server = WebhookServer(app, settings)
+            await server.start()
+            await app.bot.set_webhook(
+                settings.webhook_url, secret_token=server.secret, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            assert app.updater is not None
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        try:
+            await stop.wait()
+        finally:
+            if server is not None:
+                await server.stop()
+            elif app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()

@@ -1,0 +1,178 @@
+"""Paper cards and digests as Telegram messages: HTML text, a photo caption, inline buttons.
+
+Every outgoing message is a `TelegramMessage` (a Bot API method and its parameters), the same
+object whether it answers a command, goes out in a push or is printed by `paperboy render telegram`,
+so what is inspected is exactly what is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.cards import DigestItem, DigestView, Link, PaperCard, votes_label
+from bot.i18n import Lang, Text, t
+from bot.models import Section
+from handlers.telegram_adapter.html import (
+    MAX_CAPTION,
+    MAX_TEXT,
+    Html,
+    bold,
+    cut,
+    highlight,
+    italic,
+    join,
+    link,
+    tag,
+    text,
+    utf16_len,
+)
+
+Button = dict[str, str]
+Keyboard = list[list[Button]]
+MAX_AUTHORS_LINE = 300
+NO_PREVIEW = {"is_disabled": True}
+
+
+@dataclass(frozen=True)
+class TelegramMessage:
+    """One Bot API call that shows something (`sendMessage`, `sendPhoto`), without its chat.
+
+    `fallback` is what to send instead when Telegram refuses the photo URL.
+    """
+
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+    fallback: TelegramMessage | None = None
+
+    def to(self, chat_id: int | str, thread_id: int | None = None) -> dict[str, Any]:
+        """The full parameters for a destination (forum topics need `message_thread_id`)."""
+        where: dict[str, Any] = {"chat_id": chat_id}
+        if thread_id is not None:
+            where["message_thread_id"] = thread_id
+        return where | self.params
+
+
+def text_message(body: Html, keyboard: Keyboard | None = None) -> TelegramMessage:
+    params: dict[str, Any] = {"text": body.markup, "parse_mode": "HTML", "link_preview_options": NO_PREVIEW}
+    if keyboard:
+        params["reply_markup"] = {"inline_keyboard": keyboard}
+    return TelegramMessage("sendMessage", params)
+
+
+def url_button(label: str, url: str) -> Button:
+    return {"text": label, "url": url}
+
+
+def callback_button(label: str, data: str) -> Button:
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback_data over 64 bytes: {data!r}")
+    return {"text": label, "callback_data": data}
+
+
+def link_buttons(links: Sequence[Link]) -> Keyboard:
+    return [[url_button(item.label, item.url) for item in links]]
+
+
+# -- a paper card ------------------------------------------------------------------------------
+
+
+def _authors(card: PaperCard, lang: Lang) -> str:
+    names = ", ".join(card.authors)
+    if card.more_authors:
+        names += " " + t("authors.more", count=card.more_authors).render(lang)
+    return cut(names, MAX_AUTHORS_LINE)
+
+
+def _section(section: Section, limit: int | None) -> Html:
+    body = text(section.text if limit is None else cut(section.text, limit))
+    if not section.heading:
+        return text("• ") + body
+    return bold(section.heading) + text("\n") + body
+
+
+def card_html(card: PaperCard, lang: Lang, limit: int = MAX_TEXT) -> Html:
+    """Title linked to arXiv, votes and days, authors, the first section in the open and the
+    rest in an expandable blockquote; section texts are shortened until the whole fits `limit`."""
+    head = join(
+        [
+            bold(link(card.url, card.title)),
+            text(f"\n{votes_label(card.votes, lang)} · {', '.join(d.isoformat() for d in card.days)}"),
+        ]
+    )
+    if card.authors:
+        head = head + text("\n") + italic(_authors(card, lang))
+    sections = list(card.sections)
+    if not sections and card.fallback_summary:
+        sections = [Section(heading="", text=card.fallback_summary)]
+    budget: int | None = None  # the most characters any one section may keep
+    while True:
+        whole = head + _card_body(sections, budget)
+        if whole.length <= limit or not sections or budget == 1:
+            return whole  # the head alone (title, votes, cut authors) is far below any limit
+        longest = budget or max(utf16_len(s.text) for s in sections)
+        budget = max(1, longest - (whole.length - limit) - 1)
+
+
+def _card_body(sections: list[Section], limit: int | None) -> Html:
+    if not sections:
+        return Html()
+    first = text("\n\n") + _section(sections[0], limit)
+    if len(sections) == 1:
+        return first
+    rest = join((_section(s, limit) for s in sections[1:]), "\n\n")
+    return first + text("\n") + tag("blockquote", rest, expandable="")
+
+
+def card_message(card: PaperCard, lang: Lang, extra_rows: Keyboard | None = None) -> TelegramMessage:
+    """The card as a photo with caption when a thumbnail exists and the card fits 1024 characters;
+    otherwise a text message. Either way with buttons for arXiv, PDF, HF and GitHub."""
+    keyboard = link_buttons(card.links) + (extra_rows or [])
+    full = card_html(card, lang)
+    message = text_message(full, keyboard)
+    if card.thumbnail and full.length <= MAX_CAPTION:
+        params = {
+            "photo": card.thumbnail,
+            "caption": full.markup,
+            "parse_mode": "HTML",
+            "reply_markup": {"inline_keyboard": keyboard},
+        }
+        return TelegramMessage("sendPhoto", params, fallback=message)
+    return message
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+
+def _item(item: DigestItem, lang: Lang, terms: Sequence[str]) -> Html:
+    title = highlight(item.title, terms) if terms else text(item.title)
+    line = text(f"{item.rank}. ") + link(item.url, title) + text(f" · {votes_label(item.votes, lang)}")
+    if item.summary:
+        summary = highlight(item.summary, terms) if terms else text(item.summary)
+        line = line + text("\n") + italic(summary)
+    return line
+
+
+def digest_pages(
+    view: DigestView, lang: Lang, terms: Sequence[str] = (), limit: int = MAX_TEXT
+) -> list[Html]:
+    """The list as one or more message bodies, each within `limit`; a split falls between items."""
+    heading = bold(view.heading.render(lang))
+    if not view.items:
+        reason = view.empty_reason or t("list.empty")
+        return [heading + text("\n") + text(reason.render(lang))]
+    pages: list[Html] = []
+    current = heading
+    for item in view.items:
+        block = _item(item, lang, terms)
+        if current.length + 2 + block.length > limit and current.length:
+            pages.append(current)
+            current = Html()
+        current = (current + text("\n\n") if current.length else current) + block
+    pages.append(current)
+    return pages
+
+
+def notice(sentence: Text, lang: Lang) -> TelegramMessage:
+    return text_message(text(sentence.render(lang)))

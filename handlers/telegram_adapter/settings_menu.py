@@ -1,0 +1,159 @@
+"""The /settings editor: the subscription as text, and inline buttons that change one thing each.
+
+Every button carries its whole meaning (`c:n:+` is "one step more papers"), plus the target chat
+when the editor manages a channel from a private chat, so an editor survives restarts. Free text
+(time zone, keywords) is asked for with a ForceReply prompt whose first symbol names the setting.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.commands import resolve_zone
+from bot.i18n import Lang, Text, t
+from bot.models import Subscription
+from bot.subscriptions import settings_rows
+from handlers.telegram_adapter.callbacks import Setting, encode
+from handlers.telegram_adapter.html import Html, bold, join, text
+from handlers.telegram_adapter.render import Button, Keyboard, TelegramMessage, callback_button, text_message
+
+TOP_N_STEPS = (1, 3, 5, 10, 15, 20, 30, 50)
+VOTE_STEPS = (0, 5, 10, 20, 30, 50, 100, 200)
+# A prompt starts with its setting's symbol, so a reply to it says what it sets, even after a restart.
+PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖"}
+
+
+def settings_text(subscription: Subscription, lang: Lang) -> Html:
+    heading = bold(
+        t("set.heading", title=subscription.title or subscription.destination.chat_id).render(lang)
+    )
+    rows = [
+        bold(label.render(lang)) + text(": " + _value(value, lang))
+        for label, value in settings_rows(subscription)
+    ]
+    return heading + text("\n") + join(rows, "\n")
+
+
+def _value(value: Text | str, lang: Lang) -> str:
+    return value if isinstance(value, str) else value.render(lang)
+
+
+def _button(label: str, name: str, argument: str = "", chat: str = "") -> Button:
+    return callback_button(label, encode(Setting(name, argument, chat)))
+
+
+def settings_keyboard(subscription: Subscription, lang: Lang, chat: str = "") -> Keyboard:
+    """Buttons for every setting; `chat` names the target when it is not the chat shown in."""
+
+    def label(key: str, **values: object) -> str:
+        return t(key, **values).render(lang)
+
+    weekday_row = [
+        _button(
+            ("✓" if day in subscription.weekdays else "·") + label(f"weekday_short.{day}"),
+            "wd",
+            str(day),
+            chat,
+        )
+        for day in range(7)
+    ]
+    return [
+        [
+            _button("−1h", "h", "-", chat),
+            _button("+1h", "h", "+", chat),
+            _button("−15m", "m", "-", chat),
+            _button("+15m", "m", "+", chat),
+            _button("🌐", "tz", "", chat),
+        ],
+        weekday_row,
+        [
+            _button(label("btn.fewer"), "n", "-", chat),
+            _button(label("btn.more"), "n", "+", chat),
+            _button(label("btn.votes_down"), "v", "-", chat),
+            _button(label("btn.votes_up"), "v", "+", chat),
+        ],
+        [
+            _button("➕ " + label("set.include"), "inc", "", chat),
+            _button("➖ " + label("set.exclude"), "exc", "", chat),
+        ],
+        [
+            _button("✕ " + label("set.include"), "inc", "clear", chat),
+            _button("✕ " + label("set.exclude"), "exc", "clear", chat),
+        ],
+        [
+            _button(label("set.format") + ": " + label(f"set.format_{subscription.format}"), "fmt", "", chat),
+            _button("EN/한국어", "lang", "", chat),
+        ],
+        [
+            _button(label("btn.toggle", name=label("set.notify_empty")), "empty", "", chat),
+            _button(label("btn.toggle", name=label("set.late_risers")), "late", "", chat),
+        ],
+        [_button(label("btn.done"), "done", "", chat)],
+    ]
+
+
+def settings_message(subscription: Subscription, lang: Lang, chat: str = "") -> TelegramMessage:
+    return text_message(settings_text(subscription, lang), settings_keyboard(subscription, lang, chat))
+
+
+def _step(steps: tuple[int, ...], current: int, direction: str) -> int:
+    if direction == "+":
+        return next((step for step in steps if step > current), steps[-1])
+    return next((step for step in reversed(steps) if step < current), steps[0])
+
+
+def _shift(at: time, minutes: int) -> time:
+    total = (at.hour * 60 + at.minute + minutes) % (24 * 60)
+    return time(total // 60, total % 60)
+
+
+def changes_for(subscription: Subscription, press: Setting) -> dict[str, object] | None:
+    """The settings a button press changes, or None when the press is not a direct change."""
+    name, argument = press.name, press.argument
+    sign = 1 if argument == "+" else -1
+    if name == "h":
+        return {"send_time": _shift(subscription.send_time, 60 * sign)}
+    if name == "m":
+        return {"send_time": _shift(subscription.send_time, 15 * sign)}
+    if name == "wd" and argument.isdigit():
+        toggled = subscription.weekdays ^ {int(argument)}
+        return {"weekdays": toggled or subscription.weekdays}
+    if name == "n":
+        return {"top_n": _step(TOP_N_STEPS, subscription.top_n, argument)}
+    if name == "v":
+        return {"min_votes": _step(VOTE_STEPS, subscription.min_votes, argument)}
+    if name in ("inc", "exc") and argument == "clear":
+        return {"include" if name == "inc" else "exclude": ()}
+    toggles: dict[str, dict[str, object]] = {
+        "fmt": {"format": "cards" if subscription.format == "compact" else "compact"},
+        "lang": {"language": "ko" if subscription.language == "en" else "en"},
+        "empty": {"notify_empty": not subscription.notify_empty},
+        "late": {"late_risers": not subscription.late_risers},
+    }
+    return toggles.get(name)
+
+
+def prompt_message(name: str, lang: Lang, chat: str = "") -> TelegramMessage:
+    """A ForceReply question for a free-text setting; the reply is read by `read_prompt`."""
+    question = t(f"prompt.{name}").render(lang)
+    target = f" #{chat}" if chat else ""
+    message = text_message(text(f"{PROMPTS[name]} {question}{target}"))
+    params = {k: v for k, v in message.params.items() if k != "reply_markup"}
+    return TelegramMessage("sendMessage", params | {"reply_markup": {"force_reply": True, "selective": True}})
+
+
+def read_prompt(prompt_text: str) -> tuple[str, str] | None:
+    """(setting, target chat or "") for the text of one of our prompts; None for other messages."""
+    for name, symbol in PROMPTS.items():
+        if prompt_text.startswith(symbol + " "):
+            target = prompt_text.rsplit(" #", 1)[1] if " #" in prompt_text else ""
+            return name, target.strip() if target.strip().lstrip("-").isdigit() else ""
+    return None
+
+
+def prompt_changes(name: str, answer: str) -> dict[str, object]:
+    """The settings a prompt's answer sets: keywords are comma-separated, `-` clears them."""
+    if name == "tz":
+        return {"time_zone": resolve_zone(answer.strip())}
+    words = () if answer.strip() in ("-", "") else tuple(w.strip() for w in answer.split(","))
+    return {"include" if name == "inc" else "exclude": words}

@@ -1,0 +1,91 @@
+"""Every rendering of the sample day and of hostile data, sent through the fake: zero rejections."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot
+
+from bot.cards import paper_card
+from bot.i18n import LANGUAGES, Lang
+from bot.models import Paper
+from bot.sample import sample_digest
+from bot.sources.markdown import parse_markdown
+from handlers.telegram_adapter.html import MAX_TEXT
+from handlers.telegram_adapter.push import Format, push_messages
+from handlers.telegram_adapter.render import card_message
+from handlers.telegram_adapter.sending import send
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
+
+CHAT = 4242
+
+
+@pytest.fixture
+async def bot_and_fake() -> AsyncIterator[tuple[Bot, FakeTelegram]]:
+    async with FakeTelegram(rate_limits=False) as fake:
+        fake.add_chat(CHAT)
+        async with Bot(fake.token, base_url=fake.api_url) as bot:
+            yield bot, fake
+
+
+def sample() -> list[Paper]:
+    return parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample").papers
+
+
+DAYS = {"sample": sample, "hostile": hostile_papers, "huge": huge_day}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("fmt", ["compact", "cards"])
+@pytest.mark.parametrize("day", sorted(DAYS))
+async def test_every_push_format_is_accepted(
+    bot_and_fake: tuple[Bot, FakeTelegram], day: str, fmt: Format, lang: Lang
+) -> None:
+    bot, fake = bot_and_fake
+    papers = DAYS[day]()
+    messages = push_messages(DAY, papers, fmt, lang)
+    for message in messages:
+        await send(bot, CHAT, None, message)
+    assert fake.errors == []
+    assert len(fake.sent) == len(messages)
+    assert all(len(m.text) <= MAX_TEXT for m in fake.sent)
+
+
+async def test_huge_compact_day_splits_between_items(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
+    bot, fake = bot_and_fake
+    papers = huge_day()
+    messages = push_messages(DAY, papers, "compact", "en")
+    assert len(messages) > 1
+    for message in messages:
+        await send(bot, CHAT, None, message)
+    texts = [m.text for m in fake.sent]
+    for rank in range(1, len(papers) + 1):
+        assert sum(f"\n{rank}. Paper " in "\n" + text for text in texts) == 1  # each item whole, once
+
+
+async def test_escaping_keeps_every_character(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
+    bot, fake = bot_and_fake
+    for paper in hostile_papers()[:6]:
+        await send(bot, CHAT, None, card_message(paper_card(paper), "en"))
+    shown = "\n".join(m.text for m in fake.sent)
+    for title in (
+        "<think>: Reasoning Without Tags",
+        "[IDK] Tokens",
+        "`unbalanced",
+        "$L_2$",
+        "Q&A with >80%",
+        "PixArt-Σ",
+    ):
+        assert title in shown
+    assert "<b>not a tag</b>" in shown  # shown literally, not as bold
+    assert fake.errors == []
+
+
+async def test_660_authors_are_cut(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
+    bot, fake = bot_and_fake
+    crowded = hostile_papers()[-1]
+    await send(bot, CHAT, None, card_message(paper_card(crowded), "ko"))
+    assert "외 652명" in fake.sent[0].text
+    assert fake.errors == []
