@@ -338,9 +338,13 @@ class SqliteStore:
                ON CONFLICT (token) DO UPDATE SET created_at = excluded.created_at""",
             (token, payload, now.isoformat(timespec="seconds")),
         )
-        cutoff = (now - timedelta(days=keep_days)).isoformat(timespec="seconds")
-        await self._db.execute("DELETE FROM ui_state WHERE created_at < ?", (cutoff,))
+        await self.prune_ui_state(keep_days=keep_days)
         return token
+
+    async def prune_ui_state(self, *, keep_days: int = UI_STATE_DAYS) -> None:
+        """Forget tokens older than `keep_days`; their buttons then answer that they expired."""
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        await self._db.execute("DELETE FROM ui_state WHERE created_at < ?", (cutoff,))
 
     async def recall(self, token: str) -> str | None:
         row = await self._one("SELECT payload FROM ui_state WHERE token = ?", (token,))

@@ -152,3 +152,21 @@ async def test_fetch_hf_rejected_date_is_reported(tmp_path: Path) -> None:
     assert run.code == 1
     assert_no_traceback(run)
     assert "HTTP 400" in run.out
+
+
+@pytest.mark.parametrize("fmt", ["compact", "cards"])
+async def test_render_telegram_prints_the_bot_api_calls(tmp_path: Path, fmt: str) -> None:
+    run = await paperboy(
+        tmp_path / "p.db", "render", "telegram", "-n", "3", "--format", fmt, "--chat-id", "42", "--json"
+    )
+    assert run.code == 0, run.err
+    calls = json.loads(run.out)
+    assert all(call["params"]["chat_id"] == "42" for call in calls)
+    assert all(call["params"].get("parse_mode") == "HTML" for call in calls)
+    if fmt == "compact":
+        assert [call["method"] for call in calls] == ["sendMessage"]
+        assert "LLM-Microscope" in calls[0]["params"]["text"]
+    else:
+        assert [call["method"] for call in calls] == ["sendMessage"] + ["sendPhoto"] * 3
+        assert calls[1]["params"]["photo"].endswith("2502.15007.png")
+        assert calls[1]["fallback"]["text"] == calls[1]["params"]["caption"]  # sent if the photo is refused

@@ -264,3 +264,35 @@ async def test_hostile_day_through_commands_buttons_and_inline(rig: Rig) -> None
     await until(lambda: rig.fake.inline_answers)
     assert any(r["id"] == "2503.20000" for r in rig.fake.inline_answers[0].results)
     assert_no_errors(rig)
+
+
+async def test_expired_search_button_says_so(rig: Rig) -> None:
+    found = (await rig.say(USER, "/search 모델"))[0]
+    await rig.store.prune_ui_state(keep_days=-1)  # as if the token were older than its lifetime
+    query = await rig.press(found, callback(found, "▶"))
+    answer = next(a for a in rig.fake.callback_answers if a.query_id == query)
+    assert answer.text == "This button has expired. Run the command again."
+
+
+async def test_a_failing_command_is_logged_and_the_user_gets_an_apology(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(rig.service, "top", broken)
+    reply = (await rig.say(USER, "/today"))[0]
+    assert reply.text == "Something went wrong on my side; the error is logged. Try again or /help."
+    assert "Traceback" not in reply.text
+    assert "disk on fire" in caplog.text
+    assert (await rig.say(USER, "/help"))[0].text.startswith("Commands:")  # and it carries on
+
+
+async def test_flood_control_is_waited_out(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, rate_limits=True) as rig:
+        replies = await rig.say(USER, "/top 1", expect=1)
+        replies += await rig.say(USER, "/paper 2502.15007", expect=1)
+        replies += await rig.say(USER, "/days", expect=1)
+        assert len(replies) == 3
+        assert rig.fake.rate_limited >= 1  # Telegram said slow down ...
+        assert {e.status for e in rig.fake.errors} == {429}  # ... and nothing else went wrong
