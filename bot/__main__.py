@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
 
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
 from bot.config import Settings
+from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError
 from bot.ingest import DigestSources
+from bot.ports import Notifier, Store
 from bot.service import PaperService
 from handlers.console_adapter.chat import run_console
-from handlers.console_adapter.cli import build_parser, run_command
+from handlers.console_adapter.cli import build_parser, render_push, run_command
+from handlers.console_adapter.notifier import ConsoleNotifier
 from handlers.telegram_adapter.app import build_application, run_telegram
+from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push import push_messages
 from storage.sqlite import SqliteStore
 
@@ -27,8 +35,38 @@ _NO_SEED = frozenset({"ingest", "fetch-hf"})
 log = logging.getLogger("paperboy")
 
 
-async def _run_platforms(settings: Settings, service: PaperService) -> None:
-    """Every configured platform until SIGINT/SIGTERM; the console chat when none is configured."""
+def _telegram_bot(settings: Settings) -> Bot:
+    """A Bot for pushes outside the Application (`paperboy push`), with room for parallel sends."""
+    assert settings.telegram.token is not None
+    request = HTTPXRequest(connection_pool_size=settings.push.workers)
+    return Bot(
+        settings.telegram.token.get_secret_value(), base_url=settings.telegram.api_url, request=request
+    )
+
+
+def _notifiers(settings: Settings, telegram: Bot | None) -> dict[str, Notifier]:
+    notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
+    if telegram is not None:
+        notifiers["telegram"] = TelegramNotifier(telegram, settings.telegram)
+    return notifiers
+
+
+async def _pushes_forever(
+    scheduler: Scheduler, deliverer: Deliverer, tick: float, stop: asyncio.Event
+) -> None:
+    """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing."""
+    while not stop.is_set():
+        try:
+            await scheduler.enqueue_due()
+            await deliverer.drain()
+        except Exception:
+            log.exception("push round failed; trying again next tick")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), tick)
+
+
+async def _run_platforms(settings: Settings, service: PaperService, store: Store) -> None:
+    """Every configured platform and the daily push until SIGINT/SIGTERM; the console when none."""
     if settings.telegram.token is None:
         await run_console(service)
         return
@@ -37,7 +75,34 @@ async def _run_platforms(settings: Settings, service: PaperService) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     log.warning("Telegram bot starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling")
-    await run_telegram(build_application(settings.telegram, service), settings.telegram, stop)
+    app = build_application(settings.telegram, service, pool_size=settings.push.workers)
+    deliverer = Deliverer(store, _notifiers(settings, app.bot), settings.push)
+    pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
+    try:
+        await asyncio.gather(run_telegram(app, settings.telegram, stop), pushes)
+    finally:
+        await store.release(deliverer.owner)
+
+
+async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """`paperboy push`: enqueue what is due (everything with --now) and deliver it, then exit."""
+    scheduler = Scheduler(store, settings.push)
+    if args.dry_run:
+        deliverer = Deliverer(store, {}, settings.push)
+        for subscription, due in await scheduler.due(everyone_now=args.now):
+            day, reason = await scheduler.day_for(subscription, due, manual=args.now)
+            picks = (await deliverer.selection(subscription, day)).picks if day else []
+            papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
+            print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
+        return 0
+    enqueued = await scheduler.enqueue_due(everyone_now=args.now)
+    telegram = _telegram_bot(settings) if settings.telegram.token else None
+    async with contextlib.AsyncExitStack() as stack:
+        if telegram is not None:
+            await stack.enter_async_context(telegram)
+        report = await Deliverer(store, _notifiers(settings, telegram), settings.push).drain()
+    print(render_push(enqueued, report))
+    return 0 if not report.dead else 1
 
 
 async def _render(args: argparse.Namespace, service: PaperService) -> int:
@@ -62,12 +127,14 @@ async def _render(args: argparse.Namespace, service: PaperService) -> int:
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     store = await SqliteStore.open(settings.db_path)
     try:
-        service = PaperService(store, DigestSources(settings.hf))
+        service = PaperService(store, DigestSources(settings.hf), today_so_far=settings.push.today_so_far)
         if settings.seed_sample and args.command not in _NO_SEED:
             await service.seed_sample()
         if args.command == "run":
-            await _run_platforms(settings, service)
+            await _run_platforms(settings, service, store)
             return 0
+        if args.command == "push":
+            return await _push(args, settings, store)
         if args.command == "console":
             await run_console(service)
             return 0

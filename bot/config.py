@@ -38,6 +38,23 @@ class TelegramSettings(BaseModel):
     )
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on.")
+    rate_per_second: int = Field(
+        30, ge=1, le=1000, description="Messages per second overall (up to 1000 with paid broadcasts)."
+    )
+    paid_broadcast: bool = Field(False, description="Send pushes with allow_paid_broadcast (Telegram Stars).")
+
+
+class PushSettings(BaseModel):
+    """The daily push: when missed pushes are still sent, which list counts, how hard to retry."""
+
+    grace_hours: float = Field(6.0, ge=0, le=48, description="Missed pushes younger than this still go out.")
+    today_so_far: bool = Field(
+        False, description="Push today's list as it stands instead of the last complete day's."
+    )
+    workers: int = Field(64, ge=1, le=1000, description="Pushes delivered at the same time.")
+    max_attempts: int = Field(6, ge=1, le=20, description="Tries before a failing push goes dead.")
+    retry_seconds: float = Field(10.0, gt=0, description="First retry delay; doubles each time, with jitter.")
+    tick_seconds: float = Field(20.0, gt=0, description="How often `paperboy run` looks for due pushes.")
 
 
 class Settings(BaseSettings):
@@ -60,3 +77,4 @@ class Settings(BaseSettings):
     )
     hf: HFSettings = Field(default_factory=HFSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    push: PushSettings = Field(default_factory=PushSettings)

@@ -26,3 +26,40 @@ class UsageError(PaperboyError):
 
 class NotFoundError(PaperboyError):
     """The paper or day asked for is not in the store."""
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed one message of a push; the subclass says what to do next."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RateLimited(DeliveryError):
+    """429: wait `retry_after` seconds; `everything` when the platform-wide limit was hit."""
+
+    def __init__(self, reason: str, retry_after: float, *, everything: bool = False) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.everything = everything
+
+
+class TransientFailure(DeliveryError):
+    """5xx, a timeout, a broken connection: try again later."""
+
+
+class DestinationGone(DeliveryError):
+    """The destination refuses for good (blocked, chat not found, archived): pause its subscription."""
+
+
+class DestinationMoved(DeliveryError):
+    """The chat has a new id (a group became a supergroup): move the subscription and go on."""
+
+    def __init__(self, reason: str, new_chat_id: str) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
+
+
+class MessageRejected(DeliveryError):
+    """This one message was refused (a rendering bug): skip it, report it, send the rest."""

@@ -188,6 +188,14 @@ CATALOG: dict[str, dict[Lang, str]] = {
     },
     "why.votes": {"en": "▲ {votes} ≥ {min_votes}", "ko": "추천 {votes} ≥ {min_votes}"},
     "why.top": {"en": "among the most voted (▲ {votes})", "ko": "추천 상위 (▲ {votes})"},
+    "why.late_riser": {
+        "en": "a late riser: it crossed your vote floor after its day",
+        "ko": "늦게 뜬 논문: 그날 이후 최소 추천 수를 넘었습니다",
+    },
+    "push.no_new": {
+        "en": "No new Daily Papers list since {day} (weekends and holidays have none).",
+        "ko": "{day} 이후 새 Daily Papers 목록이 없습니다(주말·휴일).",
+    },
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
     # Subscriptions
     "sub.started": {

@@ -207,3 +207,23 @@ class Subscription(BaseModel):
     def delivering(self) -> bool:
         """Whether pushes go out: subscribed and not paused by a platform error."""
         return self.active and self.paused_reason is None
+
+
+class OutboxItem(BaseModel):
+    """One push to one destination (a day's digest, or a note on a day without a list), as leased.
+
+    `papers` is fixed at the first attempt, so a push resumed after a crash sends the same papers;
+    `sent` are the message numbers already delivered, which a resume skips.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    subscription: Subscription
+    kind: Literal["digest", "note"]
+    digest_day: date
+    due_at: datetime
+    last_list: date | None = None
+    papers: tuple[str, ...] | None = None
+    attempts: int = 0
+    sent: frozenset[int] = frozenset()

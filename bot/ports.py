@@ -6,11 +6,13 @@ else tomorrow without the service or the adapters noticing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from bot.models import Destination, DigestDay, Paper, Subscription
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
+from bot.ratelimit import RateKey
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,40 @@ class StoreStats:
     first_day: date | None
     last_day: date | None
     subscriptions: int
+    subscriptions_by_platform: dict[str, int]
+    paused: int
+    last_push: datetime | None
     outbox_pending: int
     outbox_sent: int
+    outbox_failed: int
     outbox_dead: int
+    errors: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One rendered message for one platform and the papers it carries (for the ledger)."""
+
+    payload: Any
+    papers: tuple[str, ...] = ()
+
+
+class Notifier(Protocol):
+    """A platform's way to render and send a push; raises bot.errors.DeliveryError subclasses."""
+
+    platform: str
+
+    def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
+        """The messages of a push, always the same for the same papers (a resume skips sent ones)."""
+        ...
+
+    def rate_keys(self, subscription: Subscription) -> list[RateKey]:
+        """The rate limits one message to this destination counts against."""
+        ...
+
+    async def send(self, destination: Destination, message: Outgoing) -> str:
+        """Send one message; returns the platform's message id."""
+        ...
 
 
 class Store(Protocol):
@@ -104,6 +137,46 @@ class Store(Protocol):
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         """Re-key a chat's subscriptions after the platform changed its id; returns how many."""
         ...
+
+    # -- delivery ------------------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        destination: Destination,
+        kind: str,
+        digest_day: date,
+        due_at: datetime,
+        last_list: date | None = None,
+    ) -> bool:
+        """Add a push to the outbox; False when that (destination, kind, day) is already there.
+
+        A note (a day without a new list) is keyed by its local date and names the `last_list`.
+        """
+        ...
+
+    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None: ...
+
+    async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
+        """Take ready pushes (due pending ones and ones whose lease expired) for `seconds`."""
+        ...
+
+    async def choose_papers(self, item_id: int, arxiv_ids: Sequence[str]) -> None: ...
+
+    async def record_message(
+        self, item_id: int, seq: int, message_id: str, destination: Destination, arxiv_ids: Sequence[str]
+    ) -> None:
+        """A message of a push went out: keep its id and put its papers in the ledger, atomically."""
+        ...
+
+    async def extend_lease(self, item_id: int, owner: str, until: datetime) -> None: ...
+
+    async def finish(self, item_id: int, status: str, error: str | None = None) -> None: ...
+
+    async def retry_later(self, item_id: int, at: datetime, error: str) -> None: ...
+
+    async def release(self, owner: str) -> int: ...
+
+    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
 
     async def remember(self, payload: str) -> str:
         """A short token standing for `payload`, for buttons that cannot carry it whole."""

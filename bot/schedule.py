@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import Text, t
 from bot.models import Subscription
+from bot.ports import Store
 
 _SEARCH_DAYS = 8  # a week plus one: some chosen weekday always falls in it
 
@@ -71,3 +73,34 @@ STALE_AFTER = timedelta(days=2)
 def is_stale(day: date, due: datetime) -> bool:
     """Whether the list of `day` is too old to push at `due` (a weekend's gap is not)."""
     return day < complete_before(due) - STALE_AFTER
+
+
+def latest_due(subscription: Subscription, now: datetime) -> datetime | None:
+    """The most recent due instant at or before `now`."""
+    return previous_due(subscription, now + timedelta(microseconds=1))
+
+
+async def push_day(
+    store: Store,
+    subscription: Subscription,
+    due: datetime,
+    *,
+    today_so_far: bool = False,
+    manual: bool = False,
+) -> tuple[date | None, Text | None]:
+    """The list a push due at `due` carries, or why there is none.
+
+    The latest complete day by default (a list fills up during its own UTC day); none when that
+    list was already pushed to this destination at an earlier due time, or is stale (unless the
+    push was asked for by hand).
+    """
+    bound = due.astimezone(UTC).date() if today_so_far else complete_before(due)
+    day = await store.latest_day(on_or_before=bound)
+    if day is None:
+        return None, t("preview.no_list_yet")
+    if is_stale(day, due) and not manual:
+        return None, t("preview.no_new_list", day=day)
+    pushed = await store.enqueued_at(subscription.destination, "digest", day)
+    if pushed is not None and pushed < due:
+        return None, t("preview.no_new_list", day=day)
+    return day, None

@@ -7,12 +7,14 @@ with a reason for each paper and a reason when nothing is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 from bot.i18n import Text, t
 from bot.models import Paper, Subscription
+from bot.ports import Store
 
 
 @lru_cache(maxsize=1024)
@@ -55,30 +57,44 @@ class Selection:
     empty_reason: Text | None = None
 
 
-def select(papers: list[Paper], subscription: Subscription, already_sent: Collection[str] = ()) -> Selection:
-    """Choose from `papers` (best-voted first) what `subscription` receives.
+MAX_LATE_RISERS = 5
 
-    Order of filters: already received, vote floor, excluded keyword, required keyword; then top N.
-    """
+
+def _refusal(paper: Paper, subscription: Subscription, already_sent: Collection[str]) -> str | None:
+    """Which filter leaves the paper out, if any: already received, vote floor, excluded, not included."""
+    if paper.arxiv_id in already_sent:
+        return "sent"
+    if subscription.min_votes and (paper.votes is None or paper.votes < subscription.min_votes):
+        return "votes"
+    if keyword_hits(paper, subscription.exclude):
+        return "excluded"
+    if subscription.include and not keyword_hits(paper, subscription.include):
+        return "not_included"
+    return None
+
+
+def select(
+    papers: list[Paper],
+    subscription: Subscription,
+    already_sent: Collection[str] = (),
+    late: Iterable[Paper] = (),
+) -> Selection:
+    """Choose from `papers` (best-voted first) what `subscription` receives: the top N that pass
+    every filter, then up to MAX_LATE_RISERS `late` papers (from the days before) that now pass
+    the vote floor and were never sent."""
     counts = {"sent": 0, "votes": 0, "excluded": 0, "not_included": 0}
     picks: list[Pick] = []
     for paper in papers:
-        if paper.arxiv_id in already_sent:
-            counts["sent"] += 1
+        refusal = _refusal(paper, subscription, already_sent)
+        if refusal is not None:
+            counts[refusal] += 1
             continue
-        if subscription.min_votes and (paper.votes is None or paper.votes < subscription.min_votes):
-            counts["votes"] += 1
-            continue
-        if keyword_hits(paper, subscription.exclude):
-            counts["excluded"] += 1
-            continue
-        included = keyword_hits(paper, subscription.include)
-        if subscription.include and not included:
-            counts["not_included"] += 1
-            continue
-        picks.append(Pick(paper, _reasons(paper, subscription, included)))
+        picks.append(Pick(paper, _reasons(paper, subscription)))
         if len(picks) == subscription.top_n:
             break
+    risers = [p for p in late if subscription.min_votes and _refusal(p, subscription, already_sent) is None]
+    risers.sort(key=lambda p: p.votes or 0, reverse=True)
+    picks += [Pick(p, (*_reasons(p, subscription), t("why.late_riser"))) for p in risers[:MAX_LATE_RISERS]]
     if picks:
         return Selection(picks)
     if not papers:
@@ -86,7 +102,8 @@ def select(papers: list[Paper], subscription: Subscription, already_sent: Collec
     return Selection([], t("select.all_filtered", total=len(papers), **counts))
 
 
-def _reasons(paper: Paper, subscription: Subscription, included: tuple[str, ...]) -> tuple[Text, ...]:
+def _reasons(paper: Paper, subscription: Subscription) -> tuple[Text, ...]:
+    included = keyword_hits(paper, subscription.include)
     reasons = []
     if subscription.min_votes:
         reasons.append(t("why.votes", votes=paper.votes, min_votes=subscription.min_votes))
@@ -95,3 +112,27 @@ def _reasons(paper: Paper, subscription: Subscription, included: tuple[str, ...]
     if included:
         reasons.append(t("why.keyword", words=", ".join(included)))
     return tuple(reasons)
+
+
+LATE_RISER_DAYS = 3
+CANDIDATES = 200
+DayLoader = Callable[[date], Awaitable[list[Paper]]]
+
+
+async def selection_for(
+    store: Store, subscription: Subscription, day: date, papers_of_day: DayLoader | None = None
+) -> Selection:
+    """What `subscription` gets from `day` now: the ledger excludes what it already received, and
+    late risers come from the days before when it asked for them. /preview and the push share this."""
+
+    async def top_of(when: date) -> list[Paper]:
+        return await store.top(when, limit=CANDIDATES)
+
+    load = papers_of_day or top_of
+    papers = await load(day)
+    late: list[Paper] = []
+    if subscription.late_risers:
+        for back in range(1, LATE_RISER_DAYS + 1):
+            late += await load(day - timedelta(days=back))
+    sent = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
+    return select(papers, subscription, already_sent=sent, late=late)

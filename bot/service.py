@@ -51,9 +51,10 @@ def _check_count(n: int) -> None:
 class PaperService(SubscriptionsMixin):
     """Answers questions about the digest from a Store, and fills the Store from digest sources."""
 
-    def __init__(self, store: Store, sources: DigestSources) -> None:
+    def __init__(self, store: Store, sources: DigestSources, *, today_so_far: bool = False) -> None:
         self._store = store
         self._sources = sources
+        self._today_so_far = today_so_far
 
     async def ingest(self, targets: Sequence[str], progress: Progress | None = None) -> IngestReport:
         """Read files, directories and URLs into the store; unreadable parts are reported, not fatal."""

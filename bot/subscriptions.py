@@ -13,12 +13,10 @@ from pydantic import ValidationError
 
 from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, t
-from bot.models import MAX_TOP_N, Destination, Subscription
+from bot.models import Destination, Subscription
 from bot.ports import Store
-from bot.schedule import complete_before, is_stale, next_due, previous_due
-from bot.selection import Selection, select
-
-CANDIDATES = MAX_TOP_N * 4
+from bot.schedule import next_due, push_day
+from bot.selection import Selection, selection_for
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,7 @@ class SubscriptionsMixin:
     """Subscribe, change and preview a destination's daily push (part of the PaperService facade)."""
 
     _store: Store
+    _today_so_far: bool
 
     async def subscription(self, destination: Destination) -> Subscription | None:
         return await self._store.get_subscription(destination)
@@ -92,10 +91,7 @@ class SubscriptionsMixin:
         return updated
 
     async def pause(self, destination: Destination, reason: str) -> None:
-        """The platform refused delivery for good (blocked, chat gone): stop pushing and say why."""
-        existing = await self._store.get_subscription(destination)
-        if existing is not None and existing.paused_reason != reason:
-            await self._store.save_subscription(_changed(existing, {"paused_reason": reason}))
+        await pause_subscription(self._store, destination, reason)
 
     async def subscriptions_of_chat(self, platform: str, chat_id: str) -> list[Subscription]:
         """Every subscription of a chat, its forum topics included."""
@@ -120,17 +116,18 @@ class SubscriptionsMixin:
             )
         now = now or _utcnow()
         due = next_due(subscription, now)
-        day = await self._store.latest_day(on_or_before=complete_before(due))
+        day, reason = await push_day(self._store, subscription, due, today_so_far=self._today_so_far)
         if day is None:
-            return Preview(subscription, due, None, empty, t("preview.no_list_yet"))
-        earlier = previous_due(subscription, due)
-        already_due = (
-            earlier is not None and earlier >= subscription.active_since and complete_before(earlier) >= day
-        )
-        if already_due or is_stale(day, due):
-            return Preview(subscription, due, day, empty, t("preview.no_new_list", day=day))
-        selection = select(await self._store.top(day, limit=CANDIDATES), subscription)
+            return Preview(subscription, due, None, empty, reason)
+        selection = await selection_for(self._store, subscription, day)
         return Preview(subscription, due, day, selection, selection.empty_reason)
+
+
+async def pause_subscription(store: Store, destination: Destination, reason: str) -> None:
+    """The platform refused delivery for good (blocked, chat gone): stop pushing and say why."""
+    existing = await store.get_subscription(destination)
+    if existing is not None and existing.paused_reason != reason:
+        await store.save_subscription(_changed(existing, {"paused_reason": reason}))
 
 
 def _utcnow() -> datetime:

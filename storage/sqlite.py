@@ -5,10 +5,12 @@ Every SQL statement of the project lives in storage/; the core sees only bot.por
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.merge import merge_papers
-from bot.models import Destination, DigestDay, Paper, Section, Subscription
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription
 from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
 from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
@@ -32,7 +34,16 @@ _PAPER_COLUMNS = (
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return _ts(datetime.now(UTC))
+
+
+def _ts(moment: datetime) -> str:
+    """UTC timestamps as text that sorts in time order (microseconds kept for leases)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _key(destination: Destination) -> tuple[str, str, str]:
+    return destination.platform, destination.chat_id, destination.thread_id
 
 
 def _paper_values(paper: Paper) -> tuple[Any, ...]:
@@ -120,6 +131,8 @@ class SqliteStore:
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        # Workers share one connection: a transaction must not take in another coroutine's writes.
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
@@ -141,6 +154,28 @@ class SqliteStore:
 
     async def close(self) -> None:
         await self._db.close()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """One writer at a time on the shared connection, all or nothing."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One write statement, never inside another coroutine's open transaction; returns rowcount."""
+        async with self._lock:
+            cursor = await self._db.execute(sql, params)
+            return cursor.rowcount
+
+    async def _write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._lock, self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
@@ -263,21 +298,35 @@ class SqliteStore:
                       (SELECT count(DISTINCT day) FROM paper_days) AS days,
                       (SELECT min(day) FROM paper_days) AS first_day,
                       (SELECT max(day) FROM paper_days) AS last_day,
-                      (SELECT count(*) FROM subscriptions) AS subscriptions,
-                      (SELECT count(*) FROM outbox WHERE status IN ('pending', 'leased')) AS pending,
-                      (SELECT count(*) FROM outbox WHERE status = 'sent') AS sent,
-                      (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead"""
+                      (SELECT count(*) FROM subscriptions WHERE active = 1) AS subscriptions,
+                      (SELECT count(*) FROM subscriptions WHERE active = 1 AND paused_reason IS NOT NULL)
+                          AS paused,
+                      (SELECT max(sent_at) FROM outbox_messages) AS last_push"""
         )
         assert row is not None  # an aggregate query always yields one row
+        platforms = await self._all(
+            "SELECT platform, count(*) AS n FROM subscriptions WHERE active = 1 GROUP BY platform"
+        )
+        statuses = await self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        errors = await self._all(
+            """SELECT last_error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL
+               GROUP BY last_error ORDER BY n DESC LIMIT 10"""
+        )
+        by_status = {r["status"]: r["n"] for r in statuses}
         return StoreStats(
             papers=row["papers"],
             days=row["days"],
             first_day=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
             last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
             subscriptions=row["subscriptions"],
-            outbox_pending=row["pending"],
-            outbox_sent=row["sent"],
-            outbox_dead=row["dead"],
+            subscriptions_by_platform={r["platform"]: r["n"] for r in platforms},
+            paused=row["paused"],
+            last_push=datetime.fromisoformat(row["last_push"]) if row["last_push"] else None,
+            outbox_pending=by_status.get("pending", 0) + by_status.get("leased", 0),
+            outbox_sent=by_status.get("sent", 0),
+            outbox_failed=by_status.get("failed", 0),
+            outbox_dead=by_status.get("dead", 0),
+            errors={r["last_error"]: r["n"] for r in errors},
         )
 
     # -- subscriptions ----------------------------------------------------------------------
@@ -312,7 +361,7 @@ class SqliteStore:
             ", paused_at = CASE WHEN excluded.paused_reason IS subscriptions.paused_reason"
             " THEN subscriptions.paused_at ELSE excluded.paused_at END"
         )
-        await self._db.execute(
+        await self._write(
             f"""INSERT INTO subscriptions ({columns}) VALUES ({", ".join("?" * len(values))})
                 ON CONFLICT (platform, chat_id, thread_id) DO UPDATE SET {updates}""",
             tuple(values.values()),
@@ -320,12 +369,158 @@ class SqliteStore:
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         """A chat got a new id (a group became a supergroup): its subscriptions follow it."""
-        cursor = await self._db.execute(
+        return await self._write(
             """UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ?
                WHERE platform = ? AND chat_id = ?""",
             (new_chat_id, _now(), platform, old_chat_id),
         )
-        return cursor.rowcount
+
+    # -- delivery: outbox and ledger -----------------------------------------------------
+
+    async def enqueue(
+        self,
+        destination: Destination,
+        kind: str,
+        digest_day: date,
+        due_at: datetime,
+        last_list: date | None = None,
+    ) -> bool:
+        """Add one push to the outbox; False when it was already there (the key is unique)."""
+        rowcount = await self._write(
+            """INSERT OR IGNORE INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, ?, ?, ?, ?, ?, ? FROM subscriptions
+               WHERE platform = ? AND chat_id = ? AND thread_id = ?""",
+            (
+                kind,
+                digest_day.isoformat(),
+                last_list.isoformat() if last_list else None,
+                _ts(due_at),
+                _ts(due_at),
+                _now(),
+                *_key(destination),
+            ),
+        )
+        return rowcount == 1
+
+    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
+        """When the push of that day (or note) to that destination was due, if it was ever enqueued."""
+        row = await self._one(
+            """SELECT o.due_at FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+               WHERE s.platform = ? AND s.chat_id = ? AND s.thread_id = ?
+                 AND o.kind = ? AND o.digest_day = ?""",
+            (*_key(destination), kind, digest_day.isoformat()),
+        )
+        return datetime.fromisoformat(row["due_at"]) if row else None
+
+    async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
+        """Take up to `limit` ready pushes: pending ones that are due, and leased ones whose lease expired."""
+        until = now + timedelta(seconds=seconds)
+        rows = await self._write_returning(
+            """UPDATE outbox SET status = 'leased', lease_owner = ?, lease_expires_at = ?
+               WHERE id IN (
+                   SELECT id FROM outbox
+                   WHERE (status = 'pending' AND next_attempt_at <= ?)
+                      OR (status = 'leased' AND lease_expires_at <= ?)
+                   ORDER BY next_attempt_at, id LIMIT ?)
+               RETURNING id""",
+            (owner, _ts(until), _ts(now), _ts(now), limit),
+        )
+        return await self._outbox_items([row["id"] for row in rows])
+
+    async def _outbox_items(self, ids: list[int]) -> list[OutboxItem]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(
+            f"""SELECT o.id AS outbox_id, o.kind, o.digest_day, o.last_list, o.due_at, o.papers, o.attempts,
+                       (SELECT group_concat(seq) FROM outbox_messages m WHERE m.outbox_id = o.id) AS sent,
+                       s.*
+                FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+                WHERE o.id IN ({marks}) ORDER BY o.id""",
+            ids,
+        )
+        return [
+            OutboxItem(
+                id=row["outbox_id"],
+                subscription=_subscription(row),
+                kind=row["kind"],
+                digest_day=date.fromisoformat(row["digest_day"]),
+                last_list=date.fromisoformat(row["last_list"]) if row["last_list"] else None,
+                due_at=datetime.fromisoformat(row["due_at"]),
+                papers=tuple(json.loads(row["papers"])) if row["papers"] is not None else None,
+                attempts=row["attempts"],
+                sent=frozenset(int(seq) for seq in (row["sent"] or "").split(",") if seq),
+            )
+            for row in rows
+        ]
+
+    async def choose_papers(self, item_id: int, arxiv_ids: Sequence[str]) -> None:
+        """Fix what a push holds, once: a resumed push must not pick again."""
+        await self._write(
+            "UPDATE outbox SET papers = ? WHERE id = ? AND papers IS NULL",
+            (json.dumps(list(arxiv_ids)), item_id),
+        )
+
+    async def record_message(
+        self, item_id: int, seq: int, message_id: str, destination: Destination, arxiv_ids: Sequence[str]
+    ) -> None:
+        """One message went out: remember it and every paper it carried, in one transaction."""
+        now = _now()
+        async with self._transaction():
+            await self._db.execute(
+                """INSERT OR IGNORE INTO outbox_messages (outbox_id, seq, platform_message_id, sent_at)
+                   VALUES (?, ?, ?, ?)""",
+                (item_id, seq, message_id, now),
+            )
+            await self._db.executemany(
+                """INSERT OR IGNORE INTO ledger (destination, arxiv_id, outbox_id, sent_at)
+                   VALUES (?, ?, ?, ?)""",
+                [(destination.key, arxiv_id, item_id, now) for arxiv_id in arxiv_ids],
+            )
+
+    async def extend_lease(self, item_id: int, owner: str, until: datetime) -> None:
+        await self._write(
+            "UPDATE outbox SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
+            (_ts(until), item_id, owner),
+        )
+
+    async def finish(self, item_id: int, status: str, error: str | None = None) -> None:
+        """Close a push: sent, failed (a permanent refusal) or dead (retries exhausted)."""
+        await self._write(
+            """UPDATE outbox SET status = ?, last_error = coalesce(?, last_error), finished_at = ?,
+                   lease_owner = NULL, lease_expires_at = NULL
+               WHERE id = ?""",
+            (status, error, _now(), item_id),
+        )
+
+    async def retry_later(self, item_id: int, at: datetime, error: str) -> None:
+        """Give a push back to the queue after a transient failure, for another attempt at `at`."""
+        await self._write(
+            """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?,
+                   last_error = ?, lease_owner = NULL, lease_expires_at = NULL
+               WHERE id = ?""",
+            (_ts(at), error, item_id),
+        )
+
+    async def release(self, owner: str) -> int:
+        """Hand back every push an instance still holds (a clean shutdown), ready at once."""
+        return await self._write(
+            """UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
+               WHERE status = 'leased' AND lease_owner = ?""",
+            (owner,),
+        )
+
+    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]:
+        """Which of these papers the destination has received before (the ledger)."""
+        if not arxiv_ids:
+            return set()
+        marks = ",".join("?" * len(arxiv_ids))
+        rows = await self._all(
+            f"SELECT arxiv_id FROM ledger WHERE destination = ? AND arxiv_id IN ({marks})",
+            (destination.key, *arxiv_ids),
+        )
+        return {row["arxiv_id"] for row in rows}
 
     # -- button state ---------------------------------------------------------------------
 
@@ -333,7 +528,7 @@ class SqliteStore:
         """A short stable token for `payload` (the same payload gets the same token)."""
         token = base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()[:9]).decode()
         now = datetime.now(UTC)
-        await self._db.execute(
+        await self._write(
             """INSERT INTO ui_state (token, payload, created_at) VALUES (?, ?, ?)
                ON CONFLICT (token) DO UPDATE SET created_at = excluded.created_at""",
             (token, payload, now.isoformat(timespec="seconds")),
@@ -344,7 +539,7 @@ class SqliteStore:
     async def prune_ui_state(self, *, keep_days: int = UI_STATE_DAYS) -> None:
         """Forget tokens older than `keep_days`; their buttons then answer that they expired."""
         cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
-        await self._db.execute("DELETE FROM ui_state WHERE created_at < ?", (cutoff,))
+        await self._write("DELETE FROM ui_state WHERE created_at < ?", (cutoff,))
 
     async def recall(self, token: str) -> str | None:
         row = await self._one("SELECT payload FROM ui_state WHERE token = ?", (token,))
@@ -357,8 +552,7 @@ class SqliteStore:
         day = digest.day.isoformat()
         now = _now()
         added = updated = 0
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transaction():
             cursor = await self._db.execute(
                 "INSERT OR IGNORE INTO days (day, first_ingested_at, last_ingested_at) VALUES (?, ?, ?)",
                 (day, now, now),
@@ -377,10 +571,6 @@ class SqliteStore:
                 )
             if not day_added and (added or updated):
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
-        await self._db.execute("COMMIT")
         return UpsertResult(day_added=day_added, papers_added=added, papers_updated=updated)
 
     async def _upsert_paper(self, incoming: Paper, now: str) -> str:

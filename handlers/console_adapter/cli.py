@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card, paper_record
+from bot.delivery import DeliveryReport, EnqueueReport
 from bot.ingest import IngestReport
 from bot.models import Paper
+from bot.ports import StoreStats
 from bot.service import PaperService, search_view, top_view
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
@@ -82,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--chat-id", default="CHAT_ID", help="the chat id to put in each call")
     render.add_argument("--json", action="store_true", help="print a JSON array (the only output form)")
 
+    push = commands.add_parser("push", help="send the pushes that are due now, then exit")
+    push.add_argument("--now", action="store_true", help="treat every subscription as due now")
+    push.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; send and store nothing"
+    )
+
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
     commands.add_parser("console", help="chat with the bot in this terminal")
@@ -146,10 +154,33 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
     if args.command == "days":
         out.write(render_days(await service.days()) + "\n")
         return 0
-    stats = await service.stats()
-    out.write(
-        f"papers: {stats.papers}\ndays: {stats.days} ({stats.first_day or '-'} .. {stats.last_day or '-'})\n"
-        f"subscriptions: {stats.subscriptions}\n"
-        f"outbox: {stats.outbox_pending} pending, {stats.outbox_sent} sent, {stats.outbox_dead} dead\n"
-    )
+    out.write(render_stats(await service.stats()) + "\n")
     return 0
+
+
+def render_stats(stats: StoreStats) -> str:
+    platforms = ", ".join(
+        f"{name} {count}" for name, count in sorted(stats.subscriptions_by_platform.items())
+    )
+    errors = ", ".join(f"{reason} ({count})" for reason, count in stats.errors.items()) or "none"
+    return "\n".join(
+        [
+            f"papers: {stats.papers}",
+            f"days: {stats.days} ({stats.first_day or '-'} .. {stats.last_day or '-'})",
+            f"subscriptions: {stats.subscriptions} ({platforms or 'none'}), {stats.paused} paused",
+            f"last push: {stats.last_push or 'never'}",
+            f"outbox: {stats.outbox_pending} pending, {stats.outbox_sent} sent, "
+            f"{stats.outbox_failed} failed, {stats.outbox_dead} dead",
+            f"errors: {errors}",
+        ]
+    )
+
+
+def render_push(enqueued: EnqueueReport, report: DeliveryReport) -> str:
+    """What `paperboy push` did, in one short paragraph."""
+    return (
+        f"Enqueued {enqueued.digests} push(es) and {enqueued.notes} note(s); delivered {report.pushes} "
+        f"push(es) in {report.messages} message(s). Waited out {report.rate_limited} rate limit(s); "
+        f"{report.retried} to retry later, {report.paused} paused, {report.dead} dead, "
+        f"{report.rejected} message(s) rejected."
+    )

@@ -32,12 +32,20 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
-def build_application(settings: TelegramSettings, service: PaperService) -> TelegramApp:
+def build_application(
+    settings: TelegramSettings, service: PaperService, *, pool_size: int = 8
+) -> TelegramApp:
     """A ready Application: every handler registered and errors handled (run_telegram sets the menu)."""
     if settings.token is None:
         raise ValueError("Telegram needs PAPERBOY_TELEGRAM__TOKEN")
 
-    builder = Application.builder().token(settings.token.get_secret_value()).base_url(settings.api_url)
+    builder = (
+        Application.builder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.api_url)
+        .connection_pool_size(pool_size)  # pushes and command answers go out side by side
+        .concurrent_updates(True)  # a slow command does not hold up the others
+    )
     if settings.webhook_url:
         builder = builder.updater(None)  # updates arrive through WebhookServer instead
     app: TelegramApp = builder.build()

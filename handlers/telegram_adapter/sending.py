@@ -24,26 +24,35 @@ PHOTO_REFUSED = (
 )
 
 
-async def send(bot: Bot, chat_id: int | str, thread_id: int | None, message: TelegramMessage) -> Message:
-    """Send `message` to a chat (and forum topic); a refused photo is sent as the text card instead.
+async def send_once(bot: Bot, chat_id: int | str, thread_id: int | None, message: TelegramMessage) -> Message:
+    """Send `message` to a chat (and forum topic); a refused photo is sent as the text card instead."""
+    try:
+        return await call(bot, message.method, message.to(chat_id, thread_id))
+    except BadRequest as err:
+        if message.fallback is None or not any(marker in err.message.lower() for marker in PHOTO_REFUSED):
+            raise
+        return await send_once(bot, chat_id, thread_id, message.fallback)
 
-    An answer to a command may be several messages to one chat; when Telegram asks to slow down
-    (429), wait as long as it says and try again, a few times at most.
-    """
-    for attempt in range(RETRIES_AFTER_429 + 1):
+
+async def send(bot: Bot, chat_id: int | str, thread_id: int | None, message: TelegramMessage) -> Message:
+    """`send_once`, waiting out flood control: an answer may be several messages to one chat, and
+    when Telegram asks to slow down (429) it waits as long as asked and tries again, a few times."""
+    for _ in range(RETRIES_AFTER_429):
         try:
-            result = await call(bot, message.method, message.to(chat_id, thread_id))
+            return await send_once(bot, chat_id, thread_id, message)
         except RetryAfter as err:
-            if attempt == RETRIES_AFTER_429:
-                raise
-            await asyncio.sleep(_seconds(err.retry_after))
-            continue
-        except BadRequest as err:
-            if message.fallback is None or not any(marker in err.message.lower() for marker in PHOTO_REFUSED):
-                raise
-            return await send(bot, chat_id, thread_id, message.fallback)
-        return result
-    raise AssertionError("unreachable: the last attempt returns or raises")
+            await asyncio.sleep(retry_after_seconds(err.retry_after))
+    return await send_once(bot, chat_id, thread_id, message)
+
+
+async def edit(bot: Bot, chat_id: int | str, message_id: int, message: TelegramMessage) -> None:
+    """Replace a text message's content and buttons in place (paging, the settings editor)."""
+    params: dict[str, Any] = message.params | {"chat_id": chat_id, "message_id": message_id}
+    try:
+        await call(bot, "editMessageText", params)
+    except BadRequest as err:
+        if "message is not modified" not in err.message.lower():
+            raise
 
 
 async def call(bot: Bot, method: str, params: dict[str, Any]) -> Message:
@@ -74,15 +83,6 @@ def _markup(data: dict[str, Any], bot: Bot) -> InlineKeyboardMarkup | ForceReply
     return markup
 
 
-def _seconds(retry_after: float | timedelta) -> float:
+def retry_after_seconds(retry_after: float | timedelta) -> float:
+    """PTB 22 gives RetryAfter.retry_after as a timedelta (or, in older modes, seconds)."""
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
-
-
-async def edit(bot: Bot, chat_id: int | str, message_id: int, message: TelegramMessage) -> None:
-    """Replace a text message's content and buttons in place (paging, the settings editor)."""
-    params: dict[str, Any] = message.params | {"chat_id": chat_id, "message_id": message_id}
-    try:
-        await call(bot, "editMessageText", params)
-    except BadRequest as err:
-        if "message is not modified" not in err.message.lower():
-            raise

@@ -72,18 +72,21 @@ CREATE TABLE subscriptions (
 CREATE TABLE outbox (
     id                INTEGER PRIMARY KEY,
     subscription_id   INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-    digest_day        TEXT NOT NULL,
+    kind              TEXT NOT NULL DEFAULT 'digest' CHECK (kind IN ('digest', 'note')),
+    digest_day        TEXT NOT NULL,             -- the list pushed; for a note, the local due date
     due_at            TEXT NOT NULL,
     status            TEXT NOT NULL DEFAULT 'pending'
                       CHECK (status IN ('pending', 'leased', 'sent', 'failed', 'dead')),
+    papers            TEXT,                      -- JSON ids chosen at the first lease, so a resume sends the same
+    last_list         TEXT,                      -- for a note: the last list there was
     attempts          INTEGER NOT NULL DEFAULT 0,
     lease_owner       TEXT,
     lease_expires_at  TEXT,
-    next_attempt_at   TEXT,
+    next_attempt_at   TEXT NOT NULL,
     last_error        TEXT,
     created_at        TEXT NOT NULL,
     finished_at       TEXT,
-    UNIQUE (subscription_id, digest_day)        -- enqueueing twice adds nothing
+    UNIQUE (subscription_id, kind, digest_day)  -- enqueueing twice adds nothing
 );
 CREATE INDEX outbox_ready ON outbox (status, next_attempt_at);
 

@@ -138,8 +138,8 @@ async def test_preview_reasons_when_empty(
     await store.upsert_day(DigestDay(day=SAMPLE_DAY, source="t", papers=[make_paper(votes=1)]))
     # The list of the 24th is complete when the push of the 25th, 09:00 UTC, goes out.
     assert (await service.preview(GROUP, early)).day == SAMPLE_DAY
-    # Days later with no newer list (a weekend), the day was already due once: the push is skipped.
-    await service.update_subscription(GROUP, None, active_since=datetime(2025, 2, 1, tzinfo=UTC))
+    # The push of the 25th carried that list; days later with no newer one (a weekend), it is skipped.
+    assert await store.enqueue(GROUP, "digest", SAMPLE_DAY, datetime(2025, 2, 25, 9, 0, tzinfo=UTC))
     later = await service.preview(GROUP, datetime(2025, 2, 26, 10, 0, tzinfo=UTC))
     assert str(later.empty_reason) == (
         "No new list since 2025-02-24 (weekends and holidays have none): the next push would be skipped."

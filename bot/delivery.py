@@ -1,0 +1,271 @@
+"""The daily push: find what is due, enqueue it once, and deliver it through the outbox.
+
+The outbox makes the push crash-safe and idempotent. The scheduler enqueues one row per
+(subscription, day) under a unique key, so running it twice adds nothing. Workers lease rows
+(a lease that expires is taken up again), fix the row's papers at the first attempt, and record
+every message and every paper in the ledger as it goes, so a push resumed after a crash skips
+what was sent and a paper never reaches a destination twice.
+
+Telegram has no idempotency key: a message in flight when the process dies (sent, but not yet
+recorded) is sent again on resume. That is the only duplicate this design allows, at most one
+message per push being delivered at the moment of a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from bot.config import PushSettings
+from bot.errors import (
+    DeliveryError,
+    DestinationGone,
+    DestinationMoved,
+    MessageRejected,
+    RateLimited,
+    TransientFailure,
+)
+from bot.i18n import Text
+from bot.models import Destination, OutboxItem, Paper, Subscription
+from bot.ports import Notifier, Outgoing, Store
+from bot.ratelimit import RateLimiter
+from bot.schedule import latest_due, push_day
+from bot.selection import CANDIDATES, Selection, selection_for
+from bot.subscriptions import pause_subscription
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120.0
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class EnqueueReport:
+    digests: int = 0
+    notes: int = 0
+
+
+class Scheduler:
+    """Puts due pushes in the outbox; safe to run as often as wanted."""
+
+    def __init__(self, store: Store, settings: PushSettings, clock: Clock = utcnow) -> None:
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+
+    async def due(self, *, everyone_now: bool = False) -> list[tuple[Subscription, datetime]]:
+        """Each delivering subscription whose latest due time has come, within the grace window.
+
+        `everyone_now` treats every subscription as due this instant (`paperboy push --now`).
+        """
+        now = self._clock()
+        grace = timedelta(hours=self._settings.grace_hours)
+        found = []
+        for subscription in await self._store.list_subscriptions(delivering_only=True):
+            due = now if everyone_now else latest_due(subscription, now)
+            if due is None or (due < subscription.active_since and not everyone_now):
+                continue  # a new subscriber gets no backlog
+            if now - due > grace:
+                continue  # missed too long ago (the bot was down): skip it, do not flood
+            found.append((subscription, due))
+        return found
+
+    async def enqueue_due(self, *, everyone_now: bool = False) -> EnqueueReport:
+        """Put every due push in the outbox; what is there already is not added again."""
+        report = EnqueueReport()
+        for subscription, due in await self.due(everyone_now=everyone_now):
+            day, _ = await self.day_for(subscription, due, manual=everyone_now)
+            destination = subscription.destination
+            if day is not None:
+                report.digests += await self._store.enqueue(destination, "digest", day, due)
+            elif subscription.notify_empty:
+                local_day = due.astimezone(subscription.zone).date()
+                last = await self._store.latest_day(on_or_before=local_day)
+                report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
+        return report
+
+    async def day_for(
+        self, subscription: Subscription, due: datetime, *, manual: bool = False
+    ) -> tuple[date | None, Text | None]:
+        """The list this push carries (`manual`: asked for by hand, so an old list still goes)."""
+        return await push_day(
+            self._store, subscription, due, today_so_far=self._settings.today_so_far, manual=manual
+        )
+
+
+@dataclass
+class DeliveryReport:
+    """What a drain of the outbox did, for `paperboy push`, stats and the benchmarks."""
+
+    pushes: int = 0
+    messages: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    dead: int = 0
+    paused: int = 0
+    rejected: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+class Deliverer:
+    """Leases pushes from the outbox and sends them through each platform's Notifier."""
+
+    def __init__(
+        self,
+        store: Store,
+        notifiers: dict[str, Notifier],
+        settings: PushSettings,
+        *,
+        limiter: RateLimiter | None = None,
+        clock: Clock = utcnow,
+        owner: str | None = None,
+    ) -> None:
+        self._store = store
+        self._notifiers = notifiers
+        self._settings = settings
+        self._limiter = limiter or RateLimiter()
+        self._clock = clock
+        self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
+        self._day_papers: dict[date, dict[str, Paper]] = {}
+        self.report = DeliveryReport()
+
+    async def drain(self) -> DeliveryReport:
+        """Deliver every ready push, `workers` at a time, until none is ready."""
+        self._day_papers.clear()  # votes change between drains
+        queue: asyncio.Queue[OutboxItem | None] = asyncio.Queue(maxsize=self._settings.workers * 2)
+        workers = [asyncio.create_task(self._work(queue)) for _ in range(self._settings.workers)]
+        try:
+            while batch := await self._store.lease(
+                self.owner, self._clock(), seconds=LEASE_SECONDS, limit=self._settings.workers
+            ):
+                for item in batch:
+                    await queue.put(item)
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        return self.report
+
+    async def _work(self, queue: asyncio.Queue[OutboxItem | None]) -> None:
+        while (item := await queue.get()) is not None:
+            try:
+                await self.deliver(item)
+            except Exception:  # one broken push must not stop the others
+                log.exception("push %s failed unexpectedly", item.id)
+                await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """Send one push from where it stopped; settle its outbox row whatever happens."""
+        subscription = item.subscription
+        notifier = self._notifiers.get(subscription.destination.platform)
+        if notifier is None:
+            await self._store.finish(item.id, "failed", f"no sender for {subscription.destination.platform}")
+            return
+        if not subscription.delivering:
+            await self._store.finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
+            return
+        papers = await self._papers_of(item)
+        destination = subscription.destination
+        for seq, message in enumerate(notifier.render(item, papers)):
+            if seq in item.sent:
+                continue
+            outcome = await self._send(notifier, item, destination, seq, message)
+            if isinstance(outcome, Destination):
+                destination = outcome
+            elif outcome is not None:
+                return  # the push was settled (retry later, dead, paused)
+        await self._store.finish(item.id, "sent")
+        self.report.pushes += 1
+
+    async def _send(
+        self, notifier: Notifier, item: OutboxItem, destination: Destination, seq: int, message: Outgoing
+    ) -> Destination | str | None:
+        """One message, until it is sent (returns the destination it went to) or the push is settled."""
+        keys = notifier.rate_keys(item.subscription)
+        while True:
+            await self._limiter.acquire(keys)
+            try:
+                message_id = await notifier.send(destination, message)
+            except RateLimited as err:
+                self.report.rate_limited += 1
+                for key in keys[:1] if err.everything else keys[1:]:
+                    self._limiter.block(key.name, err.retry_after)
+                continue
+            except DestinationMoved as err:
+                await self._store.move_chat(destination.platform, destination.chat_id, err.new_chat_id)
+                destination = destination.model_copy(update={"chat_id": err.new_chat_id})
+                continue
+            except DeliveryError as err:
+                return await self._settle(item, destination, err)
+            await self._store.record_message(item.id, seq, message_id, destination, message.papers)
+            await self._store.extend_lease(
+                item.id, self.owner, self._clock() + timedelta(seconds=LEASE_SECONDS)
+            )
+            self.report.messages += 1
+            return destination
+
+    async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> str | None:
+        """Decide what an error means for the push; None lets the push go on with its next message."""
+        self.report.errors[type(err).__name__] += 1
+        if isinstance(err, MessageRejected):
+            self.report.rejected += 1
+            log.error("push %s: a message was rejected: %s", item.id, err.reason)
+            return None
+        if isinstance(err, DestinationGone):
+            self.report.paused += 1
+            await pause_subscription(self._store, destination, err.reason)
+            await self._store.finish(item.id, "failed", err.reason)
+            return "failed"
+        if isinstance(err, TransientFailure) and item.attempts + 1 < self._settings.max_attempts:
+            self.report.retried += 1
+            await self._store.retry_later(item.id, self._retry_at(item.attempts), err.reason)
+            return "retry"
+        self.report.dead += 1
+        await self._store.finish(item.id, "dead", err.reason)
+        return "dead"
+
+    def _retry_at(self, attempts: int) -> datetime:
+        """Exponential backoff with full jitter, so failed pushes do not all come back at once."""
+        delay = self._settings.retry_seconds * 2**attempts
+        return self._clock() + timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
+
+    async def _papers_of(self, item: OutboxItem) -> list[Paper]:
+        """The push's papers: chosen once (then kept on the row), read again on a resume."""
+        if item.kind == "note":
+            return []
+        if item.papers is not None:
+            known = await self._candidates(item.digest_day)
+            return [known[i] if i in known else await self._paper(i) for i in item.papers]
+        selection = await self.selection(item.subscription, item.digest_day)
+        papers = [pick.paper for pick in selection.picks]
+        await self._store.choose_papers(item.id, [p.arxiv_id for p in papers])
+        return papers
+
+    async def _paper(self, arxiv_id: str) -> Paper:
+        paper = await self._store.get_paper(arxiv_id)
+        if paper is None:
+            raise MessageRejected(f"paper {arxiv_id} vanished from the store")
+        return paper
+
+    async def _candidates(self, day: date) -> dict[str, Paper]:
+        """A day's papers by votes, read once per drain: thousands of pushes share a day."""
+        if day not in self._day_papers:
+            papers = await self._store.top(day, limit=CANDIDATES)
+            self._day_papers[day] = {p.arxiv_id: p for p in papers}
+        return self._day_papers[day]
+
+    async def selection(self, subscription: Subscription, day: date) -> Selection:
+        return await selection_for(self._store, subscription, day, self._listed_on)
+
+    async def _listed_on(self, day: date) -> list[Paper]:
+        return list((await self._candidates(day)).values())

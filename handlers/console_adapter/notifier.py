@@ -1,0 +1,43 @@
+"""The console's sender of the daily push: prints the digest to the terminal.
+
+`/subscribe` in the console chat, then `paperboy push --now`, shows what a push looks like
+without any chat platform.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from typing import TextIO
+
+from bot.cards import DigestView, digest_items
+from bot.i18n import t
+from bot.models import Destination, OutboxItem, Paper, Subscription
+from bot.ports import Outgoing
+from bot.ratelimit import RateKey
+from handlers.console_adapter.render import render_digest
+
+
+class ConsoleNotifier:
+    """bot.ports.Notifier that writes each push to a stream (standard output by default)."""
+
+    platform = "console"
+
+    def __init__(self, out: TextIO = sys.stdout) -> None:
+        self._out = out
+        self._ids = itertools.count(1)
+
+    def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
+        lang = item.subscription.language
+        if item.kind == "note":
+            return [Outgoing(t("push.no_new", day=item.last_list or "-").render(lang))]
+        view = DigestView(t("push.heading", day=item.digest_day, n=len(papers)), digest_items(papers))
+        return [Outgoing(render_digest(view, lang=lang), tuple(p.arxiv_id for p in papers))]
+
+    def rate_keys(self, subscription: Subscription) -> list[RateKey]:
+        return []
+
+    async def send(self, destination: Destination, message: Outgoing) -> str:
+        self._out.write(f"{message.payload}\n\n")
+        self._out.flush()
+        return str(next(self._ids))

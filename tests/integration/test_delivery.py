@@ -1,0 +1,219 @@
+"""The daily push end to end: scheduler, outbox, ledger, the real Telegram sender, the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from telegram import Bot
+
+from bot.config import PushSettings, TelegramSettings
+from bot.delivery import LEASE_SECONDS, Deliverer, Scheduler
+from bot.models import Destination, DigestDay, Subscription
+from handlers.telegram_adapter.notifier import TelegramNotifier
+from storage.sqlite import SqliteStore
+from tests.conftest import PaperFactory
+from tests.fakes.telegram_api import FakeTelegram
+
+USER, GROUP, FORUM = 5001, -100800, -100900
+# 09:00 in Seoul on the day after the sample list: the list of the 24th is complete.
+DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Push:
+    fake: FakeTelegram
+    store: SqliteStore
+    bot: Bot
+    clock: Clock
+    settings: PushSettings
+
+    def scheduler(self) -> Scheduler:
+        return Scheduler(self.store, self.settings, self.clock)
+
+    def deliverer(self) -> Deliverer:
+        notifier = TelegramNotifier(self.bot, TelegramSettings(token=SecretStr(self.fake.token)))
+        return Deliverer(self.store, {"telegram": notifier}, self.settings, clock=self.clock)
+
+    async def subscribe(
+        self, chat_id: int, chat_type: str = "private", thread: str = "", **settings: object
+    ) -> Destination:
+        destination = Destination(platform="telegram", chat_id=str(chat_id), thread_id=thread)
+        values = {
+            "destination": destination,
+            "chat_type": chat_type,
+            "send_time": time(9, 0),
+            "time_zone": "Asia/Seoul",
+            "active_since": DUE - timedelta(days=1),
+            **settings,
+        }
+        await self.store.save_subscription(Subscription.model_validate(values))
+        return destination
+
+    async def run(self) -> None:
+        await self.scheduler().enqueue_due()
+        await self.deliverer().drain()
+
+
+@pytest.fixture
+async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[Push]:
+    async with FakeTelegram(rate_limits=False) as fake:
+        fake.add_chat(USER)
+        fake.add_chat(GROUP, "supergroup", title="Readers")
+        fake.add_chat(FORUM, "supergroup", title="Lab", is_forum=True)
+        store = await SqliteStore.open(tmp_path / "push.db")
+        await store.upsert_day(sample_day)
+        async with Bot(fake.token, base_url=fake.api_url) as bot:
+            yield Push(
+                fake, store, bot, Clock(DUE + timedelta(minutes=1)), PushSettings(workers=4, retry_seconds=1)
+            )
+        await store.close()
+
+
+async def test_due_push_goes_out_once_to_chat_group_and_topic(push: Push) -> None:
+    await push.subscribe(USER)
+    await push.subscribe(GROUP, "supergroup", top_n=3)
+    await push.subscribe(FORUM, "supergroup", thread="7", format="cards", top_n=2)
+    first = await push.scheduler().enqueue_due()
+    again = await push.scheduler().enqueue_due()
+    assert (first.digests, again.digests) == (3, 0)  # the scheduler may run twice: nothing new
+    report = await push.deliverer().drain()
+    assert (report.pushes, report.messages) == (3, 1 + 1 + 3)
+    assert push.fake.sent_to(USER)[0].text.startswith("Daily Papers of 2025-02-24: the top 10")
+    assert "4. " not in push.fake.sent_to(GROUP)[0].text
+    topic = push.fake.sent_to(FORUM)
+    assert [m.message_thread_id for m in topic] == [7, 7, 7]
+    assert [m.method for m in topic] == ["sendMessage", "sendPhoto", "sendPhoto"]
+    assert push.fake.errors == []
+    await push.run()  # later the same day: nothing is due again
+    assert len(push.fake.sent) == 5
+
+
+async def test_not_before_its_time_and_not_after_the_grace_window(push: Push) -> None:
+    await push.subscribe(USER)
+    push.clock.now = DUE - timedelta(minutes=1)
+    assert (await push.scheduler().enqueue_due()).digests == 0
+    push.clock.now = DUE + timedelta(hours=7)  # the bot was down all morning
+    assert (await push.scheduler().enqueue_due()).digests == 0
+    push.clock.now = DUE + timedelta(hours=5)
+    assert (await push.scheduler().enqueue_due()).digests == 1
+
+
+async def test_new_subscriber_gets_no_backlog(push: Push) -> None:
+    await push.subscribe(USER, active_since=DUE + timedelta(seconds=30))
+    assert (await push.scheduler().enqueue_due()).digests == 0
+
+
+async def test_ledger_keeps_papers_from_coming_back(push: Push, make_paper: PaperFactory) -> None:
+    await push.subscribe(USER, top_n=2)
+    await push.run()
+    next_day = date(2025, 2, 25)
+    again = [make_paper("2502.15007v2", votes=500), make_paper("2502.20001", votes=1)]  # a v2 of a sent paper
+    await push.store.upsert_day(DigestDay(day=next_day, source="t", papers=again))
+    push.clock.now = DUE + timedelta(days=1, minutes=1)
+    await push.run()
+    second = push.fake.sent_to(USER)[1].text
+    assert "LLM-Microscope" not in second  # its v2, listed again with more votes, is not sent again
+    assert "Paper 2502.20001" in second
+
+
+async def test_weekend_without_a_list_sends_a_note_when_asked(push: Push) -> None:
+    await push.subscribe(USER, notify_empty=True)
+    await push.run()
+    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th
+    await push.run()
+    assert (
+        push.fake.sent_to(USER)[-1].text
+        == "No new Daily Papers list since 2025-02-24 (weekends and holidays have none)."
+    )
+    await push.run()
+    assert len(push.fake.sent_to(USER)) == 2
+
+
+async def test_blocked_user_pauses_the_subscription(push: Push) -> None:
+    home = await push.subscribe(USER)
+    push.fake.block(USER)
+    report = await push.deliverer().drain() if await push.scheduler().enqueue_due() else None
+    assert report is not None
+    assert report.paused == 1
+    subscription = await push.store.get_subscription(home)
+    assert subscription is not None
+    assert subscription.paused_reason == "Forbidden: bot was blocked by the user"
+    stats = await push.store.stats()
+    assert (stats.outbox_failed, stats.paused) == (1, 1)
+
+
+async def test_migrated_group_is_followed(push: Push) -> None:
+    push.fake.add_chat(-777, "group", title="Old")
+    await push.subscribe(-777, "group")
+    push.fake.migrate(-777, -100777)
+    await push.run()
+    assert len(push.fake.sent_to(-100777)) == 1
+    assert await push.store.get_subscription(Destination(platform="telegram", chat_id="-100777")) is not None
+
+
+async def test_server_errors_retry_with_backoff_then_go_dead(push: Push) -> None:
+    await push.subscribe(USER)
+    push.fake.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+    await push.run()
+    assert push.fake.sent == []
+    assert (await push.store.stats()).outbox_pending == 1
+    push.clock.now += timedelta(minutes=5)
+    await push.deliverer().drain()  # second attempt fails too
+    push.clock.now += timedelta(minutes=5)
+    await push.deliverer().drain()
+    assert len(push.fake.sent) == 1
+    push.settings = PushSettings(max_attempts=1, retry_seconds=1)
+    await push.subscribe(GROUP, "supergroup")
+    push.fake.fail_next("sendMessage", 500, "Internal Server Error", times=1)
+    report = await push.deliverer().drain() if await push.scheduler().enqueue_due() else None
+    assert report is not None
+    assert report.dead == 1
+    assert (await push.store.stats()).outbox_dead == 1
+
+
+async def test_a_rejected_message_does_not_stop_the_push(push: Push) -> None:
+    await push.subscribe(USER, format="cards", top_n=3)
+    push.fake.fail_next("sendPhoto", 400, "Bad Request: can't parse entities: unsupported start tag")
+    await push.scheduler().enqueue_due()
+    report = await push.deliverer().drain()
+    assert (report.rejected, report.pushes) == (1, 1)
+    assert len(push.fake.sent_to(USER)) == 3  # heading and two of the three cards
+
+
+async def test_429_is_waited_out_without_losing_the_message(push: Push) -> None:
+    await push.subscribe(USER)
+    push.fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", parameters={"retry_after": 1})
+    await push.scheduler().enqueue_due()
+    report = await push.deliverer().drain()
+    assert (report.rate_limited, report.messages, len(push.fake.sent)) == (1, 1, 1)
+
+
+async def test_a_crash_mid_push_resumes_where_it_stopped(push: Push) -> None:
+    await push.subscribe(USER, format="cards", top_n=5)
+    await push.scheduler().enqueue_due()
+    crashed = asyncio.create_task(push.deliverer().drain())
+    await push.fake.wait_sent(3)
+    crashed.cancel()  # the process dies with the push half sent
+    with pytest.raises(asyncio.CancelledError):
+        await crashed
+    half = len(push.fake.sent)
+    push.clock.now += timedelta(seconds=LEASE_SECONDS + 1)  # the dead worker's lease runs out
+    await push.deliverer().drain()
+    titles = [m.text.split("\n")[0] for m in push.fake.sent_to(USER)]
+    assert len(set(titles)) == 6  # the heading and five cards, each delivered
+    assert len(titles) - 6 <= 1  # at most the one message in flight at the crash was sent twice
+    assert half >= 3
