@@ -14,9 +14,6 @@ import os
 import signal
 import sys
 
-from telegram import Bot
-from telegram.request import HTTPXRequest
-
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError
@@ -29,25 +26,22 @@ from handlers.console_adapter.notifier import ConsoleNotifier
 from handlers.telegram_adapter.app import build_application, run_telegram
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push import push_messages
+from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
 
 _NO_SEED = frozenset({"ingest", "fetch-hf"})
 log = logging.getLogger("paperboy")
 
 
-def _telegram_bot(settings: Settings) -> Bot:
-    """A Bot for pushes outside the Application (`paperboy push`), with room for parallel sends."""
-    assert settings.telegram.token is not None
-    request = HTTPXRequest(connection_pool_size=settings.push.workers)
-    return Bot(
-        settings.telegram.token.get_secret_value(), base_url=settings.telegram.api_url, request=request
-    )
-
-
-def _notifiers(settings: Settings, telegram: Bot | None) -> dict[str, Notifier]:
+async def _notifiers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Notifier]:
+    """A sender per configured platform (the console always), open until `stack` closes."""
     notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
-    if telegram is not None:
-        notifiers["telegram"] = TelegramNotifier(telegram, settings.telegram)
+    token = settings.telegram.token
+    if token is not None:
+        client = PushClient(
+            settings.telegram.api_url, token.get_secret_value(), connections=settings.push.workers
+        )
+        notifiers["telegram"] = TelegramNotifier(await stack.enter_async_context(client), settings.telegram)
     return notifiers
 
 
@@ -75,13 +69,14 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     log.warning("Telegram bot starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling")
-    app = build_application(settings.telegram, service, pool_size=settings.push.workers)
-    deliverer = Deliverer(store, _notifiers(settings, app.bot), settings.push)
-    pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
-    try:
-        await asyncio.gather(run_telegram(app, settings.telegram, stop), pushes)
-    finally:
-        await store.release(deliverer.owner)
+    app = build_application(settings.telegram, service)
+    async with contextlib.AsyncExitStack() as stack:
+        deliverer = Deliverer(store, await _notifiers(settings, stack), settings.push)
+        pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
+        try:
+            await asyncio.gather(run_telegram(app, settings.telegram, stop), pushes)
+        finally:
+            await store.release(deliverer.owner)
 
 
 async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -96,11 +91,8 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)
-    telegram = _telegram_bot(settings) if settings.telegram.token else None
     async with contextlib.AsyncExitStack() as stack:
-        if telegram is not None:
-            await stack.enter_async_context(telegram)
-        report = await Deliverer(store, _notifiers(settings, telegram), settings.push).drain()
+        report = await Deliverer(store, await _notifiers(settings, stack), settings.push).drain()
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 

@@ -55,6 +55,9 @@ class PushSettings(BaseModel):
     max_attempts: int = Field(6, ge=1, le=20, description="Tries before a failing push goes dead.")
     retry_seconds: float = Field(10.0, gt=0, description="First retry delay; doubles each time, with jitter.")
     tick_seconds: float = Field(20.0, gt=0, description="How often `paperboy run` looks for due pushes.")
+    lease_seconds: float = Field(
+        120.0, ge=1, description="How long a worker holds a push; a crashed worker's pushes resume after it."
+    )
 
 
 class Settings(BaseSettings):

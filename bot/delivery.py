@@ -34,15 +34,15 @@ from bot.errors import (
 from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Notifier, Outgoing, Store
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import latest_due, push_day
-from bot.selection import CANDIDATES, Selection, selection_for
+from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
 from bot.subscriptions import pause_subscription
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120.0
 Clock = Callable[[], datetime]
+LEASE_BATCH = 4  # pushes a worker takes per lease: fewer round trips, and still spread over workers
 
 
 def utcnow() -> datetime:
@@ -104,6 +104,18 @@ class Scheduler:
 
 
 @dataclass
+class _Run:
+    """One push being sent: where to (it may move), its limits, and when its lease was renewed."""
+
+    item: OutboxItem
+    notifier: Notifier
+    keys: list[RateKey]
+    destination: Destination
+    renewed: datetime
+    settled: bool = False  # the last message was recorded, which marked the push sent
+
+
+@dataclass
 class DeliveryReport:
     """What a drain of the outbox did, for `paperboy push`, stats and the benchmarks."""
 
@@ -137,32 +149,30 @@ class Deliverer:
         self._clock = clock
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
         self._day_papers: dict[date, dict[str, Paper]] = {}
+        self._selections: SelectionMemo = {}
         self.report = DeliveryReport()
 
     async def drain(self) -> DeliveryReport:
-        """Deliver every ready push, `workers` at a time, until none is ready."""
+        """Deliver every ready push, `workers` at a time, until none is ready.
+
+        Each worker leases a few pushes when it is free; a push whose lease ran out before its worker
+        got to it was taken over by another worker, and `start_push` tells the first one to skip it.
+        """
         self._day_papers.clear()  # votes change between drains
-        queue: asyncio.Queue[OutboxItem | None] = asyncio.Queue(maxsize=self._settings.workers * 2)
-        workers = [asyncio.create_task(self._work(queue)) for _ in range(self._settings.workers)]
-        try:
-            while batch := await self._store.lease(
-                self.owner, self._clock(), seconds=LEASE_SECONDS, limit=self._settings.workers
-            ):
-                for item in batch:
-                    await queue.put(item)
-        finally:
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+        self._selections.clear()
+        await asyncio.gather(*(self._work() for _ in range(self._settings.workers)))
         return self.report
 
-    async def _work(self, queue: asyncio.Queue[OutboxItem | None]) -> None:
-        while (item := await queue.get()) is not None:
-            try:
-                await self.deliver(item)
-            except Exception:  # one broken push must not stop the others
-                log.exception("push %s failed unexpectedly", item.id)
-                await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
+    async def _work(self) -> None:
+        while items := await self._store.lease(
+            self.owner, self._clock(), seconds=self._settings.lease_seconds, limit=LEASE_BATCH
+        ):
+            for item in items:
+                try:
+                    await self.deliver(item)
+                except Exception:  # one broken push must not stop the others
+                    log.exception("push %s failed unexpectedly", item.id)
+                    await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
 
     async def deliver(self, item: OutboxItem) -> None:
         """Send one push from where it stopped; settle its outbox row whatever happens."""
@@ -175,44 +185,51 @@ class Deliverer:
             await self._store.finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
             return
         papers = await self._papers_of(item)
-        destination = subscription.destination
-        for seq, message in enumerate(notifier.render(item, papers)):
+        if not await self._store.start_push(
+            item.id, item.lease, self._lease_end(), [p.arxiv_id for p in papers]
+        ):
+            return  # the lease was lost: another worker has this push now
+        run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, self._clock())
+        messages = notifier.render(item, papers)
+        for seq, message in enumerate(messages):
             if seq in item.sent:
                 continue
-            outcome = await self._send(notifier, item, destination, seq, message)
-            if isinstance(outcome, Destination):
-                destination = outcome
-            elif outcome is not None:
-                return  # the push was settled (retry later, dead, paused)
-        await self._store.finish(item.id, "sent")
+            if await self._send(run, seq, message, final=seq == len(messages) - 1) is not None:
+                return  # the push was settled (retry later, dead, paused) or lost
+        if not run.settled:  # the last message was skipped (rejected, or sent before a crash)
+            await self._store.finish(item.id, "sent")
         self.report.pushes += 1
 
-    async def _send(
-        self, notifier: Notifier, item: OutboxItem, destination: Destination, seq: int, message: Outgoing
-    ) -> Destination | str | None:
-        """One message, until it is sent (returns the destination it went to) or the push is settled."""
-        keys = notifier.rate_keys(item.subscription)
+    async def _send(self, run: _Run, seq: int, message: Outgoing, *, final: bool) -> str | None:
+        """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
+        item = run.item
         while True:
-            await self._limiter.acquire(keys)
+            await self._limiter.acquire(run.keys)
+            if self._clock() - run.renewed > timedelta(seconds=self._settings.lease_seconds / 2):
+                if not await self._store.extend_lease(item.id, item.lease, self._lease_end()):
+                    log.warning("push %s: lease lost to another worker; leaving it to them", item.id)
+                    return "lost"
+                run.renewed = self._clock()
             try:
-                message_id = await notifier.send(destination, message)
+                message_id = await run.notifier.send(run.destination, message)
             except RateLimited as err:
                 self.report.rate_limited += 1
-                for key in keys[:1] if err.everything else keys[1:]:
+                for key in run.keys[:1] if err.everything else run.keys[1:]:
                     self._limiter.block(key.name, err.retry_after)
                 continue
             except DestinationMoved as err:
-                await self._store.move_chat(destination.platform, destination.chat_id, err.new_chat_id)
-                destination = destination.model_copy(update={"chat_id": err.new_chat_id})
+                old = run.destination
+                await self._store.move_chat(old.platform, old.chat_id, err.new_chat_id)
+                run.destination = old.model_copy(update={"chat_id": err.new_chat_id})
                 continue
             except DeliveryError as err:
-                return await self._settle(item, destination, err)
-            await self._store.record_message(item.id, seq, message_id, destination, message.papers)
-            await self._store.extend_lease(
-                item.id, self.owner, self._clock() + timedelta(seconds=LEASE_SECONDS)
+                return await self._settle(item, run.destination, err)
+            await self._store.record_message(
+                item.id, seq, message_id, run.destination, message.papers, final=final
             )
+            run.settled = final
             self.report.messages += 1
-            return destination
+            return None
 
     async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> str | None:
         """Decide what an error means for the push; None lets the push go on with its next message."""
@@ -234,6 +251,9 @@ class Deliverer:
         await self._store.finish(item.id, "dead", err.reason)
         return "dead"
 
+    def _lease_end(self) -> datetime:
+        return self._clock() + timedelta(seconds=self._settings.lease_seconds)
+
     def _retry_at(self, attempts: int) -> datetime:
         """Exponential backoff with full jitter, so failed pushes do not all come back at once."""
         delay = self._settings.retry_seconds * 2**attempts
@@ -247,9 +267,7 @@ class Deliverer:
             known = await self._candidates(item.digest_day)
             return [known[i] if i in known else await self._paper(i) for i in item.papers]
         selection = await self.selection(item.subscription, item.digest_day)
-        papers = [pick.paper for pick in selection.picks]
-        await self._store.choose_papers(item.id, [p.arxiv_id for p in papers])
-        return papers
+        return [pick.paper for pick in selection.picks]
 
     async def _paper(self, arxiv_id: str) -> Paper:
         paper = await self._store.get_paper(arxiv_id)
@@ -265,7 +283,7 @@ class Deliverer:
         return self._day_papers[day]
 
     async def selection(self, subscription: Subscription, day: date) -> Selection:
-        return await selection_for(self._store, subscription, day, self._listed_on)
+        return await selection_for(self._store, subscription, day, self._listed_on, self._selections)
 
     async def _listed_on(self, day: date) -> list[Paper]:
         return list((await self._candidates(day)).values())

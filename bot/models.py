@@ -219,6 +219,7 @@ class OutboxItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: int
+    lease: str
     subscription: Subscription
     kind: Literal["digest", "note"]
     digest_day: date

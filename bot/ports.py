@@ -47,6 +47,7 @@ class SearchPage:
     papers: list[Paper]
     total: int
     terms: tuple[str, ...] = field(default=())
+    capped: bool = False  # a very broad query: `total` counts only the matches that were ranked
 
 
 @dataclass(frozen=True)
@@ -160,21 +161,35 @@ class Store(Protocol):
         """Take ready pushes (due pending ones and ones whose lease expired) for `seconds`."""
         ...
 
-    async def choose_papers(self, item_id: int, arxiv_ids: Sequence[str]) -> None: ...
-
-    async def record_message(
-        self, item_id: int, seq: int, message_id: str, destination: Destination, arxiv_ids: Sequence[str]
-    ) -> None:
-        """A message of a push went out: keep its id and put its papers in the ledger, atomically."""
+    async def start_push(self, item_id: int, lease: str, until: datetime, arxiv_ids: Sequence[str]) -> bool:
+        """Fix a push's papers the first time and renew its lease; False when the lease was lost."""
         ...
 
-    async def extend_lease(self, item_id: int, owner: str, until: datetime) -> None: ...
+    async def record_message(
+        self,
+        item_id: int,
+        seq: int,
+        message_id: str,
+        destination: Destination,
+        arxiv_ids: Sequence[str],
+        *,
+        final: bool = False,
+    ) -> None:
+        """A message of a push went out: keep its id and put its papers in the ledger, atomically;
+        the `final` message also marks the push sent."""
+        ...
+
+    async def extend_lease(self, item_id: int, lease: str, until: datetime) -> bool:
+        """Keep holding a push; False when its lease was lost to another worker."""
+        ...
 
     async def finish(self, item_id: int, status: str, error: str | None = None) -> None: ...
 
     async def retry_later(self, item_id: int, at: datetime, error: str) -> None: ...
 
-    async def release(self, owner: str) -> int: ...
+    async def release(self, owner: str) -> int:
+        """Hand back every push this owner's leases hold (a clean shutdown)."""
+        ...
 
     async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
 

@@ -37,8 +37,10 @@ def _haystack(paper: Paper) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def keyword_hits(paper: Paper, keywords: Iterable[str]) -> tuple[str, ...]:
+def keyword_hits(paper: Paper, keywords: Collection[str]) -> tuple[str, ...]:
     """The keywords found in the paper's title, summaries or keywords."""
+    if not keywords:
+        return ()
     text = _haystack(paper)
     return tuple(word for word in keywords if _keyword_pattern(word).search(text))
 
@@ -119,11 +121,22 @@ CANDIDATES = 200
 DayLoader = Callable[[date], Awaitable[list[Paper]]]
 
 
+SelectionMemo = dict[tuple[object, ...], Selection]
+
+
 async def selection_for(
-    store: Store, subscription: Subscription, day: date, papers_of_day: DayLoader | None = None
+    store: Store,
+    subscription: Subscription,
+    day: date,
+    papers_of_day: DayLoader | None = None,
+    memo: SelectionMemo | None = None,
 ) -> Selection:
     """What `subscription` gets from `day` now: the ledger excludes what it already received, and
-    late risers come from the days before when it asked for them. /preview and the push share this."""
+    late risers come from the days before when it asked for them. /preview and the push share this.
+
+    `memo` shares results between subscribers with the same filters and the same history: a push
+    to ten thousand chats computes a handful of different selections, not ten thousand.
+    """
 
     async def top_of(when: date) -> list[Paper]:
         return await store.top(when, limit=CANDIDATES)
@@ -135,4 +148,10 @@ async def selection_for(
         for back in range(1, LATE_RISER_DAYS + 1):
             late += await load(day - timedelta(days=back))
     sent = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
-    return select(papers, subscription, already_sent=sent, late=late)
+    if memo is None:
+        return select(papers, subscription, already_sent=sent, late=late)
+    s = subscription
+    key = (day, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
+    if key not in memo:
+        memo[key] = select(papers, subscription, already_sent=sent, late=late)
+    return memo[key]

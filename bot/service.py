@@ -162,9 +162,10 @@ def top_view(result: TopResult) -> DigestView:
 def search_view(result: SearchResult) -> DigestView:
     """The neutral list a platform renders for /search, ranked across pages."""
     page = result.page
+    total = f"{page.total}+" if page.capped else page.total
     if page.terms:
-        heading = t("search.heading_terms", query=result.query, total=page.total, terms=", ".join(page.terms))
+        heading = t("search.heading_terms", query=result.query, total=total, terms=", ".join(page.terms))
     else:
-        heading = t("search.heading", query=result.query, total=page.total)
+        heading = t("search.heading", query=result.query, total=total)
     items = digest_items(page.papers, start_rank=result.offset + 1)
     return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)

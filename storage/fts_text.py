@@ -18,6 +18,7 @@ from dataclasses import dataclass
 # Hangul syllables and jamo, kana, CJK ideographs: scripts whose words are not space-separated.
 _BIGRAM_SCRIPT = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _SEGMENT = re.compile(rf"[{_BIGRAM_SCRIPT}]+|[^\W_{_BIGRAM_SCRIPT}]+")
+_STARTS_BIGRAM_SCRIPT = re.compile(rf"[{_BIGRAM_SCRIPT}]")
 _PHRASE = re.compile(r'"([^"]*)"')
 
 MAX_TERMS = 16
@@ -26,7 +27,7 @@ PREFIX_MIN_CHARS = 3
 
 
 def _is_bigram_script(segment: str) -> bool:
-    return bool(re.match(rf"[{_BIGRAM_SCRIPT}]", segment))
+    return bool(_STARTS_BIGRAM_SCRIPT.match(segment))
 
 
 def _bigrams(run: str) -> list[str]:

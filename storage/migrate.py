@@ -7,6 +7,7 @@ mid-way leaves the database at the previous version, never half-migrated.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -33,9 +34,16 @@ def available_migrations() -> list[Migration]:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (none of ours contains a ';' inside a literal)."""
-    without_comments = re.sub(r"--[^\n]*", "", sql)
-    return [statement.strip() for statement in without_comments.split(";") if statement.strip()]
+    """Split a migration into statements; SQLite itself says when one is complete (a trigger's
+    body holds semicolons of its own)."""
+    statements, buffer = [], ""
+    for piece in re.sub(r"--[^\n]*", "", sql).split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements
 
 
 async def migrate(db: aiosqlite.Connection) -> int:

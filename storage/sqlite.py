@@ -9,6 +9,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,6 +25,8 @@ from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
 
 UI_STATE_DAYS = 30
+RANKED_MATCHES = 1000  # bm25 ranks queries with at most this many matches ...
+BROAD_POOL = 2000  # ... broader ones rank this many most recent matches by votes
 
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
@@ -253,41 +256,62 @@ class SqliteStore:
         return [DayInfo(date.fromisoformat(r["day"]), r["papers"], r["top_votes"]) for r in rows]
 
     async def search(self, query: SearchQuery) -> SearchPage:
+        """Relevance (bm25, title hits first), then votes.
+
+        bm25 scores every match, so it is used while a query matches at most RANKED_MATCHES papers.
+        A broader query (a word in most papers, where relevance says little) ranks the most
+        recently added BROAD_POOL matches by votes instead; `total` is then a lower bound and
+        `capped` says so. Either way a page costs a few milliseconds at 100,000 papers.
+        """
         match = build_match(query.text)
         if match is None:
             return SearchPage(papers=[], total=0, terms=())
-        filters: list[str] = ["1"]
-        params: list[Any] = [match.expression]
-        if query.min_votes is not None:
-            filters.append("p.votes >= ?")
-            params.append(query.min_votes)
-        if query.since is not None or query.until is not None:
-            filters.append(
-                "EXISTS (SELECT 1 FROM paper_days d WHERE d.paper_id = p.id AND d.day BETWEEN ? AND ?)"
-            )
-            params += [(query.since or date.min).isoformat(), (query.until or date.max).isoformat()]
-        # bm25() only works in a plain scan of the FTS table, so rank there, then join and filter.
+        filters, params = self._search_filters(query)
+        row = await self._one(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)",
+            (match.expression, RANKED_MATCHES + 1),
+        )
+        matches = int(row["n"]) if row else 0
+        if matches <= RANKED_MATCHES:
+            # bm25() works only in a plain scan of the index: rank there, filter after the join.
+            hits = f"SELECT rowid AS id, {_BM25} AS score FROM papers_fts WHERE papers_fts MATCH ?"
+            order = "hits.score, p.votes IS NULL, p.votes DESC"
+        else:
+            hits = f"""SELECT papers_fts.rowid AS id, 0 AS score
+                       FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid
+                       WHERE papers_fts MATCH ? {filters} ORDER BY papers_fts.rowid DESC LIMIT {BROAD_POOL}"""
+            order = "p.votes IS NULL, p.votes DESC, p.id DESC"
+            filters = ""  # applied inside the pool already
         rows = await self._all(
-            f"""WITH hits AS MATERIALIZED (
-                    SELECT rowid AS id, {_BM25} AS score FROM papers_fts WHERE papers_fts MATCH ?
-                )
+            f"""WITH hits AS MATERIALIZED ({hits})
                 SELECT {_PAPER_COLUMNS}, count(*) OVER () AS total
                 FROM hits JOIN papers p ON p.id = hits.id
-                WHERE {" AND ".join(filters)}
-                ORDER BY hits.score, p.votes IS NULL, p.votes DESC
-                LIMIT ? OFFSET ?""",
-            (*params, query.limit, query.offset),
+                WHERE 1 {filters}
+                ORDER BY {order} LIMIT ? OFFSET ?""",
+            (match.expression, *params, query.limit, query.offset),
         )
-        total = rows[0]["total"] if rows else 0
-        if not rows and query.offset:
-            total = await self._count_matches(filters, params)
-        return SearchPage(papers=await self._papers(rows), total=total, terms=match.terms)
+        total = rows[0]["total"] if rows else await self._count(hits, filters, [match.expression, *params])
+        return SearchPage(
+            papers=await self._papers(rows), total=total, terms=match.terms, capped=matches > RANKED_MATCHES
+        )
 
-    async def _count_matches(self, filters: list[str], params: list[Any]) -> int:
-        """Matches before the requested page still count toward `total` when the page is empty."""
+    @staticmethod
+    def _search_filters(query: SearchQuery) -> tuple[str, list[Any]]:
+        filters, params = "", list[Any]()
+        if query.min_votes is not None:
+            filters += " AND p.votes >= ?"
+            params.append(query.min_votes)
+        if query.since is not None or query.until is not None:
+            filters += (
+                " AND EXISTS (SELECT 1 FROM paper_days d WHERE d.paper_id = p.id AND d.day BETWEEN ? AND ?)"
+            )
+            params += [(query.since or date.min).isoformat(), (query.until or date.max).isoformat()]
+        return filters, params
+
+    async def _count(self, hits: str, filters: str, params: list[Any]) -> int:
+        """How many hits there are when the requested page is past the end of them."""
         row = await self._one(
-            f"""SELECT count(*) AS n FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid
-                WHERE papers_fts MATCH ? AND {" AND ".join(filters)}""",
+            f"SELECT count(*) AS n FROM ({hits}) AS hits JOIN papers p ON p.id = hits.id WHERE 1 {filters}",
             params,
         )
         return int(row["n"]) if row else 0
@@ -414,7 +438,12 @@ class SqliteStore:
         return datetime.fromisoformat(row["due_at"]) if row else None
 
     async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
-        """Take up to `limit` ready pushes: pending ones that are due, and leased ones whose lease expired."""
+        """Take up to `limit` ready pushes: pending ones that are due, and leased ones whose lease expired.
+
+        Each call gets its own lease token, so a worker whose lease expired and was taken over (even
+        by its own process) finds out at its next `extend_lease` and stops.
+        """
+        token = f"{owner}:{uuid.uuid4().hex[:12]}"
         until = now + timedelta(seconds=seconds)
         rows = await self._write_returning(
             """UPDATE outbox SET status = 'leased', lease_owner = ?, lease_expires_at = ?
@@ -424,7 +453,7 @@ class SqliteStore:
                       OR (status = 'leased' AND lease_expires_at <= ?)
                    ORDER BY next_attempt_at, id LIMIT ?)
                RETURNING id""",
-            (owner, _ts(until), _ts(now), _ts(now), limit),
+            (token, _ts(until), _ts(now), _ts(now), limit),
         )
         return await self._outbox_items([row["id"] for row in rows])
 
@@ -433,7 +462,8 @@ class SqliteStore:
             return []
         marks = ",".join("?" * len(ids))
         rows = await self._all(
-            f"""SELECT o.id AS outbox_id, o.kind, o.digest_day, o.last_list, o.due_at, o.papers, o.attempts,
+            f"""SELECT o.id AS outbox_id, o.lease_owner, o.kind, o.digest_day, o.last_list, o.due_at,
+                       o.papers, o.attempts,
                        (SELECT group_concat(seq) FROM outbox_messages m WHERE m.outbox_id = o.id) AS sent,
                        s.*
                 FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
@@ -443,6 +473,7 @@ class SqliteStore:
         return [
             OutboxItem(
                 id=row["outbox_id"],
+                lease=row["lease_owner"] or "",
                 subscription=_subscription(row),
                 kind=row["kind"],
                 digest_day=date.fromisoformat(row["digest_day"]),
@@ -455,35 +486,42 @@ class SqliteStore:
             for row in rows
         ]
 
-    async def choose_papers(self, item_id: int, arxiv_ids: Sequence[str]) -> None:
-        """Fix what a push holds, once: a resumed push must not pick again."""
-        await self._write(
-            "UPDATE outbox SET papers = ? WHERE id = ? AND papers IS NULL",
-            (json.dumps(list(arxiv_ids)), item_id),
+    async def start_push(self, item_id: int, lease: str, until: datetime, arxiv_ids: Sequence[str]) -> bool:
+        """Fix what a push holds (only the first time: a resume keeps the first choice) and renew
+        its lease; False when the lease was lost to another worker."""
+        rowcount = await self._write(
+            """UPDATE outbox SET papers = coalesce(papers, ?), lease_expires_at = ?
+               WHERE id = ? AND lease_owner = ? AND status = 'leased'""",
+            (json.dumps(list(arxiv_ids)), _ts(until), item_id, lease),
         )
+        return rowcount == 1
 
     async def record_message(
-        self, item_id: int, seq: int, message_id: str, destination: Destination, arxiv_ids: Sequence[str]
+        self,
+        item_id: int,
+        seq: int,
+        message_id: str,
+        destination: Destination,
+        arxiv_ids: Sequence[str],
+        *,
+        final: bool = False,
     ) -> None:
-        """One message went out: remember it and every paper it carried, in one transaction."""
-        now = _now()
-        async with self._transaction():
-            await self._db.execute(
-                """INSERT OR IGNORE INTO outbox_messages (outbox_id, seq, platform_message_id, sent_at)
-                   VALUES (?, ?, ?, ?)""",
-                (item_id, seq, message_id, now),
-            )
-            await self._db.executemany(
-                """INSERT OR IGNORE INTO ledger (destination, arxiv_id, outbox_id, sent_at)
-                   VALUES (?, ?, ?, ?)""",
-                [(destination.key, arxiv_id, item_id, now) for arxiv_id in arxiv_ids],
-            )
-
-    async def extend_lease(self, item_id: int, owner: str, until: datetime) -> None:
+        """One message went out: remember it and, by trigger in the same statement, put its papers
+        in the ledger and (the `final` one) mark the push sent."""
         await self._write(
-            "UPDATE outbox SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
-            (_ts(until), item_id, owner),
+            """INSERT OR IGNORE INTO outbox_messages
+                   (outbox_id, seq, platform_message_id, destination, papers, final, sent_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (item_id, seq, message_id, destination.key, json.dumps(list(arxiv_ids)), int(final), _now()),
         )
+
+    async def extend_lease(self, item_id: int, lease: str, until: datetime) -> bool:
+        """Keep holding a push; False when the lease was lost (it expired and was taken over)."""
+        rowcount = await self._write(
+            "UPDATE outbox SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'leased'",
+            (_ts(until), item_id, lease),
+        )
+        return rowcount == 1
 
     async def finish(self, item_id: int, status: str, error: str | None = None) -> None:
         """Close a push: sent, failed (a permanent refusal) or dead (retries exhausted)."""
@@ -507,8 +545,8 @@ class SqliteStore:
         """Hand back every push an instance still holds (a clean shutdown), ready at once."""
         return await self._write(
             """UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
-               WHERE status = 'leased' AND lease_owner = ?""",
-            (owner,),
+               WHERE status = 'leased' AND lease_owner LIKE ? ESCAPE '\\'""",
+            (owner.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%",),
         )
 
     async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]:
@@ -596,7 +634,11 @@ class SqliteStore:
                WHERE id = ?""",
             (*_paper_values(merged), now, row["id"]),
         )
-        await self._db.execute("DELETE FROM papers_fts WHERE rowid = ?", (row["id"],))
+        # A contentless index forgets a row only when told exactly what it had indexed.
+        await self._db.execute(
+            "INSERT INTO papers_fts (papers_fts, rowid, title, authors, body) VALUES ('delete', ?, ?, ?, ?)",
+            (row["id"], *_fts_values(existing)),
+        )
         await self._index(row["id"], merged)
         return "updated"
 

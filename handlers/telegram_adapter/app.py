@@ -43,7 +43,7 @@ def build_application(
         Application.builder()
         .token(settings.token.get_secret_value())
         .base_url(settings.api_url)
-        .connection_pool_size(pool_size)  # pushes and command answers go out side by side
+        .connection_pool_size(16)  # answers to many chats go out side by side
         .concurrent_updates(True)  # a slow command does not hold up the others
     )
     if settings.webhook_url:

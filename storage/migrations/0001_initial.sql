@@ -35,8 +35,10 @@ CREATE TABLE paper_days (
 CREATE INDEX paper_days_by_paper ON paper_days (paper_id, day);
 
 -- rowid = papers.id. Text is pre-segmented by storage/fts_text.py (Hangul as bigrams).
+-- Contentless: the index only, no second copy of the text (an update deletes the old tokens).
 CREATE VIRTUAL TABLE papers_fts USING fts5 (
     title, authors, body,
+    content = '',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
@@ -94,6 +96,9 @@ CREATE TABLE outbox_messages (
     outbox_id            INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
     seq                  INTEGER NOT NULL,       -- which rendered message of the push
     platform_message_id  TEXT NOT NULL,
+    destination          TEXT NOT NULL,          -- where it went (platform:chat_id[:thread_id])
+    papers               TEXT NOT NULL DEFAULT '[]',  -- JSON: the arXiv ids it carried
+    final                INTEGER NOT NULL DEFAULT 0,  -- the push's last message: it settles the push
     sent_at              TEXT NOT NULL,
     PRIMARY KEY (outbox_id, seq)
 ) WITHOUT ROWID;
@@ -105,6 +110,20 @@ CREATE TABLE ledger (
     sent_at      TEXT NOT NULL,
     PRIMARY KEY (destination, arxiv_id)
 ) WITHOUT ROWID;
+
+-- A message, the papers it carried and (for the last one) the push's end are recorded by one
+-- statement: never one without the others, and one round trip per message.
+CREATE TRIGGER ledger_from_messages AFTER INSERT ON outbox_messages
+BEGIN
+    INSERT OR IGNORE INTO ledger (destination, arxiv_id, outbox_id, sent_at)
+    SELECT NEW.destination, value, NEW.outbox_id, NEW.sent_at FROM json_each(NEW.papers);
+END;
+
+CREATE TRIGGER push_sent_with_last_message AFTER INSERT ON outbox_messages WHEN NEW.final = 1
+BEGIN
+    UPDATE outbox SET status = 'sent', finished_at = NEW.sent_at, lease_owner = NULL, lease_expires_at = NULL
+    WHERE id = NEW.outbox_id;
+END;
 
 -- Short tokens that inline buttons carry instead of long payloads (a search query); kept for
 -- a while so buttons survive restarts, then pruned (a pruned token's button says it expired).

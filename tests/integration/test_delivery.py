@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from telegram import Bot
 
 from bot.config import PushSettings, TelegramSettings
-from bot.delivery import LEASE_SECONDS, Deliverer, Scheduler
+from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
 from handlers.telegram_adapter.notifier import TelegramNotifier
+from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
 from tests.conftest import PaperFactory
 from tests.fakes.telegram_api import FakeTelegram
@@ -37,7 +37,7 @@ class Clock:
 class Push:
     fake: FakeTelegram
     store: SqliteStore
-    bot: Bot
+    client: PushClient
     clock: Clock
     settings: PushSettings
 
@@ -45,7 +45,7 @@ class Push:
         return Scheduler(self.store, self.settings, self.clock)
 
     def deliverer(self) -> Deliverer:
-        notifier = TelegramNotifier(self.bot, TelegramSettings(token=SecretStr(self.fake.token)))
+        notifier = TelegramNotifier(self.client, TelegramSettings(token=SecretStr(self.fake.token)))
         return Deliverer(self.store, {"telegram": notifier}, self.settings, clock=self.clock)
 
     async def subscribe(
@@ -76,9 +76,13 @@ async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[Push]:
         fake.add_chat(FORUM, "supergroup", title="Lab", is_forum=True)
         store = await SqliteStore.open(tmp_path / "push.db")
         await store.upsert_day(sample_day)
-        async with Bot(fake.token, base_url=fake.api_url) as bot:
+        async with PushClient(fake.api_url, fake.token) as client:
             yield Push(
-                fake, store, bot, Clock(DUE + timedelta(minutes=1)), PushSettings(workers=4, retry_seconds=1)
+                fake,
+                store,
+                client,
+                Clock(DUE + timedelta(minutes=1)),
+                PushSettings(workers=4, retry_seconds=1),
             )
         await store.close()
 
@@ -211,7 +215,7 @@ async def test_a_crash_mid_push_resumes_where_it_stopped(push: Push) -> None:
     with pytest.raises(asyncio.CancelledError):
         await crashed
     half = len(push.fake.sent)
-    push.clock.now += timedelta(seconds=LEASE_SECONDS + 1)  # the dead worker's lease runs out
+    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)  # the dead worker's lease runs out
     await push.deliverer().drain()
     titles = [m.text.split("\n")[0] for m in push.fake.sent_to(USER)]
     assert len(set(titles)) == 6  # the heading and five cards, each delivered

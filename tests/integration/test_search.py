@@ -129,3 +129,17 @@ async def test_updated_paper_is_reindexed(store: SqliteStore, make_paper: PaperF
     await store.upsert_day(DigestDay(day=day, source="api", papers=[api]))
     assert await ids(store, "photosynthesis") == ["2503.00001"]
     assert await ids(store, "제안합니다") == ["2503.00001"]  # the markdown summary is still indexed
+
+
+async def test_broad_queries_rank_recent_matches_by_votes(
+    store: SqliteStore, make_paper: PaperFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.sqlite.RANKED_MATCHES", 3)  # as if 모델 were in thousands of papers
+    papers = [make_paper(f"2503.0000{i}", votes=v) for i, v in enumerate([5, 50, None, 20, 1])]
+    await store.upsert_day(DigestDay(day=date(2025, 3, 3), source="t", papers=papers))
+    page = await store.search(SearchQuery("제안합니다", limit=3))
+    assert page.capped
+    assert [p.votes for p in page.papers] == [50, 20, 5]
+    assert page.total == 5
+    assert [p.votes for p in (await store.search(SearchQuery("제안합니다", min_votes=10))).papers] == [50, 20]
+    assert not (await store.search(SearchQuery("2503.00001"))).capped

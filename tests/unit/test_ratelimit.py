@@ -1,0 +1,89 @@
+"""The send-rate limiter on a manual clock: windows, even spacing, and 429 pauses."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from bot.ratelimit import RateKey, RateLimiter
+
+
+class ManualClock:
+    """Time that moves only when the limiter sleeps (asyncio.sleep is patched to advance it)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    manual = ManualClock()
+    real_sleep = asyncio.sleep
+
+    async def advance(seconds: float) -> None:
+        manual.now += seconds
+        await real_sleep(0)
+
+    monkeypatch.setattr("bot.ratelimit.asyncio.sleep", advance)
+    return manual
+
+
+async def send_times(
+    limiter: RateLimiter, clock: ManualClock, keys: list[RateKey], count: int
+) -> list[float]:
+    times = []
+    for _ in range(count):
+        await limiter.acquire(keys)
+        times.append(round(clock.now, 4))
+    return times
+
+
+async def test_per_chat_window(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    chat = RateKey("chat", 1, 1.0)
+    assert await send_times(limiter, clock, [chat], 3) == [0.0, 1.0, 2.0]
+
+
+async def test_group_window_allows_a_burst_then_waits(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    group = RateKey("group", 20, 60.0)
+    times = await send_times(limiter, clock, [group], 21)
+    assert times[:20] == [0.0] * 20
+    assert times[20] == 60.0
+
+
+async def test_smooth_key_spaces_sends_evenly_with_margin(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.05, clock=clock)
+    overall = RateKey("all", 30, 1.0, smooth=True)
+    times = await send_times(limiter, clock, [overall], 31)
+    gaps = {round(b - a, 4) for a, b in itertools.pairwise(times)}
+    assert gaps == {round(1.05 / 30, 4)}
+    assert times[30] - times[0] >= 1.0  # never 31 in one second
+
+
+async def test_concurrent_senders_share_the_slots(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    overall = RateKey("all", 10, 1.0, smooth=True)
+    stamps: list[float] = []
+
+    async def one(chat: int) -> None:
+        await limiter.acquire([overall, RateKey(f"chat{chat}", 1, 1.0)])
+        stamps.append(clock.now)
+
+    await asyncio.gather(*(one(i) for i in range(20)))
+    assert len(stamps) == 20
+    assert max(stamps) >= 1.9  # twenty sends at ten a second take about two seconds
+
+
+async def test_block_pauses_only_what_it_names(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    limiter.block("chat:1", 5.0)
+    await limiter.acquire([RateKey("chat:2", 1, 1.0)])
+    assert clock.now == 0.0
+    await limiter.acquire([RateKey("chat:1", 1, 1.0)])
+    assert clock.now == 5.0
