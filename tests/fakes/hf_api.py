@@ -16,10 +16,11 @@ import re
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackServer
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DEFAULT_LIMIT = 50
@@ -48,25 +49,17 @@ class RecordedRequest:
     query: dict[str, str]
 
 
-class FakeHFServer:
+class FakeHFServer(LoopbackServer):
     """The fake API server; `async with FakeHFServer() as server:` then use `server.base_url`."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.days: dict[str, list[Any]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.requests: list[RecordedRequest] = []
         self.honour_pages = True
         self._faults: deque[Fault] = deque()
         self._stopping = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._base_url: str | None = None
-
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:<port>` once started."""
-        if self._base_url is None:
-            raise RuntimeError("the fake server is not started")
-        return self._base_url
 
     def set_day(self, day: date | str, items: list[Any]) -> None:
         """Serve `items` as the list for `day`; days never set answer an empty list."""
@@ -85,35 +78,13 @@ class FakeHFServer:
         """The requests made to the daily papers endpoint, in order."""
         return [r for r in self.requests if r.path == "/api/daily_papers"]
 
-    async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/api/daily_papers", self._daily_papers)
         app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{host}:{port}"
 
-    async def stop(self) -> None:
-        """Release slow answers still waiting, then shut the server down."""
+    def on_stop(self) -> None:
+        """Release slow answers still waiting."""
         self._stopping.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def _intercept(self, request: web.Request) -> web.Response | None:
         """Record the request and play the next fault; a response here replaces the normal one."""

@@ -26,12 +26,12 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.telegram_html import Entity, EntityParseError, parse_html, utf16_len, valid_link
 
 DEFAULT_TOKEN = "123456:TEST-token"
@@ -543,7 +543,7 @@ async def post_webhook(url: str, update: dict[str, Any], secret_token: str | Non
 _Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """The fake Bot API; `async with FakeTelegram() as fake:` then give PTB `base_url=fake.api_url`.
 
     `rate_limits=False` switches flood control off; `RateLimits(...)` sets other windows, and
@@ -558,6 +558,7 @@ class FakeTelegram:
         rate_limits: RateLimits | bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":", 1)[0])
@@ -590,8 +591,6 @@ class FakeTelegram:
         self._update_signal = _Signal()
         self._sent_signal = _Signal()
         self._stopped = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._base_url: str | None = None
         self._methods: dict[str, tuple[str, _Handler]] = {
             name.lower(): (name, handler)
             for name, handler in [
@@ -615,46 +614,17 @@ class FakeTelegram:
     # --- lifecycle ---
 
     @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:<port>` once started."""
-        if self._base_url is None:
-            raise RuntimeError("the fake Telegram server is not started")
-        return self._base_url
-
-    @property
     def api_url(self) -> str:
         """What PTB takes as `base_url`: it appends `<token>/<method>`."""
         return f"{self.base_url}/bot"
 
-    async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{host}:{port}"
 
-    async def stop(self) -> None:
-        """Release long polls and slow answers still waiting, then shut the server down."""
+    def on_stop(self) -> None:
+        """Release long polls and slow answers still waiting."""
         self._stopped.set()
         self._update_signal.fire()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     # --- scripting ---
 
