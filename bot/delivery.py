@@ -112,6 +112,7 @@ class _Run:
     keys: list[RateKey]
     destination: Destination
     renewed: datetime
+    started: bool = False  # a message went out (and fixed the push's papers)
     settled: bool = False  # the last message was recorded, which marked the push sent
 
 
@@ -155,8 +156,8 @@ class Deliverer:
     async def drain(self) -> DeliveryReport:
         """Deliver every ready push, `workers` at a time, until none is ready.
 
-        Each worker leases a few pushes when it is free; a push whose lease ran out before its worker
-        got to it was taken over by another worker, and `start_push` tells the first one to skip it.
+        Each worker leases a few pushes when it is free; a worker renews a lease older than half its
+        length before sending, and a push whose lease was lost meanwhile is left to its new holder.
         """
         self._day_papers.clear()  # votes change between drains
         self._selections.clear()
@@ -185,22 +186,22 @@ class Deliverer:
             await self._store.finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
             return
         papers = await self._papers_of(item)
-        if not await self._store.start_push(
-            item.id, item.lease, self._lease_end(), [p.arxiv_id for p in papers]
-        ):
-            return  # the lease was lost: another worker has this push now
-        run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, self._clock())
+        choice = [p.arxiv_id for p in papers]
+        run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, item.leased_at)
         messages = notifier.render(item, papers)
         for seq, message in enumerate(messages):
             if seq in item.sent:
                 continue
-            if await self._send(run, seq, message, final=seq == len(messages) - 1) is not None:
+            first = None if item.sent or run.started else choice
+            if await self._send(run, seq, message, choice=first, final=seq == len(messages) - 1) is not None:
                 return  # the push was settled (retry later, dead, paused) or lost
         if not run.settled:  # the last message was skipped (rejected, or sent before a crash)
             await self._store.finish(item.id, "sent")
         self.report.pushes += 1
 
-    async def _send(self, run: _Run, seq: int, message: Outgoing, *, final: bool) -> str | None:
+    async def _send(
+        self, run: _Run, seq: int, message: Outgoing, *, choice: list[str] | None, final: bool
+    ) -> str | None:
         """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
         item = run.item
         while True:
@@ -225,8 +226,9 @@ class Deliverer:
             except DeliveryError as err:
                 return await self._settle(item, run.destination, err)
             await self._store.record_message(
-                item.id, seq, message_id, run.destination, message.papers, final=final
+                item.id, seq, message_id, run.destination, message.papers, choice=choice, final=final
             )
+            run.started = True
             run.settled = final
             self.report.messages += 1
             return None
@@ -266,8 +268,7 @@ class Deliverer:
         if item.papers is not None:
             known = await self._candidates(item.digest_day)
             return [known[i] if i in known else await self._paper(i) for i in item.papers]
-        selection = await self.selection(item.subscription, item.digest_day)
-        return [pick.paper for pick in selection.picks]
+        return [pick.paper for pick in (await self._selection_of(item)).picks]
 
     async def _paper(self, arxiv_id: str) -> Paper:
         paper = await self._store.get_paper(arxiv_id)
@@ -284,6 +285,11 @@ class Deliverer:
 
     async def selection(self, subscription: Subscription, day: date) -> Selection:
         return await selection_for(self._store, subscription, day, self._listed_on, self._selections)
+
+    async def _selection_of(self, item: OutboxItem) -> Selection:
+        return await selection_for(
+            self._store, item.subscription, item.digest_day, self._listed_on, self._selections, item.received
+        )
 
     async def _listed_on(self, day: date) -> list[Paper]:
         return list((await self._candidates(day)).values())

@@ -212,8 +212,8 @@ class Subscription(BaseModel):
 class OutboxItem(BaseModel):
     """One push to one destination (a day's digest, or a note on a day without a list), as leased.
 
-    `papers` is fixed at the first attempt, so a push resumed after a crash sends the same papers;
-    `sent` are the message numbers already delivered, which a resume skips.
+    `papers` is fixed once its first message went out, so a push resumed after a crash sends the
+    same papers; `sent` are the message numbers already delivered, which a resume skips.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -228,3 +228,5 @@ class OutboxItem(BaseModel):
     papers: tuple[str, ...] | None = None
     attempts: int = 0
     sent: frozenset[int] = frozenset()
+    received: frozenset[str] = frozenset()  # papers of this list (and the 3 days before) already received
+    leased_at: datetime

@@ -161,10 +161,6 @@ class Store(Protocol):
         """Take ready pushes (due pending ones and ones whose lease expired) for `seconds`."""
         ...
 
-    async def start_push(self, item_id: int, lease: str, until: datetime, arxiv_ids: Sequence[str]) -> bool:
-        """Fix a push's papers the first time and renew its lease; False when the lease was lost."""
-        ...
-
     async def record_message(
         self,
         item_id: int,
@@ -173,10 +169,11 @@ class Store(Protocol):
         destination: Destination,
         arxiv_ids: Sequence[str],
         *,
+        choice: Sequence[str] | None = None,
         final: bool = False,
     ) -> None:
         """A message of a push went out: keep its id and put its papers in the ledger, atomically;
-        the `final` message also marks the push sent."""
+        the first message fixes the push's `choice`, the `final` one marks the push sent."""
         ...
 
     async def extend_lease(self, item_id: int, lease: str, until: datetime) -> bool:

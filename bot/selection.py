@@ -130,12 +130,14 @@ async def selection_for(
     day: date,
     papers_of_day: DayLoader | None = None,
     memo: SelectionMemo | None = None,
+    received: Collection[str] | None = None,
 ) -> Selection:
     """What `subscription` gets from `day` now: the ledger excludes what it already received, and
     late risers come from the days before when it asked for them. /preview and the push share this.
 
     `memo` shares results between subscribers with the same filters and the same history: a push
     to ten thousand chats computes a handful of different selections, not ten thousand.
+    `received` saves the ledger query when the caller already knows what the destination has.
     """
 
     async def top_of(when: date) -> list[Paper]:
@@ -147,7 +149,9 @@ async def selection_for(
     if subscription.late_risers:
         for back in range(1, LATE_RISER_DAYS + 1):
             late += await load(day - timedelta(days=back))
-    sent = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
+    if received is None:
+        received = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
+    sent = frozenset(received)
     if memo is None:
         return select(papers, subscription, already_sent=sent, late=late)
     s = subscription

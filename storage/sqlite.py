@@ -21,12 +21,13 @@ import aiosqlite
 from bot.merge import merge_papers
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription
 from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
+from bot.selection import LATE_RISER_DAYS
 from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
 
 UI_STATE_DAYS = 30
 RANKED_MATCHES = 1000  # bm25 ranks queries with at most this many matches ...
-BROAD_POOL = 2000  # ... broader ones rank this many most recent matches by votes
+BROAD_POOL = 300  # ... broader ones rank this many most recent matches by votes
 
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
@@ -275,19 +276,23 @@ class SqliteStore:
         if matches <= RANKED_MATCHES:
             # bm25() works only in a plain scan of the index: rank there, filter after the join.
             hits = f"SELECT rowid AS id, {_BM25} AS score FROM papers_fts WHERE papers_fts MATCH ?"
-            order = "hits.score, p.votes IS NULL, p.votes DESC"
+            order = "{t}score, {t}votes IS NULL, {t}votes DESC"
         else:
-            hits = f"""SELECT papers_fts.rowid AS id, 0 AS score
-                       FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid
+            join = "JOIN papers p ON p.id = papers_fts.rowid" if filters else ""
+            hits = f"""SELECT papers_fts.rowid AS id, 0 AS score FROM papers_fts {join}
                        WHERE papers_fts MATCH ? {filters} ORDER BY papers_fts.rowid DESC LIMIT {BROAD_POOL}"""
-            order = "p.votes IS NULL, p.votes DESC, p.id DESC"
+            order = "{t}votes IS NULL, {t}votes DESC, {t}id DESC"
             filters = ""  # applied inside the pool already
+        # Rank narrow rows (id, score, votes); read whole papers only for the page.
         rows = await self._all(
-            f"""WITH hits AS MATERIALIZED ({hits})
-                SELECT {_PAPER_COLUMNS}, count(*) OVER () AS total
-                FROM hits JOIN papers p ON p.id = hits.id
-                WHERE 1 {filters}
-                ORDER BY {order} LIMIT ? OFFSET ?""",
+            f"""WITH hits AS MATERIALIZED ({hits}),
+                ranked AS MATERIALIZED (
+                    SELECT hits.id AS id, hits.score AS score, p.votes AS votes, count(*) OVER () AS total
+                    FROM hits JOIN papers p ON p.id = hits.id
+                    WHERE 1 {filters}
+                    ORDER BY {order.format(t="")} LIMIT ? OFFSET ?)
+                SELECT {_PAPER_COLUMNS}, ranked.total FROM ranked JOIN papers p ON p.id = ranked.id
+                ORDER BY {order.format(t="ranked.")}""",
             (match.expression, *params, query.limit, query.offset),
         )
         total = rows[0]["total"] if rows else await self._count(hits, filters, [match.expression, *params])
@@ -455,9 +460,9 @@ class SqliteStore:
                RETURNING id""",
             (token, _ts(until), _ts(now), _ts(now), limit),
         )
-        return await self._outbox_items([row["id"] for row in rows])
+        return await self._outbox_items([row["id"] for row in rows], leased_at=now)
 
-    async def _outbox_items(self, ids: list[int]) -> list[OutboxItem]:
+    async def _outbox_items(self, ids: list[int], leased_at: datetime) -> list[OutboxItem]:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
@@ -465,10 +470,16 @@ class SqliteStore:
             f"""SELECT o.id AS outbox_id, o.lease_owner, o.kind, o.digest_day, o.last_list, o.due_at,
                        o.papers, o.attempts,
                        (SELECT group_concat(seq) FROM outbox_messages m WHERE m.outbox_id = o.id) AS sent,
+                       (SELECT json_group_array(l.arxiv_id) FROM ledger l
+                        WHERE l.destination = s.platform || ':' || s.chat_id
+                              || CASE WHEN s.thread_id != '' THEN ':' || s.thread_id ELSE '' END
+                          AND l.arxiv_id IN (
+                              SELECT p.arxiv_id FROM paper_days d JOIN papers p ON p.id = d.paper_id
+                              WHERE d.day BETWEEN date(o.digest_day, ?) AND o.digest_day)) AS received,
                        s.*
                 FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
                 WHERE o.id IN ({marks}) ORDER BY o.id""",
-            ids,
+            (f"-{LATE_RISER_DAYS} days", *ids),
         )
         return [
             OutboxItem(
@@ -482,19 +493,11 @@ class SqliteStore:
                 papers=tuple(json.loads(row["papers"])) if row["papers"] is not None else None,
                 attempts=row["attempts"],
                 sent=frozenset(int(seq) for seq in (row["sent"] or "").split(",") if seq),
+                received=frozenset(json.loads(row["received"])),
+                leased_at=leased_at,
             )
             for row in rows
         ]
-
-    async def start_push(self, item_id: int, lease: str, until: datetime, arxiv_ids: Sequence[str]) -> bool:
-        """Fix what a push holds (only the first time: a resume keeps the first choice) and renew
-        its lease; False when the lease was lost to another worker."""
-        rowcount = await self._write(
-            """UPDATE outbox SET papers = coalesce(papers, ?), lease_expires_at = ?
-               WHERE id = ? AND lease_owner = ? AND status = 'leased'""",
-            (json.dumps(list(arxiv_ids)), _ts(until), item_id, lease),
-        )
-        return rowcount == 1
 
     async def record_message(
         self,
@@ -504,15 +507,26 @@ class SqliteStore:
         destination: Destination,
         arxiv_ids: Sequence[str],
         *,
+        choice: Sequence[str] | None = None,
         final: bool = False,
     ) -> None:
         """One message went out: remember it and, by trigger in the same statement, put its papers
-        in the ledger and (the `final` one) mark the push sent."""
+        in the ledger, fix the push's `choice` (given with its first message) and, with the
+        `final` one, mark the push sent."""
         await self._write(
             """INSERT OR IGNORE INTO outbox_messages
-                   (outbox_id, seq, platform_message_id, destination, papers, final, sent_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (item_id, seq, message_id, destination.key, json.dumps(list(arxiv_ids)), int(final), _now()),
+                   (outbox_id, seq, platform_message_id, destination, papers, choice, final, sent_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                item_id,
+                seq,
+                message_id,
+                destination.key,
+                json.dumps(list(arxiv_ids)),
+                None if choice is None else json.dumps(list(choice)),
+                int(final),
+                _now(),
+            ),
         )
 
     async def extend_lease(self, item_id: int, lease: str, until: datetime) -> bool:

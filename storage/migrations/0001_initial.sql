@@ -79,7 +79,7 @@ CREATE TABLE outbox (
     due_at            TEXT NOT NULL,
     status            TEXT NOT NULL DEFAULT 'pending'
                       CHECK (status IN ('pending', 'leased', 'sent', 'failed', 'dead')),
-    papers            TEXT,                      -- JSON ids chosen at the first lease, so a resume sends the same
+    papers            TEXT,                      -- JSON ids, fixed when its first message goes out
     last_list         TEXT,                      -- for a note: the last list there was
     attempts          INTEGER NOT NULL DEFAULT 0,
     lease_owner       TEXT,
@@ -98,6 +98,7 @@ CREATE TABLE outbox_messages (
     platform_message_id  TEXT NOT NULL,
     destination          TEXT NOT NULL,          -- where it went (platform:chat_id[:thread_id])
     papers               TEXT NOT NULL DEFAULT '[]',  -- JSON: the arXiv ids it carried
+    choice               TEXT,                   -- JSON, first message only: every paper of the push
     final                INTEGER NOT NULL DEFAULT 0,  -- the push's last message: it settles the push
     sent_at              TEXT NOT NULL,
     PRIMARY KEY (outbox_id, seq)
@@ -117,6 +118,8 @@ CREATE TRIGGER ledger_from_messages AFTER INSERT ON outbox_messages
 BEGIN
     INSERT OR IGNORE INTO ledger (destination, arxiv_id, outbox_id, sent_at)
     SELECT NEW.destination, value, NEW.outbox_id, NEW.sent_at FROM json_each(NEW.papers);
+    -- Once something went out, what the push holds is fixed: a resume sends the rest of it.
+    UPDATE outbox SET papers = coalesce(papers, NEW.choice) WHERE id = NEW.outbox_id AND NEW.choice IS NOT NULL;
 END;
 
 CREATE TRIGGER push_sent_with_last_message AFTER INSERT ON outbox_messages WHEN NEW.final = 1
