@@ -13,12 +13,15 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError
 from bot.ingest import DigestSources
 from bot.ports import Notifier, Store
+from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.console_adapter.chat import run_console
 from handlers.console_adapter.cli import build_parser, render_push, run_command
@@ -69,9 +72,10 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     log.warning("Telegram bot starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling")
-    app = build_application(settings.telegram, service)
+    limiter = RateLimiter()  # one budget for answers and pushes
+    app = build_application(settings.telegram, service, limiter)
     async with contextlib.AsyncExitStack() as stack:
-        deliverer = Deliverer(store, await _notifiers(settings, stack), settings.push)
+        deliverer = Deliverer(store, await _notifiers(settings, stack), settings.push, limiter=limiter)
         pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
         try:
             await asyncio.gather(run_telegram(app, settings.telegram, stop), pushes)
@@ -85,9 +89,12 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
     if args.dry_run:
         deliverer = Deliverer(store, {}, settings.push)
         for subscription, due in await scheduler.due(everyone_now=args.now):
-            day, reason = await scheduler.day_for(subscription, due, manual=args.now)
-            picks = (await deliverer.selection(subscription, day)).picks if day else []
-            papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
+            day, reason = await scheduler.day_for(due, manual=args.now)
+            if day is not None and await store.enqueued_at(subscription.destination, "digest", day):
+                papers = "already pushed"
+            else:
+                picks = (await deliverer.selection(subscription, day)).picks if day else []
+                papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)
@@ -137,13 +144,22 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         await store.close()
 
 
+def _event_loop_run(main_coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run on uvloop where it exists (Linux, macOS): pushes spend most of their CPU in the event loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main_coroutine)
+    return uvloop.run(main_coroutine)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
     args = build_parser().parse_args(argv)
     settings = Settings(**({"db_path": args.db} if args.db else {}))
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return asyncio.run(_serve(args, settings))
+        return _event_loop_run(_serve(args, settings))
     except PaperboyError as err:
         print(f"paperboy: {err}", file=sys.stderr)
         return 1

@@ -35,7 +35,7 @@ from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Notifier, Outgoing, Store
 from bot.ratelimit import RateKey, RateLimiter
-from bot.schedule import latest_due, push_day
+from bot.schedule import DayCache, latest_due, list_for
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
 from bot.subscriptions import pause_subscription
 
@@ -81,25 +81,34 @@ class Scheduler:
         return found
 
     async def enqueue_due(self, *, everyone_now: bool = False) -> EnqueueReport:
-        """Put every due push in the outbox; what is there already is not added again."""
+        """Put every due push in the outbox; what is there already is not added again.
+
+        The insert comes first and its unique key answers "already pushed?"; only a subscriber who
+        wants a note on days without a new list needs the second look.
+        """
         report = EnqueueReport()
+        cache: DayCache = {}
         for subscription, due in await self.due(everyone_now=everyone_now):
-            day, _ = await self.day_for(subscription, due, manual=everyone_now)
             destination = subscription.destination
-            if day is not None:
-                report.digests += await self._store.enqueue(destination, "digest", day, due)
-            elif subscription.notify_empty:
+            day, _ = await self.day_for(due, manual=everyone_now, cache=cache)
+            if day is not None and await self._store.enqueue(destination, "digest", day, due):
+                report.digests += 1
+                continue
+            if not subscription.notify_empty:
+                continue
+            pushed = await self._store.enqueued_at(destination, "digest", day) if day else None
+            if day is None or (pushed is not None and pushed < due):
                 local_day = due.astimezone(subscription.zone).date()
                 last = await self._store.latest_day(on_or_before=local_day)
                 report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
         return report
 
     async def day_for(
-        self, subscription: Subscription, due: datetime, *, manual: bool = False
+        self, due: datetime, *, manual: bool = False, cache: DayCache | None = None
     ) -> tuple[date | None, Text | None]:
-        """The list this push carries (`manual`: asked for by hand, so an old list still goes)."""
-        return await push_day(
-            self._store, subscription, due, today_so_far=self._settings.today_so_far, manual=manual
+        """The list a push due then carries (`manual`: asked for by hand, so an old list still goes)."""
+        return await list_for(
+            self._store, due, today_so_far=self._settings.today_so_far, manual=manual, cache=cache
         )
 
 

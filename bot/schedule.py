@@ -80,26 +80,42 @@ def latest_due(subscription: Subscription, now: datetime) -> datetime | None:
     return previous_due(subscription, now + timedelta(microseconds=1))
 
 
-async def push_day(
+DayCache = dict[date, date | None]
+
+
+async def list_for(
     store: Store,
-    subscription: Subscription,
     due: datetime,
     *,
     today_so_far: bool = False,
     manual: bool = False,
+    cache: DayCache | None = None,
 ) -> tuple[date | None, Text | None]:
-    """The list a push due at `due` carries, or why there is none.
-
-    The latest complete day by default (a list fills up during its own UTC day); none when that
-    list was already pushed to this destination at an earlier due time, or is stale (unless the
-    push was asked for by hand).
-    """
+    """The list a push due at `due` would carry, or why there is none: the latest complete day by
+    default (a list fills up during its own UTC day), unless it is stale and the push was not asked
+    for by hand. `cache` shares the lookup between subscribers due at the same time."""
     bound = due.astimezone(UTC).date() if today_so_far else complete_before(due)
-    day = await store.latest_day(on_or_before=bound)
+    if cache is not None and bound in cache:
+        day = cache[bound]
+    else:
+        day = await store.latest_day(on_or_before=bound)
+        if cache is not None:
+            cache[bound] = day
     if day is None:
         return None, t("preview.no_list_yet")
     if is_stale(day, due) and not manual:
         return None, t("preview.no_new_list", day=day)
+    return day, None
+
+
+async def push_day(
+    store: Store, subscription: Subscription, due: datetime, *, today_so_far: bool = False
+) -> tuple[date | None, Text | None]:
+    """What /preview shows: `list_for`, and none when that list already went to this destination
+    at an earlier due time (a weekend without a new list)."""
+    day, reason = await list_for(store, due, today_so_far=today_so_far)
+    if day is None:
+        return None, reason
     pushed = await store.enqueued_at(subscription.destination, "digest", day)
     if pushed is not None and pushed < due:
         return None, t("preview.no_new_list", day=day)

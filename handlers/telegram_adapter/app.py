@@ -19,11 +19,13 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHa
 
 from bot.config import TelegramSettings
 from bot.i18n import LANGUAGES, t
+from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.telegram_adapter.buttons import Buttons
 from handlers.telegram_adapter.chats import destination_of, thread_of, where
 from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
 from handlers.telegram_adapter.inline import Inline
+from handlers.telegram_adapter.limits import SharedRateLimiter
 from handlers.telegram_adapter.render import notice
 from handlers.telegram_adapter.sending import TelegramApp, send
 
@@ -33,7 +35,7 @@ GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
 def build_application(
-    settings: TelegramSettings, service: PaperService, *, pool_size: int = 8
+    settings: TelegramSettings, service: PaperService, limiter: RateLimiter | None = None
 ) -> TelegramApp:
     """A ready Application: every handler registered and errors handled (run_telegram sets the menu)."""
     if settings.token is None:
@@ -48,6 +50,8 @@ def build_application(
     )
     if settings.webhook_url:
         builder = builder.updater(None)  # updates arrive through WebhookServer instead
+    if limiter is not None:  # the same budget as the push (see limits.py)
+        builder = builder.rate_limiter(SharedRateLimiter(limiter, settings.rate_per_second))
     app: TelegramApp = builder.build()
     Commands(service).register(app)
     Buttons(service).register(app)

@@ -15,6 +15,7 @@ from bot.i18n import Lang, t
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.ratelimit import RateKey
+from handlers.telegram_adapter.limits import overall_key
 from handlers.telegram_adapter.push import Format, push_messages
 from handlers.telegram_adapter.push_client import PushClient
 from handlers.telegram_adapter.render import TelegramMessage, notice
@@ -60,7 +61,7 @@ class TelegramNotifier:
         """Overall first (a 429 for it stops everything), then the chat, then the group's minute."""
         chat = subscription.destination.chat_id
         keys = [
-            RateKey("telegram", self._settings.rate_per_second, 1.0, smooth=True),
+            overall_key(self._settings.rate_per_second),
             RateKey(f"telegram:{chat}", 1, 1.0),
         ]
         if subscription.chat_type in GROUPS:

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from bot.config import HFSettings, TelegramSettings
 from bot.ingest import DigestSources
+from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.telegram_adapter.app import build_application, run_telegram
 from storage.sqlite import SqliteStore
@@ -56,6 +57,7 @@ class Rig:
     fake: FakeTelegram
     service: PaperService
     store: SqliteStore
+    limiter: RateLimiter
 
     async def say(self, chat_id: int, text: str, expect: int = 1, **kwargs: object) -> list[SentMessage]:
         """A user writes in a chat; returns the `expect` messages the bot sends back."""
@@ -99,12 +101,15 @@ async def running_bot(
             webhook_port=port,
         )
         stop = asyncio.Event()
-        task = asyncio.create_task(run_telegram(build_application(settings, service), settings, stop))
+        limiter = RateLimiter()
+        task = asyncio.create_task(
+            run_telegram(build_application(settings, service, limiter), settings, stop)
+        )
         try:
             await until(lambda: task.done() or (fake.webhook if webhook else polling(fake)))
             if task.done():
                 task.result()
-            yield Rig(fake, service, store)
+            yield Rig(fake, service, store, limiter)
         finally:
             stop.set()
             await task

@@ -170,3 +170,21 @@ async def test_render_telegram_prints_the_bot_api_calls(tmp_path: Path, fmt: str
         assert [call["method"] for call in calls] == ["sendMessage"] + ["sendPhoto"] * 3
         assert calls[1]["params"]["photo"].endswith("2502.15007.png")
         assert calls[1]["fallback"]["text"] == calls[1]["params"]["caption"]  # sent if the photo is refused
+
+
+async def test_console_subscription_is_pushed_by_hand_once(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    subscribed = await paperboy(db, "console", stdin="/subscribe 07:30 Europe/Berlin\n")
+    assert "Time: 07:30 Europe/Berlin" in subscribed.out
+    plan = await paperboy(db, "push", "--now", "--dry-run")
+    assert plan.out.startswith("console:local due ")
+    assert "list 2025-02-24: 2502.15007, 2502.14776" in plan.out
+    pushed = await paperboy(db, "push", "--now")
+    assert pushed.code == 0, pushed.err
+    assert "Daily Papers of 2025-02-24: the top 10" in pushed.out
+    assert "delivered 1 push(es) in 1 message(s)" in pushed.out
+    again = await paperboy(db, "push", "--now")
+    assert "Enqueued 0 push(es)" in again.out
+    stats = await paperboy(db, "stats")
+    assert "subscriptions: 1 (console 1), 0 paused" in stats.out
+    assert "outbox: 0 pending, 1 sent, 0 failed, 0 dead" in stats.out
