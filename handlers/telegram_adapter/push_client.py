@@ -28,6 +28,7 @@ GONE = (
     "user is deactivated",
     "chat_write_forbidden",
 )
+# What Telegram says when it cannot fetch or use a photo URL (the text card goes instead).
 PHOTO_REFUSED = (
     "wrong file identifier",
     "failed to get http url content",

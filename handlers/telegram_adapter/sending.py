@@ -10,18 +10,13 @@ from telegram import Bot, ForceReply, InlineKeyboardMarkup, LinkPreviewOptions, 
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import Application
 
+from handlers.telegram_adapter.push_client import PHOTO_REFUSED
 from handlers.telegram_adapter.render import TelegramMessage
 
 # The Application as built here (bot, context, user/chat/bot data, job queue): only its handlers matter.
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 RETRIES_AFTER_429 = 3
-# What Telegram says when it cannot fetch or use a photo URL.
-PHOTO_REFUSED = (
-    "wrong file identifier",
-    "failed to get http url content",
-    "wrong type of the web page content",
-)
 
 
 async def send_once(bot: Bot, chat_id: int | str, thread_id: int | None, message: TelegramMessage) -> Message:
