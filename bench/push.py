@@ -39,7 +39,7 @@ from storage.sqlite import SqliteStore
 from tests.fakes.telegram_api import FakeTelegram, RateLimits, Window
 
 GROUP_SHARE = 0.1  # one subscriber in ten is a group
-LEASE_SECONDS = 3.0  # short, so the crash run does not wait two minutes for a dead worker's leases
+LEASE_SECONDS = 20.0  # short, so the crash run does not wait two minutes for a dead worker's leases
 
 
 @dataclass

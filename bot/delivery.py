@@ -42,7 +42,7 @@ from bot.subscriptions import pause_subscription
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-LEASE_BATCH = 4  # pushes a worker takes per lease: fewer round trips, and still spread over workers
+LEASE_BATCH = 2  # pushes a worker takes per lease: fewer round trips, and still spread over workers
 
 
 def utcnow() -> datetime:
@@ -214,12 +214,13 @@ class Deliverer:
         """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
         item = run.item
         while True:
+            # Hold the lease before waiting for a send slot, and again after a long wait, so a slot
+            # is not spent on a push another worker has taken over.
+            if not await self._keep_lease(run):
+                return "lost"
             await self._limiter.acquire(run.keys)
-            if self._clock() - run.renewed > timedelta(seconds=self._settings.lease_seconds / 2):
-                if not await self._store.extend_lease(item.id, item.lease, self._lease_end()):
-                    log.warning("push %s: lease lost to another worker; leaving it to them", item.id)
-                    return "lost"
-                run.renewed = self._clock()
+            if not await self._keep_lease(run):
+                return "lost"
             try:
                 message_id = await run.notifier.send(run.destination, message)
             except RateLimited as err:
@@ -241,6 +242,16 @@ class Deliverer:
             run.settled = final
             self.report.messages += 1
             return None
+
+    async def _keep_lease(self, run: _Run) -> bool:
+        """Renew a lease past half its length; False when it was lost to another worker."""
+        if self._clock() - run.renewed <= timedelta(seconds=self._settings.lease_seconds / 2):
+            return True
+        if not await self._store.extend_lease(run.item.id, run.item.lease, self._lease_end()):
+            log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
+            return False
+        run.renewed = self._clock()
+        return True
 
     async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> str | None:
         """Decide what an error means for the push; None lets the push go on with its next message."""
