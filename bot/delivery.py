@@ -214,13 +214,12 @@ class Deliverer:
         """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
         item = run.item
         while True:
-            # Hold the lease before waiting for a send slot, and again after a long wait, so a slot
-            # is not spent on a push another worker has taken over.
+            # Hold the lease before waiting for a send slot, so no slot is spent on a push another
+            # worker has taken over; nothing but the send itself may come between slot and send, or
+            # the platform would see the sends bunched.
             if not await self._keep_lease(run):
                 return "lost"
             await self._limiter.acquire(run.keys)
-            if not await self._keep_lease(run):
-                return "lost"
             try:
                 message_id = await run.notifier.send(run.destination, message)
             except RateLimited as err:
@@ -244,8 +243,9 @@ class Deliverer:
             return None
 
     async def _keep_lease(self, run: _Run) -> bool:
-        """Renew a lease past half its length; False when it was lost to another worker."""
-        if self._clock() - run.renewed <= timedelta(seconds=self._settings.lease_seconds / 2):
+        """Renew a lease past a third of its length (a slot wait still fits in the rest); False when
+        it was lost to another worker."""
+        if self._clock() - run.renewed <= timedelta(seconds=self._settings.lease_seconds / 3):
             return True
         if not await self._store.extend_lease(run.item.id, run.item.lease, self._lease_end()):
             log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
