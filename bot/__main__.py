@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -158,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings(**({"db_path": args.db} if args.db else {}))
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Modules and settings live as long as the process: keep the collector off them, so its pauses
+    # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).
+    gc.freeze()
     try:
         return _event_loop_run(_serve(args, settings))
     except PaperboyError as err:

@@ -37,7 +37,7 @@ class RateLimiter:
     departures: a few milliseconds of network jitter must not push a window over the cap.
     """
 
-    def __init__(self, *, margin: float = 0.04, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, margin: float = 0.045, clock: Callable[[], float] = time.monotonic) -> None:
         self._margin = margin
         self._clock = clock
         self._sent: dict[str, deque[float]] = {}
