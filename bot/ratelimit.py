@@ -62,18 +62,30 @@ class RateLimiter:
         return start
 
     async def acquire(self, keys: Sequence[RateKey]) -> None:
-        """Reserve the earliest slot that fits every key, and return at that moment."""
-        async with self._lock:
-            now = self._clock()
-            slot = max((self._earliest(key, now) for key in keys), default=now)
-            for key in keys:
-                if key.smooth:
-                    self._next_slot[key.name] = slot + self._window(key) / key.limit
-                else:
-                    self._sent.setdefault(key.name, deque()).append(slot)
-        delay = slot - self._clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Reserve the earliest slot that fits every key, and return at that moment.
+
+        A sender that wakes well after its slot (the process stalled) takes a new slot instead of
+        going at once: after a stall, every overdue sender going at once would be a burst.
+        """
+        while True:
+            async with self._lock:
+                now = self._clock()
+                slot = max((self._earliest(key, now) for key in keys), default=now)
+                for key in keys:
+                    if key.smooth:
+                        self._next_slot[key.name] = slot + self._window(key) / key.limit
+                    else:
+                        self._sent.setdefault(key.name, deque()).append(slot)
+            delay = slot - self._clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self._clock() - slot <= self._tolerance(keys):
+                return
+
+    def _tolerance(self, keys: Sequence[RateKey]) -> float:
+        """How late a send may go: half the spacing of the tightest smooth key (none: any)."""
+        spacings = [self._window(key) / key.limit for key in keys if key.smooth]
+        return min(spacings) / 2 if spacings else float("inf")
 
     def block(self, name: str, seconds: float) -> None:
         """The platform said to wait (429): nothing counted against `name` goes out until then."""
