@@ -159,11 +159,6 @@ class WebhookServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, self._settings.webhook_listen, self._settings.webhook_port).start()
 
-    @property
-    def port(self) -> int:
-        assert self._runner is not None
-        return int(self._runner.addresses[0][1])
-
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
