@@ -44,6 +44,24 @@ class TelegramSettings(BaseModel):
     paid_broadcast: bool = Field(False, description="Send pushes with allow_paid_broadcast (Telegram Stars).")
 
 
+class SlackSettings(BaseModel):
+    """The Slack app (slack-bolt). No bot token: Slack stays off."""
+
+    bot_token: SecretStr | None = Field(None, description="Bot token (xoxb-...) from the app's OAuth page.")
+    signing_secret: SecretStr | None = Field(
+        None, description="Signing secret; HTTP mode verifies every request with it (401 otherwise)."
+    )
+    app_token: SecretStr | None = Field(
+        None, description="App-level token (xapp-...); when set, Slack connects by Socket Mode."
+    )
+    api_url: str = Field(
+        "https://slack.com/api/", description="Web API base URL (a test fake); ends with a slash."
+    )
+    command: str = Field("/papers", description="The slash command with subcommands (top, search, ...).")
+    top_command: str = Field("/top", description="A slash command that runs `top` alone; empty: none.")
+    search_command: str = Field("/search", description="A slash command that runs `search` alone; empty: none.")
+
+
 class PushSettings(BaseModel):
     """The daily push: when missed pushes are still sent, which list counts, how hard to retry."""
 
@@ -80,4 +98,5 @@ class Settings(BaseSettings):
     )
     hf: HFSettings = Field(default_factory=HFSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
     push: PushSettings = Field(default_factory=PushSettings)
