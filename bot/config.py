@@ -59,7 +59,9 @@ class SlackSettings(BaseModel):
     )
     command: str = Field("/papers", description="The slash command with subcommands (top, search, ...).")
     top_command: str = Field("/top", description="A slash command that runs `top` alone; empty: none.")
-    search_command: str = Field("/search", description="A slash command that runs `search` alone; empty: none.")
+    search_command: str = Field(
+        "/search", description="A slash command that runs `search` alone; empty: none."
+    )
 
 
 class PushSettings(BaseModel):
@@ -75,6 +77,23 @@ class PushSettings(BaseModel):
     tick_seconds: float = Field(20.0, gt=0, description="How often `paperboy run` looks for due pushes.")
     lease_seconds: float = Field(
         120.0, ge=1, description="How long a worker holds a push; a crashed worker's pushes resume after it."
+    )
+
+
+class ServerSettings(BaseModel):
+    """The HTTP server of `paperboy run`: /healthz, /metrics and the platforms' webhook routes."""
+
+    listen: str = Field("0.0.0.0", description="Address the server listens on.")
+    port: int = Field(8080, ge=0, le=65535, description="Port the server listens on; 0 picks a free one.")
+
+
+class IngestSettings(BaseModel):
+    """Periodic ingestion while `paperboy run` runs: new lists and fresh votes without a cron job."""
+
+    every_minutes: float = Field(30.0, ge=0, description="Minutes between ingest rounds; 0 turns them off.")
+    hf_days: int = Field(3, ge=0, le=30, description="Days of the HF API fetched each round (0: none).")
+    archive: str | None = Field(
+        None, description="A markdown digest archive (URL, file or folder) read each round as well."
     )
 
 
@@ -96,7 +115,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", description="Logging threshold."
     )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines for people, or one JSON object each."
+    )
     hf: HFSettings = Field(default_factory=HFSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     push: PushSettings = Field(default_factory=PushSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
