@@ -15,19 +15,31 @@ import os
 import signal
 import sys
 from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError
 from bot.ingest import DigestSources
+from bot.models import Paper
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.console_adapter.chat import run_console
 from handlers.console_adapter.cli import build_parser, render_push, run_command
 from handlers.console_adapter.notifier import ConsoleNotifier
-from handlers.telegram_adapter.app import build_application, run_telegram
+from handlers.http_server import HttpServer
+from handlers.slack_adapter.app import build_slack_app, events_route, run_slack
+from handlers.slack_adapter.app import web_client as slack_web_client
+from handlers.slack_adapter.notifier import SlackNotifier
+from handlers.slack_adapter.render import push_messages as slack_push_messages
+from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push import push_messages
 from handlers.telegram_adapter.push_client import PushClient
@@ -37,16 +49,36 @@ _NO_SEED = frozenset({"ingest", "fetch-hf"})
 log = logging.getLogger("paperboy")
 
 
-async def _notifiers(settings: Settings, stack: contextlib.AsyncExitStack) -> dict[str, Notifier]:
-    """A sender per configured platform (the console always), open until `stack` closes."""
-    notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
-    token = settings.telegram.token
-    if token is not None:
-        client = PushClient(
-            settings.telegram.api_url, token.get_secret_value(), connections=settings.push.workers
-        )
-        notifiers["telegram"] = TelegramNotifier(await stack.enter_async_context(client), settings.telegram)
-    return notifiers
+@dataclass
+class _Senders:
+    """The platforms' outgoing clients, open until the stack closes; shared by commands and pushes."""
+
+    telegram: PushClient | None = None
+    slack: AsyncWebClient | None = None
+
+    @classmethod
+    async def open(cls, settings: Settings, stack: contextlib.AsyncExitStack) -> _Senders:
+        senders = cls()
+        token = settings.telegram.token
+        if token is not None:
+            client = PushClient(
+                settings.telegram.api_url, token.get_secret_value(), connections=settings.push.workers
+            )
+            senders.telegram = await stack.enter_async_context(client)
+        if settings.slack.bot_token is not None:
+            connector = aiohttp.TCPConnector(limit=settings.push.workers)
+            session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
+            senders.slack = slack_web_client(settings.slack, session)
+        return senders
+
+    def notifiers(self, settings: Settings) -> dict[str, Notifier]:
+        """A sender per configured platform (the console always)."""
+        notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
+        if self.telegram is not None:
+            notifiers["telegram"] = TelegramNotifier(self.telegram, settings.telegram)
+        if self.slack is not None:
+            notifiers["slack"] = SlackNotifier(self.slack)
+        return notifiers
 
 
 async def _pushes_forever(
@@ -65,21 +97,37 @@ async def _pushes_forever(
 
 async def _run_platforms(settings: Settings, service: PaperService, store: Store) -> None:
     """Every configured platform and the daily push until SIGINT/SIGTERM; the console when none."""
-    if settings.telegram.token is None:
+    if settings.telegram.token is None and settings.slack.bot_token is None:
         await run_console(service)
         return
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    log.warning("Telegram bot starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling")
     limiter = RateLimiter()  # one budget for answers and pushes
-    app = build_application(settings.telegram, service, limiter)
     async with contextlib.AsyncExitStack() as stack:
-        deliverer = Deliverer(store, await _notifiers(settings, stack), settings.push, limiter=limiter)
+        senders = await _Senders.open(settings, stack)
+        routes: list[web.RouteDef] = []
+        platforms: list[Coroutine[Any, Any, None]] = []
+        if settings.telegram.token is not None:
+            log.warning(
+                "Telegram starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling"
+            )
+            app = build_application(settings.telegram, service, limiter)
+            hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
+            routes += [hook.route()] if hook else []
+            platforms.append(run_telegram(app, settings.telegram, stop, hook))
+        if senders.slack is not None:
+            slack_app = build_slack_app(settings.slack, service, senders.slack)
+            routes.append(events_route(slack_app))
+            platforms.append(run_slack(slack_app, settings.slack, stop))
+        server = HttpServer(settings.server.listen, settings.server.port, routes)
+        await server.start()
+        stack.push_async_callback(server.stop)
+        deliverer = Deliverer(store, senders.notifiers(settings), settings.push, limiter=limiter)
         pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
         try:
-            await asyncio.gather(run_telegram(app, settings.telegram, stop), pushes)
+            await asyncio.gather(*platforms, pushes)
         finally:
             await store.release(deliverer.owner)
 
@@ -100,25 +148,37 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)
     async with contextlib.AsyncExitStack() as stack:
-        report = await Deliverer(store, await _notifiers(settings, stack), settings.push).drain()
+        notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
+        report = await Deliverer(store, notifiers, settings.push).drain()
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 
 
-async def _render(args: argparse.Namespace, service: PaperService) -> int:
-    """`paperboy render telegram`: the Bot API calls of a push of that day, as JSON."""
-    result = await service.top(args.date, args.n)
-    if result.day is None or not result.papers:
-        print(f"paperboy: {result.empty_reason}", file=sys.stderr)
-        return 1
-    calls = [
+def _telegram_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> list[dict[str, Any]]:
+    return [
         {
             "method": m.method,
             "params": m.to(args.chat_id),
             **({"fallback": m.fallback.to(args.chat_id)} if m.fallback else {}),
         }
-        for m in push_messages(result.day, result.papers, args.format, args.lang)
+        for m in push_messages(day, papers, args.format, args.lang)
     ]
+
+
+def _slack_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> list[dict[str, Any]]:
+    return [
+        {"method": "chat.postMessage", "params": m.payload(args.chat_id)}
+        for m in slack_push_messages(day, papers, args.format, args.lang)
+    ]
+
+
+async def _render(args: argparse.Namespace, service: PaperService) -> int:
+    """`paperboy render telegram|slack`: the API calls of a push of that day, as JSON."""
+    result = await service.top(args.date, args.n)
+    if result.day is None or not result.papers:
+        print(f"paperboy: {result.empty_reason}", file=sys.stderr)
+        return 1
+    calls = (_slack_calls if args.platform == "slack" else _telegram_calls)(result.day, result.papers, args)
     json.dump(calls, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -138,3 +138,8 @@ def parse_subscribe(arguments: str) -> SubscribeArgs:
         else:
             raise UsageError(t("usage.not_understood", word=word, usage=usage("subscribe")))
     return SubscribeArgs(send_time, zone, channel)
+
+
+def parse_keywords(answer: str) -> tuple[str, ...]:
+    """Comma-separated keywords; `-` or nothing clears them (the model trims and de-duplicates)."""
+    return () if answer.strip() in ("-", "") else tuple(w.strip() for w in answer.split(",") if w.strip())

@@ -30,14 +30,13 @@ class TelegramSettings(BaseModel):
         description="Bot API base URL (a local telegram-bot-api server, a test fake); the token follows.",
     )
     webhook_url: str | None = Field(
-        None, description="Public HTTPS URL Telegram should POST updates to; unset means long polling."
+        None,
+        description="Public HTTPS URL Telegram POSTs updates to (served on the server port); unset: polling.",
     )
     webhook_secret: SecretStr | None = Field(
         None,
         description="Secret sent with every webhook update (1-256 of A-Z a-z 0-9 _ -); random if unset.",
     )
-    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
-    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on.")
     rate_per_second: int = Field(
         30, ge=1, le=1000, description="Messages per second overall (up to 1000 with paid broadcasts)."
     )

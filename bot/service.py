@@ -169,3 +169,32 @@ def search_view(result: SearchResult) -> DigestView:
         heading = t("search.heading", query=result.query, total=total)
     items = digest_items(page.papers, start_rank=result.offset + 1)
     return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)
+
+
+PAGE = 10
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list and the offsets of its neighbours (None at either end)."""
+
+    view: DigestView
+    previous: int | None
+    following: int | None
+
+
+def top_page_of(result: TopResult, offset: int, size: int = PAGE) -> ListPage:
+    """Items offset+1 .. offset+size of the day's top list, ranked across pages."""
+    view = top_view(result)
+    shown = view.items[offset : offset + size]
+    page = DigestView(view.heading, shown, view.empty_reason, total=len(result.papers), offset=offset)
+    following = offset + size if offset + len(shown) < len(result.papers) else None
+    return ListPage(page, max(0, offset - size) if offset else None, following)
+
+
+def search_page_of(result: SearchResult, size: int = PAGE) -> ListPage:
+    """A page of search results (fetched with `size` at `result.offset`) and its neighbours."""
+    view = search_view(result)
+    offset = result.offset
+    following = offset + size if view.items and offset + len(view.items) < view.total else None
+    return ListPage(view, max(0, offset - size) if offset and view.items else None, following)

@@ -104,6 +104,14 @@ class SubscriptionsMixin:
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         return await self._store.move_chat(platform, old_chat_id, new_chat_id)
 
+    async def subscriptions_managed_by(self, platform: str, user: str) -> list[Subscription]:
+        """The subscriptions a user started or last changed (a Slack user's App Home lists them)."""
+        return [
+            s
+            for s in await self._store.list_subscriptions(platform=platform)
+            if user in (s.created_by, s.changed_by)
+        ]
+
     async def preview(self, destination: Destination, now: datetime | None = None) -> Preview:
         """The next push: when, which day, which papers and why, or why it would be empty."""
         subscription = await self._store.get_subscription(destination)

@@ -76,12 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
 
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
-    render.add_argument("platform", choices=["telegram"])
+    render.add_argument("platform", choices=["telegram", "slack"])
     render.add_argument("--date", type=_day, help="the day (default: the latest)")
     render.add_argument("-n", type=_count, default=10, help="how many papers (1-50, default 10)")
     render.add_argument("--format", choices=["compact", "cards"], default="compact")
     render.add_argument("--lang", choices=["en", "ko"], default="en")
-    render.add_argument("--chat-id", default="CHAT_ID", help="the chat id to put in each call")
+    render.add_argument(
+        "--chat-id", default="CHAT_ID", help="the chat (Slack: channel) id to put in each call"
+    )
     render.add_argument("--json", action="store_true", help="print a JSON array (the only output form)")
 
     push = commands.add_parser("push", help="send the pushes that are due now, then exit")

@@ -49,7 +49,7 @@ def build_application(
         .concurrent_updates(True)  # a slow command does not hold up the others
     )
     if settings.webhook_url:
-        builder = builder.updater(None)  # updates arrive through WebhookServer instead
+        builder = builder.updater(None)  # updates arrive through TelegramWebhook instead
     if limiter is not None:  # the same budget as the push (see limits.py)
         builder = builder.rate_limiter(SharedRateLimiter(limiter, settings.rate_per_second))
     app: TelegramApp = builder.build()
@@ -127,19 +127,17 @@ class _Errors:
             log.warning("could not tell the chat about the error", exc_info=True)
 
 
-class WebhookServer:
-    """Receives Telegram's update POSTs; a request without the right secret token gets 403."""
+class TelegramWebhook:
+    """Receives Telegram's update POSTs on the process's HTTP server; a wrong secret token gets 403."""
 
     def __init__(self, app: TelegramApp, settings: TelegramSettings) -> None:
         self._app = app
-        self._settings = settings
         self.secret = (
             settings.webhook_secret.get_secret_value()
             if settings.webhook_secret
             else secrets.token_urlsafe(32)
         )
         self.path = urlsplit(settings.webhook_url or "/").path or "/"
-        self._runner: web.AppRunner | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -152,29 +150,23 @@ class WebhookServer:
         await self._app.update_queue.put(update)
         return web.Response(text="ok")
 
-    async def start(self) -> None:
-        web_app = web.Application()
-        web_app.router.add_post(self.path, self.handle)
-        self._runner = web.AppRunner(web_app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._settings.webhook_listen, self._settings.webhook_port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    def route(self) -> web.RouteDef:
+        return web.post(self.path, self.handle)
 
 
-async def run_telegram(app: TelegramApp, settings: TelegramSettings, stop: asyncio.Event) -> None:
-    """Serve updates (long polling, or the webhook) until `stop` is set, then shut down cleanly."""
+async def run_telegram(
+    app: TelegramApp, settings: TelegramSettings, stop: asyncio.Event, webhook: TelegramWebhook | None = None
+) -> None:
+    """Serve updates until `stop` is set, then shut down cleanly: by long polling, or, with a
+    `webhook` whose route the caller's HTTP server serves, by registering the webhook URL."""
     async with app:
         await set_commands(app)  # post_init runs only under run_polling(), which a shared loop avoids
         await app.start()
-        server: WebhookServer | None = None
         if settings.webhook_url:
-            server = WebhookServer(app, settings)
-            await server.start()
+            if webhook is None:
+                raise ValueError("webhook mode needs the TelegramWebhook route on an HTTP server")
             await app.bot.set_webhook(
-                settings.webhook_url, secret_token=server.secret, allowed_updates=Update.ALL_TYPES
+                settings.webhook_url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
             )
         else:
             assert app.updater is not None
@@ -182,8 +174,6 @@ async def run_telegram(app: TelegramApp, settings: TelegramSettings, stop: async
         try:
             await stop.wait()
         finally:
-            if server is not None:
-                await server.stop()
-            elif app.updater is not None and app.updater.running:
+            if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             await app.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.commands import resolve_zone
+from bot.commands import parse_keywords, resolve_zone
 from bot.i18n import Lang, Text, t
 from bot.models import Subscription
 from bot.subscriptions import settings_rows
@@ -155,5 +155,4 @@ def prompt_changes(name: str, answer: str) -> dict[str, object]:
     """The settings a prompt's answer sets: keywords are comma-separated, `-` clears them."""
     if name == "tz":
         return {"time_zone": resolve_zone(answer.strip())}
-    words = () if answer.strip() in ("-", "") else tuple(w.strip() for w in answer.split(","))
-    return {"include" if name == "inc" else "exclude": words}
+    return {"include" if name == "inc" else "exclude": parse_keywords(answer)}

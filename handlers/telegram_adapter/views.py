@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.cards import DigestView
 from bot.i18n import Lang
-from bot.service import PaperService, search_view, top_view
+from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
 from handlers.telegram_adapter.callbacks import Action, OpenPaper, SearchPage, TopPage, encode
 from handlers.telegram_adapter.render import (
     Keyboard,
@@ -15,8 +15,6 @@ from handlers.telegram_adapter.render import (
     digest_pages,
     text_message,
 )
-
-PAGE = 10
 
 
 def _keyboard(view: DigestView, previous: Action | None, following: Action | None) -> Keyboard:
@@ -45,25 +43,21 @@ async def top_page(
 ) -> list[TelegramMessage]:
     """Items offset+1 .. offset+PAGE of the day's top n, with buttons to open each and to page."""
     result = await service.top(day, n)
-    if result.day is None or not result.papers:
-        return _messages(top_view(result), lang, (), [])
-    shown = result.papers[offset : offset + PAGE]
-    view = top_view(result)
-    view = DigestView(
-        view.heading, view.items[offset : offset + PAGE], total=len(result.papers), offset=offset
-    )
-    previous = TopPage(result.day, n, max(0, offset - PAGE)) if offset else None
-    following = TopPage(result.day, n, offset + PAGE) if offset + len(shown) < len(result.papers) else None
-    return _messages(view, lang, (), _keyboard(view, previous, following))
+    page: ListPage = top_page_of(result, offset)
+    if result.day is None or not page.view.items:
+        return _messages(page.view, lang, (), [])
+    previous = TopPage(result.day, n, page.previous) if page.previous is not None else None
+    following = TopPage(result.day, n, page.following) if page.following is not None else None
+    return _messages(page.view, lang, (), _keyboard(page.view, previous, following))
 
 
 async def search_page(service: PaperService, lang: Lang, query: str, offset: int) -> list[TelegramMessage]:
     """A page of search results with the matched words in bold, and page buttons."""
     result = await service.search(query, limit=PAGE, offset=offset)
-    view = search_view(result)
-    if not view.items:
-        return _messages(view, lang, (), [])
+    page = search_page_of(result)
+    if not page.view.items:
+        return _messages(page.view, lang, (), [])
     token = await service.remember_query(query)
-    previous = SearchPage(token, max(0, offset - PAGE)) if offset else None
-    following = SearchPage(token, offset + PAGE) if offset + len(view.items) < view.total else None
-    return _messages(view, lang, result.page.terms, _keyboard(view, previous, following))
+    previous = SearchPage(token, page.previous) if page.previous is not None else None
+    following = SearchPage(token, page.following) if page.following is not None else None
+    return _messages(page.view, lang, result.page.terms, _keyboard(page.view, previous, following))

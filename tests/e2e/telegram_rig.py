@@ -16,7 +16,8 @@ from bot.config import HFSettings, TelegramSettings
 from bot.ingest import DigestSources
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
-from handlers.telegram_adapter.app import build_application, run_telegram
+from handlers.http_server import HttpServer
+from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
 from storage.sqlite import SqliteStore
 from tests.fakes.telegram_api import FakeTelegram, RateLimits, SentMessage
 
@@ -97,14 +98,14 @@ async def running_bot(
             token=SecretStr(fake.token),
             api_url=fake.api_url,
             webhook_url=f"http://127.0.0.1:{port}/telegram-hook" if webhook else None,
-            webhook_listen="127.0.0.1",
-            webhook_port=port,
         )
         stop = asyncio.Event()
         limiter = RateLimiter()
-        task = asyncio.create_task(
-            run_telegram(build_application(settings, service, limiter), settings, stop)
-        )
+        app = build_application(settings, service, limiter)
+        hook = TelegramWebhook(app, settings) if webhook else None
+        server = HttpServer("127.0.0.1", port, [hook.route()] if hook else [])
+        await server.start()
+        task = asyncio.create_task(run_telegram(app, settings, stop, hook))
         try:
             await until(lambda: task.done() or (fake.webhook if webhook else polling(fake)))
             if task.done():
@@ -113,4 +114,5 @@ async def running_bot(
         finally:
             stop.set()
             await task
+            await server.stop()
             await store.close()

@@ -1,0 +1,50 @@
+"""Rendering a push once for everyone who gets the same papers, on any platform.
+
+Ten thousand subscribers of one day's list mostly receive the same papers in one of two formats
+and two languages: each platform's Notifier renders a combination once and reuses it. The ledger
+needs to know which papers each message shows, which the platform tells through `shows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Generic, Literal, TypeVar
+
+from bot.i18n import Lang, Text, t
+from bot.models import OutboxItem, Paper
+from bot.ports import Outgoing
+
+Message = TypeVar("Message")
+Format = Literal["compact", "cards"]
+CACHE_SIZE = 512
+
+
+class PushRenderer(Generic[Message]):
+    """`render(item, papers)` for a Notifier, from the platform's digest and note renderers."""
+
+    def __init__(
+        self,
+        digest: Callable[[date, list[Paper], Format, Lang], list[Message]],
+        note: Callable[[Text, Lang], Message],
+        shows: Callable[[Message, Paper], bool],
+    ) -> None:
+        self._digest = digest
+        self._note = note
+        self._shows = shows
+        self._cache: dict[tuple[date, tuple[str, ...], str, str], list[Outgoing]] = {}
+
+    def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
+        subscription = item.subscription
+        if item.kind == "note":
+            return [Outgoing(self._note(t("push.no_new", day=item.last_list or "-"), subscription.language))]
+        key = (item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language)
+        if key not in self._cache:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            messages = self._digest(item.digest_day, papers, subscription.format, subscription.language)
+            self._cache[key] = [
+                Outgoing(message, tuple(p.arxiv_id for p in papers if self._shows(message, p)))
+                for message in messages
+            ]
+        return self._cache[key]

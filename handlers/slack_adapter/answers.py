@@ -1,0 +1,105 @@
+"""What a user asked for (a top list, a search, a paper), rendered as Slack messages.
+
+An `Ask` travels in button values, so "Next ▶" and "Share in channel" re-run exactly the question
+that was asked; the value holds the whole question (no database token that could expire).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Literal
+
+from bot.cards import paper_card
+from bot.errors import UsageError
+from bot.i18n import Lang, t
+from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
+from handlers.slack_adapter.blocks import MAX_BUTTON_VALUE, Block, SlackMessage, actions, button, context
+from handlers.slack_adapter.render import card_message, digest_messages
+
+Kind = Literal["top", "search", "paper"]
+SHARE_ACTION = "share"
+PAGE_ACTION = "page"
+OPEN_ACTION = "open"
+
+
+@dataclass(frozen=True)
+class Ask:
+    kind: Kind
+    day: str | None = None  # ISO date for top; None means the latest list
+    n: int = 10
+    query: str = ""
+    offset: int = 0
+    arxiv_id: str = ""
+
+    def encode(self) -> str:
+        fields = {key: value for key, value in asdict(self).items() if value not in (None, "", 0)}
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, value: str) -> Ask:
+        """The Ask a button carries; a value that was not made by `encode` is a UsageError."""
+        try:
+            fields = json.loads(value)
+            ask = cls(**fields)
+            if ask.kind not in ("top", "search", "paper"):
+                raise ValueError(ask.kind)
+        except (ValueError, TypeError) as err:
+            raise UsageError(t("slack.bad_button")) from err
+        return ask
+
+    def at(self, offset: int) -> Ask:
+        return replace(self, offset=offset)
+
+
+def top_ask(day: date | None, n: int) -> Ask:
+    return Ask("top", day.isoformat() if day else None, n)
+
+
+async def answer(
+    service: PaperService, ask: Ask, lang: Lang, *, shared_by: str | None = None
+) -> list[SlackMessage]:
+    """The messages answering `ask`: ephemeral ones get page and share buttons, shared ones
+    name who shared them."""
+    if ask.kind == "paper":
+        card = paper_card(await service.paper(ask.arxiv_id))
+        extra = [] if shared_by else [_share(ask, lang)]
+        message = card_message(card, lang, extra)
+        return [_signed(message, shared_by, lang)] if shared_by else [message]
+    ask, page = await _page(service, ask)
+    footer: list[Block] = []
+    if shared_by:
+        footer.append(context([t("slack.shared_by", user=f"<@{shared_by}>").render(lang)]))
+    elif page.view.items and len(ask.encode()) <= MAX_BUTTON_VALUE - 20:  # room for any offset
+        footer.append(actions([*_page_buttons(ask, page, lang), _share(ask, lang)]))
+    return digest_messages(page.view, lang, item_accessory=True, footer=footer)
+
+
+async def _page(service: PaperService, ask: Ask) -> tuple[Ask, ListPage]:
+    """The page, and the ask pinned to the day it showed (so "Next" stays on that day's list)."""
+    if ask.kind == "top":
+        result = await service.top(date.fromisoformat(ask.day) if ask.day else None, ask.n)
+        pinned = replace(ask, day=result.day.isoformat()) if result.day else ask
+        return pinned, top_page_of(result, ask.offset)
+    return ask, search_page_of(await service.search(ask.query, limit=PAGE, offset=ask.offset))
+
+
+def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Block]:
+    buttons = []
+    if page.previous is not None:
+        buttons.append(button(t("slack.previous").render(lang), f"{PAGE_ACTION}-previous",
+                              value=ask.at(page.previous).encode()))  # fmt: skip
+    if page.following is not None:
+        buttons.append(button(t("slack.next").render(lang), f"{PAGE_ACTION}-next",
+                              value=ask.at(page.following).encode()))  # fmt: skip
+    return buttons
+
+
+def _share(ask: Ask, lang: Lang) -> Block:
+    return button(t("slack.share").render(lang), SHARE_ACTION, value=ask.encode(), style="primary")
+
+
+def _signed(message: SlackMessage, user: str, lang: Lang) -> SlackMessage:
+    note = context([t("slack.shared_by", user=f"<@{user}>").render(lang)])
+    return SlackMessage(message.text, (*message.blocks, note))

@@ -1,0 +1,87 @@
+"""The Bolt AsyncApp: listeners registered, errors logged, and Socket Mode or HTTP mode.
+
+Socket Mode (an app-level token is set) needs no public URL; HTTP mode receives Slack's POSTs on
+the process's HTTP server, where Bolt checks each request's signature and age (401 otherwise).
+Either way Slack shares the event loop with Telegram and the push.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackSettings
+from bot.service import PaperService
+from handlers.slack_adapter.actions import SlackActions
+from handlers.slack_adapter.commands import SlackCommands
+from handlers.slack_adapter.home import SlackHome
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+TIMEOUT_SECONDS = 30
+
+
+def web_client(settings: SlackSettings, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """One client for commands and pushes, on one pooled session (without it each call opens a connection)."""
+    if settings.bot_token is None:
+        raise ValueError("Slack needs PAPERBOY_SLACK__BOT_TOKEN")
+    return AsyncWebClient(
+        token=settings.bot_token.get_secret_value(),
+        base_url=settings.api_url,
+        session=session,
+        timeout=TIMEOUT_SECONDS,
+    )
+
+
+def build_slack_app(settings: SlackSettings, service: PaperService, client: AsyncWebClient) -> AsyncApp:
+    """A ready AsyncApp; HTTP mode refuses to start without a signing secret."""
+    secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+    if not secret and settings.app_token is None:
+        raise ValueError("Slack in HTTP mode needs PAPERBOY_SLACK__SIGNING_SECRET (or set an app token)")
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret,
+        logger=logging.getLogger("paperboy.slack.bolt"),
+        raise_error_for_unhandled_request=False,
+    )
+    SlackCommands(service, settings).register(app)
+    SlackActions(service).register(app)
+    SlackHome(service).register(app)
+    app.error(_on_error)
+    return app
+
+
+async def _on_error(error: Exception, body: dict[str, Any]) -> None:
+    log.error("Slack request failed: %s", body.get("type") or body.get("command"), exc_info=error)
+
+
+def events_route(app: AsyncApp) -> web.RouteDef:
+    """POST /slack/events: slash commands, buttons, modals and events in HTTP mode."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    return web.post(EVENTS_PATH, handle)
+
+
+async def run_slack(app: AsyncApp, settings: SlackSettings, stop: asyncio.Event) -> None:
+    """Socket Mode until `stop` when an app token is set; in HTTP mode the route does the work."""
+    if settings.app_token is None:
+        log.warning("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
+        await stop.wait()
+        return
+    handler = AsyncSocketModeHandler(app, settings.app_token.get_secret_value())
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.warning("Slack connected by Socket Mode")
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]

@@ -1,0 +1,220 @@
+"""Slash commands: `/papers <subcommand>` and the stand-alone `/top` and `/search`.
+
+Every command is acknowledged at once (Slack shows `operation_timeout` after 3 seconds) and
+answered afterwards through `respond`. Arguments are parsed by bot.commands, so usage lines match
+the other platforms, written the way a Slack user types them (`/papers top 5 2025-02-24`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.config import SlackSettings
+from bot.errors import UsageError
+from bot.i18n import Text, t
+from bot.service import PaperService
+from handlers.slack_adapter.answers import Ask, answer, top_ask
+from handlers.slack_adapter.blocks import MAX_SECTION, SlackMessage, context, header, section
+from handlers.slack_adapter.channels import Place, check_manager, place_of
+from handlers.slack_adapter.mrkdwn import cut, escape
+from handlers.slack_adapter.preview import preview_messages
+from handlers.slack_adapter.render import notice
+from handlers.slack_adapter.replies import guarded, reply, say
+from handlers.slack_adapter.settings_modal import settings_view
+
+SUBCOMMANDS = (
+    "help",
+    "today",
+    "top",
+    "search",
+    "paper",
+    "days",
+    "subscribe",
+    "unsubscribe",
+    "settings",
+    "preview",
+)
+Payload = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One slash command, as the subcommand handlers need it."""
+
+    arguments: str
+    place: Place
+    trigger_id: str
+    respond: AsyncRespond
+    client: AsyncWebClient
+
+
+Handler = Callable[[Request], Awaitable[None]]
+
+
+class SlackCommands:
+    """The slash commands; `register` adds them to a Bolt AsyncApp."""
+
+    def __init__(self, service: PaperService, settings: SlackSettings) -> None:
+        self._service = service
+        self._command = settings.command
+        pairs = ((settings.top_command, "top"), (settings.search_command, "search"))
+        self._single = {name: subcommand for name, subcommand in pairs if name}
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self._command)(self.on_papers)
+        for name in self._single:
+            app.command(name)(self.on_single)
+
+    async def on_papers(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        name, _, arguments = str(command.get("text", "")).strip().partition(" ")
+        await self._run(name.lower() or "help", arguments.strip(), command, respond, client)
+
+    async def on_single(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        subcommand = self._single[str(command["command"])]
+        await self._run(subcommand, str(command.get("text", "")).strip(), command, respond, client)
+
+    async def _run(
+        self, name: str, arguments: str, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        place = await place_of(self._service, str(command["channel_id"]), str(command["user_id"]))
+        if name not in SUBCOMMANDS:
+            await say(respond, self.slack_text(t("error.unknown_command", name=name, usage=usage("help"))),
+                      place.lang)  # fmt: skip
+            return
+        handler: Handler = getattr(self, f"_on_{name}")
+        request = Request(arguments, place, str(command.get("trigger_id", "")), respond, client)
+
+        async def work() -> None:
+            try:
+                await handler(request)
+            except UsageError as err:
+                raise UsageError(self.slack_text(err.text)) from err
+
+        await guarded(respond, place.lang, work, f"{self._command} {name}")
+
+    def slack_text(self, text: Text) -> Text:
+        """The sentence with every usage line written as this workspace's slash command."""
+        values = {key: self.slack_text(v) if isinstance(v, Text) else v for key, v in text.values.items()}
+        if text.key == "usage.line":
+            values["call"] = self._as_slash(str(values["call"]))
+            values["example"] = self._as_slash(str(values["example"]))
+        return Text(text.key, values)
+
+    def _as_slash(self, call: str) -> str:
+        return f"{self._command} {call.removeprefix('/')}"
+
+    # -- reading -------------------------------------------------------------------------------
+
+    async def _on_help(self, request: Request) -> None:
+        lang = request.place.lang
+        calls = [(self._as_slash(f"/{spec.name} {spec.arguments}".rstrip()), spec) for spec in COMMANDS]
+        rows = [
+            f"`{escape(call)}`  {escape(spec.description.render(lang))}"
+            for call, spec in calls
+            if spec.name in SUBCOMMANDS
+        ]
+        heading = t("help.heading").render(lang)
+        blocks = [header(heading), section(cut("\n".join(rows), MAX_SECTION))]
+        if self._single:
+            singles = ", ".join(f"`{name}`" for name in self._single)
+            blocks.append(context([t("slack.singles", commands=singles).render(lang)]))
+        await reply(request.respond, [SlackMessage(heading, tuple(blocks))])
+
+    async def _answer(self, ask: Ask, request: Request) -> None:
+        await reply(request.respond, await answer(self._service, ask, request.place.lang))
+
+    async def _on_today(self, request: Request) -> None:
+        _no_arguments(request, "today")
+        await self._answer(top_ask(None, DEFAULT_TOP), request)
+
+    async def _on_top(self, request: Request) -> None:
+        args = parse_top(request.arguments)
+        await self._answer(top_ask(args.day, args.n), request)
+
+    async def _on_search(self, request: Request) -> None:
+        await self._answer(Ask("search", query=parse_required("search", request.arguments)), request)
+
+    async def _on_paper(self, request: Request) -> None:
+        paper = await self._service.paper(parse_required("paper", request.arguments))
+        await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
+
+    async def _on_days(self, request: Request) -> None:
+        lang = request.place.lang
+        days = await self._service.days()
+        if not days:
+            await say(request.respond, t("days.none"), lang)
+            return
+        rows = [f"`{d.day}`  ▲ {d.top_votes if d.top_votes is not None else '?'}  ({d.papers})" for d in days]
+        heading = t("days.heading").render(lang)
+        body = section(cut("\n".join(rows), MAX_SECTION))
+        await reply(request.respond, [SlackMessage(heading, (header(heading), body))])
+
+    # -- the daily push ---------------------------------------------------------------------------
+
+    async def _on_subscribe(self, request: Request) -> None:
+        wanted = parse_subscribe(request.arguments)
+        if wanted.channel is not None:
+            raise UsageError(t("slack.here_only", usage=usage("subscribe")))
+        place = request.place
+        channel = await check_manager(request.client, place)
+        subscription, new = await self._service.subscribe(
+            place.destination, chat_type=channel.chat_type, title=channel.title, by=place.user_id,
+            language=place.lang, send_time=wanted.send_time, time_zone=wanted.time_zone,
+        )  # fmt: skip
+        said = t(
+            "sub.started" if new else "sub.updated",
+            title=channel.title,
+            time=f"{subscription.send_time:%H:%M}",
+            zone=subscription.time_zone,
+            n=subscription.top_n,
+        )
+        await _announce(request, said)
+
+    async def _on_unsubscribe(self, request: Request) -> None:
+        _no_arguments(request, "unsubscribe")
+        channel = await check_manager(request.client, request.place)
+        if not await self._service.unsubscribe(request.place.destination, request.place.user_id):
+            await say(request.respond, t("sub.none"), request.place.lang)
+            return
+        await _announce(request, t("sub.stopped", title=channel.title))
+
+    async def _on_settings(self, request: Request) -> None:
+        _no_arguments(request, "settings")
+        subscription = await self._service.subscription(request.place.destination)
+        if subscription is None:
+            raise UsageError(t("sub.none"))
+        await check_manager(request.client, request.place)
+        view = settings_view(subscription, request.place.lang)
+        await request.client.views_open(trigger_id=request.trigger_id, view=view)
+
+    async def _on_preview(self, request: Request) -> None:
+        _no_arguments(request, "preview")
+        preview = await self._service.preview(request.place.destination)
+        await reply(request.respond, preview_messages(preview, request.place.lang))
+
+
+def _no_arguments(request: Request, name: str) -> None:
+    if request.arguments:
+        raise UsageError(t("usage.not_understood", word=request.arguments, usage=usage(name)))
+
+
+async def _announce(request: Request, said: Text) -> None:
+    """Tell the whole channel who changed its push."""
+    lang = request.place.lang
+    await reply(
+        request.respond, [notice(said, lang, mention=request.place.user_id)], response_type="in_channel"
+    )

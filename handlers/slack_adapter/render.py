@@ -1,0 +1,145 @@
+"""Paper cards and digests in Block Kit, within Slack's limits.
+
+A card: header (the title), a section with the first summary and the thumbnail beside it, a
+context line (votes, authors cut with "+N more", days), the other summary sections, and link
+buttons. Section texts shrink together until the card fits one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal
+
+from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
+from bot.i18n import Lang, Text, t
+from bot.models import Paper, Section
+from handlers.slack_adapter.blocks import (
+    MAX_MESSAGE_CHARS,
+    MAX_SECTION,
+    Block,
+    SlackMessage,
+    actions,
+    button,
+    context,
+    header,
+    image,
+    pack,
+    section,
+    size,
+)
+from handlers.slack_adapter.mrkdwn import bold, cut, escape, link, plain_cut
+
+Format = Literal["compact", "cards"]
+MAX_AUTHORS_LINE = 300
+LINK_ACTION = "link"  # url buttons still send an action; one listener acknowledges them all
+
+
+def _section_text(part: Section, limit: int) -> str:
+    if not part.heading:
+        return cut(part.text, limit)
+    heading = bold(escape(part.heading)) + "\n"
+    return heading + cut(part.text, max(1, limit - len(heading)))
+
+
+def _authors(card: PaperCard, lang: Lang) -> str:
+    names = ", ".join(card.authors)
+    if card.more_authors:
+        names += " " + t("authors.more", count=card.more_authors).render(lang)
+    return cut(names, MAX_AUTHORS_LINE)
+
+
+def card_blocks(card: PaperCard, lang: Lang, extra: Sequence[Block] = (), *,
+                budget: int = MAX_MESSAGE_CHARS) -> list[Block]:  # fmt: skip
+    """The card's blocks, with `extra` buttons after the links; together within `budget` characters."""
+    sections = list(card.sections)
+    if not sections and card.fallback_summary:
+        sections = [Section(heading="", text=card.fallback_summary)]
+    limit = MAX_SECTION
+    while True:
+        blocks = _card(card, lang, sections, limit, extra)
+        if size(blocks) <= budget or limit <= 100:
+            return blocks
+        limit = max(100, limit - (size(blocks) - budget) // max(1, len(sections)) - 50)
+
+
+def _card(
+    card: PaperCard, lang: Lang, sections: list[Section], limit: int, extra: Sequence[Block]
+) -> list[Block]:
+    first = _section_text(sections[0], limit) if sections else link(card.url, f"arXiv {card.arxiv_id}")
+    accessory = image(card.thumbnail, card.title) if card.thumbnail else None
+    blocks = [header(card.title), section(first, accessory)]
+    about = [
+        escape(votes_label(card.votes, lang)),
+        link(card.url, f"arXiv {card.arxiv_id}"),
+        escape(", ".join(d.isoformat() for d in card.days)),
+    ]
+    if card.authors:
+        about.append(_authors(card, lang))
+    blocks.append(context(about))
+    blocks += [section(_section_text(part, limit)) for part in sections[1:]]
+    links = [button(item.label, f"{LINK_ACTION}-{item.label.lower()}", url=item.url) for item in card.links]
+    blocks.append(actions([*links, *extra]))
+    return blocks
+
+
+def card_message(card: PaperCard, lang: Lang, extra: Sequence[Block] = ()) -> SlackMessage:
+    return SlackMessage(_fallback(f"{card.title} ({votes_label(card.votes, lang)}) {card.url}"),
+                        tuple(card_blocks(card, lang, extra)))  # fmt: skip
+
+
+def item_block(item: DigestItem, lang: Lang, accessory: Block | None = None) -> Block:
+    """One ranked line: the linked title, votes and the one-line summary."""
+    title = link(item.url, plain_cut(item.title, 500))
+    head = f"*{item.rank}.* {title} · {escape(votes_label(item.votes, lang))}"
+    summary = "\n" + cut(item.summary, MAX_SECTION - len(head) - 1) if item.summary else ""
+    return section(head + summary, accessory)
+
+
+def _digest_groups(view: DigestView, lang: Lang, item_accessory: bool) -> list[list[Block]]:
+    groups: list[list[Block]] = [[header(view.heading.render(lang))]]
+    if not view.items:
+        reason = view.empty_reason or t("list.empty")
+        groups[0].append(section(cut(reason.render(lang), MAX_SECTION)))
+    for item in view.items:
+        opener = button(t("slack.open").render(lang), "open", value=item.arxiv_id) if item_accessory else None
+        groups.append([item_block(item, lang, opener)])
+    return groups
+
+
+def digest_blocks(view: DigestView, lang: Lang, *, item_accessory: bool = False) -> list[Block]:
+    """The list as blocks for a surface without the message limits (App Home allows 100 blocks)."""
+    return [block for group in _digest_groups(view, lang, item_accessory) for block in group]
+
+
+def digest_messages(view: DigestView, lang: Lang, *, item_accessory: bool = False,
+                    footer: Sequence[Block] = ()) -> list[SlackMessage]:  # fmt: skip
+    """The list as one or more messages (split between items); `footer` blocks close the last one."""
+    groups = _digest_groups(view, lang, item_accessory)
+    if footer:
+        groups.append(list(footer))
+    return pack(groups, _fallback(view.heading.render(lang)))
+
+
+def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[SlackMessage]:
+    """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper."""
+    heading = t("push.heading", day=day, n=len(papers))
+    if fmt == "compact":
+        return digest_messages(DigestView(heading, digest_items(papers), total=len(papers)), lang)
+    title = heading.render(lang)
+    return [SlackMessage(_fallback(title), (header(title),))] + [
+        card_message(paper_card(paper), lang) for paper in papers
+    ]
+
+
+def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> SlackMessage:
+    """A sentence as a message; `mention` (a user id) goes in front as a real @-mention."""
+    rendered = sentence.render(lang)
+    prefix = f"<@{mention}> " if mention else ""
+    body = prefix + cut(rendered, MAX_SECTION - len(prefix))
+    return SlackMessage(_fallback(rendered), (section(body),))
+
+
+def _fallback(raw: str) -> str:
+    """Notification text: Slack escapes nothing here for us either."""
+    return cut(raw, 3000)

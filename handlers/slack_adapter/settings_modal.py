@@ -1,0 +1,166 @@
+"""The settings modal: every setting of a channel's daily push in one form, checked on submit.
+
+Slack shows field errors next to the field when the submission is answered with
+`response_action: errors`, so a bad time zone is explained where it was typed, with a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from typing import Any
+
+from bot.commands import parse_keywords, resolve_zone
+from bot.errors import UsageError
+from bot.i18n import Lang, t
+from bot.models import MAX_TOP_N, Subscription
+from bot.subscriptions import settings_rows
+from handlers.slack_adapter.blocks import Block
+from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
+
+CALLBACK_ID = "settings"
+VALUE = "value"  # every input's action_id: the block_id names the setting
+OPTIONS = ("notify_empty", "late_risers")
+MAX_VALUE = 1200  # keeps the two keyword lists and the rest within one 3000-character section
+
+
+class FieldErrors(Exception):
+    """Submitted values Slack should show next to their fields."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def _plain(raw: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": plain_cut(raw, limit), "emoji": True}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
+    labelled = {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "optional": optional}
+    return labelled | {"element": {**element, "action_id": VALUE}}
+
+
+def _text_input(initial: str, *, multiline: bool = False) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline}
+    if initial:
+        element["initial_value"] = initial
+    return element
+
+
+def _choices(kind: str, options: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": kind, "options": options}
+    if kind == "radio_buttons":
+        element["initial_option"] = chosen[0]
+    elif chosen:
+        element["initial_options"] = chosen
+    return element
+
+
+def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
+    """The modal for `subscription` (its channel travels in private_metadata)."""
+
+    def say(key: str, **values: object) -> str:
+        return t(key, **values).render(lang)
+
+    days = [_option(say(f"weekday.{day}"), str(day)) for day in range(7)]
+    formats = [_option(say(f"set.format_{name}"), name) for name in ("compact", "cards")]
+    languages = [_option(say(f"set.language_{code}"), code) for code in ("en", "ko")]
+    options = [_option(say(f"set.{name}"), name) for name in OPTIONS]
+    chosen_days = [days[day] for day in sorted(subscription.weekdays)]
+    chosen_format = [formats[0 if subscription.format == "compact" else 1]]
+    chosen_language = [languages[0 if subscription.language == "en" else 1]]
+    chosen_options = [
+        option for option, name in zip(options, OPTIONS, strict=True) if getattr(subscription, name)
+    ]
+    top_n = {"initial_value": str(subscription.top_n), "min_value": "1", "max_value": str(MAX_TOP_N)}
+    min_votes = {"initial_value": str(subscription.min_votes), "min_value": "0"}
+    number = {"type": "number_input", "is_decimal_allowed": False}
+    clock = {"type": "timepicker", "initial_time": f"{subscription.send_time:%H:%M}"}
+    blocks = [
+        _input("time", say("set.time"), clock),
+        _input("zone", say("slack.zone"), _text_input(subscription.time_zone)),
+        _input("days", say("set.days"), _choices("checkboxes", days, chosen_days)),
+        _input("top_n", say("set.top_n"), number | top_n),
+        _input("min_votes", say("set.min_votes"), number | min_votes),
+        _input("include", say("set.include"), _text_input(", ".join(subscription.include)), optional=True),
+        _input("exclude", say("set.exclude"), _text_input(", ".join(subscription.exclude)), optional=True),
+        _input("format", say("set.format"), _choices("radio_buttons", formats, chosen_format)),
+        _input("language", say("set.language"), _choices("radio_buttons", languages, chosen_language)),
+        _input(
+            "options", say("slack.options"), _choices("checkboxes", options, chosen_options), optional=True
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": subscription.destination.chat_id,
+        "title": _plain(say("slack.modal_title"), 24),
+        "submit": _plain(say("slack.save"), 24),
+        "close": _plain(say("slack.cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def read_submission(values: Mapping[str, Mapping[str, Mapping[str, Any]]], lang: Lang) -> dict[str, object]:
+    """The settings a submitted modal asks for; raises FieldErrors naming each bad field."""
+
+    def field(block_id: str) -> Mapping[str, Any]:
+        return values.get(block_id, {}).get(VALUE, {})
+
+    errors: dict[str, str] = {}
+    changes: dict[str, object] = {}
+    chosen_time = str(field("time").get("selected_time") or "")
+    try:
+        changes["send_time"] = time.fromisoformat(chosen_time)
+    except ValueError:
+        errors["time"] = t("slack.bad_time").render(lang)
+    try:
+        changes["time_zone"] = resolve_zone(str(field("zone").get("value") or "").strip() or "UTC")
+    except UsageError as err:
+        errors["zone"] = err.text.render(lang)
+    weekdays = frozenset(int(o["value"]) for o in field("days").get("selected_options") or [])
+    if weekdays:
+        changes["weekdays"] = weekdays
+    else:
+        errors["days"] = t("slack.no_days").render(lang)
+    for name, low in (("top_n", 1), ("min_votes", 0)):
+        raw = str(field(name).get("value") or "")
+        high = MAX_TOP_N if name == "top_n" else 1_000_000
+        if raw.isdigit() and low <= int(raw) <= high:
+            changes[name] = int(raw)
+        else:
+            errors[name] = t("slack.bad_number", low=low, high=high).render(lang)
+    for name in ("include", "exclude"):
+        changes[name] = parse_keywords(str(field(name).get("value") or ""))
+    changes["format"] = (field("format").get("selected_option") or {}).get("value", "compact")
+    changes["language"] = (field("language").get("selected_option") or {}).get("value", "en")
+    picked = {o["value"] for o in field("options").get("selected_options") or []}
+    changes |= {name: name in picked for name in OPTIONS}
+    if errors:
+        raise FieldErrors(errors)
+    return changes
+
+
+def settings_summary(subscription: Subscription, lang: Lang) -> str:
+    """Every setting as a mrkdwn line `*Label:* value` (the channel announcement, App Home)."""
+    lines = []
+    for label, value in settings_rows(subscription):
+        shown = value if isinstance(value, str) else value.render(lang)
+        lines.append(f"*{escape(label.render(lang))}:* {cut(shown, MAX_VALUE)}")
+    return "\n".join(lines)
+
+
+def subscription_line(subscription: Subscription, lang: Lang) -> str:
+    """`#channel  09:00 Asia/Seoul · Top N 10 · compact digest · subscribed` as mrkdwn."""
+    chat = subscription.destination.chat_id
+    where = f"<#{chat}>" if chat[:1] in ("C", "G") else escape(subscription.title or chat)
+    rows = {label.key: value for label, value in settings_rows(subscription)}
+    parts = [rows["set.time"], f"{t('set.top_n').render(lang)} {subscription.top_n}", rows["set.format"],
+             rows["set.status"]]  # fmt: skip
+    shown = " · ".join(part if isinstance(part, str) else part.render(lang) for part in parts)
+    return f"{where}  {cut(shown, MAX_VALUE)}"
