@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.slack_adapter.mrkdwn import plain_cut
+from handlers.slack_adapter.mrkdwn import plain_cut, safe_url
 
 Block = dict[str, Any]
 
@@ -75,7 +75,7 @@ def context(elements: Sequence[str]) -> Block:
 
 
 def image(url: str, alt: str) -> Block:
-    return {"type": "image", "image_url": url, "alt_text": plain_cut(alt, 2000)}
+    return {"type": "image", "image_url": safe_url(url), "alt_text": plain_cut(alt, 2000)}
 
 
 def button(label: str, action_id: str, *, value: str | None = None, url: str | None = None,
@@ -90,7 +90,7 @@ def button(label: str, action_id: str, *, value: str | None = None, url: str | N
     if value is not None:
         element["value"] = value
     if url is not None:
-        element["url"] = url
+        element["url"] = safe_url(url)
     if style is not None:
         element["style"] = style
     return element

@@ -54,7 +54,7 @@ async def check_manager(client: AsyncWebClient, place: Place) -> ChannelInfo:
     otherwise a UsageError saying what to do."""
     user = await _call(client, "users_info", user=place.user_id)
     profile: dict[str, Any] = user.get("user") or {}
-    if profile.get("is_restricted") or profile.get("is_ultra_restricted") or profile.get("is_bot"):
+    if any(profile.get(flag) for flag in ("is_restricted", "is_ultra_restricted", "is_bot", "deleted")):
         raise UsageError(t("slack.members_only"))
     if place.channel_id.startswith("D"):
         return ChannelInfo(t("slack.direct").render(place.lang), "im")

@@ -6,7 +6,10 @@ summaries full of `<`, `&` and `>` must be escaped, and a cut must never split `
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 ELLIPSIS = "…"
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 def escape(raw: str) -> str:
@@ -38,10 +41,15 @@ def plain_cut(raw: str, limit: int) -> str:
     return raw if len(raw) <= limit else raw[: limit - 1].rstrip() + ELLIPSIS
 
 
+def safe_url(url: str) -> str:
+    """The URL with everything outside RFC 3986's characters percent-encoded (`<`, `>`, `|`,
+    spaces, quotes, non-ASCII): Slack refuses such URLs in buttons and misreads them in links."""
+    return quote(url, safe=URL_SAFE)
+
+
 def link(url: str, label: str) -> str:
-    """`<url|label>`; the label is escaped, and a `|` or `>` in the URL is percent-encoded."""
-    safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
-    return f"<{safe_url}|{escape(label)}>"
+    """`<url|label>`: the label escaped, and the URL's `&` too (Slack unescapes it when linking)."""
+    return f"<{safe_url(url).replace('&', '&amp;')}|{escape(label)}>"
 
 
 def bold(escaped: str) -> str:

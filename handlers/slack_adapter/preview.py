@@ -25,4 +25,5 @@ def preview_messages(preview: Preview, lang: Lang) -> list[SlackMessage]:
         groups.append([section(f"*{rank}.* {title}\n" + cut(reasons, MAX_SECTION - 400))])
     if preview.empty_reason is not None:
         groups.append([section(cut(preview.empty_reason.render(lang), MAX_SECTION))])
-    return pack(groups, heading)
+    fallback = preview.empty_reason.render(lang) if preview.empty_reason else top[0]["text"]["text"]
+    return pack(groups, cut(fallback, 3000))
