@@ -17,6 +17,7 @@ import sys
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -26,10 +27,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError
+from bot.health import Health
 from bot.ingest import DigestSources
+from bot.logs import configure_logging, redact
+from bot.metrics import METRICS, MeteredNotifier
 from bot.models import Paper
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
+from bot.refresh import ingest_forever
 from bot.service import PaperService
 from handlers.console_adapter.chat import run_console
 from handlers.console_adapter.cli import build_parser, render_push, run_command
@@ -46,6 +51,7 @@ from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
 
 _NO_SEED = frozenset({"ingest", "fetch-hf"})
+SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 log = logging.getLogger("paperboy")
 
 
@@ -96,7 +102,8 @@ async def _pushes_forever(
 
 
 async def _run_platforms(settings: Settings, service: PaperService, store: Store) -> None:
-    """Every configured platform and the daily push until SIGINT/SIGTERM; the console when none."""
+    """Every configured platform, the daily push, periodic ingestion and the HTTP server until
+    SIGINT/SIGTERM; the console chat when no platform is configured."""
     if settings.telegram.token is None and settings.slack.bot_token is None:
         await run_console(service)
         return
@@ -104,32 +111,95 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    health = Health()
+    health.add("database", partial(_database_answers, service))
     limiter = RateLimiter()  # one budget for answers and pushes
     async with contextlib.AsyncExitStack() as stack:
         senders = await _Senders.open(settings, stack)
-        routes: list[web.RouteDef] = []
-        platforms: list[Coroutine[Any, Any, None]] = []
-        if settings.telegram.token is not None:
-            log.warning(
-                "Telegram starting (%s)", "webhook" if settings.telegram.webhook_url else "long polling"
-            )
-            app = build_application(settings.telegram, service, limiter)
-            hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
-            routes += [hook.route()] if hook else []
-            platforms.append(run_telegram(app, settings.telegram, stop, hook))
-        if senders.slack is not None:
-            slack_app = build_slack_app(settings.slack, service, senders.slack)
-            routes.append(events_route(slack_app))
-            platforms.append(run_slack(slack_app, settings.slack, stop))
-        server = HttpServer(settings.server.listen, settings.server.port, routes)
+        routes, platforms = _platforms(settings, service, senders, limiter, stop, health)
+        server = HttpServer(
+            settings.server.listen, settings.server.port, routes,
+            health=health, metrics=METRICS, before_scrape=partial(_outbox_gauges, service),
+        )  # fmt: skip
         await server.start()
         stack.push_async_callback(server.stop)
-        deliverer = Deliverer(store, senders.notifiers(settings), settings.push, limiter=limiter)
-        pushes = _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop)
+        log.warning("HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port)
+        notifiers: dict[str, Notifier] = {
+            name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
+        }
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        work = [
+            *platforms,
+            _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop),
+            ingest_forever(service, settings.ingest, stop, health),
+        ]
         try:
-            await asyncio.gather(*platforms, pushes)
+            await _until_stopped(work, stop)
         finally:
-            await store.release(deliverer.owner)
+            released = await store.release(deliverer.owner)
+            log.warning("stopped; %d unfinished push(es) handed back for the next start", released)
+
+
+def _platforms(
+    settings: Settings,
+    service: PaperService,
+    senders: _Senders,
+    limiter: RateLimiter,
+    stop: asyncio.Event,
+    health: Health,
+) -> tuple[list[web.RouteDef], list[Coroutine[Any, Any, None]]]:
+    """The HTTP routes and the runners of every configured platform."""
+    routes: list[web.RouteDef] = []
+    runners: list[Coroutine[Any, Any, None]] = []
+    if settings.telegram.token is not None:
+        mode = "webhook" if settings.telegram.webhook_url else "long polling"
+        log.warning("Telegram starting (%s)", mode)
+        app = build_application(settings.telegram, service, limiter)
+        hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
+        routes += [hook.route()] if hook else []
+        runners.append(run_telegram(app, settings.telegram, stop, hook, health))
+    if senders.slack is not None:
+        slack_app = build_slack_app(settings.slack, service, senders.slack)
+        routes.append(events_route(slack_app))
+        runners.append(run_slack(slack_app, settings.slack, stop, health))
+    return routes, runners
+
+
+async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
+    """Run `work` until `stop` (or until one part fails), then give every part SHUTDOWN_GRACE seconds
+    to finish and cancel the rest: a push cut short resumes at the next start."""
+    tasks = [asyncio.create_task(part) for part in work]
+    stopped = asyncio.create_task(stop.wait())
+    running: set[asyncio.Task[None]] = set(tasks)
+    failed: list[asyncio.Task[None]] = []
+    while running and not stop.is_set() and not failed:  # a part may end early (ingestion turned off)
+        done, _ = await asyncio.wait([*running, stopped], return_when=asyncio.FIRST_COMPLETED)
+        running -= done
+        failed = [task for task in tasks if task in done and not task.cancelled() and task.exception()]
+    stop.set()
+    stopped.cancel()
+    _, unfinished = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE)
+    for task in unfinished:
+        task.cancel()
+    await asyncio.gather(*unfinished, return_exceptions=True)
+    if failed:
+        failed[0].result()  # raises the first part's failure, after everything else stopped
+
+
+async def _database_answers(service: PaperService) -> bool:
+    await service.days(limit=1)
+    return True
+
+
+async def _outbox_gauges(service: PaperService) -> None:
+    stats = await service.stats()
+    for status, count in (
+        ("pending", stats.outbox_pending),
+        ("sent", stats.outbox_sent),
+        ("failed", stats.outbox_failed),
+        ("dead", stats.outbox_dead),
+    ):
+        METRICS.outbox.labels(status).set(count)
 
 
 async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -218,14 +288,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
     args = build_parser().parse_args(argv)
     settings = Settings(**({"db_path": args.db} if args.db else {}))
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)  # text or JSON lines, with every token and secret masked
     # Modules and settings live as long as the process: keep the collector off them, so its pauses
     # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).
     gc.freeze()
     try:
         return _event_loop_run(_serve(args, settings))
     except PaperboyError as err:
-        print(f"paperboy: {err}", file=sys.stderr)
+        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -28,6 +28,10 @@ class NotFoundError(PaperboyError):
     """The paper or day asked for is not in the store."""
 
 
+class StartupError(PaperboyError):
+    """A platform cannot start with the configured credentials (a revoked token, a missing secret)."""
+
+
 class DeliveryError(Exception):
     """A platform refused or failed one message of a push; the subclass says what to do next."""
 

@@ -1,36 +1,70 @@
-"""The one HTTP server of `paperboy run`: the platforms' webhook routes (and, later, health).
+"""The one HTTP server of `paperboy run`: /healthz, /metrics and the platforms' webhook routes.
 
 Telegram's webhook and Slack's HTTP mode each contribute routes; one port serves them all, so a
-deployment opens one port and puts one reverse proxy in front.
+deployment opens one port, puts one reverse proxy in front, and points its probes at the same place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
+from bot.health import Health
+from bot.metrics import CONTENT_TYPE, Metrics
+
 
 class HttpServer:
-    """An aiohttp server for `routes` on `listen:port` (port 0 picks a free one; see `port`)."""
+    """An aiohttp server on `listen:port` (port 0 picks a free one; see `port` once started).
 
-    def __init__(self, listen: str, port: int, routes: Iterable[web.RouteDef]) -> None:
+    `before_scrape` refreshes gauges read from the database (the outbox depth) just before /metrics.
+    """
+
+    def __init__(
+        self,
+        listen: str,
+        port: int,
+        routes: Iterable[web.RouteDef],
+        *,
+        health: Health | None = None,
+        metrics: Metrics | None = None,
+        before_scrape: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._listen = listen
-        self._wanted_port = port
         self._routes = list(routes)
+        self._health = health
+        self._metrics = metrics
+        self._before_scrape = before_scrape
         self._runner: web.AppRunner | None = None
         self.port = port
 
     async def start(self) -> None:
         app = web.Application()
         app.add_routes(self._routes)
+        if self._health is not None:
+            app.router.add_get("/healthz", self._healthz)
+        if self._metrics is not None:
+            app.router.add_get("/metrics", self._scrape)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._listen, self._wanted_port)
-        await site.start()
+        await web.TCPSite(self._runner, self._listen, self.port).start()
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        assert self._health is not None
+        healthy, details = await self._health.report()
+        return web.json_response(details, status=200 if healthy else 503, dumps=json.dumps)
+
+    async def _scrape(self, request: web.Request) -> web.Response:
+        assert self._metrics is not None
+        if self._before_scrape is not None:
+            await self._before_scrape()
+        response = web.Response(body=self._metrics.exposition())
+        response.headers["Content-Type"] = CONTENT_TYPE
+        return response

@@ -16,11 +16,15 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.errors import StartupError
+from bot.health import Health
 from bot.service import PaperService
 from handlers.slack_adapter.actions import SlackActions
+from handlers.slack_adapter.channels import error_code
 from handlers.slack_adapter.commands import SlackCommands
 from handlers.slack_adapter.home import SlackHome
 
@@ -72,16 +76,34 @@ def events_route(app: AsyncApp) -> web.RouteDef:
     return web.post(EVENTS_PATH, handle)
 
 
-async def run_slack(app: AsyncApp, settings: SlackSettings, stop: asyncio.Event) -> None:
-    """Socket Mode until `stop` when an app token is set; in HTTP mode the route does the work."""
+async def run_slack(
+    app: AsyncApp, settings: SlackSettings, stop: asyncio.Event, health: Health | None = None
+) -> None:
+    """Check the token (auth.test), then Socket Mode until `stop` when an app token is set; in HTTP
+    mode the events route does the work. `health` learns whether Slack is reachable."""
+    try:
+        await app.client.auth_test()  # a revoked or mistyped token stops the start, loudly
+    except SlackApiError as err:
+        raise StartupError(
+            f"Slack refused the bot token ({error_code(err)}); check PAPERBOY_SLACK__BOT_TOKEN"
+        ) from err
     if settings.app_token is None:
         log.warning("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
+        if health is not None:
+            health.add("slack", _always)
         await stop.wait()
         return
     handler = AsyncSocketModeHandler(app, settings.app_token.get_secret_value())
     await handler.connect_async()  # type: ignore[no-untyped-call]
+    if health is not None:
+        health.add("slack", handler.client.is_connected)
     log.warning("Slack connected by Socket Mode")
     try:
         await stop.wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _always() -> bool:
+    """HTTP mode has no connection to lose: Slack calls us."""
+    return True

@@ -20,6 +20,7 @@ from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe,
 from bot.config import SlackSettings
 from bot.errors import UsageError
 from bot.i18n import Text, t
+from bot.metrics import METRICS
 from bot.service import PaperService
 from handlers.slack_adapter.answers import Ask, answer, top_ask
 from handlers.slack_adapter.blocks import MAX_SECTION, SlackMessage, context, header, section
@@ -104,7 +105,8 @@ class SlackCommands:
             except UsageError as err:
                 raise UsageError(self.slack_text(err.text)) from err
 
-        await guarded(respond, place.lang, work, f"{self._command} {name}")
+        with METRICS.timed_command("slack"):
+            await guarded(respond, place.lang, work, f"{self._command} {name}")
 
     def slack_text(self, text: Text) -> Text:
         """The sentence with every usage line written as this workspace's slash command."""

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import BotCommand, ChatMember, Update
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, InvalidToken, TelegramError
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.config import TelegramSettings
+from bot.errors import StartupError
+from bot.health import Health
 from bot.i18n import LANGUAGES, t
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
@@ -155,10 +157,26 @@ class TelegramWebhook:
 
 
 async def run_telegram(
-    app: TelegramApp, settings: TelegramSettings, stop: asyncio.Event, webhook: TelegramWebhook | None = None
+    app: TelegramApp,
+    settings: TelegramSettings,
+    stop: asyncio.Event,
+    webhook: TelegramWebhook | None = None,
+    health: Health | None = None,
 ) -> None:
     """Serve updates until `stop` is set, then shut down cleanly: by long polling, or, with a
-    `webhook` whose route the caller's HTTP server serves, by registering the webhook URL."""
+    `webhook` whose route the caller's HTTP server serves, by registering the webhook URL.
+    `health` learns whether updates are flowing."""
+
+    async def alive() -> bool:
+        polling = app.updater is not None and app.updater.running
+        return app.running and (polling or webhook is not None)
+
+    if health is not None:
+        health.add("telegram", alive)
+    try:
+        await app.initialize()
+    except InvalidToken as err:
+        raise StartupError("Telegram refused the bot token; check PAPERBOY_TELEGRAM__TOKEN") from err
     async with app:
         await set_commands(app)  # post_init runs only under run_polling(), which a shared loop avoids
         await app.start()

@@ -18,6 +18,7 @@ from bot.cards import paper_card
 from bot.commands import COMMANDS, parse_required, parse_subscribe, parse_top, usage
 from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, Text, t
+from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
 from bot.subscriptions import Preview
@@ -55,11 +56,12 @@ class Commands:
         """Find the chat, run the handler, and turn a PaperboyError into a reply."""
 
         async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            here = await where(update, self._service)
-            try:
-                await handler(update, context, here)
-            except PaperboyError as err:
-                await self._say(update, here, err.text)
+            with METRICS.timed_command("telegram"):
+                here = await where(update, self._service)
+                try:
+                    await handler(update, context, here)
+                except PaperboyError as err:
+                    await self._say(update, here, err.text)
 
         return run
 

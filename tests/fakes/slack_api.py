@@ -36,6 +36,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from tests.fakes.loopback import LoopbackServer
+from tests.fakes.slack_socket import SOCKET_PATH, SocketModeHub
 
 DEFAULT_TOKEN = "xoxb-test"
 TEAM_ID = "T0PAPERBOY"
@@ -752,7 +753,9 @@ class FakeSlack(LoopbackServer):
             "views.publish": self._views_publish,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
+            "apps.connections.open": self._connections_open,
         }
+        self.socket_mode = SocketModeHub("")
 
     # --- lifecycle ---
 
@@ -764,6 +767,18 @@ class FakeSlack(LoopbackServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/respond/{token}", self._handle_respond)
+        app.router.add_get(SOCKET_PATH, self._handle_socket)
+
+    async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        return await self.socket_mode.handle(request)
+
+    async def start(self) -> None:
+        await super().start()
+        self.socket_mode.base_url = self.base_url
+
+    async def stop(self) -> None:
+        await self.socket_mode.close()
+        await super().stop()
 
     # --- scripting ---
 
@@ -904,7 +919,7 @@ class FakeSlack(LoopbackServer):
             handler = self._methods.get(method)
             if handler is None:
                 raise _SlackError("unknown_method")
-            self._authenticate(token)
+            self._authenticate(token, method)
             if self._faults[method]:
                 raise self._faults[method].popleft()
             answer = self._json({"ok": True, **await handler(params)})
@@ -913,9 +928,16 @@ class FakeSlack(LoopbackServer):
         await self._notify()
         return answer
 
-    def _authenticate(self, token: str | None) -> None:
+    async def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.socket_mode.url()}
+
+    def _authenticate(self, token: str | None, method: str = "") -> None:
         if token is None:
             raise _SlackError("not_authed")
+        if method == "apps.connections.open":  # the one method that takes the app-level token
+            if token != self.socket_mode.app_token:
+                raise _SlackError("invalid_auth")
+            return
         if token != self.token:
             raise _SlackError("invalid_auth")
         if self._revoked:

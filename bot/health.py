@@ -1,0 +1,48 @@
+"""What `/healthz` answers: the database answers, every platform is connected, ingestion is recent.
+
+Each platform runner registers a check (is polling running, is the socket open); the HTTP server
+asks them all. A failed check makes the answer 503, which is what a container's HEALTHCHECK and a
+load balancer act on; a stale ingest is reported but does not fail (HF may simply have no list).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+CHECK_TIMEOUT_SECONDS = 3.0
+Check = Callable[[], Awaitable[bool]]
+
+
+@dataclass
+class Health:
+    """Named checks plus the time of the last ingest round."""
+
+    checks: dict[str, Check] = field(default_factory=dict)
+    last_ingest: float | None = None
+
+    def add(self, name: str, check: Check) -> None:
+        self.checks[name] = check
+
+    def ingested(self, at: float | None = None) -> None:
+        self.last_ingest = time.time() if at is None else at
+
+    async def report(self) -> tuple[bool, dict[str, Any]]:
+        """(healthy, details): every check within a few seconds, a hung one counts as failed."""
+        results: dict[str, bool] = {}
+        for name, check in self.checks.items():
+            try:
+                results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+            except Exception:
+                results[name] = False
+        healthy = all(results.values())
+        age = None if self.last_ingest is None else round(time.time() - self.last_ingest, 1)
+        details: dict[str, Any] = {
+            "status": "ok" if healthy else "failing",
+            "checks": results,
+            "last_ingest_age_seconds": age,
+        }
+        return healthy, details

@@ -1,0 +1,72 @@
+"""Periodic ingestion while the bot runs: new lists and fresh votes without a cron job.
+
+Each round fetches the last few days from the HF API (a list fills up during its day and votes keep
+rising for days after) and reads the configured markdown archive, if any. A round that fails is
+logged and counted; the next one tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from bot.config import IngestSettings
+from bot.errors import PaperboyError
+from bot.health import Health
+from bot.ingest import IngestReport
+from bot.metrics import METRICS, Metrics
+from bot.service import PaperService
+
+log = logging.getLogger(__name__)
+
+
+def _utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+async def ingest_round(service: PaperService, settings: IngestSettings, today: date) -> list[IngestReport]:
+    """One round: the HF API's last `hf_days` days, then the archive; a source that fails raises."""
+    reports = []
+    if settings.hf_days:
+        reports.append(await service.fetch_hf(today - timedelta(days=settings.hf_days - 1), today))
+    if settings.archive:
+        reports.append(await service.ingest([settings.archive]))
+    return reports
+
+
+async def ingest_forever(
+    service: PaperService,
+    settings: IngestSettings,
+    stop: asyncio.Event,
+    health: Health,
+    *,
+    metrics: Metrics = METRICS,
+    today: Callable[[], date] = _utc_today,
+) -> None:
+    """A round now and every `every_minutes` until `stop`; off when every_minutes is 0."""
+    if settings.every_minutes <= 0 or not (settings.hf_days or settings.archive):
+        return
+    while not stop.is_set():
+        try:
+            reports = await ingest_round(service, settings, today())
+        except PaperboyError as err:
+            metrics.ingest_errors.inc()
+            log.warning("ingest round failed: %s", err)
+        except Exception:
+            metrics.ingest_errors.inc()
+            log.exception("ingest round failed")
+        else:
+            errors = [error for report in reports for error in report.errors]
+            metrics.ingest_errors.inc(len(errors))
+            for error in errors:
+                log.warning("ingest: %s", error)
+            added = sum(report.papers_added for report in reports)
+            updated = sum(report.papers_updated for report in reports)
+            log.info("ingest round: %d papers added, %d updated", added, updated)
+            health.ingested()
+            metrics.last_ingest.set_to_current_time()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), settings.every_minutes * 60)

@@ -1,0 +1,67 @@
+"""`paperboy run` as operators run it: one process for Telegram, Slack, the push and the HTTP server;
+healthy, measurable, quiet about secrets, and quick to stop on SIGTERM."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.models import Destination
+from tests.e2e.run_process import bot_environment, free_port, paperboy_run, prepare_database
+from tests.e2e.telegram_rig import until
+from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
+from tests.fakes.slack_requests import DEFAULT_SECRET
+from tests.fakes.telegram_api import FakeTelegram
+
+CHAT = 5001
+CHANNEL = "C0PUSH"
+
+
+async def test_one_process_serves_both_platforms_health_and_metrics(tmp_path: Path) -> None:
+    async with FakeTelegram(rate_limits=True) as telegram, FakeSlack() as slack:
+        telegram.add_chat(CHAT)
+        slack.add_channel(CHANNEL, "papers")
+        db = tmp_path / "run.db"
+        await prepare_database(
+            db,
+            [(Destination(platform="telegram", chat_id=str(CHAT)), "private"),
+             (Destination(platform="slack", chat_id=CHANNEL), "channel")],
+            top_n=3,
+        )  # fmt: skip
+        environment = bot_environment(db, free_port(), telegram, slack)
+        async with paperboy_run(tmp_path, environment) as bot:
+            health = await bot.healthy()
+            assert health["checks"] == {"database": True, "telegram": True, "slack": True}
+            await until(lambda: telegram.sent_to(CHAT) and slack.messages(CHANNEL), within=20)
+            telegram.send_text(CHAT, "/days")
+            await until(lambda: len(telegram.sent_to(CHAT)) == 2, within=10)
+            status, metrics = await bot.get("/metrics")
+            assert status == 200
+            assert re.search(r'paperboy_messages_sent_total\{platform="telegram"\} 1\.0', metrics)
+            assert re.search(r'paperboy_messages_sent_total\{platform="slack"\} 1\.0', metrics)
+            assert re.search(r'paperboy_outbox\{status="sent"\} 2\.0', metrics)
+            assert re.search(r'paperboy_command_seconds_count\{platform="telegram"\} 1\.0', metrics)
+            assert await bot.terminate() == 0
+            assert bot.stopped_in is not None
+            assert bot.stopped_in < 10
+        assert len(telegram.sent_to(CHAT)) == 2  # the push and the answer to /days
+        assert len(slack.messages(CHANNEL)) == 1
+        output = bot.log.read_text(encoding="utf-8")
+        for secret in (telegram.token, telegram.token.split(":")[1], DEFAULT_TOKEN, DEFAULT_SECRET):
+            assert secret not in output
+        assert "Traceback" not in output
+
+
+async def test_a_platform_that_cannot_start_stops_the_process_with_a_reason(tmp_path: Path) -> None:
+    async with FakeTelegram() as telegram, FakeSlack() as slack:
+        slack.revoke_token()
+        db = tmp_path / "run.db"
+        await prepare_database(db, [])
+        environment = bot_environment(db, free_port(), telegram, slack)
+        async with paperboy_run(tmp_path, environment) as bot:
+            code = await bot.process.wait()
+        assert code == 1
+        output = bot.log.read_text(encoding="utf-8")
+        assert "paperboy: Slack refused the bot token (token_revoked)" in output
+        assert "Traceback" not in output
+        assert DEFAULT_TOKEN not in output
