@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench image-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# The Docker image's install and start commands, run in a fresh virtualenv (no Docker engine needed),
+# and the Dockerfile linted with hadolint.
+image-check: $(STAMP)
+	HADOLINT=$(BIN)/hadolint PYTHON=$(PYTHON) scripts/check-image.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest

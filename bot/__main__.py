@@ -105,6 +105,11 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     """Every configured platform, the daily push, periodic ingestion and the HTTP server until
     SIGINT/SIGTERM; the console chat when no platform is configured."""
     if settings.telegram.token is None and settings.slack.bot_token is None:
+        if not sys.stdin.isatty():
+            log.warning(
+                "no platform configured (PAPERBOY_TELEGRAM__TOKEN, PAPERBOY_SLACK__BOT_TOKEN): "
+                "answering the commands on standard input, then stopping"
+            )
         await run_console(service)
         return
     stop = asyncio.Event()
@@ -299,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `paperboy top --json | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from bot.config import TelegramSettings
 from bot.errors import StartupError
 from bot.health import Health
 from bot.i18n import LANGUAGES, t
+from bot.logs import register_secret
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.telegram_adapter.buttons import Buttons
@@ -139,6 +140,7 @@ class TelegramWebhook:
             if settings.webhook_secret
             else secrets.token_urlsafe(32)
         )
+        register_secret(self.secret)  # a random one is not in the settings, so logs learn it here
         self.path = urlsplit(settings.webhook_url or "/").path or "/"
 
     async def handle(self, request: web.Request) -> web.Response:
