@@ -17,6 +17,8 @@ from bot.delivery import Deliverer, Scheduler
 from bot.i18n import Lang
 from bot.models import Destination, DigestDay, Paper, Subscription
 from bot.ports import Outgoing
+from bot.sample import sample_digest
+from bot.sources.markdown import parse_markdown
 from handlers.slack_adapter.app import web_client
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import push_messages
@@ -107,10 +109,16 @@ async def test_a_429_waits_for_retry_after_and_sends_once(push: SlackPush) -> No
     assert len(push.fake.messages("C1")) == 1
 
 
+def _sample() -> list[Paper]:
+    return list(parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample").papers)
+
+
 @pytest.mark.parametrize("fmt", ["compact", "cards"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("papers", [hostile_papers(), huge_day()], ids=["hostile", "huge"])
-async def test_hostile_and_huge_days_are_never_refused(
+@pytest.mark.parametrize(
+    "papers", [_sample(), hostile_papers(), huge_day()], ids=["sample", "hostile", "huge"]
+)
+async def test_sample_hostile_and_huge_days_are_never_refused(
     push: SlackPush, papers: list[Paper], fmt: str, lang: Lang
 ) -> None:
     push.fake.rate_limits = None
