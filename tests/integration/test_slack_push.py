@@ -23,18 +23,11 @@ from handlers.slack_adapter.app import web_client
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import push_messages
 from storage.sqlite import SqliteStore
+from tests.clock import Clock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
