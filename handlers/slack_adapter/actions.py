@@ -84,7 +84,7 @@ class SlackActions:
 
         async def work() -> None:
             ask = Ask.decode(str(action.get("value", "")))
-            messages = await answer(self._service, ask.at(ask.offset), place.lang, shared_by=place.user_id)
+            messages = await answer(self._service, ask, place.lang, shared_by=place.user_id)
             await reply(respond, messages, response_type="in_channel")
 
         await guarded(respond, place.lang, work, "share button")

@@ -43,8 +43,10 @@ class Ask:
         try:
             fields = json.loads(value)
             ask = cls(**fields)
-            if ask.kind not in ("top", "search", "paper"):
+            if ask.kind not in ("top", "search", "paper") or not 0 <= ask.offset <= 10_000:
                 raise ValueError(ask.kind)
+            if ask.day is not None:
+                date.fromisoformat(ask.day)
         except (ValueError, TypeError) as err:
             raise UsageError(t("slack.bad_button")) from err
         return ask

@@ -96,7 +96,9 @@ def test_a_660_author_card_is_cut_with_plus_n_more() -> None:
 def test_ask_round_trips_and_refuses_forgeries() -> None:
     ask = Ask("search", query='모델 "quoted" & <b>', offset=10)
     assert Ask.decode(ask.encode()) == ask
-    for forged in ("not json", '{"kind":"drop"}', '{"kind":"top","evil":1}', "[]"):
+    forgeries = ("not json", '{"kind":"drop"}', '{"kind":"top","evil":1}', "[]", '{"kind":"top","day":"x"}',
+                 '{"kind":"top","offset":-5}')  # fmt: skip
+    for forged in forgeries:
         with pytest.raises(UsageError):
             Ask.decode(forged)
 
