@@ -33,7 +33,7 @@ class Health:
     async def report(self) -> tuple[bool, dict[str, Any]]:
         """(healthy, details): every check within a few seconds, a hung one counts as failed."""
         results: dict[str, bool] = {}
-        for name, check in self.checks.items():
+        for name, check in list(self.checks.items()):  # a platform may register meanwhile
             try:
                 results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
             except Exception:

@@ -81,6 +81,9 @@ async def run_slack(
 ) -> None:
     """Check the token (auth.test), then Socket Mode until `stop` when an app token is set; in HTTP
     mode the events route does the work. `health` learns whether Slack is reachable."""
+    link = _Link()
+    if health is not None:
+        health.add("slack", link.alive)
     try:
         await app.client.auth_test()  # a revoked or mistyped token stops the start, loudly
     except SlackApiError as err:
@@ -89,21 +92,26 @@ async def run_slack(
         ) from err
     if settings.app_token is None:
         log.warning("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
-        if health is not None:
-            health.add("slack", _always)
+        link.ready = True  # HTTP mode has no connection to lose: Slack calls us
         await stop.wait()
         return
-    handler = AsyncSocketModeHandler(app, settings.app_token.get_secret_value())
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    if health is not None:
-        health.add("slack", handler.client.is_connected)
+    link.socket = AsyncSocketModeHandler(app, settings.app_token.get_secret_value())
+    await link.socket.connect_async()  # type: ignore[no-untyped-call]
     log.warning("Slack connected by Socket Mode")
     try:
         await stop.wait()
     finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]
+        await link.socket.close_async()  # type: ignore[no-untyped-call]
 
 
-async def _always() -> bool:
-    """HTTP mode has no connection to lose: Slack calls us."""
-    return True
+class _Link:
+    """Whether Slack can reach us: the token was accepted and, in Socket Mode, the socket is open."""
+
+    def __init__(self) -> None:
+        self.ready = False
+        self.socket: AsyncSocketModeHandler | None = None
+
+    async def alive(self) -> bool:
+        if self.socket is not None:
+            return bool(await self.socket.client.is_connected())
+        return self.ready

@@ -65,3 +65,28 @@ async def test_a_platform_that_cannot_start_stops_the_process_with_a_reason(tmp_
         assert "paperboy: Slack refused the bot token (token_revoked)" in output
         assert "Traceback" not in output
         assert DEFAULT_TOKEN not in output
+
+
+async def test_sigterm_mid_push_hands_back_and_the_restart_finishes_it(tmp_path: Path) -> None:
+    chats = [6000 + n for n in range(20)]
+    async with FakeTelegram(rate_limits=True) as telegram, FakeSlack() as slack:
+        for chat in chats:
+            telegram.add_chat(chat)
+        db = tmp_path / "run.db"
+        destinations = [(Destination(platform="telegram", chat_id=str(chat)), "private") for chat in chats]
+        await prepare_database(db, destinations, top_n=10, format="cards")  # 11 messages each, 1/s a chat
+        environment = bot_environment(db, free_port(), telegram, slack)
+        async with paperboy_run(tmp_path, environment, "first") as bot:
+            await bot.healthy()
+            await until(lambda: len(telegram.sent) >= 60, within=20)
+            assert await bot.terminate() == 0
+            assert bot.stopped_in is not None
+            assert bot.stopped_in < 10
+        cut_short = len(telegram.sent)
+        assert cut_short < 11 * len(chats)
+        async with paperboy_run(tmp_path, environment, "second") as bot:
+            await until(lambda: len(telegram.sent) >= 11 * len(chats), within=40)
+            assert await bot.terminate() == 0
+        per_chat = {chat: len(telegram.sent_to(chat)) for chat in chats}
+        assert set(per_chat.values()) == {11}, per_chat  # every card once: nothing lost, nothing twice
+        assert [error for error in telegram.errors if error.status == 429] == []
