@@ -66,7 +66,8 @@ async def ingest_forever(
             added = sum(report.papers_added for report in reports)
             updated = sum(report.papers_updated for report in reports)
             log.info("ingest round: %d papers added, %d updated", added, updated)
-            health.ingested()
-            metrics.last_ingest.set_to_current_time()
+            if not errors:  # the age /healthz shows is that of the last round that read everything
+                health.ingested()
+                metrics.last_ingest.set_to_current_time()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), settings.every_minutes * 60)
