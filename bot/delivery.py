@@ -17,7 +17,7 @@ import asyncio
 import logging
 import random
 import socket
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +42,6 @@ from bot.subscriptions import pause_subscription
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-LEASE_BATCH = 2  # pushes a worker takes per lease: fewer round trips, and still spread over workers
 
 
 def utcnow() -> datetime:
@@ -160,29 +159,50 @@ class Deliverer:
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
         self._day_papers: dict[date, dict[str, Paper]] = {}
         self._selections: SelectionMemo = {}
+        self._leased: deque[OutboxItem] = deque()
+        self._leasing = asyncio.Lock()
+        self._drained = False
         self.report = DeliveryReport()
 
     async def drain(self) -> DeliveryReport:
         """Deliver every ready push, `workers` at a time, until none is ready.
 
-        Each worker leases a few pushes when it is free; a worker renews a lease older than half its
-        length before sending, and a push whose lease was lost meanwhile is left to its new holder.
+        A worker renews a lease older than a third of its length before sending, and a push whose
+        lease was lost meanwhile is left to its new holder.
         """
         self._day_papers.clear()  # votes change between drains
         self._selections.clear()
+        self._drained = False
         await asyncio.gather(*(self._work() for _ in range(self._settings.workers)))
         return self.report
 
     async def _work(self) -> None:
-        while items := await self._store.lease(
-            self.owner, self._clock(), seconds=self._settings.lease_seconds, limit=LEASE_BATCH
-        ):
-            for item in items:
-                try:
-                    await self.deliver(item)
-                except Exception:  # one broken push must not stop the others
-                    log.exception("push %s failed unexpectedly", item.id)
-                    await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
+        while (item := await self._next_leased()) is not None:
+            try:
+                await self.deliver(item)
+            except Exception:  # one broken push must not stop the others
+                log.exception("push %s failed unexpectedly", item.id)
+                await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
+
+    async def _next_leased(self) -> OutboxItem | None:
+        """The next push to deliver; None once no push is ready.
+
+        The worker that finds none left leases as many as there are workers, for all of them: one
+        round trip per `workers` pushes, and a push goes to the first free worker instead of
+        waiting behind another worker's slow one.
+        """
+        async with self._leasing:
+            if not self._leased and not self._drained:
+                self._leased.extend(
+                    await self._store.lease(
+                        self.owner,
+                        self._clock(),
+                        seconds=self._settings.lease_seconds,
+                        limit=self._settings.workers,
+                    )
+                )
+                self._drained = not self._leased
+            return self._leased.popleft() if self._leased else None
 
     async def deliver(self, item: OutboxItem) -> None:
         """Send one push from where it stopped; settle its outbox row whatever happens."""
@@ -220,6 +240,8 @@ class Deliverer:
             if not await self._keep_lease(run):
                 return "lost"
             await self._limiter.acquire(run.keys)
+            if self._lease_age(run) > self._settings.lease_seconds * 2 / 3:
+                continue  # the wait outlasted what the lease had left: another worker may hold it now
             try:
                 message_id = await run.notifier.send(run.destination, message)
             except RateLimited as err:
@@ -243,9 +265,9 @@ class Deliverer:
             return None
 
     async def _keep_lease(self, run: _Run) -> bool:
-        """Renew a lease past a third of its length (a slot wait still fits in the rest); False when
-        it was lost to another worker."""
-        if self._clock() - run.renewed <= timedelta(seconds=self._settings.lease_seconds / 3):
+        """Renew a lease past a third of its length (a slot wait usually fits in the rest, and a send
+        after a longer wait goes round again); False when it was lost to another worker."""
+        if self._lease_age(run) <= self._settings.lease_seconds / 3:
             return True
         if not await self._store.extend_lease(run.item.id, run.item.lease, self._lease_end()):
             log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
@@ -272,6 +294,10 @@ class Deliverer:
         self.report.dead += 1
         await self._store.finish(item.id, "dead", err.reason)
         return "dead"
+
+    def _lease_age(self, run: _Run) -> float:
+        """Seconds since the push's lease was taken or last renewed."""
+        return (self._clock() - run.renewed).total_seconds()
 
     def _lease_end(self) -> datetime:
         return self._clock() + timedelta(seconds=self._settings.lease_seconds)

@@ -7,6 +7,7 @@ which kind a failure is; this module renders, and names the rate limits a messag
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from telegram.constants import ChatType
 
@@ -17,16 +18,16 @@ from bot.ports import Outgoing
 from bot.ratelimit import RateKey
 from handlers.telegram_adapter.limits import overall_key
 from handlers.telegram_adapter.push import Format, push_messages
-from handlers.telegram_adapter.push_client import PushClient
+from handlers.telegram_adapter.push_client import PushClient, PushMessage
 from handlers.telegram_adapter.render import TelegramMessage, notice
 
 RENDER_CACHE = 512
 GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL})
 
 
-def _rendered(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[Outgoing]:
+def _rendered(day: date, papers: list[Paper], fmt: Format, lang: Lang, **extra: Any) -> list[Outgoing]:
     messages = push_messages(day, papers, fmt, lang)
-    return [Outgoing(message, _carried(message, papers)) for message in messages]
+    return [Outgoing(PushMessage.of(message, **extra), _carried(message, papers)) for message in messages]
 
 
 def _carried(message: TelegramMessage, papers: list[Paper]) -> tuple[str, ...]:
@@ -43,18 +44,22 @@ class TelegramNotifier:
     def __init__(self, client: PushClient, settings: TelegramSettings) -> None:
         self._client = client
         self._settings = settings
-        # Thousands of subscribers get the same papers in the same format: render them once.
+        self._extra = {"allow_paid_broadcast": True} if settings.paid_broadcast else {}
+        # Thousands of subscribers get the same papers in the same format: render (and encode) once.
         self._cache: dict[tuple[date, tuple[str, ...], str, str], list[Outgoing]] = {}
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         subscription = item.subscription
         if item.kind == "note":
-            return [Outgoing(notice(t("push.no_new", day=item.last_list or "-"), subscription.language))]
+            note = notice(t("push.no_new", day=item.last_list or "-"), subscription.language)
+            return [Outgoing(PushMessage.of(note, **self._extra))]
         key = (item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language)
         if key not in self._cache:
             if len(self._cache) >= RENDER_CACHE:
                 self._cache.clear()
-            self._cache[key] = _rendered(item.digest_day, papers, subscription.format, subscription.language)
+            self._cache[key] = _rendered(
+                item.digest_day, papers, subscription.format, subscription.language, **self._extra
+            )
         return self._cache[key]
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:
@@ -69,10 +74,6 @@ class TelegramNotifier:
         return keys
 
     async def send(self, destination: Destination, message: Outgoing) -> str:
-        payload: TelegramMessage = message.payload
-        if self._settings.paid_broadcast:
-            payload = TelegramMessage(
-                payload.method, payload.params | {"allow_paid_broadcast": True}, payload.fallback
-            )
+        payload: PushMessage = message.payload
         thread = int(destination.thread_id) if destination.thread_id else None
         return str(await self._client.send(destination.chat_id, thread, payload))

@@ -18,7 +18,9 @@ and they read back what the bot did from plain records: `sent`, `edits`, `errors
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
+import functools
 import json
 import math
 import re
@@ -275,19 +277,25 @@ async def _at_most(seconds: float, waiting: Awaitable[Any]) -> None:
 
 
 class _RateLimiter:
-    """Sliding windows over the times of accepted sends."""
+    """Sliding windows over the times of accepted sends.
+
+    Each record keeps only the stretch its windows look at (the overall one its own second, a chat
+    its longest window), so a check costs the same at 1,000 sends a second as at 30.
+    """
 
     def __init__(self, limits: RateLimits, clock: Callable[[], float]) -> None:
         self._limits = limits
         self._clock = clock
-        self._horizon = max(window.seconds for window in (limits.per_chat, limits.per_group, limits.overall))
-        self._overall: list[float] = []
-        self._per_chat: defaultdict[int, list[float]] = defaultdict(list)
+        self._chat_horizon = max(limits.per_chat.seconds, limits.per_group.seconds)
+        self._overall: deque[float] = deque()
+        self._per_chat: defaultdict[int, deque[float]] = defaultdict(deque)
 
     def retry_after(self, chat: FakeChat) -> int | None:
         """Whole seconds until a send to `chat` fits every window, or None when it fits now."""
         now = self._clock()
         chat_times = self._per_chat[chat.id]
+        _forget(self._overall, now - self._limits.overall.seconds)
+        _forget(chat_times, now - self._chat_horizon)
         checks = [(self._overall, self._limits.overall), (chat_times, self._limits.per_chat)]
         if chat.type != "private":
             checks.append((chat_times, self._limits.per_group))
@@ -297,17 +305,22 @@ class _RateLimiter:
     def record(self, chat_id: int) -> None:
         """Count an accepted send to `chat_id`."""
         now = self._clock()
-        for times in (self._overall, self._per_chat[chat_id]):
-            times.append(now)
-            times[:] = [t for t in times if t > now - self._horizon]
+        self._overall.append(now)
+        self._per_chat[chat_id].append(now)
 
 
-def _wait(times: list[float], window: Window, now: float) -> float:
-    """Seconds until one more send fits `window`; 0 when it fits now."""
-    recent = [t for t in times if t > now - window.seconds]
-    if len(recent) < window.limit:
+def _forget(times: deque[float], before: float) -> None:
+    """Drop the times no window looks at any more (the oldest come first)."""
+    while times and times[0] <= before:
+        times.popleft()
+
+
+def _wait(times: deque[float], window: Window, now: float) -> float:
+    """Seconds until one more send fits `window`; 0 when it fits now (`times` in ascending order)."""
+    recent = len(times) - bisect.bisect_right(times, now - window.seconds)
+    if recent < window.limit:
         return 0.0
-    return recent[len(recent) - window.limit] + window.seconds - now
+    return times[len(times) - window.limit] + window.seconds - now
 
 
 def _now() -> int:
@@ -376,9 +389,18 @@ def _rendered(raw: str, parse_mode: Any, entities: Any) -> tuple[str, list[Entit
     if str(parse_mode).lower() != "html":
         raise _bad_request(f"the fake parses parse_mode HTML only, not {parse_mode}")
     try:
-        return parse_html(raw)
+        text, found = _parsed_html(raw)
     except EntityParseError as error:
         raise _bad_request(f"can't parse entities: {error.detail}") from None
+    return text, list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_html(raw: str) -> tuple[str, tuple[Entity, ...]]:
+    """parse_html, remembered: a push sends the same markup to thousands of chats, and the parse
+    would otherwise cost the fake more than the bot spends on the message."""
+    text, found = parse_html(raw)
+    return text, tuple(found)
 
 
 def _entity_from_json(data: Any) -> Entity:
@@ -505,9 +527,13 @@ def _photo_file_id(message: SentMessage) -> str:
     return f"photo-{message.chat_id}-{message.message_id}"
 
 
+_entity_json = functools.lru_cache(maxsize=4096)(Entity.to_json)
+"""Entity.to_json, remembered for the same reason as _parsed_html (callers get copies)."""
+
+
 def _content_json(message: SentMessage) -> dict[str, Any]:
     """The text or photo part of a Message object."""
-    entities = [entity.to_json() for entity in message.entities]
+    entities = [dict(_entity_json(entity)) for entity in message.entities]
     if message.photo is None:
         return {"text": message.text} | ({"entities": entities} if entities else {})
     file_id = _photo_file_id(message)

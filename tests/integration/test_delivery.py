@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from bot.config import PushSettings, TelegramSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
+from bot.ratelimit import RateLimiter
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
@@ -221,3 +222,21 @@ async def test_a_crash_mid_push_resumes_where_it_stopped(push: Push) -> None:
     assert len(set(titles)) == 6  # the heading and five cards, each delivered
     assert len(titles) - 6 <= 1  # at most the one message in flight at the crash was sent twice
     assert half >= 3
+
+
+async def test_a_push_whose_lease_ran_out_while_it_waited_for_a_slot_is_not_sent(push: Push) -> None:
+    """A long wait for a send slot (here the chat was told to wait) can outlast the lease; the push
+    is then another worker's, and sending it too would be a duplicate."""
+    await push.subscribe(USER)
+    await push.scheduler().enqueue_due()
+    notifier = TelegramNotifier(push.client, TelegramSettings(token=SecretStr(push.fake.token)))
+    waiting = RateLimiter()
+    waiting.block(f"telegram:{USER}", 0.5)
+    slow = Deliverer(push.store, {"telegram": notifier}, push.settings, limiter=waiting, clock=push.clock)
+    first = asyncio.create_task(slow.drain())
+    await asyncio.sleep(0.2)  # it leased the push and waits for its slot
+    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)
+    taken_over = await push.deliverer().drain()  # another worker takes the expired lease and sends
+    assert (await first).pushes == 0
+    assert taken_over.pushes == 1
+    assert len(push.fake.sent_to(USER)) == 1

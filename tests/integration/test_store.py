@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.models import DigestDay, Section
+from bot.models import Destination, DigestDay, Section, Subscription
 from storage.migrate import available_migrations
 from storage.sqlite import SqliteStore
 from tests.conftest import SAMPLE_DAY, PaperFactory
@@ -127,3 +128,78 @@ async def test_days_latest_and_stats(
     stats = await store.stats()
     assert (stats.papers, stats.days, stats.first_day, stats.last_day) == (33, 2, SAMPLE_DAY, DAY)
     assert (stats.subscriptions, stats.outbox_pending, stats.outbox_sent, stats.outbox_dead) == (0, 0, 0, 0)
+
+
+async def _outbox_of(
+    store: SqliteStore, sample_day: DigestDay, chats: int, due: datetime
+) -> list[Destination]:
+    """`chats` subscriptions with a digest of the sample day in the outbox, due at `due` + i seconds."""
+    await store.upsert_day(sample_day)
+    destinations = []
+    for index in range(chats):
+        destination = Destination(platform="telegram", chat_id=str(1000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private"))
+        assert await store.enqueue(destination, "digest", sample_day.day, due + timedelta(seconds=index))
+        destinations.append(destination)
+    return destinations
+
+
+async def test_lease_takes_the_first_due_pushes_then_the_expired_leases(
+    store: SqliteStore, sample_day: DigestDay
+) -> None:
+    due = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    await _outbox_of(store, sample_day, 4, due)
+    now = due + timedelta(minutes=1)
+    first = await store.lease("a", now, seconds=60, limit=2)
+    second = await store.lease("b", now, seconds=600, limit=3)
+    assert [i.subscription.destination.chat_id for i in first] == ["1000", "1001"]
+    assert [i.subscription.destination.chat_id for i in second] == ["1002", "1003"]
+    assert await store.lease("c", now, seconds=60, limit=4) == []  # every lease still held
+    later = now + timedelta(seconds=61)  # a's leases ran out, b's did not
+    taken_over = await store.lease("c", later, seconds=60, limit=4)
+    assert [i.subscription.destination.chat_id for i in taken_over] == ["1000", "1001"]
+    assert not await store.extend_lease(first[0].id, first[0].lease, later)  # a finds out
+
+
+async def test_messages_recorded_at_once_are_each_committed(
+    tmp_path: Path, store: SqliteStore, sample_day: DigestDay
+) -> None:
+    due = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    destinations = await _outbox_of(store, sample_day, 30, due)
+    items = await store.lease("a", due + timedelta(minutes=1), seconds=60, limit=30)
+    papers = [p.arxiv_id for p in sample_day.papers[:3]]
+    await asyncio.gather(
+        *(
+            store.record_message(
+                item.id,
+                0,
+                str(index),
+                item.subscription.destination,
+                papers[:1],
+                choice=papers,
+                final=index % 2 == 0,
+            )
+            for index, item in enumerate(items)
+        )
+    )
+    # Returned means committed: another connection sees every message, its paper and its push.
+    other = await SqliteStore.open(tmp_path / "paperboy.db")
+    try:
+        stats = await other.stats()
+        assert (stats.outbox_sent, stats.outbox_pending) == (15, 15)
+        for destination in destinations:
+            assert await other.already_sent(destination, papers) == {papers[0]}
+        resumed = await other.lease("b", due + timedelta(minutes=5), seconds=60, limit=30)
+    finally:
+        await other.close()
+    assert [(i.papers, i.sent) for i in resumed] == [(tuple(papers), frozenset({0}))] * 15
+
+
+async def test_a_failed_record_fails_its_callers(store: SqliteStore, sample_day: DigestDay) -> None:
+    destination = Destination(platform="telegram", chat_id="1")
+    with pytest.raises(aiosqlite.IntegrityError, match="FOREIGN KEY"):  # no such push
+        await store.record_message(404, 0, "1", destination, ["2502.00001"], final=True)
+    (destination,) = await _outbox_of(store, sample_day, 1, datetime(2025, 3, 3, 9, tzinfo=UTC))
+    (item,) = await store.lease("a", datetime(2025, 3, 4, tzinfo=UTC), seconds=60, limit=1)
+    await store.record_message(item.id, 0, "1", destination, [], final=True)  # the next batch goes on
+    assert (await store.stats()).outbox_sent == 1

@@ -102,3 +102,45 @@ async def test_a_late_sender_takes_a_new_slot_instead_of_bursting(clock: ManualC
     first = clock.now
     await limiter.acquire([overall])
     assert round(clock.now - first, 4) == 0.1  # and the sends after it stay spaced
+
+
+@pytest.fixture
+def stalls(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> list[float]:
+    """Extra seconds the next sleeps overrun by (the process stalled), one per sleep."""
+    extra: list[float] = []
+    advance = asyncio.sleep  # the clock fixture's, which moves time
+
+    async def overrun(seconds: float) -> None:
+        await advance(seconds + (extra.pop(0) if extra else 0.0))
+
+    monkeypatch.setattr("bot.ratelimit.asyncio.sleep", overrun)
+    return extra
+
+
+async def test_a_missed_slot_is_given_back_to_the_chat_window(
+    clock: ManualClock, stalls: list[float]
+) -> None:
+    limiter = RateLimiter(clock=clock)
+    overall = RateKey("all", 1000, 1.0, smooth=True)
+    chat = RateKey("chat", 1, 1.0)
+    await limiter.acquire([overall])
+    stalls.append(0.5)
+    await limiter.acquire([overall, chat])  # its slot passed during the stall: it takes a new one ...
+    assert round(clock.now, 6) == round(1.045 / 1000 + 0.5, 6)  # ... at once: the missed one was no send
+    await limiter.acquire([chat])
+    assert round(clock.now, 6) == round(1.045 / 1000 + 0.5 + 1.045, 6)  # the chat's window counts the new one
+
+
+async def test_a_wake_up_a_few_milliseconds_late_still_sends_at_a_high_rate(
+    clock: ManualClock, stalls: list[float]
+) -> None:
+    """The lateness allowed comes from the window's margin, not from the spacing: at 1,000 a second
+    the spacing is a millisecond, less than the event loop's timers can be trusted with."""
+    limiter = RateLimiter(clock=clock)
+    overall = RateKey("all", 1000, 1.0, smooth=True)
+    await limiter.acquire([overall])
+    stalls.append(0.005)
+    await limiter.acquire([overall])
+    late = clock.now
+    await limiter.acquire([overall])
+    assert clock.now == late  # no second slot was taken for the late one, so the next is due already
