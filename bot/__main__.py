@@ -90,15 +90,21 @@ class _Senders:
 async def _pushes_forever(
     scheduler: Scheduler, deliverer: Deliverer, tick: float, stop: asyncio.Event
 ) -> None:
-    """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing."""
-    while not stop.is_set():
-        try:
-            await scheduler.enqueue_due()
-            await deliverer.drain()
-        except Exception:
-            log.exception("push round failed; trying again next tick")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), tick)
+    """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing.
+    On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
+    watcher = asyncio.create_task(stop.wait())
+    watcher.add_done_callback(lambda _: deliverer.stop())
+    try:
+        while not stop.is_set():
+            try:
+                await scheduler.enqueue_due()
+                await deliverer.drain()
+            except Exception:
+                log.exception("push round failed; trying again next tick")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick)
+    finally:
+        watcher.cancel()
 
 
 async def _run_platforms(settings: Settings, service: PaperService, store: Store) -> None:

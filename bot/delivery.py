@@ -162,7 +162,16 @@ class Deliverer:
         self._leased: deque[OutboxItem] = deque()
         self._leasing = asyncio.Lock()
         self._drained = False
+        self._stopping = False
         self.report = DeliveryReport()
+
+    def stop(self) -> None:
+        """Shut down cleanly: messages already handed to the platform finish, nothing new starts.
+
+        Pushes left half-way stay leased to `owner`; `Store.release(owner)` hands them back, and the
+        next drain (this process or another) resumes each after its last recorded message.
+        """
+        self._stopping = True
 
     async def drain(self) -> DeliveryReport:
         """Deliver every ready push, `workers` at a time, until none is ready.
@@ -192,6 +201,8 @@ class Deliverer:
         waiting behind another worker's slow one.
         """
         async with self._leasing:
+            if self._stopping:
+                return None
             if not self._leased and not self._drained:
                 self._leased.extend(
                     await self._store.lease(
@@ -223,7 +234,7 @@ class Deliverer:
                 continue
             first = None if item.sent or run.started else choice
             if await self._send(run, seq, message, choice=first, final=seq == len(messages) - 1) is not None:
-                return  # the push was settled (retry later, dead, paused) or lost
+                return  # the push was settled (retry later, dead, paused), lost, or stopped
         if not run.settled:  # the last message was skipped (rejected, or sent before a crash)
             await self._store.finish(item.id, "sent")
         self.report.pushes += 1
@@ -237,9 +248,11 @@ class Deliverer:
             # Hold the lease before waiting for a send slot, so no slot is spent on a push another
             # worker has taken over; nothing but the send itself may come between slot and send, or
             # the platform would see the sends bunched.
-            if not await self._keep_lease(run):
-                return "lost"
+            if self._stopping or not await self._keep_lease(run):
+                return "stopped" if self._stopping else "lost"
             await self._limiter.acquire(run.keys)
+            if self._stopping:
+                return "stopped"
             if self._lease_age(run) > self._settings.lease_seconds * 2 / 3:
                 continue  # the wait outlasted what the lease had left: another worker may hold it now
             try:

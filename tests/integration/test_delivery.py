@@ -18,20 +18,13 @@ from bot.ratelimit import RateLimiter
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
+from tests.clock import Clock
 from tests.conftest import PaperFactory
 from tests.fakes.telegram_api import FakeTelegram
 
 USER, GROUP, FORUM = 5001, -100800, -100900
 # 09:00 in Seoul on the day after the sample list: the list of the 24th is complete.
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -240,3 +233,21 @@ async def test_a_push_whose_lease_ran_out_while_it_waited_for_a_slot_is_not_sent
     assert (await first).pushes == 0
     assert taken_over.pushes == 1
     assert len(push.fake.sent_to(USER)) == 1
+
+
+async def test_stop_finishes_messages_in_flight_and_release_hands_back_the_rest(push: Push) -> None:
+    chats = [7000 + n for n in range(6)]
+    for chat in chats:
+        push.fake.add_chat(chat)
+        await push.subscribe(chat, format="cards", top_n=3)  # 4 messages each, a second apart per chat
+    await push.scheduler().enqueue_due()
+    deliverer = push.deliverer()
+    draining = asyncio.create_task(deliverer.drain())
+    await push.fake.wait_sent(len(chats))
+    deliverer.stop()
+    await asyncio.wait_for(draining, 3)  # no new message after stop: done well before the 3 s left
+    cut_short = len(push.fake.sent)
+    assert cut_short < 4 * len(chats)
+    assert await push.store.release(deliverer.owner) == push.settings.workers  # the pushes under way
+    await push.deliverer().drain()
+    assert {chat: len(push.fake.sent_to(chat)) for chat in chats} == dict.fromkeys(chats, 4)
