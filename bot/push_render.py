@@ -28,23 +28,27 @@ class PushRenderer(Generic[Message]):
         digest: Callable[[date, list[Paper], Format, Lang], list[Message]],
         note: Callable[[Text, Lang], Message],
         shows: Callable[[Message, Paper], bool],
+        prepare: Callable[[Message], object] = lambda message: message,
     ) -> None:
+        """`prepare` turns a rendered message into what the sender sends (e.g. encoded once, for all)."""
         self._digest = digest
         self._note = note
         self._shows = shows
+        self._prepare = prepare
         self._cache: dict[tuple[date, tuple[str, ...], str, str], list[Outgoing]] = {}
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         subscription = item.subscription
         if item.kind == "note":
-            return [Outgoing(self._note(t("push.no_new", day=item.last_list or "-"), subscription.language))]
+            note = self._note(t("push.no_new", day=item.last_list or "-"), subscription.language)
+            return [Outgoing(self._prepare(note))]
         key = (item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language)
         if key not in self._cache:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             messages = self._digest(item.digest_day, papers, subscription.format, subscription.language)
             self._cache[key] = [
-                Outgoing(message, tuple(p.arxiv_id for p in papers if self._shows(message, p)))
+                Outgoing(self._prepare(message), tuple(p.arxiv_id for p in papers if self._shows(message, p)))
                 for message in messages
             ]
         return self._cache[key]
