@@ -259,7 +259,7 @@ class Deliverer:
                 message_id = await run.notifier.send(run.destination, message)
             except RateLimited as err:
                 self.report.rate_limited += 1
-                for key in run.keys[:1] if err.everything else run.keys[1:]:
+                for key in (k for k in run.keys if k.overall == err.everything):
                     self._limiter.block(key.name, err.retry_after)
                 continue
             except DestinationMoved as err:

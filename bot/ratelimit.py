@@ -22,13 +22,16 @@ class RateKey:
     """A limit and what it applies to: `limit` sends per `period` seconds for `name`.
 
     A `smooth` key spaces its sends evenly (the overall cap): bursts arrive at the platform in a
-    jumble, and a jumbled burst can look like more than `limit` in some window.
+    jumble, and a jumbled burst can look like more than `limit` in some window. An `overall` key is
+    the platform-wide budget: a 429 that names it stops everything, any other 429 only the keys of
+    its destination.
     """
 
     name: str
     limit: int
     period: float
     smooth: bool = False
+    overall: bool = False
 
 
 class RateLimiter:

@@ -19,7 +19,7 @@ SENDS = frozenset({"sendMessage", "sendPhoto"})
 
 def overall_key(rate_per_second: int) -> RateKey:
     """The bot-wide cap, evenly spaced (see RateLimiter)."""
-    return RateKey("telegram", rate_per_second, 1.0, smooth=True)
+    return RateKey("telegram", rate_per_second, 1.0, smooth=True, overall=True)
 
 
 class SharedRateLimiter(BaseRateLimiter[None]):

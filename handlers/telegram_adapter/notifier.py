@@ -45,7 +45,7 @@ class TelegramNotifier:
         return self._renderer.render(item, papers)
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:
-        """Overall first (a 429 for it stops everything), then the chat, then the group's minute."""
+        """The bot-wide cap (a 429 for it stops everything), the chat, and a group's minute."""
         chat = subscription.destination.chat_id
         keys = [
             overall_key(self._settings.rate_per_second),

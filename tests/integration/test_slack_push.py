@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 
 import aiohttp
 import pytest
@@ -96,8 +97,10 @@ async def test_unreachable_channels_pause_with_a_reason(push: SlackPush) -> None
 
 async def test_a_429_waits_for_retry_after_and_sends_once(push: SlackPush) -> None:
     await push.subscribe("C1")
-    push.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    push.fake.fail_next("chat.postMessage", status=429, retry_after=2)
+    started = monotonic()
     await push.run()
+    assert monotonic() - started >= 2  # Retry-After, not the usual second between messages
     assert push.fake.http_429 == 1
     assert len(push.fake.messages("C1")) == 1
 
