@@ -1,7 +1,14 @@
-"""Apply the numbered schema steps in storage/migrations/ that a database has not seen yet.
+"""Apply the numbered schema steps that a database has not seen yet, for SQLite or PostgreSQL.
 
-Each step runs in its own transaction together with the `PRAGMA user_version` bump, so a crash
-mid-way leaves the database at the previous version, never half-migrated.
+One list of steps serves both databases: step NNNN_name.sql in storage/migrations/ is the SQLite
+text, and storage/migrations/postgres/NNNN_name.sql the PostgreSQL text of the same step (the two
+dialects differ in types, keys and triggers, so neither can be generated from the other without a
+schema language of our own). tests/unit/test_migrations.py holds them to the same numbered steps and
+tests/contract/test_schema.py to the same tables, columns, indexes and triggers.
+
+Each step runs in its own transaction together with the record of its version (SQLite's
+`PRAGMA user_version`, PostgreSQL's `schema_version` table), so a crash mid-way leaves the database
+at the previous version, never half-migrated.
 """
 
 from __future__ import annotations
@@ -10,10 +17,20 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING, Any, Literal
 
 import aiosqlite
 
+if TYPE_CHECKING:
+    import asyncpg
+    from asyncpg.pool import PoolConnectionProxy
+
+Dialect = Literal["sqlite", "postgresql"]
+
 _STEP_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_PACKAGES: dict[Dialect, str] = {"sqlite": "storage.migrations", "postgresql": "storage.migrations.postgres"}
+# Instances that start together would otherwise apply the same step twice: one migrates, the rest wait.
+_POSTGRES_LOCK = 0x7061706572626F79  # "paperboy"
 
 
 @dataclass(frozen=True)
@@ -23,10 +40,11 @@ class Migration:
     sql: str
 
 
-def available_migrations() -> list[Migration]:
-    """Every step shipped with the package, in order."""
+def available_migrations(dialect: Dialect = "sqlite") -> list[Migration]:
+    """Every step shipped with the package for that database, in order (SQLite, the embedded
+    default, unless told otherwise)."""
     steps = []
-    for entry in files("storage.migrations").iterdir():
+    for entry in files(_PACKAGES[dialect]).iterdir():
         match = _STEP_NAME.match(entry.name)
         if match:
             steps.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -47,11 +65,11 @@ def _statements(sql: str) -> list[str]:
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
-    """Bring the schema up to date; returns the version the database is at afterwards."""
+    """Bring a SQLite schema up to date; returns the version the database is at afterwards."""
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     current = int(row[0]) if row else 0
-    for step in available_migrations():
+    for step in available_migrations("sqlite"):
         if step.version <= current:
             continue
         await db.execute("BEGIN IMMEDIATE")
@@ -64,4 +82,33 @@ async def migrate(db: aiosqlite.Connection) -> int:
             raise
         await db.execute("COMMIT")
         current = step.version
+    return current
+
+
+async def migrate_postgres(db: asyncpg.Connection[Any] | PoolConnectionProxy[Any]) -> int:
+    """Bring a PostgreSQL schema up to date; returns the version the database is at afterwards.
+
+    A step's text goes to the server whole (the simple query protocol runs several statements and
+    PL/pgSQL bodies as they are); an advisory lock keeps concurrent instances from racing.
+    """
+    await db.execute("SELECT pg_advisory_lock($1)", _POSTGRES_LOCK)
+    try:
+        await db.execute(
+            """CREATE TABLE IF NOT EXISTS schema_version (
+                   version     INTEGER PRIMARY KEY,
+                   name        TEXT NOT NULL,
+                   applied_at  TIMESTAMPTZ NOT NULL DEFAULT now())"""
+        )
+        current = int(await db.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+        for step in available_migrations("postgresql"):
+            if step.version <= current:
+                continue
+            async with db.transaction():
+                await db.execute(step.sql)
+                await db.execute(
+                    "INSERT INTO schema_version (version, name) VALUES ($1, $2)", step.version, step.name
+                )
+            current = step.version
+    finally:
+        await db.execute("SELECT pg_advisory_unlock($1)", _POSTGRES_LOCK)
     return current

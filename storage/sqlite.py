@@ -1,13 +1,13 @@
 """The embedded default Store: one SQLite file (WAL, foreign keys, FTS5) through aiosqlite.
 
-Every SQL statement of the project lives in storage/; the core sees only bot.ports.Store.
+Every SQL statement of the project lives in storage/; the core sees only bot.ports.Store. What this
+store shares with storage/postgres.py (how a day merges, how rows become models, how text becomes
+search tokens) lives in storage/records.py and storage/search_terms.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -18,24 +18,31 @@ from typing import Any
 
 import aiosqlite
 
-from bot.merge import merge_papers
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
 from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
 from bot.selection import LATE_RISER_DAYS
 from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
+from storage.records import (
+    PAPER_COLUMNS,
+    UI_STATE_DAYS,
+    merge_day,
+    outbox_item_from_row,
+    paper_from_row,
+    paper_values,
+    search_fields,
+    store_stats,
+    subscription_from_row,
+    subscription_values,
+    ui_token,
+)
+from storage.search_terms import BROAD_POOL, RANKED_MATCHES
 
-UI_STATE_DAYS = 30
 RECORD_GATHER = 0.005  # seconds a sent message waits for others to be recorded with it
-RANKED_MATCHES = 1000  # bm25 ranks queries with at most this many matches ...
-BROAD_POOL = 300  # ... broader ones rank this many most recent matches by votes
 
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
-_PAPER_COLUMNS = (
-    "p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.media_url, p.github, "
-    "p.project_page, p.sections, p.abstract, p.ai_summary, p.keywords"
-)
+_PAPER_COLUMNS = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
 
 
 # A sent message for outbox_messages: outbox id, seq, platform message id, destination key,
@@ -63,84 +70,17 @@ def _key(destination: Destination) -> tuple[str, str, str]:
     return destination.platform, destination.chat_id, destination.thread_id
 
 
-def _paper_values(paper: Paper) -> tuple[Any, ...]:
-    return (
-        paper.title,
-        json.dumps(list(paper.authors), ensure_ascii=False),
-        paper.votes,
-        paper.thumbnail,
-        paper.media_url,
-        paper.github,
-        paper.project_page,
-        json.dumps([[s.heading, s.text] for s in paper.sections], ensure_ascii=False),
-        paper.abstract,
-        paper.ai_summary,
-        json.dumps(list(paper.keywords), ensure_ascii=False),
-    )
+def _fts_values(paper: Paper) -> tuple[str, ...]:
+    return tuple(index_tokens(text) for text in search_fields(paper))
 
 
-def _fts_values(paper: Paper) -> tuple[str, str, str]:
-    body = [s.text for s in paper.sections] + [s.heading for s in paper.sections if s.heading]
-    body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords)]
-    return (
-        index_tokens(paper.title),
-        index_tokens(" ".join(paper.authors)),
-        index_tokens("\n".join(body)),
-    )
-
-
-def _subscription_values(sub: Subscription) -> dict[str, Any]:
-    now = _now()
-    return {
-        "platform": sub.destination.platform,
-        "chat_id": sub.destination.chat_id,
-        "thread_id": sub.destination.thread_id,
-        "chat_type": sub.chat_type,
-        "title": sub.title,
-        "language": sub.language,
-        "send_time": sub.send_time.strftime("%H:%M"),
-        "time_zone": sub.time_zone,
-        "weekdays": sum(1 << day for day in sub.weekdays),
-        "top_n": sub.top_n,
-        "min_votes": sub.min_votes,
-        "include_keywords": json.dumps(list(sub.include), ensure_ascii=False),
-        "exclude_keywords": json.dumps(list(sub.exclude), ensure_ascii=False),
-        "format": sub.format,
-        "notify_empty": int(sub.notify_empty),
-        "late_risers": int(sub.late_risers),
-        "active": int(sub.active),
-        "paused_reason": sub.paused_reason,
-        "paused_at": now if sub.paused_reason else None,
-        "created_by": sub.created_by,
-        "changed_by": sub.changed_by,
-        "active_since": sub.active_since.isoformat(timespec="seconds"),
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _subscription(row: aiosqlite.Row) -> Subscription:
-    return Subscription(
-        destination=Destination(platform=row["platform"], chat_id=row["chat_id"], thread_id=row["thread_id"]),
-        chat_type=row["chat_type"],
-        title=row["title"],
-        language=row["language"],
-        send_time=time.fromisoformat(row["send_time"]),
-        time_zone=row["time_zone"],
-        weekdays=frozenset(day for day in range(7) if row["weekdays"] >> day & 1),
-        top_n=row["top_n"],
-        min_votes=row["min_votes"],
-        include=tuple(json.loads(row["include_keywords"])),
-        exclude=tuple(json.loads(row["exclude_keywords"])),
-        format=row["format"],
-        notify_empty=bool(row["notify_empty"]),
-        late_risers=bool(row["late_risers"]),
-        active=bool(row["active"]),
-        paused_reason=row["paused_reason"],
-        created_by=row["created_by"],
-        changed_by=row["changed_by"],
-        active_since=datetime.fromisoformat(row["active_since"]),
-    )
+def _column(value: Any) -> Any:
+    """A value as this store keeps it: times as sortable UTC text, a time of day as HH:MM."""
+    if isinstance(value, datetime):
+        return _ts(value)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value
 
 
 class SqliteStore:
@@ -208,7 +148,7 @@ class SqliteStore:
 
     # -- reading papers -------------------------------------------------------------------
 
-    async def _days_of(self, paper_ids: Iterable[int]) -> dict[int, list[date]]:
+    async def _days_of(self, paper_ids: Iterable[int]) -> dict[int, list[str]]:
         ids = list(paper_ids)
         if not ids:
             return {}
@@ -216,31 +156,14 @@ class SqliteStore:
         rows = await self._all(
             f"SELECT paper_id, day FROM paper_days WHERE paper_id IN ({marks}) ORDER BY day", ids
         )
-        days: dict[int, list[date]] = {}
+        days: dict[int, list[str]] = {}
         for row in rows:
-            days.setdefault(row["paper_id"], []).append(date.fromisoformat(row["day"]))
+            days.setdefault(row["paper_id"], []).append(row["day"])
         return days
 
     async def _papers(self, rows: Sequence[aiosqlite.Row]) -> list[Paper]:
         days = await self._days_of(row["id"] for row in rows)
-        return [
-            Paper(
-                arxiv_id=row["arxiv_id"],
-                title=row["title"],
-                authors=tuple(json.loads(row["authors"])),
-                votes=row["votes"],
-                thumbnail=row["thumbnail"],
-                media_url=row["media_url"],
-                github=row["github"],
-                project_page=row["project_page"],
-                sections=tuple(Section(heading=h, text=t) for h, t in json.loads(row["sections"])),
-                abstract=row["abstract"],
-                ai_summary=row["ai_summary"],
-                keywords=tuple(json.loads(row["keywords"])),
-                days=tuple(days.get(row["id"], ())),
-            )
-            for row in rows
-        ]
+        return [paper_from_row(row, days.get(row["id"], ())) for row in rows]
 
     async def _paper_row(self, arxiv_id: str) -> aiosqlite.Row | None:
         return await self._one(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id = ?", (arxiv_id,))
@@ -279,7 +202,8 @@ class SqliteStore:
         bm25 scores every match, so it is used while a query matches at most RANKED_MATCHES papers.
         A broader query (a word in most papers, where relevance says little) ranks the most
         recently added BROAD_POOL matches by votes instead; `total` is then a lower bound and
-        `capped` says so. Either way a page costs a few milliseconds at 100,000 papers.
+        `capped` says so (storage/search_terms.py). Either way a page costs a few milliseconds at
+        100,000 papers.
         """
         match = build_match(query.text)
         if match is None:
@@ -350,29 +274,16 @@ class SqliteStore:
                       (SELECT max(sent_at) FROM outbox_messages) AS last_push"""
         )
         assert row is not None  # an aggregate query always yields one row
-        platforms = await self._all(
-            "SELECT platform, count(*) AS n FROM subscriptions WHERE active = 1 GROUP BY platform"
-        )
-        statuses = await self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
-        errors = await self._all(
-            """SELECT last_error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL
-               GROUP BY last_error ORDER BY n DESC LIMIT 10"""
-        )
-        by_status = {r["status"]: r["n"] for r in statuses}
-        return StoreStats(
-            papers=row["papers"],
-            days=row["days"],
-            first_day=date.fromisoformat(row["first_day"]) if row["first_day"] else None,
-            last_day=date.fromisoformat(row["last_day"]) if row["last_day"] else None,
-            subscriptions=row["subscriptions"],
-            subscriptions_by_platform={r["platform"]: r["n"] for r in platforms},
-            paused=row["paused"],
-            last_push=datetime.fromisoformat(row["last_push"]) if row["last_push"] else None,
-            outbox_pending=by_status.get("pending", 0) + by_status.get("leased", 0),
-            outbox_sent=by_status.get("sent", 0),
-            outbox_failed=by_status.get("failed", 0),
-            outbox_dead=by_status.get("dead", 0),
-            errors={r["last_error"]: r["n"] for r in errors},
+        return store_stats(
+            row,
+            await self._all(
+                "SELECT platform, count(*) AS n FROM subscriptions WHERE active = 1 GROUP BY platform"
+            ),
+            await self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status"),
+            await self._all(
+                """SELECT last_error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL
+                   GROUP BY last_error ORDER BY n DESC LIMIT 10"""
+            ),
         )
 
     # -- subscriptions ----------------------------------------------------------------------
@@ -382,7 +293,7 @@ class SqliteStore:
             "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? AND thread_id = ?",
             (destination.platform, destination.chat_id, destination.thread_id),
         )
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     async def list_subscriptions(
         self, *, platform: str | None = None, delivering_only: bool = False
@@ -393,11 +304,14 @@ class SqliteStore:
                ORDER BY id""",
             (platform, platform, int(delivering_only)),
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination (one per chat and topic)."""
-        values = _subscription_values(subscription)
+        values = {
+            name: _column(value)
+            for name, value in subscription_values(subscription, datetime.now(UTC)).items()
+        }
         columns = ", ".join(values)
         updates = ", ".join(
             f"{name} = excluded.{name}" for name in values if name not in ("created_at", "paused_at")
@@ -506,23 +420,7 @@ class SqliteStore:
                 WHERE o.id IN ({marks}) ORDER BY o.id""",
             (f"-{LATE_RISER_DAYS} days", *ids),
         )
-        return [
-            OutboxItem(
-                id=row["outbox_id"],
-                lease=row["lease_owner"] or "",
-                subscription=_subscription(row),
-                kind=row["kind"],
-                digest_day=date.fromisoformat(row["digest_day"]),
-                last_list=date.fromisoformat(row["last_list"]) if row["last_list"] else None,
-                due_at=datetime.fromisoformat(row["due_at"]),
-                papers=tuple(json.loads(row["papers"])) if row["papers"] is not None else None,
-                attempts=row["attempts"],
-                sent=frozenset(int(seq) for seq in (row["sent"] or "").split(",") if seq),
-                received=frozenset(json.loads(row["received"])),
-                leased_at=leased_at,
-            )
-            for row in rows
-        ]
+        return [outbox_item_from_row(row, leased_at) for row in rows]
 
     async def record_message(
         self,
@@ -630,7 +528,7 @@ class SqliteStore:
 
     async def remember(self, payload: str, *, keep_days: int = UI_STATE_DAYS) -> str:
         """A short stable token for `payload` (the same payload gets the same token)."""
-        token = base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()[:9]).decode()
+        token = ui_token(payload)
         now = datetime.now(UTC)
         await self._write(
             """INSERT INTO ui_state (token, payload, created_at) VALUES (?, ?, ?)
@@ -655,58 +553,54 @@ class SqliteStore:
         """Merge a day into the store in one transaction; unchanged data writes nothing."""
         day = digest.day.isoformat()
         now = _now()
-        added = updated = 0
         async with self._transaction():
             cursor = await self._db.execute(
                 "INSERT OR IGNORE INTO days (day, first_ingested_at, last_ingested_at) VALUES (?, ?, ?)",
                 (day, now, now),
             )
             day_added = cursor.rowcount == 1
-            for position, paper in enumerate(digest.papers):
-                change = await self._upsert_paper(paper.model_copy(update={"days": (digest.day,)}), now)
-                added += change == "added"
-                updated += change == "updated"
-                await self._db.execute(
-                    """INSERT INTO paper_days (day, paper_id, position)
-                       SELECT ?, id, ? FROM papers WHERE arxiv_id = ?
-                       ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position
-                       WHERE position != excluded.position""",
-                    (day, position, paper.arxiv_id),
-                )
-            if not day_added and (added or updated):
-                await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
-        return UpsertResult(day_added=day_added, papers_added=added, papers_updated=updated)
-
-    async def _upsert_paper(self, incoming: Paper, now: str) -> str:
-        """Insert or merge one paper; returns "added", "updated" or "unchanged"."""
-        row = await self._paper_row(incoming.arxiv_id)
-        if row is None:
-            cursor = await self._db.execute(
-                """INSERT INTO papers (title, authors, votes, thumbnail, media_url, github, project_page,
-                       sections, abstract, ai_summary, keywords, arxiv_id, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (*_paper_values(incoming), incoming.arxiv_id, now, now),
+            arxiv_ids = [paper.arxiv_id for paper in digest.papers]
+            marks = ",".join("?" * len(arxiv_ids))
+            rows = await self._all(
+                f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.arxiv_id IN ({marks})", arxiv_ids
             )
-            await self._index(cursor.lastrowid, incoming)
-            return "added"
-        existing = (await self._papers([row]))[0]
-        merged = merge_papers(existing, incoming)
-        if merged == existing:
-            return "unchanged"
+            ids: dict[str, int | None] = {row["arxiv_id"]: row["id"] for row in rows}
+            changes = merge_day(digest, {paper.arxiv_id: paper for paper in await self._papers(rows)})
+            for arxiv_id, (before, after) in changes.rows.items():
+                ids[arxiv_id] = await self._write_paper(ids.get(arxiv_id), before, after, now)
+            await self._db.executemany(
+                """INSERT INTO paper_days (day, paper_id, position) VALUES (?, ?, ?)
+                   ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position
+                   WHERE position != excluded.position""",
+                [(day, ids[arxiv_id], position) for arxiv_id, position in changes.positions.items()],
+            )
+            if not day_added and changes.rows:
+                await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
+        return UpsertResult(day_added=day_added, papers_added=changes.added, papers_updated=changes.updated)
+
+    async def _write_paper(
+        self, rowid: int | None, before: Paper | None, after: Paper, now: str
+    ) -> int | None:
+        """Insert a new paper (`before` None) or overwrite a stored one, and index it; returns its id."""
+        if before is None:
+            cursor = await self._db.execute(
+                f"""INSERT INTO papers ({", ".join(PAPER_COLUMNS)}, arxiv_id, created_at, updated_at)
+                    VALUES ({", ".join("?" * (len(PAPER_COLUMNS) + 3))})""",
+                (*paper_values(after), after.arxiv_id, now, now),
+            )
+            await self._index(cursor.lastrowid, after)
+            return cursor.lastrowid
         await self._db.execute(
-            """UPDATE papers SET title = ?, authors = ?, votes = ?, thumbnail = ?, media_url = ?,
-                   github = ?, project_page = ?, sections = ?, abstract = ?, ai_summary = ?,
-                   keywords = ?, updated_at = ?
-               WHERE id = ?""",
-            (*_paper_values(merged), now, row["id"]),
+            f"UPDATE papers SET {', '.join(f'{c} = ?' for c in PAPER_COLUMNS)}, updated_at = ? WHERE id = ?",
+            (*paper_values(after), now, rowid),
         )
         # A contentless index forgets a row only when told exactly what it had indexed.
         await self._db.execute(
             "INSERT INTO papers_fts (papers_fts, rowid, title, authors, body) VALUES ('delete', ?, ?, ?, ?)",
-            (row["id"], *_fts_values(existing)),
+            (rowid, *_fts_values(before)),
         )
-        await self._index(row["id"], merged)
-        return "updated"
+        await self._index(rowid, after)
+        return rowid
 
     async def _index(self, rowid: int | None, paper: Paper) -> None:
         await self._db.execute(

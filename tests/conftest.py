@@ -1,8 +1,16 @@
-"""Shared fixtures: a real SQLite file per test, the bundled sample day, and a paper factory."""
+"""Shared fixtures: a real store per test, the bundled sample day, and a paper factory.
+
+`store` is the Store contract: every test that takes it runs once per backend named in
+PAPERBOY_TEST_BACKENDS (comma-separated: sqlite, postgres; default both). PostgreSQL tests share one
+throwaway server per session (tests/pg_server.py), each test in an empty schema of its own, and skip,
+saying why, where the server binaries are missing. Tests of SQLite itself (its file, WAL, FTS5) take
+`sqlite_store`; tests of PostgreSQL itself take `postgres_url`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,13 +20,22 @@ import pytest
 from bot.config import HFSettings
 from bot.ingest import DigestSources
 from bot.models import DigestDay, Paper, Section
+from bot.ports import Store
 from bot.sample import sample_digest
 from bot.service import PaperService
 from bot.sources.markdown import parse_markdown
+from storage import open_store
 from storage.sqlite import SqliteStore
+from tests import pg_server
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DAY = date(2025, 2, 24)
+BACKENDS = ("sqlite", "postgres")
+TESTED_BACKENDS = [
+    name.strip() for name in os.environ.get("PAPERBOY_TEST_BACKENDS", ",".join(BACKENDS)).split(",")
+]
+if unknown := set(TESTED_BACKENDS) - set(BACKENDS):
+    raise ValueError(f"PAPERBOY_TEST_BACKENDS: unknown {sorted(unknown)}, expected some of {BACKENDS}")
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +44,46 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pg_server.PostgresServer]:
+    """One PostgreSQL server for the whole session: starting one takes a second or two."""
+    if not pg_server.available():
+        pytest.skip(f"no PostgreSQL server binaries in {pg_server.PG_BIN} (set PAPERBOY_TEST_PG_BIN)")
+    server = pg_server.PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """An empty PostgreSQL database, for tests of PostgreSQL itself (its schema, its migrations)."""
+    if "postgres" not in TESTED_BACKENDS:
+        pytest.skip("postgres is not in PAPERBOY_TEST_BACKENDS")
+    server: pg_server.PostgresServer = request.getfixturevalue("postgres_server")
+    return server.database()
+
+
+@pytest.fixture(params=TESTED_BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database of each tested backend (for a test that opens it more than once)."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_path / 'paperboy.db'}"
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    """A migrated, empty store of each tested backend, opened through its database URL."""
+    opened = await open_store(store_url)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    """For tests of SQLite itself; anything a Store promises belongs with `store`."""
     opened = await SqliteStore.open(tmp_path / "paperboy.db")
     yield opened
     await opened.close()
@@ -40,7 +95,7 @@ def sample_day() -> DigestDay:
 
 
 @pytest.fixture
-def service(store: SqliteStore) -> PaperService:
+def service(store: Store) -> PaperService:
     return PaperService(store, DigestSources(HFSettings()))
 
 

@@ -59,14 +59,19 @@ class PostgresServer:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
 
     def database(self) -> str:
-        """A new empty database: each test gets its own, so tests never see each other's rows."""
+        """A new empty database as a client sees it: each test gets its own, so tests never see
+        each other's rows.
+
+        It is a schema of its own, named in the URL (asyncpg sends `search_path` as a server setting):
+        CREATE DATABASE copies a template and costs ~0.3 s a test, CREATE SCHEMA next to nothing.
+        """
         name = f"test_{next(self._names)}"
         subprocess.run(
             [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
-             "-q", "-c", f"CREATE DATABASE {name}"],
+             "-q", "-c", f"CREATE SCHEMA {name}"],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
-        return self.url(name)
+        return f"{self.url()}?search_path={name}"
 
     def stop(self) -> None:
         try:

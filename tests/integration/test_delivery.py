@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -14,10 +13,10 @@ from pydantic import SecretStr
 from bot.config import PushSettings, TelegramSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
+from bot.ports import Store
 from bot.ratelimit import RateLimiter
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
-from storage.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.conftest import PaperFactory
 from tests.fakes.telegram_api import FakeTelegram
@@ -30,7 +29,7 @@ DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)
 @dataclass
 class Push:
     fake: FakeTelegram
-    store: SqliteStore
+    store: Store
     client: PushClient
     clock: Clock
     settings: PushSettings
@@ -63,12 +62,11 @@ class Push:
 
 
 @pytest.fixture
-async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[Push]:
+async def push(store: Store, sample_day: DigestDay) -> AsyncIterator[Push]:
     async with FakeTelegram(rate_limits=False) as fake:
         fake.add_chat(USER)
         fake.add_chat(GROUP, "supergroup", title="Readers")
         fake.add_chat(FORUM, "supergroup", title="Lab", is_forum=True)
-        store = await SqliteStore.open(tmp_path / "push.db")
         await store.upsert_day(sample_day)
         async with PushClient(fake.api_url, fake.token) as client:
             yield Push(
@@ -78,7 +76,6 @@ async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[Push]:
                 Clock(DUE + timedelta(minutes=1)),
                 PushSettings(workers=4, retry_seconds=1),
             )
-        await store.close()
 
 
 async def test_due_push_goes_out_once_to_chat_group_and_topic(push: Push) -> None:

@@ -1,4 +1,4 @@
-"""Full-text search over a real FTS5 index: English, Korean, short words, phrases, hostile input."""
+"""Full-text search on every store (FTS5, tsvector): English, Korean, short words, phrases, hostile input."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from bot.models import DigestDay, Section
-from bot.ports import SearchQuery
-from storage.sqlite import SqliteStore
+from bot.ports import SearchQuery, Store
 from tests.conftest import PaperFactory
 
 HOSTILE = [
@@ -42,54 +41,54 @@ HOSTILE = [
 
 
 @pytest.fixture
-async def loaded(store: SqliteStore, sample_day: DigestDay) -> SqliteStore:
+async def loaded(store: Store, sample_day: DigestDay) -> Store:
     await store.upsert_day(sample_day)
     return store
 
 
-async def ids(store: SqliteStore, text: str, **kwargs: Any) -> list[str]:
+async def ids(store: Store, text: str, **kwargs: Any) -> list[str]:
     page = await store.search(SearchQuery(text, **kwargs))
     return [p.arxiv_id for p in page.papers]
 
 
-async def test_korean_word_inside_longer_words(loaded: SqliteStore) -> None:
+async def test_korean_word_inside_longer_words(loaded: Store) -> None:
     assert await ids(loaded, "구두점") == ["2502.15007"]  # written 구두점과 in the summary
     page = await loaded.search(SearchQuery("모델", limit=50))
     assert page.total > 20
     assert page.terms == ("모델",)
 
 
-async def test_english_words_and_prefixes(loaded: SqliteStore) -> None:
+async def test_english_words_and_prefixes(loaded: Store) -> None:
     assert await ids(loaded, "punctuation") == ["2502.15007"]
     assert await ids(loaded, "Punctu") == ["2502.15007"]  # a word being typed
     assert "2502.15007" in await ids(loaded, "Oseledets")  # authors are searched
 
 
 @pytest.mark.parametrize(("query", "expected"), [("AI", "2502.15422"), ("3D", "2502.15011")])
-async def test_two_character_queries(loaded: SqliteStore, query: str, expected: str) -> None:
+async def test_two_character_queries(loaded: Store, query: str, expected: str) -> None:
     found = await ids(loaded, query, limit=50)
     assert expected in found
     assert "2502.14776" not in found  # SurveyX: "AI" must not match "aim" or "said"
 
 
-async def test_phrase_needs_adjacent_words(loaded: SqliteStore) -> None:
+async def test_phrase_needs_adjacent_words(loaded: Store) -> None:
     assert await ids(loaded, '"context memory"') == ["2502.15007"]
     assert await ids(loaded, '"memory context"') == []
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-async def test_any_input_is_accepted(loaded: SqliteStore, query: str) -> None:
+async def test_any_input_is_accepted(loaded: Store, query: str) -> None:
     page = await loaded.search(SearchQuery(query))
     assert page.total >= 0
     assert len(page.papers) <= 10
 
 
-async def test_only_symbols_search_for_nothing(loaded: SqliteStore) -> None:
+async def test_only_symbols_search_for_nothing(loaded: Store) -> None:
     page = await loaded.search(SearchQuery("🚀 *** ((( "))
     assert (page.papers, page.total, page.terms) == ([], 0, ())
 
 
-async def test_title_hits_rank_first_then_votes(store: SqliteStore, make_paper: PaperFactory) -> None:
+async def test_title_hits_rank_first_then_votes(store: Store, make_paper: PaperFactory) -> None:
     body = (Section(heading="What's New", text="A new tokenizer for agents."),)
     papers = [
         make_paper("2503.00001", title="Fast Agents", votes=300, sections=body),
@@ -100,7 +99,7 @@ async def test_title_hits_rank_first_then_votes(store: SqliteStore, make_paper: 
     assert await ids(store, "tokenizer") == ["2503.00003", "2503.00002", "2503.00001"]
 
 
-async def test_filters_and_paging(store: SqliteStore, make_paper: PaperFactory) -> None:
+async def test_filters_and_paging(store: Store, make_paper: PaperFactory) -> None:
     early, late = date(2025, 1, 6), date(2025, 3, 3)
     await store.upsert_day(
         DigestDay(day=early, source="a", papers=[make_paper(f"2501.0000{i}", votes=i) for i in range(1, 6)])
@@ -121,7 +120,7 @@ async def test_filters_and_paging(store: SqliteStore, make_paper: PaperFactory) 
     assert await ids(store, "방법을", min_votes=30) == ["2503.00005", "2503.00004", "2503.00003"]
 
 
-async def test_updated_paper_is_reindexed(store: SqliteStore, make_paper: PaperFactory) -> None:
+async def test_updated_paper_is_reindexed(store: Store, make_paper: PaperFactory) -> None:
     day = date(2025, 3, 3)
     await store.upsert_day(DigestDay(day=day, source="md", papers=[make_paper("2503.00001")]))
     assert await ids(store, "photosynthesis") == []
@@ -132,9 +131,10 @@ async def test_updated_paper_is_reindexed(store: SqliteStore, make_paper: PaperF
 
 
 async def test_broad_queries_rank_recent_matches_by_votes(
-    store: SqliteStore, make_paper: PaperFactory, monkeypatch: pytest.MonkeyPatch
+    store: Store, make_paper: PaperFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("storage.sqlite.RANKED_MATCHES", 3)  # as if 모델 were in thousands of papers
+    # As if 제안합니다 were in thousands of papers (each store module reads its own name).
+    monkeypatch.setattr(f"{type(store).__module__}.RANKED_MATCHES", 3)
     papers = [make_paper(f"2503.0000{i}", votes=v) for i, v in enumerate([5, 50, None, 20, 1])]
     await store.upsert_day(DigestDay(day=date(2025, 3, 3), source="t", papers=papers))
     page = await store.search(SearchQuery("제안합니다", limit=3))

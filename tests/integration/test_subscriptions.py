@@ -8,8 +8,8 @@ import pytest
 
 from bot.errors import NotFoundError, UsageError
 from bot.models import Destination, DigestDay
+from bot.ports import Store
 from bot.service import PaperService
-from storage.sqlite import SqliteStore
 from tests.conftest import SAMPLE_DAY, PaperFactory
 
 GROUP = Destination(platform="telegram", chat_id="-100200", thread_id="7")
@@ -29,7 +29,7 @@ async def subscribe(
     )
 
 
-async def test_subscribe_stores_every_setting(service: PaperService, store: SqliteStore) -> None:
+async def test_subscribe_stores_every_setting(service: PaperService, store: Store) -> None:
     first, new = await service.subscribe(
         GROUP,
         chat_type="supergroup",
@@ -91,7 +91,7 @@ async def test_bad_settings_are_refused_and_nothing_changes(service: PaperServic
         await service.update_subscription(Destination(platform="slack", chat_id="C1"), None, top_n=3)
 
 
-async def test_pause_and_resume_without_backlog(service: PaperService, store: SqliteStore) -> None:
+async def test_pause_and_resume_without_backlog(service: PaperService, store: Store) -> None:
     await subscribe(service)
     long_ago = datetime(2025, 1, 1, tzinfo=UTC)
     await service.update_subscription(GROUP, None, active_since=long_ago)
@@ -105,7 +105,7 @@ async def test_pause_and_resume_without_backlog(service: PaperService, store: Sq
     assert resumed.active_since > long_ago  # what was missed while paused is not sent as a backlog
 
 
-async def test_group_migration_keeps_the_subscription(service: PaperService, store: SqliteStore) -> None:
+async def test_group_migration_keeps_the_subscription(service: PaperService, store: Store) -> None:
     await subscribe(service, send_time=time(6, 15))
     assert await service.move_chat("telegram", "-100200", "-100999") == 1
     moved = await store.get_subscription(Destination(platform="telegram", chat_id="-100999", thread_id="7"))
@@ -130,7 +130,7 @@ async def test_preview_explains_each_paper(service: PaperService) -> None:
 
 
 async def test_preview_reasons_when_empty(
-    service: PaperService, store: SqliteStore, make_paper: PaperFactory
+    service: PaperService, store: Store, make_paper: PaperFactory
 ) -> None:
     assert str((await service.preview(GROUP)).empty_reason).startswith("No push is scheduled here")
     await subscribe(service, send_time=time(9, 0), time_zone="UTC")
@@ -156,7 +156,7 @@ async def test_preview_reasons_when_empty(
 
 
 async def test_preview_with_no_complete_list(
-    service: PaperService, store: SqliteStore, make_paper: PaperFactory
+    service: PaperService, store: Store, make_paper: PaperFactory
 ) -> None:
     await subscribe(service, send_time=time(23, 0), time_zone="UTC")
     await store.upsert_day(DigestDay(day=date(2025, 3, 3), source="t", papers=[make_paper()]))

@@ -1,0 +1,563 @@
+"""The shared Store: PostgreSQL through an asyncpg pool, for several Paperboy instances at once.
+
+It behaves as storage/sqlite.py does; what the two share (how a day merges, how rows become models,
+how text becomes search tokens) lives in storage/records.py and storage/search_terms.py, and only
+the SQL differs. Where SQLite relies on one writer at a time, this store relies on row locks:
+`lease` takes outbox rows with FOR UPDATE SKIP LOCKED so instances never take the same push, and
+`upsert_day` merges under an advisory lock so two ingests cannot both merge into one paper.
+
+Search indexes the very tokens FTS5 gets (storage/search_terms.py: Latin words whole, Korean as
+bigrams) as a tsvector written by this module, not by to_tsvector: PostgreSQL's parser would cut
+text its own way (and cannot cut Korean at all), and then a query could find other papers here than
+in SQLite. ts_rank weighs title, authors and the rest as bm25 does in SQLite.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeAlias
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
+from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
+from bot.selection import LATE_RISER_DAYS
+from storage.migrate import migrate_postgres
+from storage.records import (
+    PAPER_COLUMNS,
+    UI_STATE_DAYS,
+    json_text,
+    merge_day,
+    outbox_item_from_row,
+    paper_from_row,
+    paper_values,
+    search_fields,
+    store_stats,
+    subscription_from_row,
+    subscription_values,
+    ui_token,
+)
+from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, document_tokens, parse_query
+
+# Generic in the type stubs only: a string, so nothing subscripts the classes at run time.
+_Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
+_Connection: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
+
+# Two ingests at once (two instances, a range fetch and the periodic one) would both read a paper,
+# merge, and the second write would drop the first one's merge.
+_INGEST_LOCK = 0x7061706572696E67  # "papering"
+
+_SELECT_PAPER = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
+
+# tsvector limits: a position is at most 16383 and a lexeme at most 2047 bytes (4 per character).
+_MAX_POSITION = 16383
+_MAX_LEXEME_CHARS = 500
+# Title hits weigh most, then authors, then the rest ({D, C, B, A}; D is unused): bm25's 10, 4, 1.
+_RANK = "ts_rank('{0.1, 0.1, 0.4, 1.0}', s.words, $1::tsquery)"
+# Search hits after the filters: $1 the query, $2 min votes, $3 and $4 the days, $5 the pool size of
+# a broad query (its most recent matches, ranked by votes alone) or NULL to rank every match.
+_HITS = f"""
+    SELECT s.paper_id AS id, p.votes, CASE WHEN $5::int IS NULL THEN {_RANK} ELSE 0 END AS score
+    FROM papers_search s JOIN papers p ON p.id = s.paper_id
+    WHERE s.words @@ $1::tsquery
+      AND ($2::int IS NULL OR p.votes >= $2)
+      AND ($3::date IS NULL AND $4::date IS NULL OR EXISTS (
+          SELECT 1 FROM paper_days d WHERE d.paper_id = p.id
+            AND d.day BETWEEN coalesce($3, '-infinity'::date) AND coalesce($4, 'infinity'::date)))
+    ORDER BY s.paper_id DESC LIMIT $5"""
+_ORDER = "score DESC, votes DESC NULLS LAST, id DESC"
+# Rank narrow rows (id, score, votes); read whole papers only for the page ($6 limit, $7 offset).
+_SEARCH = f"""
+    WITH ranked AS (
+        SELECT id, score, votes, count(*) OVER () AS total FROM ({_HITS}) AS hits
+        ORDER BY {_ORDER} LIMIT $6 OFFSET $7)
+    SELECT {_SELECT_PAPER}, ranked.total FROM ranked JOIN papers p ON p.id = ranked.id
+    ORDER BY {", ".join(f"ranked.{term}" for term in _ORDER.split(", "))}"""
+_COUNT_HITS = f"SELECT count(*) FROM ({_HITS}) AS hits"
+
+_DESTINATION_KEY = (
+    "s.platform || ':' || s.chat_id || CASE WHEN s.thread_id <> '' THEN ':' || s.thread_id ELSE '' END"
+)
+
+
+def _affected(status: str) -> int:
+    """The row count of a command status such as "UPDATE 3" or "INSERT 0 1"."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def _lexeme(token: str) -> str:
+    """A token as tsvector and tsquery literals spell it: folded as FTS5's unicode61 folds (case,
+    diacritics), quoted; empty when nothing is left of it."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFC", stripped).lower()[:_MAX_LEXEME_CHARS]
+    return "'" + folded.replace("\\", "\\\\").replace("'", "''") + "'" if folded else ""
+
+
+def _words(paper: Paper) -> str:
+    """The paper's tsvector literal: title at weight A, authors B, the rest C, each field a position
+    apart from the next so that no phrase runs from one into another."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, text in zip("ABC", search_fields(paper), strict=True):
+        for token in document_tokens(text):
+            position = min(position + 1, _MAX_POSITION)
+            if lexeme := _lexeme(token):
+                positions.setdefault(lexeme, []).append(f"{position}{weight}")
+        position += 1
+    return " ".join(f"{lexeme}:{','.join(marks)}" for lexeme, marks in positions.items())
+
+
+def _tsquery(terms: Iterable[Term]) -> str:
+    """The AND of the terms, each a phrase of its tokens; empty when no token is left."""
+    phrases = []
+    for term in terms:
+        lexemes = [lexeme for token in term.tokens if (lexeme := _lexeme(token))]
+        if lexemes:
+            phrases.append("(" + " <-> ".join(lexemes) + (":*" if term.prefix else "") + ")")
+    return " & ".join(phrases)
+
+
+class PostgresStore:
+    """bot.ports.Store on PostgreSQL. Open with `await PostgresStore.open(url)`; close when done."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, *, max_connections: int = 10) -> PostgresStore:
+        """Connect (a pool of up to `max_connections`) and bring the schema up to date."""
+        # Plan each statement for its values: a plan cached for any value (PostgreSQL's choice after
+        # five runs) cannot tell a rare search word from a common one, and scanned 100,000 papers
+        # for a word no paper has. Planning these statements costs well under a millisecond.
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=max_connections,
+            server_settings={"plan_cache_mode": "force_custom_plan"},
+        )
+        try:
+            async with pool.acquire() as db:
+                await migrate_postgres(db)
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    # -- reading papers -------------------------------------------------------------------
+
+    @staticmethod
+    async def _papers(db: _Pool | _Connection, rows: Sequence[asyncpg.Record]) -> list[Paper]:
+        if not rows:
+            return []
+        days: dict[int, list[date]] = {}
+        listed = await db.fetch(
+            "SELECT paper_id, day FROM paper_days WHERE paper_id = ANY($1::bigint[]) ORDER BY day",
+            [row["id"] for row in rows],
+        )
+        for row in listed:
+            days.setdefault(row["paper_id"], []).append(row["day"])
+        return [paper_from_row(row, days.get(row["id"], ())) for row in rows]
+
+    async def get_paper(self, arxiv_id: str) -> Paper | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = $1", arxiv_id
+        )
+        return (await self._papers(self._pool, [row]))[0] if row else None
+
+    async def top(self, day: date, *, limit: int, min_votes: int | None = None) -> list[Paper]:
+        rows = await self._pool.fetch(
+            f"""SELECT {_SELECT_PAPER} FROM paper_days d JOIN papers p ON p.id = d.paper_id
+                WHERE d.day = $1 AND ($2::int IS NULL OR p.votes >= $2)
+                ORDER BY p.votes DESC NULLS LAST, d.position
+                LIMIT $3""",
+            day,
+            min_votes,
+            limit,
+        )
+        return await self._papers(self._pool, rows)
+
+    async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
+        day: date | None = await self._pool.fetchval(
+            "SELECT max(day) FROM paper_days WHERE $1::date IS NULL OR day <= $1", on_or_before
+        )
+        return day
+
+    async def list_days(self, *, limit: int = 30) -> list[DayInfo]:
+        rows = await self._pool.fetch(
+            """SELECT d.day, count(*) AS papers, max(p.votes) AS top_votes
+               FROM paper_days d JOIN papers p ON p.id = d.paper_id
+               GROUP BY d.day ORDER BY d.day DESC LIMIT $1""",
+            limit,
+        )
+        return [DayInfo(r["day"], r["papers"], r["top_votes"]) for r in rows]
+
+    async def search(self, query: SearchQuery) -> SearchPage:
+        """Relevance (ts_rank, title hits first), then votes; broad queries as in SqliteStore.search:
+        past RANKED_MATCHES matches, the BROAD_POOL most recent ones by votes, `capped`."""
+        terms = parse_query(query.text)
+        tsquery = _tsquery(terms)
+        if not tsquery:
+            return SearchPage(papers=[], total=0, terms=())
+        matches = await self._pool.fetchval(
+            "SELECT count(*) FROM (SELECT 1 FROM papers_search WHERE words @@ $1::tsquery LIMIT $2) AS m",
+            tsquery,
+            RANKED_MATCHES + 1,
+        )
+        broad = matches > RANKED_MATCHES
+        hits = (tsquery, query.min_votes, query.since, query.until, BROAD_POOL if broad else None)
+        rows = await self._pool.fetch(_SEARCH, *hits, query.limit, query.offset)
+        total = rows[0]["total"] if rows else await self._pool.fetchval(_COUNT_HITS, *hits)
+        return SearchPage(
+            papers=await self._papers(self._pool, rows),
+            total=total,
+            terms=tuple(term.word for term in terms),
+            capped=broad,
+        )
+
+    async def stats(self) -> StoreStats:
+        totals = await self._pool.fetchrow(
+            """SELECT (SELECT count(*) FROM papers) AS papers,
+                      (SELECT count(DISTINCT day) FROM paper_days) AS days,
+                      (SELECT min(day) FROM paper_days) AS first_day,
+                      (SELECT max(day) FROM paper_days) AS last_day,
+                      (SELECT count(*) FROM subscriptions WHERE active) AS subscriptions,
+                      (SELECT count(*) FROM subscriptions WHERE active AND paused_reason IS NOT NULL)
+                          AS paused,
+                      (SELECT max(sent_at) FROM outbox_messages) AS last_push"""
+        )
+        assert totals is not None  # an aggregate query always yields one row
+        return store_stats(
+            totals,
+            await self._pool.fetch(
+                "SELECT platform, count(*) AS n FROM subscriptions WHERE active GROUP BY platform"
+            ),
+            await self._pool.fetch("SELECT status, count(*) AS n FROM outbox GROUP BY status"),
+            await self._pool.fetch(
+                """SELECT last_error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL
+                   GROUP BY last_error ORDER BY n DESC LIMIT 10"""
+            ),
+        )
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    async def get_subscription(self, destination: Destination) -> Subscription | None:
+        row = await self._pool.fetchrow(
+            "SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND thread_id = $3",
+            destination.platform,
+            destination.chat_id,
+            destination.thread_id,
+        )
+        return subscription_from_row(row) if row else None
+
+    async def list_subscriptions(
+        self, *, platform: str | None = None, delivering_only: bool = False
+    ) -> list[Subscription]:
+        rows = await self._pool.fetch(
+            """SELECT * FROM subscriptions
+               WHERE ($1::text IS NULL OR platform = $1) AND (NOT $2 OR (active AND paused_reason IS NULL))
+               ORDER BY id""",
+            platform,
+            delivering_only,
+        )
+        return [subscription_from_row(row) for row in rows]
+
+    async def save_subscription(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription of its destination (one per chat and topic)."""
+        values = subscription_values(subscription, datetime.now(UTC))
+        updates = ", ".join(
+            f"{name} = EXCLUDED.{name}" for name in values if name not in ("created_at", "paused_at")
+        )
+        # A pause keeps the moment it started while the reason stays the same.
+        updates += (
+            ", paused_at = CASE WHEN EXCLUDED.paused_reason IS NOT DISTINCT FROM subscriptions.paused_reason"
+            " THEN subscriptions.paused_at ELSE EXCLUDED.paused_at END"
+        )
+        marks = ", ".join(f"${index}" for index in range(1, len(values) + 1))
+        await self._pool.execute(
+            f"""INSERT INTO subscriptions ({", ".join(values)}) VALUES ({marks})
+                ON CONFLICT (platform, chat_id, thread_id) DO UPDATE SET {updates}""",
+            *values.values(),
+        )
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat got a new id (a group became a supergroup): its subscriptions follow it, except
+        one whose topic the new chat already has (as SQLite's UPDATE OR IGNORE skips it)."""
+        status = await self._pool.execute(
+            """UPDATE subscriptions s SET chat_id = $1, updated_at = $2
+               WHERE platform = $3 AND chat_id = $4 AND NOT EXISTS (
+                   SELECT 1 FROM subscriptions t
+                   WHERE t.platform = s.platform AND t.chat_id = $1 AND t.thread_id = s.thread_id)""",
+            new_chat_id,
+            datetime.now(UTC),
+            platform,
+            old_chat_id,
+        )
+        return _affected(status)
+
+    # -- delivery: outbox and ledger -----------------------------------------------------
+
+    async def enqueue(
+        self,
+        destination: Destination,
+        kind: str,
+        digest_day: date,
+        due_at: datetime,
+        last_list: date | None = None,
+    ) -> bool:
+        """Add one push to the outbox; False when it was already there (the key is unique)."""
+        status = await self._pool.execute(
+            """INSERT INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, $1, $2, $3, $4, $4, $5 FROM subscriptions
+               WHERE platform = $6 AND chat_id = $7 AND thread_id = $8
+               ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING""",
+            kind,
+            digest_day,
+            last_list,
+            due_at,
+            datetime.now(UTC),
+            destination.platform,
+            destination.chat_id,
+            destination.thread_id,
+        )
+        return _affected(status) == 1
+
+    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
+        """When the push of that day (or note) to that destination was due, if it was ever enqueued."""
+        due: datetime | None = await self._pool.fetchval(
+            """SELECT o.due_at FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+               WHERE s.platform = $1 AND s.chat_id = $2 AND s.thread_id = $3
+                 AND o.kind = $4 AND o.digest_day = $5""",
+            destination.platform,
+            destination.chat_id,
+            destination.thread_id,
+            kind,
+            digest_day,
+        )
+        return due
+
+    async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
+        """Take up to `limit` ready pushes: pending ones that are due, and leased ones whose lease expired.
+
+        SKIP LOCKED lets instances lease at the same moment without waiting for each other or taking
+        the same push; each call gets its own lease token, so a worker whose lease expired and was
+        taken over finds out at its next `extend_lease` and stops.
+        """
+        rows = await self._pool.fetch(
+            """WITH pending AS (
+                   SELECT id, next_attempt_at FROM outbox
+                   WHERE status = 'pending' AND next_attempt_at <= $3
+                   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED),
+               expired AS (
+                   SELECT id, next_attempt_at FROM outbox
+                   WHERE status = 'leased' AND lease_expires_at <= $3
+                   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED),
+               chosen AS (
+                   SELECT id FROM (SELECT * FROM pending UNION ALL SELECT * FROM expired) AS ready
+                   ORDER BY next_attempt_at, id LIMIT $4)
+               UPDATE outbox o SET status = 'leased', lease_owner = $1, lease_expires_at = $2
+               FROM chosen WHERE o.id = chosen.id
+               RETURNING o.id""",
+            f"{owner}:{uuid.uuid4().hex[:12]}",
+            now + timedelta(seconds=seconds),
+            now,
+            limit,
+        )
+        return await self._outbox_items([row["id"] for row in rows], leased_at=now)
+
+    async def _outbox_items(self, ids: list[int], leased_at: datetime) -> list[OutboxItem]:
+        if not ids:
+            return []
+        rows = await self._pool.fetch(
+            f"""SELECT o.id AS outbox_id, o.lease_owner, o.kind, o.digest_day, o.last_list, o.due_at,
+                       o.papers, o.attempts,
+                       (SELECT string_agg(m.seq::text, ',') FROM outbox_messages m WHERE m.outbox_id = o.id)
+                           AS sent,
+                       (SELECT coalesce(json_agg(l.arxiv_id), '[]') FROM ledger l
+                        WHERE l.destination = {_DESTINATION_KEY}
+                          AND l.arxiv_id IN (
+                              SELECT p.arxiv_id FROM paper_days d JOIN papers p ON p.id = d.paper_id
+                              WHERE d.day BETWEEN o.digest_day - $2::int AND o.digest_day)) AS received,
+                       s.*
+                FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+                WHERE o.id = ANY($1::bigint[]) ORDER BY o.id""",
+            ids,
+            LATE_RISER_DAYS,
+        )
+        return [outbox_item_from_row(row, leased_at) for row in rows]
+
+    async def record_message(
+        self,
+        item_id: int,
+        seq: int,
+        message_id: str,
+        destination: Destination,
+        arxiv_ids: Sequence[str],
+        *,
+        choice: Sequence[str] | None = None,
+        final: bool = False,
+    ) -> None:
+        """One message went out: remember it and, by trigger in the same statement (and so the same
+        transaction), put its papers in the ledger, fix the push's `choice` (given with its first
+        message) and, with the `final` one, mark the push sent. Recording it twice changes nothing."""
+        await self._pool.execute(
+            """INSERT INTO outbox_messages
+                   (outbox_id, seq, platform_message_id, destination, papers, choice, final, sent_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (outbox_id, seq) DO NOTHING""",
+            item_id,
+            seq,
+            message_id,
+            destination.key,
+            json_text(arxiv_ids),
+            None if choice is None else json_text(choice),
+            final,
+            datetime.now(UTC),
+        )
+
+    async def extend_lease(self, item_id: int, lease: str, until: datetime) -> bool:
+        """Keep holding a push; False when the lease was lost (it expired and was taken over)."""
+        status = await self._pool.execute(
+            """UPDATE outbox SET lease_expires_at = $1
+               WHERE id = $2 AND lease_owner = $3 AND status = 'leased'""",
+            until,
+            item_id,
+            lease,
+        )
+        return _affected(status) == 1
+
+    async def finish(self, item_id: int, status: str, error: str | None = None) -> None:
+        """Close a push: sent, failed (a permanent refusal) or dead (retries exhausted)."""
+        await self._pool.execute(
+            """UPDATE outbox SET status = $1, last_error = coalesce($2, last_error), finished_at = $3,
+                   lease_owner = NULL, lease_expires_at = NULL
+               WHERE id = $4""",
+            status,
+            error,
+            datetime.now(UTC),
+            item_id,
+        )
+
+    async def retry_later(self, item_id: int, at: datetime, error: str) -> None:
+        """Give a push back to the queue after a transient failure, for another attempt at `at`."""
+        await self._pool.execute(
+            """UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = $1,
+                   last_error = $2, lease_owner = NULL, lease_expires_at = NULL
+               WHERE id = $3""",
+            at,
+            error,
+            item_id,
+        )
+
+    async def release(self, owner: str) -> int:
+        """Hand back every push an instance still holds (a clean shutdown), ready at once."""
+        status = await self._pool.execute(
+            """UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
+               WHERE status = 'leased' AND starts_with(lease_owner, $1 || ':')""",
+            owner,
+        )
+        return _affected(status)
+
+    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]:
+        """Which of these papers the destination has received before (the ledger)."""
+        rows = await self._pool.fetch(
+            "SELECT arxiv_id FROM ledger WHERE destination = $1 AND arxiv_id = ANY($2::text[])",
+            destination.key,
+            list(arxiv_ids),
+        )
+        return {row["arxiv_id"] for row in rows}
+
+    # -- button state ---------------------------------------------------------------------
+
+    async def remember(self, payload: str) -> str:
+        """A short stable token for `payload` (the same payload gets the same token); tokens older
+        than UI_STATE_DAYS are forgotten meanwhile, and their buttons then answer that they expired."""
+        token = ui_token(payload)
+        now = datetime.now(UTC)
+        await self._pool.execute(
+            """WITH pruned AS (DELETE FROM ui_state WHERE created_at < $4)
+               INSERT INTO ui_state (token, payload, created_at) VALUES ($1, $2, $3)
+               ON CONFLICT (token) DO UPDATE SET created_at = EXCLUDED.created_at""",
+            token,
+            payload,
+            now,
+            now - timedelta(days=UI_STATE_DAYS),
+        )
+        return token
+
+    async def recall(self, token: str) -> str | None:
+        payload: str | None = await self._pool.fetchval(
+            "SELECT payload FROM ui_state WHERE token = $1 AND created_at >= $2",
+            token,
+            datetime.now(UTC) - timedelta(days=UI_STATE_DAYS),
+        )
+        return payload
+
+    # -- writing papers -------------------------------------------------------------------
+
+    async def upsert_day(self, digest: DigestDay) -> UpsertResult:
+        """Merge a day into the store in one transaction; unchanged data writes nothing."""
+        now = datetime.now(UTC)
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
+            day_added = await db.fetchval(
+                """INSERT INTO days (day, first_ingested_at, last_ingested_at) VALUES ($1, $2, $2)
+                   ON CONFLICT (day) DO NOTHING RETURNING TRUE""",
+                digest.day,
+                now,
+            )
+            rows = await db.fetch(
+                f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = ANY($1::text[])",
+                [paper.arxiv_id for paper in digest.papers],
+            )
+            ids: dict[str, int] = {row["arxiv_id"]: row["id"] for row in rows}
+            changes = merge_day(digest, {p.arxiv_id: p for p in await self._papers(db, rows)})
+            for arxiv_id, (_, after) in changes.rows.items():
+                ids[arxiv_id] = await self._write_paper(db, ids.get(arxiv_id), after, now)
+            await db.executemany(
+                """INSERT INTO papers_search (paper_id, words) VALUES ($1, $2::tsvector)
+                   ON CONFLICT (paper_id) DO UPDATE SET words = EXCLUDED.words""",
+                [(ids[arxiv_id], _words(after)) for arxiv_id, (_, after) in changes.rows.items()],
+            )
+            await db.executemany(
+                """INSERT INTO paper_days (day, paper_id, position) VALUES ($1, $2, $3)
+                   ON CONFLICT (day, paper_id) DO UPDATE SET position = EXCLUDED.position
+                   WHERE paper_days.position <> EXCLUDED.position""",
+                [(digest.day, ids[arxiv_id], position) for arxiv_id, position in changes.positions.items()],
+            )
+            if not day_added and changes.rows:
+                await db.execute("UPDATE days SET last_ingested_at = $1 WHERE day = $2", now, digest.day)
+        return UpsertResult(
+            day_added=bool(day_added), papers_added=changes.added, papers_updated=changes.updated
+        )
+
+    @staticmethod
+    async def _write_paper(db: _Connection, paper_id: int | None, paper: Paper, now: datetime) -> int:
+        """Insert a new paper (`paper_id` None) or overwrite a stored one; returns its id."""
+        if paper_id is None:
+            new_id: int = await db.fetchval(
+                f"""INSERT INTO papers ({", ".join(PAPER_COLUMNS)}, arxiv_id, created_at, updated_at)
+                    VALUES ({", ".join(f"${i}" for i in range(1, len(PAPER_COLUMNS) + 4))})
+                    RETURNING id""",
+                *paper_values(paper),
+                paper.arxiv_id,
+                now,
+                now,
+            )
+            return new_id
+        assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(PAPER_COLUMNS, start=1))
+        await db.execute(
+            f"""UPDATE papers SET {assignments}, updated_at = ${len(PAPER_COLUMNS) + 1}
+                WHERE id = ${len(PAPER_COLUMNS) + 2}""",
+            *paper_values(paper),
+            now,
+            paper_id,
+        )
+        return paper_id

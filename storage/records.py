@@ -1,0 +1,250 @@
+"""Models to table rows and back, and how a day's papers merge into what is stored: for every store.
+
+Both stores keep the same tables (storage/migrations) and answer `row["column"]`, but not with the
+same Python values: SQLite hands back dates and times as ISO text, PostgreSQL as date, datetime and
+time values (JSON is text in both). The readers here accept either, and the writers give plain
+Python values that each store adapts to its driver, so a column is interpreted in one place.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Protocol
+
+from bot.merge import merge_papers
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription
+from bot.ports import StoreStats
+
+UI_STATE_DAYS = 30  # how long a button's token keeps working
+
+
+class Row(Protocol):
+    """A database row by column name: sqlite3.Row and asyncpg.Record both are."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def as_date(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def as_datetime(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def as_time(value: str | time) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+def json_text(values: Iterable[Any]) -> str:
+    """A list as the JSON text both stores keep (SQLite in TEXT, PostgreSQL in JSONB)."""
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def ui_token(payload: str) -> str:
+    """A short token that always stands for the same payload, whichever store keeps it."""
+    return base64.urlsafe_b64encode(hashlib.sha256(payload.encode()).digest()[:9]).decode()
+
+
+# -- papers ---------------------------------------------------------------------------------
+
+PAPER_COLUMNS = (
+    "title",
+    "authors",
+    "votes",
+    "thumbnail",
+    "media_url",
+    "github",
+    "project_page",
+    "sections",
+    "abstract",
+    "ai_summary",
+    "keywords",
+)
+
+
+def paper_values(paper: Paper) -> tuple[Any, ...]:
+    """The PAPER_COLUMNS of a paper, in that order (lists as JSON text)."""
+    return (
+        paper.title,
+        json_text(paper.authors),
+        paper.votes,
+        paper.thumbnail,
+        paper.media_url,
+        paper.github,
+        paper.project_page,
+        json_text([s.heading, s.text] for s in paper.sections),
+        paper.abstract,
+        paper.ai_summary,
+        json_text(paper.keywords),
+    )
+
+
+def paper_from_row(row: Row, days: Iterable[str | date]) -> Paper:
+    """A paper from its row (arxiv_id and PAPER_COLUMNS) and the days it was listed."""
+    return Paper(
+        arxiv_id=row["arxiv_id"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        votes=row["votes"],
+        thumbnail=row["thumbnail"],
+        media_url=row["media_url"],
+        github=row["github"],
+        project_page=row["project_page"],
+        sections=tuple(Section(heading=h, text=t) for h, t in json.loads(row["sections"])),
+        abstract=row["abstract"],
+        ai_summary=row["ai_summary"],
+        keywords=tuple(json.loads(row["keywords"])),
+        days=tuple(as_date(day) for day in days),
+    )
+
+
+def search_fields(paper: Paper) -> tuple[str, str, str]:
+    """What search reads of a paper, by weight: its title, its authors, and the rest (body)."""
+    body = [s.text for s in paper.sections] + [s.heading for s in paper.sections if s.heading]
+    body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords)]
+    return paper.title, " ".join(paper.authors), "\n".join(body)
+
+
+@dataclass
+class DayMerge:
+    """What storing one day changes: each paper's row before and after, and the day's list order.
+
+    `rows` holds only papers whose row changes (before is None for a new one), once each even when
+    the list names a paper twice; `positions` is every paper's place in the list (the last wins).
+    """
+
+    rows: dict[str, tuple[Paper | None, Paper]] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    added: int = 0
+    updated: int = 0
+
+
+def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
+    """Merge the day's papers into the `stored` ones (by arXiv id, with their days) by bot.merge.
+
+    Unchanged papers write nothing, so ingesting the same data twice changes nothing.
+    """
+    result = DayMerge()
+    current = dict(stored)
+    for position, listed in enumerate(digest.papers):
+        incoming = listed.model_copy(update={"days": (digest.day,)})
+        result.positions[incoming.arxiv_id] = position
+        existing = current.get(incoming.arxiv_id)
+        merged = incoming if existing is None else merge_papers(existing, incoming)
+        if merged == existing:
+            continue
+        result.added += existing is None
+        result.updated += existing is not None
+        before = result.rows.get(incoming.arxiv_id, (existing, merged))[0]
+        result.rows[incoming.arxiv_id] = (before, merged)
+        current[incoming.arxiv_id] = merged
+    return result
+
+
+# -- subscriptions ----------------------------------------------------------------------------
+
+
+def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
+    """A subscription's columns; `now` is when it is saved (and when a new pause began)."""
+    return {
+        "platform": sub.destination.platform,
+        "chat_id": sub.destination.chat_id,
+        "thread_id": sub.destination.thread_id,
+        "chat_type": sub.chat_type,
+        "title": sub.title,
+        "language": sub.language,
+        "send_time": sub.send_time,
+        "time_zone": sub.time_zone,
+        "weekdays": sum(1 << day for day in sub.weekdays),
+        "top_n": sub.top_n,
+        "min_votes": sub.min_votes,
+        "include_keywords": json_text(sub.include),
+        "exclude_keywords": json_text(sub.exclude),
+        "format": sub.format,
+        "notify_empty": sub.notify_empty,
+        "late_risers": sub.late_risers,
+        "active": sub.active,
+        "paused_reason": sub.paused_reason,
+        "paused_at": now if sub.paused_reason else None,
+        "created_by": sub.created_by,
+        "changed_by": sub.changed_by,
+        "active_since": sub.active_since,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def subscription_from_row(row: Row) -> Subscription:
+    return Subscription(
+        destination=Destination(platform=row["platform"], chat_id=row["chat_id"], thread_id=row["thread_id"]),
+        chat_type=row["chat_type"],
+        title=row["title"],
+        language=row["language"],
+        send_time=as_time(row["send_time"]),
+        time_zone=row["time_zone"],
+        weekdays=frozenset(day for day in range(7) if row["weekdays"] >> day & 1),
+        top_n=row["top_n"],
+        min_votes=row["min_votes"],
+        include=tuple(json.loads(row["include_keywords"])),
+        exclude=tuple(json.loads(row["exclude_keywords"])),
+        format=row["format"],
+        notify_empty=bool(row["notify_empty"]),
+        late_risers=bool(row["late_risers"]),
+        active=bool(row["active"]),
+        paused_reason=row["paused_reason"],
+        created_by=row["created_by"],
+        changed_by=row["changed_by"],
+        active_since=as_datetime(row["active_since"]),
+    )
+
+
+# -- delivery and stats ---------------------------------------------------------------------
+
+
+def outbox_item_from_row(row: Row, leased_at: datetime) -> OutboxItem:
+    """A leased push from its outbox row joined with its subscription's columns, plus `sent` (the
+    message numbers already recorded, comma-separated) and `received` (JSON: papers of its list
+    the destination already has)."""
+    return OutboxItem(
+        id=row["outbox_id"],
+        lease=row["lease_owner"] or "",
+        subscription=subscription_from_row(row),
+        kind=row["kind"],
+        digest_day=as_date(row["digest_day"]),
+        last_list=as_date(row["last_list"]) if row["last_list"] else None,
+        due_at=as_datetime(row["due_at"]),
+        papers=tuple(json.loads(row["papers"])) if row["papers"] is not None else None,
+        attempts=row["attempts"],
+        sent=frozenset(int(seq) for seq in (row["sent"] or "").split(",") if seq),
+        received=frozenset(json.loads(row["received"])),
+        leased_at=leased_at,
+    )
+
+
+def store_stats(
+    totals: Row, platforms: Sequence[Row], statuses: Sequence[Row], errors: Sequence[Row]
+) -> StoreStats:
+    """StoreStats from the stats queries: `totals` has one column per count, the others are
+    (platform, n), (status, n) and (last_error, n) rows."""
+    by_status = {r["status"]: r["n"] for r in statuses}
+    return StoreStats(
+        papers=totals["papers"],
+        days=totals["days"],
+        first_day=as_date(totals["first_day"]) if totals["first_day"] else None,
+        last_day=as_date(totals["last_day"]) if totals["last_day"] else None,
+        subscriptions=totals["subscriptions"],
+        subscriptions_by_platform={r["platform"]: r["n"] for r in platforms},
+        paused=totals["paused"],
+        last_push=as_datetime(totals["last_push"]) if totals["last_push"] else None,
+        outbox_pending=by_status.get("pending", 0) + by_status.get("leased", 0),
+        outbox_sent=by_status.get("sent", 0),
+        outbox_failed=by_status.get("failed", 0),
+        outbox_dead=by_status.get("dead", 0),
+        errors={r["last_error"]: r["n"] for r in errors},
+    )

@@ -1,0 +1,99 @@
+"""The words a search index holds and the terms a query asks for, the same for every store.
+
+Each store has its own full-text engine (FTS5 in SQLite, tsvector in PostgreSQL), but both are fed
+the tokens made here, so a query finds the same papers whichever database holds them.
+
+Latin words and numbers are whole tokens ("AI", "3D"). Korean is not split into words by spaces:
+particles attach to words (모델을, 모델의) and compounds run together (대형언어모델), so runs of
+Hangul (and of other scripts written without spaces) become overlapping character bigrams, and a
+query is cut the same way: any Korean substring of two or more characters matches.
+
+User text is never query syntax: a term is a list of literal tokens, so quotes, `*`, `-`, `NEAR`,
+`OR` and parentheses are just characters to search for or ignore.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Hangul syllables and jamo, kana, CJK ideographs: scripts whose words are not space-separated.
+_BIGRAM_SCRIPT = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+_SEGMENT = re.compile(rf"[{_BIGRAM_SCRIPT}]+|[^\W_{_BIGRAM_SCRIPT}]+")
+_STARTS_BIGRAM_SCRIPT = re.compile(rf"[{_BIGRAM_SCRIPT}]")
+_PHRASE = re.compile(r'"([^"]*)"')
+
+MAX_TERMS = 16
+MAX_TERM_CHARS = 64
+PREFIX_MIN_CHARS = 3
+
+# Relevance ranking scores every match, so a store ranks by relevance while a query matches at
+# most RANKED_MATCHES papers; a broader one (a word in most papers, where relevance says little)
+# ranks its BROAD_POOL most recently added matches by votes, and its total is then a lower bound.
+RANKED_MATCHES = 1000
+BROAD_POOL = 300
+
+
+def _is_bigram_script(segment: str) -> bool:
+    return bool(_STARTS_BIGRAM_SCRIPT.match(segment))
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _tokens(segments: list[str]) -> list[str]:
+    out: list[str] = []
+    for segment in segments:
+        out.extend(_bigrams(segment) if _is_bigram_script(segment) else (segment,))
+    return out
+
+
+def document_tokens(text: str) -> list[str]:
+    """The text as an index holds it, in order: words kept, bigram-script runs cut into bigrams."""
+    return _tokens(_SEGMENT.findall(text))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing a query asks for: `tokens` side by side, in order, in one field of a paper.
+
+    With `prefix`, the last token also matches longer ones: a lone Latin word of three or more
+    characters (model -> models) and a lone syllable (the bigrams that start with it). Shorter
+    words ("AI", "3D") must match whole words, or they would match everything.
+    """
+
+    word: str  # as the user typed it, without the punctuation around it (for highlighting)
+    tokens: tuple[str, ...]
+    prefix: bool
+
+
+def _term(word: str, segments: list[str]) -> Term:
+    single = segments[0] if len(segments) == 1 else None
+    prefix = single is not None and (
+        len(single) >= PREFIX_MIN_CHARS if not _is_bigram_script(single) else len(single) == 1
+    )
+    return Term(word=_display(word), tokens=tuple(_tokens(segments)), prefix=prefix)
+
+
+def _display(word: str) -> str:
+    return re.sub(r"^[\W_]+|[\W_]+$", "", word) or word
+
+
+def parse_query(text: str) -> tuple[Term, ...]:
+    """Free text as an AND of terms; empty when nothing searchable is left (only punctuation or emoji).
+
+    `"quoted words"` form one term, and so does a word whose parts are joined by punctuation
+    (`Q&A`, `GPT-4o`, `LLM들이`), so it matches those parts side by side, not anywhere.
+    """
+    terms: list[Term] = []
+    normalised = text.replace("\u201c", '"').replace("\u201d", '"')
+    for index, piece in enumerate(_PHRASE.split(normalised)):
+        words = [piece.strip()] if index % 2 == 1 else piece.split()
+        for word in words:
+            segments = [s[:MAX_TERM_CHARS] for s in _SEGMENT.findall(word)]
+            if segments:
+                terms.append(_term(word, segments))
+    return tuple(terms[:MAX_TERMS])

@@ -1,0 +1,155 @@
+"""What every Store promises beyond the integration tests: several instances on one database, edge
+cases of the outbox, and the search rules that a second engine could easily get subtly wrong."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from bot.models import Destination, DigestDay, Section, Subscription
+from bot.ports import SearchQuery, Store
+from storage import open_store
+from tests.conftest import PaperFactory
+from tests.fixtures.adversarial import hostile_papers, huge_day
+
+DAY = date(2025, 3, 3)
+DUE = datetime(2025, 3, 4, 9, tzinfo=UTC)
+
+
+async def _subscribed(store: Store, chats: int) -> list[Destination]:
+    """`chats` subscriptions, each with a digest of DAY in the outbox, due at DUE + i seconds."""
+    destinations = []
+    for index in range(chats):
+        destination = Destination(platform="telegram", chat_id=str(1000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private"))
+        assert await store.enqueue(destination, "digest", DAY, DUE + timedelta(seconds=index))
+        destinations.append(destination)
+    return destinations
+
+
+async def test_instances_leasing_at_once_never_take_the_same_push(store_url: str) -> None:
+    stores = [await open_store(store_url) for _ in range(3)]
+    try:
+        await _subscribed(stores[0], 40)
+        now = DUE + timedelta(minutes=1)
+        taken: list[int] = []
+        while batches := [
+            batch
+            for batch in await asyncio.gather(
+                *(store.lease(f"instance{i}", now, seconds=60, limit=4) for i, store in enumerate(stores))
+            )
+            if batch
+        ]:
+            taken += [item.id for batch in batches for item in batch]
+    finally:
+        for store in stores:
+            await store.close()
+    assert len(taken) == len(set(taken)) == 40
+
+
+async def test_release_hands_back_only_that_owners_pushes(store: Store) -> None:
+    await _subscribed(store, 2)
+    now = DUE + timedelta(minutes=1)
+    (mine,) = await store.lease("a_b", now, seconds=60, limit=1)
+    (theirs,) = await store.lease("axb", now, seconds=60, limit=1)  # "_" is no wildcard
+    assert await store.release("a_b") == 1
+    assert await store.extend_lease(theirs.id, theirs.lease, now + timedelta(minutes=2))
+    assert not await store.extend_lease(mine.id, mine.lease, now + timedelta(minutes=2))
+    assert [item.id for item in await store.lease("c", now, seconds=60, limit=2)] == [mine.id]
+
+
+async def test_a_message_recorded_twice_counts_once(store: Store) -> None:
+    (destination,) = await _subscribed(store, 1)
+    (item,) = await store.lease("a", DUE, seconds=60, limit=1)
+    choice = ["2503.00001", "2503.00002"]
+    for _ in range(2):  # a retry of the same write after a timeout
+        await store.record_message(item.id, 0, "m0", destination, choice[:1], choice=choice)
+    (resumed,) = await store.lease("b", DUE + timedelta(minutes=5), seconds=60, limit=1)
+    assert (resumed.papers, resumed.sent, resumed.received) == (tuple(choice), frozenset({0}), frozenset())
+    await store.record_message(item.id, 1, "m1", destination, choice[1:], final=True)
+    assert await store.already_sent(destination, [*choice, "2503.00003"]) == set(choice)
+    stats = await store.stats()
+    assert (stats.outbox_sent, stats.outbox_pending, stats.last_push is not None) == (1, 0, True)
+    assert await store.lease("c", DUE + timedelta(hours=1), seconds=60, limit=1) == []
+
+
+async def test_retries_then_failure_are_counted(store: Store) -> None:
+    (destination,) = await _subscribed(store, 1)
+    (item,) = await store.lease("a", DUE, seconds=60, limit=1)
+    await store.retry_later(item.id, DUE + timedelta(minutes=10), "502 Bad Gateway")
+    assert await store.lease("a", DUE + timedelta(minutes=9), seconds=60, limit=1) == []
+    (again,) = await store.lease("a", DUE + timedelta(minutes=10), seconds=60, limit=1)
+    assert again.attempts == 1
+    await store.finish(again.id, "failed", "Forbidden: bot was blocked by the user")
+    stats = await store.stats()
+    assert (stats.outbox_failed, stats.outbox_pending) == (1, 0)
+    assert stats.errors == {"Forbidden: bot was blocked by the user": 1}
+    assert not await store.enqueue(destination, "digest", DAY, DUE)  # still there, not enqueued twice
+    assert await store.enqueued_at(destination, "digest", DAY) == DUE
+    assert await store.enqueued_at(destination, "note", DAY) is None
+
+
+async def test_move_chat_leaves_a_topic_the_new_chat_already_has(store: Store) -> None:
+    for chat, thread in [("-1", ""), ("-1", "7"), ("-100", "7")]:
+        destination = Destination(platform="telegram", chat_id=chat, thread_id=thread)
+        await store.save_subscription(Subscription(destination=destination, chat_type="group", title=chat))
+    assert await store.move_chat("telegram", "-1", "-100") == 1
+    kept = await store.get_subscription(Destination(platform="telegram", chat_id="-100", thread_id="7"))
+    assert kept is not None
+    assert kept.title == "-100"
+    assert await store.get_subscription(Destination(platform="telegram", chat_id="-100")) is not None
+    assert await store.get_subscription(Destination(platform="telegram", chat_id="-1", thread_id="7"))
+
+
+async def test_a_paper_listed_twice_in_one_day_is_stored_once(store: Store, make_paper: PaperFactory) -> None:
+    again = make_paper("2503.00001v2", votes=9)
+    papers = [make_paper("2503.00001", votes=3), make_paper("2503.00002"), again]
+    result = await store.upsert_day(DigestDay(day=DAY, source="t", papers=papers))
+    assert (result.day_added, result.papers_added, result.papers_updated) == (True, 2, 1)
+    assert [(p.arxiv_id, p.votes) for p in await store.top(DAY, limit=5)] == [
+        ("2503.00001", 9),
+        ("2503.00002", 1),
+    ]
+    assert (await store.list_days())[0].papers == 2
+    assert await store.latest_day(on_or_before=DAY - timedelta(days=1)) is None
+    assert await store.latest_day(on_or_before=DAY) == DAY
+
+
+async def test_hostile_and_huge_papers_come_back_as_they_went_in(store: Store) -> None:
+    hostile = DigestDay(day=DAY, source="hostile", papers=hostile_papers())
+    huge = DigestDay(day=DAY + timedelta(days=1), source="huge", papers=huge_day())
+    for digest in (hostile, huge):
+        await store.upsert_day(digest)
+        for paper in digest.papers:
+            assert await store.get_paper(paper.arxiv_id) == paper.model_copy(update={"days": (digest.day,)})
+        again = await store.upsert_day(digest)
+        assert (again.papers_added, again.papers_updated) == (0, 0)
+
+
+async def _found(store: Store, text: str) -> list[str]:
+    return [paper.arxiv_id for paper in (await store.search(SearchQuery(text))).papers]
+
+
+async def test_search_rules_hold_on_every_engine(store: Store, make_paper: PaperFactory) -> None:
+    papers = [
+        make_paper("2503.00001", title="Sparse Attention", authors=("Kernel Smith",)),
+        make_paper("2503.00002", title="Für Elise: Evaluating GPT-4o on Music"),
+        make_paper("2503.00003", title="GPT Scaling with 4o Data"),
+        make_paper("2503.00004", sections=(Section(heading="", text="LLM들이 추론합니다."),)),
+        make_paper("2503.00005", sections=(Section(heading="", text="LLM 모델들이 추론합니다."),)),
+    ]
+    await store.upsert_day(DigestDay(day=DAY, source="t", papers=papers))
+    assert await _found(store, '"sparse attention"') == ["2503.00001"]
+    assert await _found(store, '"attention kernel"') == []  # a phrase stays within one field
+    assert await _found(store, "FUR") == ["2503.00002"]  # case and diacritics fold
+    assert await _found(store, "GPT-4o") == ["2503.00002"]  # joined words side by side
+    assert await _found(store, "LLM들이") == ["2503.00004"]
+    assert sorted(await _found(store, "추론")) == ["2503.00004", "2503.00005"]
+    assert await _found(store, "ks") == []  # two letters match whole words only
+
+
+async def test_tokens_stand_for_their_payload(store: Store) -> None:
+    token = await store.remember("search:모델 page 2")
+    assert await store.remember("search:모델 page 2") == token
+    assert await store.recall(token) == "search:모델 page 2"
+    assert await store.recall("no-such-token") is None
