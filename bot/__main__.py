@@ -48,9 +48,9 @@ from handlers.telegram_adapter.app import TelegramWebhook, build_application, ru
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push import push_messages
 from handlers.telegram_adapter.push_client import PushClient
-from storage.sqlite import SqliteStore
+from storage import open_store
 
-_NO_SEED = frozenset({"ingest", "fetch-hf"})
+_NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 log = logging.getLogger("paperboy")
 
@@ -266,11 +266,15 @@ async def _render(args: argparse.Namespace, service: PaperService) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    store = await SqliteStore.open(settings.db_path)
+    url = settings.database_url.get_secret_value() if settings.database_url else settings.db_path
+    store = await open_store(url)
     try:
         service = PaperService(store, DigestSources(settings.hf), today_so_far=settings.push.today_so_far)
         if settings.seed_sample and args.command not in _NO_SEED:
             await service.seed_sample()
+        if args.command == "migrate":
+            print("paperboy: the database schema is up to date")
+            return 0
         if args.command == "run":
             await _run_platforms(settings, service, store)
             return 0

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     )
 
     db_path: Path = Field(Path("data/paperboy.db"), description="SQLite database file (created if missing).")
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host/db for PostgreSQL (or sqlite:///path); unset: db_path.",
+    )
     seed_sample: bool = Field(
         True, description="Load the bundled sample day into an empty database, so there is something to show."
     )

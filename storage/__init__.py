@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.errors import StartupError
 from bot.ports import Store
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
@@ -23,9 +24,12 @@ async def open_store(url: str | Path) -> Store:
     if scheme in _POSTGRES_SCHEMES:
         from storage.postgres import PostgresStore
 
-        return await PostgresStore.open(str(url))
+        try:
+            return await PostgresStore.open(str(url))
+        except OSError as err:  # refused, unreachable, unknown host: say so without a traceback
+            raise StartupError(f"cannot reach the PostgreSQL server: {err}") from err
     if scheme not in (None, "sqlite"):
-        raise ValueError(
+        raise StartupError(
             f"unsupported database URL scheme {scheme!r}: use sqlite:///path, a file path or postgresql://"
         )
     from storage.sqlite import SqliteStore

@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
+    commands.add_parser("migrate", help="bring the database schema up to date (every command does it too)")
     commands.add_parser("console", help="chat with the bot in this terminal")
     commands.add_parser("run", help="start the bot on every configured platform (console when none)")
     return parser

@@ -188,3 +188,23 @@ async def test_console_subscription_is_pushed_by_hand_once(tmp_path: Path) -> No
     stats = await paperboy(db, "stats")
     assert "subscriptions: 1 (console 1), 0 paused" in stats.out
     assert "outbox: 0 pending, 1 sent, 0 failed, 0 dead" in stats.out
+
+
+async def test_the_cli_runs_on_a_database_url(tmp_path: Path, store_url: str) -> None:
+    """PAPERBOY_DATABASE_URL picks the store: the same commands work on SQLite and PostgreSQL."""
+    env = {"PAPERBOY_DATABASE_URL": store_url}
+    migrated = await paperboy(tmp_path / "unused.db", "migrate", env=env)
+    assert (migrated.code, migrated.out.strip()) == (0, "paperboy: the database schema is up to date")
+    top = await paperboy(tmp_path / "unused.db", "top", "-n", "2", "--json", env=env)
+    assert top.code == 0, top.err
+    assert [paper["id"] for paper in json.loads(top.out)] == ["2502.15007", "2502.14776"]
+    assert not (tmp_path / "unused.db").exists()  # the URL wins over the path
+
+
+async def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"PAPERBOY_DATABASE_URL": "postgresql://paperboy:s3cret-pw@127.0.0.1:1/paperboy"}
+    run = await paperboy(tmp_path / "p.db", "stats", env=env)
+    assert run.code == 1
+    assert run.err.startswith("paperboy: cannot reach the PostgreSQL server")
+    assert "s3cret-pw" not in run.out + run.err
+    assert_no_traceback(run)
