@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import StartupError
 from storage import open_store
 from storage.postgres import PostgresStore
 from storage.sqlite import SqliteStore
@@ -38,7 +39,7 @@ async def test_postgres_urls(postgres_url: str, scheme: str) -> None:
 
 
 async def test_other_schemes_are_refused() -> None:
-    with pytest.raises(ValueError, match="unsupported database URL scheme 'mysql'"):
+    with pytest.raises(StartupError, match="unsupported database URL scheme 'mysql'"):
         await open_store("mysql://localhost/paperboy")
 
 
