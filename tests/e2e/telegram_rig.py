@@ -64,7 +64,7 @@ class Rig:
         """A user writes in a chat; returns the `expect` messages the bot sends back."""
         before = len(self.fake.sent)
         self.fake.send_text(chat_id, text, **kwargs)  # type: ignore[arg-type]
-        await self.fake.wait_sent(before + expect)
+        await self.fake.wait_sent(before + expect, within=15)  # generous: CI machines are shared
         return self.fake.sent[before:]
 
     async def press(self, message: SentMessage, data: str, user_id: int | None = None) -> str:
