@@ -265,7 +265,19 @@ async def _render(args: argparse.Namespace, service: PaperService) -> int:
     return 0
 
 
+async def _copy(args: argparse.Namespace) -> int:
+    """`paperboy copy --from sqlite:///old.db --to postgresql://...`: every row, counted on both sides."""
+    from storage.copy import copy_sqlite_to_postgres  # asyncpg only when it is needed
+
+    report = await copy_sqlite_to_postgres(args.source, args.target)
+    print(", ".join(f"{table} {count}" for table, count in report.rows.items()))
+    print("paperboy: copied; every table has the same number of rows on both sides")
+    return 0
+
+
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "copy":
+        return await _copy(args)
     url = settings.database_url.get_secret_value() if settings.database_url else settings.db_path
     store = await open_store(url)
     try:

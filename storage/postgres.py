@@ -165,6 +165,18 @@ class PostgresStore:
             days.setdefault(row["paper_id"], []).append(row["day"])
         return [paper_from_row(row, days.get(row["id"], ())) for row in rows]
 
+    async def reindex(self) -> int:
+        """Rebuild the search index of every paper (after rows were copied in without it)."""
+        async with self._pool.acquire() as db, db.transaction():
+            papers = await self._papers(db, await db.fetch(f"SELECT {_SELECT_PAPER} FROM papers p"))
+            ids = {row["arxiv_id"]: row["id"] for row in await db.fetch("SELECT id, arxiv_id FROM papers")}
+            await db.executemany(
+                """INSERT INTO papers_search (paper_id, words) VALUES ($1, $2::tsvector)
+                   ON CONFLICT (paper_id) DO UPDATE SET words = EXCLUDED.words""",
+                [(ids[paper.arxiv_id], _words(paper)) for paper in papers],
+            )
+        return len(papers)
+
     async def get_paper(self, arxiv_id: str) -> Paper | None:
         row = await self._pool.fetchrow(
             f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = $1", arxiv_id

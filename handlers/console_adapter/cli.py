@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
     commands.add_parser("migrate", help="bring the database schema up to date (every command does it too)")
+    copy = commands.add_parser("copy", help="copy a SQLite database into an empty PostgreSQL database")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///path or a file path")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/db")
     commands.add_parser("console", help="chat with the bot in this terminal")
     commands.add_parser("run", help="start the bot on every configured platform (console when none)")
     return parser

@@ -208,3 +208,18 @@ async def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None
     assert run.err.startswith("paperboy: cannot reach the PostgreSQL server")
     assert "s3cret-pw" not in run.out + run.err
     assert_no_traceback(run)
+
+
+async def test_copy_moves_a_sqlite_database_to_postgres(tmp_path: Path, postgres_url: str) -> None:
+    old = tmp_path / "old.db"
+    assert (await paperboy(old, "stats")).code == 0  # seeds the sample day
+    copied = await paperboy(old, "copy", "--from", f"sqlite:///{old}", "--to", postgres_url)
+    assert copied.code == 0, copied.err
+    assert "papers 3" in copied.out
+    top = await paperboy(
+        old, "top", "-n", "1", "--json", env={"PAPERBOY_DATABASE_URL": postgres_url}, seed=False
+    )
+    assert [paper["id"] for paper in json.loads(top.out)] == ["2502.15007"]
+    again = await paperboy(old, "copy", "--from", str(old), "--to", postgres_url)
+    assert again.code == 1
+    assert "copy into an empty database" in again.err
