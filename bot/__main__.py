@@ -24,8 +24,9 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.cluster import Membership
 from bot.config import Settings
-from bot.delivery import Deliverer, Scheduler
+from bot.delivery import Deliverer, Scheduler, utcnow
 from bot.errors import PaperboyError
 from bot.health import Health
 from bot.ingest import DigestSources
@@ -88,7 +89,7 @@ class _Senders:
 
 
 async def _pushes_forever(
-    scheduler: Scheduler, deliverer: Deliverer, tick: float, stop: asyncio.Event
+    scheduler: Scheduler, deliverer: Deliverer, membership: Membership, tick: float, stop: asyncio.Event
 ) -> None:
     """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing.
     On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
@@ -97,7 +98,8 @@ async def _pushes_forever(
     try:
         while not stop.is_set():
             try:
-                await scheduler.enqueue_due()
+                if membership.leading:  # one scheduler among the instances; every one delivers
+                    await scheduler.enqueue_due()
                 await deliverer.drain()
             except Exception:
                 log.exception("push round failed; trying again next tick")
@@ -139,9 +141,13 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        tick = settings.push.tick_seconds
+        membership = Membership(store, deliverer.owner, limiter, tick, utcnow)
+        await membership.beat()  # know the lead and the share before the first round
         work = [
             *platforms,
-            _pushes_forever(Scheduler(store, settings.push), deliverer, settings.push.tick_seconds, stop),
+            membership.beat_forever(stop),
+            _pushes_forever(Scheduler(store, settings.push), deliverer, membership, tick, stop),
             ingest_forever(service, settings.ingest, stop, health),
         ]
         try:

@@ -185,7 +185,12 @@ class Store(Protocol):
     async def retry_later(self, item_id: int, at: datetime, error: str) -> None: ...
 
     async def release(self, owner: str) -> int:
-        """Hand back every push this owner's leases hold (a clean shutdown)."""
+        """Hand back every push this owner's leases hold (a clean shutdown), and leave the instances."""
+        ...
+
+    async def heartbeat(self, owner: str, now: datetime, *, seconds: float) -> tuple[int, bool]:
+        """This instance is alive for `seconds` more: returns how many instances are alive, and
+        whether this one is the oldest of them (the one that schedules)."""
         ...
 
     async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...

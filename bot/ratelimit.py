@@ -52,6 +52,7 @@ class RateLimiter:
         self._sent: dict[str, deque[float]] = {}
         self._next_slot: dict[str, float] = {}
         self._blocked_until: dict[str, float] = {}
+        self.instances = 1  # processes sharing the platforms' overall budgets (see bot.delivery)
 
     def _window(self, key: RateKey) -> float:
         return key.period * (1 + self._margin)
@@ -92,8 +93,9 @@ class RateLimiter:
         for key in keys:
             slot = max(slot, self._earliest(key, now))
         for key in keys:
-            if key.smooth:
-                self._next_slot[key.name] = slot + self._window(key) / key.limit
+            if key.smooth:  # an overall budget shared by N instances: each takes every Nth slot
+                share = self.instances if key.overall else 1
+                self._next_slot[key.name] = slot + self._window(key) / key.limit * share
             elif (times := self._sent.get(key.name)) is not None:
                 times.append(slot)
             else:

@@ -468,8 +468,22 @@ class PostgresStore:
             item_id,
         )
 
+    async def heartbeat(self, owner: str, now: datetime, *, seconds: float) -> tuple[int, bool]:
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("DELETE FROM instances WHERE expires_at <= $1", now)
+            await db.execute(
+                """INSERT INTO instances (owner, started_at, expires_at) VALUES ($1, $2, $3)
+                   ON CONFLICT (owner) DO UPDATE SET expires_at = EXCLUDED.expires_at""",
+                owner,
+                now,
+                now + timedelta(seconds=seconds),
+            )
+            rows = await db.fetch("SELECT owner FROM instances ORDER BY started_at, owner")
+        return len(rows), rows[0]["owner"] == owner
+
     async def release(self, owner: str) -> int:
         """Hand back every push an instance still holds (a clean shutdown), ready at once."""
+        await self._pool.execute("DELETE FROM instances WHERE owner = $1", owner)
         status = await self._pool.execute(
             """UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
                WHERE status = 'leased' AND starts_with(lease_owner, $1 || ':')""",

@@ -507,11 +507,23 @@ class SqliteStore:
 
     async def release(self, owner: str) -> int:
         """Hand back every push an instance still holds (a clean shutdown), ready at once."""
+        await self._write("DELETE FROM instances WHERE owner = ?", (owner,))
         return await self._write(
             """UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL
                WHERE status = 'leased' AND lease_owner LIKE ? ESCAPE '\\'""",
             (owner.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%",),
         )
+
+    async def heartbeat(self, owner: str, now: datetime, *, seconds: float) -> tuple[int, bool]:
+        async with self._transaction():
+            await self._db.execute("DELETE FROM instances WHERE expires_at <= ?", (_ts(now),))
+            await self._db.execute(
+                """INSERT INTO instances (owner, started_at, expires_at) VALUES (?, ?, ?)
+                   ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at""",
+                (owner, _ts(now), _ts(now + timedelta(seconds=seconds))),
+            )
+            rows = await self._all("SELECT owner FROM instances ORDER BY started_at, owner")
+        return len(rows), rows[0]["owner"] == owner
 
     async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]:
         """Which of these papers the destination has received before (the ledger)."""

@@ -153,3 +153,18 @@ async def test_tokens_stand_for_their_payload(store: Store) -> None:
     assert await store.remember("search:모델 page 2") == token
     assert await store.recall(token) == "search:모델 page 2"
     assert await store.recall("no-such-token") is None
+
+
+async def test_instances_count_each_other_and_the_oldest_live_one_schedules(store: Store) -> None:
+    start = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+    def at(seconds: float) -> datetime:
+        return start + timedelta(seconds=seconds)
+
+    assert await store.heartbeat("a", at(0), seconds=3) == (1, True)
+    assert await store.heartbeat("b", at(1), seconds=3) == (2, False)
+    assert await store.heartbeat("a", at(2), seconds=3) == (2, True)
+    assert await store.heartbeat("b", at(6), seconds=3) == (1, True)  # a stopped beating: b takes over
+    assert await store.heartbeat("a", at(7), seconds=3) == (2, False)  # a is back, and now the younger
+    await store.release("b")  # a clean shutdown leaves at once
+    assert await store.heartbeat("a", at(8), seconds=3) == (1, True)

@@ -19,7 +19,7 @@ import aiohttp
 from bot.models import Destination, Subscription
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
-from storage.sqlite import SqliteStore
+from storage import open_store
 from tests.e2e.telegram_rig import free_port
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
 from tests.fakes.slack_requests import DEFAULT_SECRET
@@ -112,13 +112,16 @@ async def paperboy_run(
             await process.wait()
 
 
-async def prepare_database(db: Path, destinations: list[tuple[Destination, str]], **settings: object) -> None:
-    """The sample list dated yesterday (so it is the latest complete day) and subscriptions due now."""
+async def prepare_database(
+    db: Path | str, destinations: list[tuple[Destination, str]], **settings: object
+) -> None:
+    """The sample list dated yesterday (so it is the latest complete day) and subscriptions due now,
+    in the SQLite file or the database URL `db`."""
     now = datetime.now(UTC)
     if now.hour == 0 and now.minute < 2:  # "a minute ago" must be today
         await asyncio.sleep(120 - now.minute * 60 - now.second)
         now = datetime.now(UTC)
-    store = await SqliteStore.open(db)
+    store = await open_store(db)
     try:
         sample = parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample")
         await store.upsert_day(sample.model_copy(update={"day": (now - timedelta(days=1)).date()}))

@@ -144,3 +144,13 @@ async def test_a_wake_up_a_few_milliseconds_late_still_sends_at_a_high_rate(
     late = clock.now
     await limiter.acquire([overall])
     assert clock.now == late  # no second slot was taken for the late one, so the next is due already
+
+
+async def test_instances_split_an_overall_budget(clock: ManualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    overall = RateKey("all", 10, 1.0, smooth=True, overall=True)
+    chat_wide = RateKey("spaced", 10, 1.0, smooth=True)
+    limiter.instances = 2
+    assert await send_times(limiter, clock, [overall], 3) == [0.0, 0.2, 0.4]  # every other slot of ten
+    clock.now = 0.0
+    assert await send_times(limiter, clock, [chat_wide], 2) == [0.0, 0.1]  # not an overall key: unsplit

@@ -1,0 +1,53 @@
+"""Several Paperboy processes on one database: who is alive, who schedules, how the caps are split.
+
+Each process renews its row in the store every tick. The oldest live one enqueues due pushes (the
+outbox's unique key makes a second scheduler harmless, but one is enough); when it dies, its row
+expires and the next oldest takes over. Every process delivers, and each takes 1/N of the
+platforms' overall send budget, so N processes together stay within the caps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.ports import Store
+from bot.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class Membership:
+    """This process's place among the instances; `beat` every `tick` seconds keeps it current."""
+
+    def __init__(
+        self, store: Store, owner: str, limiter: RateLimiter, tick: float, clock: Callable[[], datetime]
+    ) -> None:
+        self._store = store
+        self._owner = owner
+        self._limiter = limiter
+        self._tick = tick
+        self._clock = clock
+        self.leading = False
+
+    async def beat(self) -> None:
+        """Renew this instance (alive for three ticks) and take the count and the lead from the store."""
+        alive, leading = await self._store.heartbeat(self._owner, self._clock(), seconds=3 * self._tick)
+        if (alive, leading) != (self._limiter.instances, self.leading):
+            log.warning("%d instance(s) share the database; this one %s", alive,
+                        "schedules" if leading else "delivers only")  # fmt: skip
+        self._limiter.instances = alive
+        self.leading = leading
+
+    async def beat_forever(self, stop: asyncio.Event) -> None:
+        """Beat until `stop`, also while a long drain runs (a silent instance would be counted dead)."""
+        while not stop.is_set():
+            try:
+                await self.beat()
+            except Exception:
+                log.exception("heartbeat failed; trying again next tick")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self._tick)
