@@ -52,6 +52,7 @@ from handlers.telegram_adapter.push_client import PushClient
 from storage import open_store
 
 _NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
+HEARTBEAT_SECONDS = 5.0
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 log = logging.getLogger("paperboy")
 
@@ -142,7 +143,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         }
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
         tick = settings.push.tick_seconds
-        membership = Membership(store, deliverer.owner, limiter, tick, utcnow)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
         await membership.beat()  # know the lead and the share before the first round
         work = [
             *platforms,
@@ -174,10 +175,12 @@ def _platforms(
         app = build_application(settings.telegram, service, limiter)
         hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
         routes += [hook.route()] if hook else []
+        health.expect("telegram")
         runners.append(run_telegram(app, settings.telegram, stop, hook, health))
     if senders.slack is not None:
         slack_app = build_slack_app(settings.slack, service, senders.slack)
         routes.append(events_route(slack_app))
+        health.expect("slack")
         runners.append(run_slack(slack_app, settings.slack, stop, health))
     return routes, runners
 
@@ -219,6 +222,12 @@ async def _outbox_gauges(service: PaperService) -> None:
         METRICS.outbox.labels(status).set(count)
 
 
+def _heartbeat_seconds(settings: Settings) -> float:
+    """How often an instance says it is alive: a dead one's share of the caps comes back after
+    three of these, so not the (possibly long) push tick."""
+    return min(settings.push.tick_seconds, HEARTBEAT_SECONDS)
+
+
 async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """`paperboy push`: enqueue what is due (everything with --now) and deliver it, then exit."""
     scheduler = Scheduler(store, settings.push)
@@ -233,10 +242,21 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
                 papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
-    enqueued = await scheduler.enqueue_due(everyone_now=args.now)
+    enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
+    limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
-        report = await Deliverer(store, notifiers, settings.push).drain()
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
+        await membership.beat()  # running instances keep their share of the caps: so does this one
+        stop = asyncio.Event()
+        beats = asyncio.create_task(membership.beat_forever(stop))
+        try:
+            report = await deliverer.drain()
+        finally:
+            stop.set()
+            await beats
+            await store.release(deliverer.owner)
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 

@@ -27,6 +27,10 @@ class Health:
     def add(self, name: str, check: Check) -> None:
         self.checks[name] = check
 
+    def expect(self, name: str) -> None:
+        """A part that will register its check once it runs: until then it counts as not ready."""
+        self.checks.setdefault(name, _not_ready)
+
     def ingested(self, at: float | None = None) -> None:
         self.last_ingest = time.time() if at is None else at
 
@@ -46,3 +50,7 @@ class Health:
             "last_ingest_age_seconds": age,
         }
         return healthy, details
+
+
+async def _not_ready() -> bool:
+    return False
