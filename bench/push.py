@@ -4,7 +4,8 @@ The bot runs as a real `paperboy push --now` process (so its CPU time is its own
 this process and count what they accepted. Where there are two cores, the uncapped run pins the bot
 to one and this process to the other, so the bot's rate is what one core of its own gives. The bot's
 CPU is reported whole (interpreter start-up and enqueueing included) and over the sending window
-only (read from /proc between 5% and 95% of the messages, the same stretch as the rate). Three runs:
+only (read from /proc between 5% and 95% of the messages, the same stretch as the rate; with
+several bot processes, their whole CPU only). Four modes:
 
 1. capped: N subscribers at Telegram's default caps. Target: at least 95% of the cap, zero 429s,
    zero duplicates, zero misses.
@@ -22,6 +23,12 @@ a channel gets one message here: Slack's messages go out as fast as the workers 
 `rate_per_s` and `cap_per_s` are Telegram's alone; `sent`, `duplicates`, `misses` and `http_429`
 add up both platforms, each checked against its own fake's records, and `platforms` holds each
 platform's figures. CPU per message is the bot's over all messages, Slack's included.
+
+4. instances: the capped run on PostgreSQL (a throwaway server, tests/pg_server.py), first with one
+   `push --now` process, then with two at once on the same database (a fresh one each). The
+   instances heartbeat and each takes 1/N of Telegram's cap, and they lease the outbox, so the
+   target is the capped run's for both together: at least 95% of the cap, zero 429s, zero
+   duplicates, zero misses. Not in the default modes: it needs the PostgreSQL binaries.
 
 Machines here are shared and noisy: read medians and ratios, not single figures. The last line is
 one JSON object with every figure.
@@ -51,7 +58,8 @@ from bot.models import Destination, Subscription
 from bot.ports import StoreStats
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
-from storage.sqlite import SqliteStore
+from storage import open_store
+from tests import pg_server
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram, RateLimits, Window
 
@@ -60,6 +68,7 @@ GROUP_SHARE = 0.1  # ...one in ten a Telegram group, the rest are Telegram priva
 PLATFORMS = ("telegram", "slack")
 CAPPED_PLATFORM = "telegram"  # the only platform with an overall cap; Slack limits each channel only
 LEASE_SECONDS = 20.0  # short, so the crash run does not wait two minutes for a dead worker's leases
+INSTANCE_COUNTS = (1, 2)  # the instances run: one process on PostgreSQL, then two sharing the database
 
 
 @dataclass
@@ -96,6 +105,8 @@ class Figures:
     all_rate_per_s: float = 0.0  # messages per second of both platforms together
     cap_platform: str = CAPPED_PLATFORM
     platforms: dict[str, PlatformFigures] = field(default_factory=dict)
+    instances: int = 1  # bot processes pushing at once on the one database
+    database: str = "sqlite"  # the store's URL scheme: sqlite or postgresql
 
 
 def destination_of(index: int) -> tuple[Destination, str]:
@@ -143,12 +154,14 @@ class Fakes:
         return self.slack.http_429 if platform == "slack" else self.telegram.rate_limited
 
 
-async def prepare(db: Path, subscribers: int, fakes: Fakes) -> dict[str, list[str]]:
+async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, list[str]]:
     """A database with the sample day and N subscriptions, all due now; the chats exist in the fakes.
 
+    `database` is a URL as the bot takes it (SQLite or PostgreSQL), so every mode prepares the same
+    subscriber mix whichever store it runs on.
     Returns each platform's destinations (chat ids), what the checks hold the fakes' records against.
     """
-    store = await SqliteStore.open(db)
+    store = await open_store(database)
     try:
         await store.upsert_day(parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample"))
         destinations: dict[str, list[str]] = {platform: [] for platform in PLATFORMS}
@@ -169,9 +182,12 @@ async def prepare(db: Path, subscribers: int, fakes: Fakes) -> dict[str, list[st
         await store.close()
 
 
-def bot_env(fakes: Fakes, cap: int) -> dict[str, str]:
+def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
+    """The bot's settings: the fakes, Telegram's cap, and the database by URL (the one setting that
+    names a SQLite file and a PostgreSQL database alike); nothing inherited from this shell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
     return env | {
+        "PAPERBOY_DATABASE_URL": database,
         "PAPERBOY_TELEGRAM__TOKEN": fakes.telegram.token,
         "PAPERBOY_TELEGRAM__API_URL": fakes.telegram.api_url,
         "PAPERBOY_TELEGRAM__RATE_PER_SECOND": str(cap),
@@ -184,11 +200,12 @@ def bot_env(fakes: Fakes, cap: int) -> dict[str, str]:
     }
 
 
-async def start_bot(db: Path, env: dict[str, str], core: int | None) -> asyncio.subprocess.Process:
-    """`paperboy push --now`, pinned to `core` before it starts (its threads inherit the pinning)."""
+async def start_bot(env: dict[str, str], core: int | None) -> asyncio.subprocess.Process:
+    """`paperboy push --now` on the database `env` names, pinned to `core` before it starts (its
+    threads inherit the pinning)."""
     pin = None if core is None else functools.partial(os.sched_setaffinity, 0, {core})
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--db", str(db), "push", "--now",
+        sys.executable, "-m", "bot", "push", "--now",
         env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, preexec_fn=pin,
     )  # fmt: skip
 
@@ -276,8 +293,9 @@ def child_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def outbox(db: Path) -> StoreStats:
-    store = await SqliteStore.open(db)
+async def outbox(database: str) -> StoreStats:
+    """The outbox's counts, read through a store of our own (SQLite or PostgreSQL, by URL)."""
+    store = await open_store(database)
     try:
         return await store.stats()
     finally:
@@ -299,7 +317,7 @@ async def first_message(bot: asyncio.subprocess.Process, fakes: Fakes) -> bool:
     return False
 
 
-async def in_flight(db: Path, fakes: Fakes) -> int:
+async def in_flight(database: str, fakes: Fakes) -> int:
     """After a kill: the messages that were in flight at this kill or an earlier one.
 
     That is every message the fakes accepted beyond those the database records as sent (each push
@@ -309,7 +327,7 @@ async def in_flight(db: Path, fakes: Fakes) -> int:
     answered for a moment, hence the wait.
     """
     await asyncio.sleep(0.5)
-    return fakes.total() - (await outbox(db)).outbox_sent
+    return fakes.total() - (await outbox(database)).outbox_sent
 
 
 def tally(recipients: list[str], destinations: list[str]) -> tuple[int, int]:
@@ -339,84 +357,130 @@ def platform_figures(
     return figures
 
 
-async def run(mode: str, subscribers: int, cap: int, kills: int) -> Figures:
+async def run(mode: str, subscribers: int, cap: int, kills: int) -> list[Figures]:
+    """A mode's runs: one on a SQLite file of its own, or (instances) the PostgreSQL pair."""
+    if mode == "instances":
+        return await run_instances(subscribers, cap)
     pinned = cores() if mode == "uncapped" else None
     allowed = os.sched_getaffinity(0)
     if pinned is not None:
         os.sched_setaffinity(0, {pinned[0]})
     try:
-        return await run_pinned(mode, subscribers, cap, kills, None if pinned is None else pinned[1])
+        with tempfile.TemporaryDirectory() as folder:
+            database = f"sqlite:///{Path(folder) / 'push.db'}"
+            bot_core = None if pinned is None else pinned[1]
+            return [await run_pinned(mode, subscribers, cap, kills, bot_core, database)]
     finally:
         os.sched_setaffinity(0, allowed)
 
 
-async def run_pinned(mode: str, subscribers: int, cap: int, kills: int, bot_core: int | None) -> Figures:
-    """One run. Telegram's fake enforces `cap` overall; Slack's keeps its real limit in every mode
-    (one message a second per channel), which one message per channel never reaches."""
+async def run_instances(
+    subscribers: int, cap: int, counts: tuple[int, ...] = INSTANCE_COUNTS
+) -> list[Figures]:
+    """The capped push on one PostgreSQL database, by one process and then by several at once.
+
+    The single process is the baseline on the same store; the concurrent ones must share
+    Telegram's cap between them (each takes 1/N of it) so that together they still reach it
+    without a 429, and lease the outbox so no push goes out twice or not at all. Each run gets a
+    fresh database (an empty schema of its own), so the second starts from the same outbox.
+    """
+    if not pg_server.available():
+        raise SystemExit(
+            f"instances: no PostgreSQL server binaries in {pg_server.PG_BIN} (set PAPERBOY_TEST_PG_BIN)"
+        )
+    server = pg_server.PostgresServer()
+    server.start()
+    try:
+        return [
+            await run_pinned("instances", subscribers, cap, 0, None, server.database(), processes=count)
+            for count in counts
+        ]
+    finally:
+        server.stop()
+
+
+async def run_pinned(
+    mode: str,
+    subscribers: int,
+    cap: int,
+    kills: int,
+    bot_core: int | None,
+    database: str,
+    processes: int = 1,
+) -> Figures:
+    """One run on `database` (a URL) by `processes` concurrent bots. Telegram's fake enforces `cap`
+    overall; Slack's keeps its real limit in every mode (one message a second per channel), which
+    one message per channel never reaches. Kills (the crash run) need a single process: the
+    in-flight count is read between one process's death and the next one's start."""
+    if kills and processes != 1:
+        raise ValueError("the crash run kills one bot process at a time")
     limits = RateLimits(per_chat=Window(1, 1.0), per_group=Window(20, 60.0), overall=Window(cap, 1.0))
     async with FakeTelegram(rate_limits=limits) as telegram, FakeSlack() as slack:
         fakes = Fakes(telegram, slack)
-        with tempfile.TemporaryDirectory() as folder:
-            db = Path(folder) / "push.db"
-            destinations = await prepare(db, subscribers, fakes)
-            # The fakes keep every message they accept; a long garbage-collection pause in this
-            # process would hold requests back and then count them as one burst (a false 429).
-            # The run is bounded, so the fakes' process does without the cycle collector.
-            gc.collect()
-            gc.freeze()
-            gc.disable()
-            env = bot_env(fakes, cap)
-            probe = RateProbe(fakes)
-            sampler = asyncio.create_task(probe.run())
-            cpu_before, started = child_cpu_seconds(), time.perf_counter()
-            own_before = time.process_time()
-            done_kills = unrecorded = 0
-            while True:
-                bot = await start_bot(db, env, bot_core)
-                probe.pid = bot.pid
-                if done_kills < kills and await first_message(bot, fakes):
-                    await asyncio.sleep(random.uniform(0.0, 2.5))
-                    if bot.returncode is None:
-                        bot.send_signal(signal.SIGKILL)
-                        done_kills += 1
-                        await bot.wait()
-                        unrecorded = await in_flight(db, fakes)
-                        continue
-                _, errors = await bot.communicate()
+        destinations = await prepare(database, subscribers, fakes)
+        # The fakes keep every message they accept; a long garbage-collection pause in this
+        # process would hold requests back and then count them as one burst (a false 429).
+        # The run is bounded, so the fakes' process does without the cycle collector.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        env = bot_env(fakes, cap, database)
+        probe = RateProbe(fakes)
+        sampler = asyncio.create_task(probe.run())
+        cpu_before, started = child_cpu_seconds(), time.perf_counter()
+        own_before = time.process_time()
+        done_kills = unrecorded = 0
+        while True:
+            # Started together, so the instances overlap for the whole push and split the cap.
+            bots = [await start_bot(env, bot_core) for _ in range(processes)]
+            # Per-process CPU over the sending window means one process: with several, none.
+            probe.pid = bots[0].pid if processes == 1 else None
+            if done_kills < kills and await first_message(bots[0], fakes):
+                await asyncio.sleep(random.uniform(0.0, 2.5))
+                if bots[0].returncode is None:
+                    bots[0].send_signal(signal.SIGKILL)
+                    done_kills += 1
+                    await bots[0].wait()
+                    unrecorded = await in_flight(database, fakes)
+                    continue
+            outputs = await asyncio.gather(*(bot.communicate() for bot in bots))
+            for bot, (_, errors) in zip(bots, outputs, strict=True):
                 if bot.returncode not in (0, 1):
                     raise RuntimeError(f"the bot failed: {errors.decode()[-2000:]}")
-                if (await outbox(db)).outbox_pending == 0:
-                    break
-                await asyncio.sleep(LEASE_SECONDS)  # leases of killed workers run out
-            seconds = time.perf_counter() - started
-            cpu = child_cpu_seconds() - cpu_before
-            own = time.process_time() - own_before
-            sampler.cancel()
-            gc.enable()
-            platforms = platform_figures(fakes, destinations, probe)
-            sending = probe.sending_cpu_ms()
-            sent = sum(figures.sent for figures in platforms.values())
-            return Figures(
-                mode=mode,
-                subscribers=subscribers,
-                sent=sent,
-                duplicates=sum(figures.duplicates for figures in platforms.values()),
-                misses=sum(figures.misses for figures in platforms.values()),
-                http_429=sum(figures.http_429 for figures in platforms.values()),
-                rate_per_s=platforms[CAPPED_PLATFORM].rate_per_s,
-                cap_per_s=cap,
-                cpu_ms_per_msg=round(1000 * cpu / max(sent, 1), 3),
-                sending_cpu_ms_per_msg=_rounded(sending, 3),
-                capacity_per_s=_rounded(1000 / sending if sending else None, 0),
-                startup_cpu_s=_rounded(probe.startup_cpu_s(), 2),
-                fake_cpu_ms_per_msg=round(1000 * own / max(sent, 1), 3),
-                seconds=round(seconds, 1),
-                kills=done_kills,
-                in_flight_at_kills=unrecorded,
-                bot_core=bot_core,
-                all_rate_per_s=round(probe.sustained(), 1),
-                platforms=platforms,
-            )
+            if (await outbox(database)).outbox_pending == 0:
+                break
+            await asyncio.sleep(LEASE_SECONDS)  # leases of killed workers run out
+        seconds = time.perf_counter() - started
+        cpu = child_cpu_seconds() - cpu_before
+        own = time.process_time() - own_before
+        sampler.cancel()
+        gc.enable()
+        platforms = platform_figures(fakes, destinations, probe)
+        sending = probe.sending_cpu_ms()
+        sent = sum(figures.sent for figures in platforms.values())
+        return Figures(
+            mode=mode,
+            subscribers=subscribers,
+            sent=sent,
+            duplicates=sum(figures.duplicates for figures in platforms.values()),
+            misses=sum(figures.misses for figures in platforms.values()),
+            http_429=sum(figures.http_429 for figures in platforms.values()),
+            rate_per_s=platforms[CAPPED_PLATFORM].rate_per_s,
+            cap_per_s=cap,
+            cpu_ms_per_msg=round(1000 * cpu / max(sent, 1), 3),
+            sending_cpu_ms_per_msg=_rounded(sending, 3),
+            capacity_per_s=_rounded(1000 / sending if sending else None, 0),
+            startup_cpu_s=_rounded(probe.startup_cpu_s(), 2),
+            fake_cpu_ms_per_msg=round(1000 * own / max(sent, 1), 3),
+            seconds=round(seconds, 1),
+            kills=done_kills,
+            in_flight_at_kills=unrecorded,
+            bot_core=bot_core,
+            all_rate_per_s=round(probe.sustained(), 1),
+            platforms=platforms,
+            instances=processes,
+            database=database.split(":", 1)[0],
+        )
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
@@ -424,13 +488,15 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 
 def verdict(figures: Figures) -> str:
-    if figures.mode == "capped":
+    if figures.mode in ("capped", "instances"):
+        # Several instances share the cap: together they must reach it and never pass it.
+        together = f" ({figures.instances} instance(s) together)" if figures.mode == "instances" else ""
         ok = figures.rate_per_s >= 0.95 * figures.cap_per_s and not (
             figures.http_429 or figures.duplicates or figures.misses
         )
         return (
-            f"target: Telegram >= 95% of its cap, zero 429/duplicates/misses on both platforms "
-            f"-> {'PASS' if ok else 'FAIL'}"
+            f"target: Telegram >= 95% of its cap{together}, zero 429/duplicates/misses on both "
+            f"platforms -> {'PASS' if ok else 'FAIL'}"
         )
     if figures.mode == "uncapped":
         capacity = figures.capacity_per_s or 0.0
@@ -452,14 +518,17 @@ def verdict(figures: Figures) -> str:
 def report(figures: Figures) -> list[str]:
     """The run's lines: the whole, each platform, the verdict."""
     cap, capped = figures.cap_per_s, figures.cap_platform
+    # The instances run has two lines of results: the label says how many processes pushed.
+    label = f"{figures.mode} x{figures.instances}" if figures.mode == "instances" else figures.mode
     lines = [
-        f"{figures.mode:>9}: {figures.sent} sent to {figures.subscribers} in {figures.seconds}s, "
+        f"{label:>9}: {figures.sent} sent to {figures.subscribers} in {figures.seconds}s, "
         f"{capped} {figures.rate_per_s}/s sustained (its cap {cap}/s, {100 * figures.rate_per_s / cap:.1f}%; "
         f"all {figures.all_rate_per_s}/s), "
         f"429s {figures.http_429}, duplicates {figures.duplicates}, misses {figures.misses}, "
         f"bot CPU {figures.cpu_ms_per_msg} ms/message (sending {figures.sending_cpu_ms_per_msg}, "
         f"start-up {figures.startup_cpu_s}s; fake {figures.fake_cpu_ms_per_msg}), kills {figures.kills} "
-        f"(in flight {figures.in_flight_at_kills}), bot on core {figures.bot_core}"
+        f"(in flight {figures.in_flight_at_kills}), bot on core {figures.bot_core}, "
+        f"{figures.instances} bot process(es) on {figures.database}"
     ]
     for platform, own in figures.platforms.items():
         limit = (
@@ -479,7 +548,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument(
-        "--modes", default="capped,uncapped,crash", help="comma-separated: capped, uncapped, crash"
+        "--modes",
+        default="capped,uncapped,crash",
+        help="comma-separated: capped, uncapped, crash, instances (PostgreSQL, one and two processes)",
     )
     parser.add_argument(
         "--cap", type=int, default=30, help="Telegram's overall cap in the capped run (messages/s)"
@@ -489,9 +560,9 @@ async def main() -> None:
     results = []
     for mode in args.modes.split(","):
         cap = 1000 if mode == "uncapped" else args.cap
-        figures = await run(mode, args.subscribers, cap, args.kills if mode == "crash" else 0)
-        print("\n".join(report(figures)))
-        results.append(asdict(figures))
+        for figures in await run(mode, args.subscribers, cap, args.kills if mode == "crash" else 0):
+            print("\n".join(report(figures)))
+            results.append(asdict(figures))
     summary = dict(results[0])
     summary["runs"] = results
     print(json.dumps(summary))

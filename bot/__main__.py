@@ -52,7 +52,7 @@ from handlers.telegram_adapter.push_client import PushClient
 from storage import open_store
 
 _NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
-HEARTBEAT_SECONDS = 5.0
+HEARTBEAT_SECONDS = 1.0  # a newcomer waits one beat before sending; a dead instance is gone after three
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 log = logging.getLogger("paperboy")
 
@@ -144,7 +144,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
         tick = settings.push.tick_seconds
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
-        await membership.beat()  # know the lead and the share before the first round
+        await membership.join()  # know the lead and the share before the first round
         work = [
             *platforms,
             membership.beat_forever(stop),
@@ -248,7 +248,7 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
-        await membership.beat()  # running instances keep their share of the caps: so does this one
+        await membership.join()  # running instances keep their share of the caps: so does this one
         stop = asyncio.Event()
         beats = asyncio.create_task(membership.beat_forever(stop))
         try:

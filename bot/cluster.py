@@ -42,6 +42,16 @@ class Membership:
         self._limiter.instances = alive
         self.leading = leading
 
+    async def join(self) -> None:
+        """Register, wait one beat so the other instances count this one too, then take the share.
+
+        Two processes started together would otherwise each see itself alone and both send at the
+        full cap until their next beat; one beat of silence is the price of never overshooting.
+        """
+        await self.beat()
+        await asyncio.sleep(self._tick)
+        await self.beat()
+
     async def beat_forever(self, stop: asyncio.Event) -> None:
         """Beat until `stop`, also while a long drain runs (a silent instance would be counted dead)."""
         while not stop.is_set():
