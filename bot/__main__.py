@@ -33,6 +33,7 @@ from bot.ingest import DigestSources
 from bot.logs import configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier
 from bot.models import Paper
+from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever
@@ -96,16 +97,14 @@ async def _pushes_forever(
     On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
     watcher = asyncio.create_task(stop.wait())
     watcher.add_done_callback(lambda _: deliverer.stop())
+
+    async def one_round() -> None:
+        if membership.leading:  # one scheduler among the instances; every one delivers
+            await scheduler.enqueue_due()
+        await deliverer.drain()
+
     try:
-        while not stop.is_set():
-            try:
-                if membership.leading:  # one scheduler among the instances; every one delivers
-                    await scheduler.enqueue_due()
-                await deliverer.drain()
-            except Exception:
-                log.exception("push round failed; trying again next tick")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), tick)
+        await every(tick, stop, one_round, "push round")
     finally:
         watcher.cancel()
 

@@ -9,11 +9,11 @@ platforms' overall send budget, so N processes together stay within the caps.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.periodic import every
 from bot.ports import Store
 from bot.ratelimit import RateLimiter
 
@@ -54,10 +54,4 @@ class Membership:
 
     async def beat_forever(self, stop: asyncio.Event) -> None:
         """Beat until `stop`, also while a long drain runs (a silent instance would be counted dead)."""
-        while not stop.is_set():
-            try:
-                await self.beat()
-            except Exception:
-                log.exception("heartbeat failed; trying again next tick")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self._tick)
+        await every(self._tick, stop, self.beat, "heartbeat")

@@ -8,7 +8,6 @@ logged and counted; the next one tries again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +17,7 @@ from bot.errors import PaperboyError
 from bot.health import Health
 from bot.ingest import IngestReport
 from bot.metrics import METRICS, Metrics
+from bot.periodic import every
 from bot.service import PaperService
 
 log = logging.getLogger(__name__)
@@ -49,25 +49,26 @@ async def ingest_forever(
     """A round now and every `every_minutes` until `stop`; off when every_minutes is 0."""
     if settings.every_minutes <= 0 or not (settings.hf_days or settings.archive):
         return
-    while not stop.is_set():
+
+    async def one_round() -> None:
         try:
             reports = await ingest_round(service, settings, today())
-        except PaperboyError as err:
+        except PaperboyError as err:  # a source that cannot be read at all: said in one line
             metrics.ingest_errors.inc()
             log.warning("ingest round failed: %s", err)
+            return
         except Exception:
             metrics.ingest_errors.inc()
-            log.exception("ingest round failed")
-        else:
-            errors = [error for report in reports for error in report.errors]
-            metrics.ingest_errors.inc(len(errors))
-            for error in errors:
-                log.warning("ingest: %s", error)
-            added = sum(report.papers_added for report in reports)
-            updated = sum(report.papers_updated for report in reports)
-            log.info("ingest round: %d papers added, %d updated", added, updated)
-            if not errors:  # the age /healthz shows is that of the last round that read everything
-                health.ingested()
-                metrics.last_ingest.set_to_current_time()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), settings.every_minutes * 60)
+            raise
+        errors = [error for report in reports for error in report.errors]
+        metrics.ingest_errors.inc(len(errors))
+        for error in errors:
+            log.warning("ingest: %s", error)
+        added = sum(report.papers_added for report in reports)
+        updated = sum(report.papers_updated for report in reports)
+        log.info("ingest round: %d papers added, %d updated", added, updated)
+        if not errors:  # the age /healthz shows is that of the last round that read everything
+            health.ingested()
+            metrics.last_ingest.set_to_current_time()
+
+    await every(settings.every_minutes * 60, stop, one_round, "ingest round")

@@ -12,6 +12,14 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
+def sqlite_path(url: str | Path) -> Path | None:
+    """The file a SQLite URL (or a bare path) names; None for any other database URL."""
+    match = _SCHEME.match(str(url))
+    if match is None:
+        return Path(url)
+    return Path(str(url).removeprefix("sqlite:///")) if match.group(1).lower() == "sqlite" else None
+
+
 async def open_store(url: str | Path) -> Store:
     """Open the store a database URL names, bringing its schema up to date.
 
@@ -34,4 +42,4 @@ async def open_store(url: str | Path) -> Store:
         )
     from storage.sqlite import SqliteStore
 
-    return await SqliteStore.open(str(url).removeprefix("sqlite:///") if scheme else url)
+    return await SqliteStore.open(sqlite_path(url) or url)

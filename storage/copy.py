@@ -15,12 +15,12 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from bot.errors import StartupError
+from storage import sqlite_path
 from storage.postgres import PostgresStore
 
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
@@ -57,17 +57,11 @@ def _converter(pg_type: str) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def _sqlite_path(url: str) -> Path:
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///"))
-    if "://" in url:
-        raise StartupError("copy reads a SQLite database: --from sqlite:///path (or a file path)")
-    return Path(url)
-
-
 async def copy_sqlite_to_postgres(source: str, target: str) -> CopyReport:
     """Copy every row of the SQLite database `source` into the empty PostgreSQL database `target`."""
-    path = _sqlite_path(source)
+    path = sqlite_path(source)
+    if path is None:
+        raise StartupError("copy reads a SQLite database: --from sqlite:///path (or a file path)")
     if not path.exists():
         raise StartupError(f"no SQLite database at {path}")
     if not target.startswith(("postgresql://", "postgres://")):

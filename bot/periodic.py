@@ -1,0 +1,25 @@
+"""Work that repeats while the bot runs (push rounds, heartbeats, ingestion), stopped by one event.
+
+One loop for all of them, so each stops the moment `stop` is set (not at the end of its wait) and
+a failing round is logged and retried at the next one instead of ending the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+async def every(seconds: float, stop: asyncio.Event, work: Callable[[], Awaitable[None]], what: str) -> None:
+    """Run `work` now and then every `seconds` until `stop`."""
+    while not stop.is_set():
+        try:
+            await work()
+        except Exception:
+            log.exception("%s failed; trying again in %g s", what, seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
