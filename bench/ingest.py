@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.search import Corpus, percentile, synthetic_days
-from bot.models import DigestDay, Paper
+from bot.models import DigestDay, Paper, Section
 from bot.sources.markdown import parse_markdown
 from storage.sqlite import SqliteStore
 
@@ -50,9 +50,13 @@ def _entry_head(paper: Paper, *, thumbnail: bool, votes: bool, authors: str | No
     return lines
 
 
+def _sections(paper: Paper) -> tuple[Section, ...]:
+    return paper.summaries[0].sections if paper.summaries else ()
+
+
 def _plain_bullets(paper: Paper) -> list[str]:
     """The first eras' summaries: one bullet per sentence, no headings."""
-    return [f"- {sentence.removesuffix('.')}." for s in paper.sections for sentence in s.text.split(". ")]
+    return [f"- {sentence.removesuffix('.')}." for s in _sections(paper) for sentence in s.text.split(". ")]
 
 
 def _era_2023_11_plain(paper: Paper) -> list[str]:
@@ -66,17 +70,17 @@ def _era_2023_12_votes(paper: Paper) -> list[str]:
 
 def _era_2024_06_two_stars(paper: Paper) -> list[str]:
     head = _entry_head(paper, thumbnail=True, votes=True, authors=", ".join(paper.authors))
-    return head + [line for s in paper.sections for line in (f"- **{s.heading}**: {s.text}", "")]
+    return head + [line for s in _sections(paper) for line in (f"- **{s.heading}**: {s.text}", "")]
 
 
 def _era_2024_10_list_authors(paper: Paper) -> list[str]:
     head = _entry_head(paper, thumbnail=True, votes=True, authors=repr(list(paper.authors)))
-    return head + [f"- ***{s.heading}***: {s.text}" for s in paper.sections]
+    return head + [f"- ***{s.heading}***: {s.text}" for s in _sections(paper)]
 
 
 def _current(paper: Paper) -> list[str]:
     head = _entry_head(paper, thumbnail=True, votes=True, authors=", ".join(paper.authors))
-    return [*head, *(f"- ***{s.heading}***: {s.text}" for s in paper.sections), ""]
+    return [*head, *(f"- ***{s.heading}***: {s.text}" for s in _sections(paper)), ""]
 
 
 @dataclass(frozen=True)

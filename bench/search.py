@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.models import DigestDay, Paper, Section
+from bot.models import DigestDay, Paper, Section, Summary
 from bot.ports import SearchQuery
 from storage.sqlite import SqliteStore
 
@@ -380,7 +380,7 @@ def synthetic_days(corpus: Corpus) -> Iterator[DigestDay]:
                     authors=writer.authors(),
                     votes=writer.votes(),
                     thumbnail=f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{arxiv_id}.png",
-                    sections=writer.sections(name),
+                    summaries=(Summary(language="ko", source="archive", sections=writer.sections(name)),),
                     days=(day,),
                 )
             )
@@ -462,9 +462,9 @@ _LIKE_WARMUP = 2
 # best-voted page and how many matched). NOT INDEXED keeps SQLite from walking the votes index and
 # stopping at the tenth match, which would answer a different question: it could not count the
 # matches, and it would give up on relevance altogether.
-_LIKE_SQL = """SELECT id, arxiv_id, title, authors, votes, sections, count(*) OVER () AS total
+_LIKE_SQL = """SELECT id, arxiv_id, title, authors, votes, summaries, count(*) OVER () AS total
     FROM papers NOT INDEXED
-    WHERE title LIKE ?1 OR sections LIKE ?1 OR abstract LIKE ?1 OR authors LIKE ?1 OR keywords LIKE ?1
+    WHERE title LIKE ?1 OR summaries LIKE ?1 OR abstract LIKE ?1 OR authors LIKE ?1 OR keywords LIKE ?1
     ORDER BY votes DESC LIMIT 10"""
 
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.i18n import DEFAULT_LANG, Lang, Text, t
-from bot.models import Paper, Section
+from bot.i18n import DEFAULT_LANG, Lang, Text, language_name, t
+from bot.models import Paper, Section, Summary
 
 MAX_AUTHORS_SHOWN = 8
 ONE_LINE_CHARS = 160
@@ -39,7 +39,7 @@ class PaperCard:
     links: tuple[Link, ...]
     thumbnail: str | None
     days: tuple[date, ...]
-    fallback_summary: str | None
+    notes: tuple[Text, ...] = ()  # said under the sections: another language shown, figures unchecked
 
 
 @dataclass(frozen=True)
@@ -72,17 +72,46 @@ def links_of(paper: Paper) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def one_line(paper: Paper, limit: int = ONE_LINE_CHARS) -> str:
-    """The first sentence of the first summary we have, cut to `limit` characters."""
-    source = next((s.text for s in paper.sections if s.text), None) or paper.ai_summary or paper.abstract
+@dataclass(frozen=True)
+class ShownSummary:
+    """The summary a reader of one language sees, and a note when it is in another language."""
+
+    summary: Summary | None
+    note: Text | None = None
+
+
+def summary_to_show(paper: Paper, language: str) -> ShownSummary:
+    """The reader's language when the paper has it; otherwise English (the writer's or the HF
+    abstract), otherwise whatever language there is, with a note naming it. So an English reader
+    never gets Korean text while English text exists, and a Korean reader gets English rather than
+    nothing while the writer has not caught up."""
+    wanted = paper.summary_in(language)
+    if wanted is not None:
+        return ShownSummary(wanted)
+    other = paper.summary_in("en") or next(iter(paper.summaries), None)
+    if other is None:
+        return ShownSummary(None)
+    note = t("card.summary_in", shown=language_name(other.language), wanted=language_name(language))
+    return ShownSummary(other, note)
+
+
+def one_line(paper: Paper, language: str, limit: int = ONE_LINE_CHARS) -> str:
+    """The first sentence of the summary shown in `language`, cut to `limit` characters."""
+    shown = summary_to_show(paper, language).summary
+    source = next((s.text for s in shown.sections if s.text), None) if shown else None
     if not source:
         return ""
     sentence = _SENTENCE_END.split(" ".join(source.split()), maxsplit=1)[0]
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def paper_card(paper: Paper, max_authors: int = MAX_AUTHORS_SHOWN) -> PaperCard:
+def paper_card(paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN) -> PaperCard:
+    """The card a reader of `language` sees (the summary chosen by `summary_to_show`)."""
     shown = paper.authors[:max_authors]
+    summary = summary_to_show(paper, language)
+    notes = [summary.note] if summary.note else []
+    if summary.summary is not None and not summary.summary.verified:
+        notes.append(t("card.unverified"))
     return PaperCard(
         arxiv_id=paper.arxiv_id,
         title=paper.title,
@@ -90,17 +119,17 @@ def paper_card(paper: Paper, max_authors: int = MAX_AUTHORS_SHOWN) -> PaperCard:
         votes=paper.votes,
         authors=shown,
         more_authors=len(paper.authors) - len(shown),
-        sections=paper.sections,
+        sections=summary.summary.sections if summary.summary else (),
         links=links_of(paper),
         thumbnail=paper.thumbnail,
         days=paper.days,
-        fallback_summary=None if paper.sections else (paper.ai_summary or paper.abstract),
+        notes=tuple(notes),
     )
 
 
-def digest_items(papers: list[Paper], start_rank: int = 1) -> tuple[DigestItem, ...]:
+def digest_items(papers: list[Paper], language: str, start_rank: int = 1) -> tuple[DigestItem, ...]:
     return tuple(
-        DigestItem(rank, p.arxiv_id, p.title, p.arxiv_url, p.votes, one_line(p))
+        DigestItem(rank, p.arxiv_id, p.title, p.arxiv_url, p.votes, one_line(p, language))
         for rank, p in enumerate(papers, start=start_rank)
     )
 
@@ -124,8 +153,26 @@ def paper_record(paper: Paper) -> dict[str, object]:
         "thumbnail": paper.thumbnail,
         "media_url": paper.media_url,
         "days": [day.isoformat() for day in paper.days],
-        "sections": [{"heading": s.heading, "text": s.text} for s in paper.sections],
+        "summaries": {summary.language: summary_record(summary) for summary in _all_summaries(paper)},
         "abstract": paper.abstract,
         "ai_summary": paper.ai_summary,
         "keywords": list(paper.keywords),
+    }
+
+
+def _all_summaries(paper: Paper) -> tuple[Summary, ...]:
+    """The stored summaries, plus the HF fallback when there is no English one."""
+    hf = None if any(s.language == "en" for s in paper.summaries) else paper.hf_summary
+    return paper.summaries + ((hf,) if hf else ())
+
+
+def summary_record(summary: Summary) -> dict[str, object]:
+    """A summary in `--json` output: where it came from and its sections."""
+    return {
+        "source": summary.source,
+        "model": summary.model,
+        "prompt_version": summary.prompt_version,
+        "created_at": summary.created_at.isoformat() if summary.created_at else None,
+        "verified": summary.verified,
+        "sections": [{"heading": s.heading, "text": s.text} for s in summary.sections],
     }

@@ -51,6 +51,13 @@ def t(key: str, **values: object) -> Text:
     return Text(key, values)
 
 
+def language_name(code: str) -> Text:
+    """A summary language's name in the reader's language (`ja` -> Japanese / 일본어); a code the
+    catalog does not know is shown as the code itself."""
+    key = f"language.{code}"
+    return Text(key) if key in CATALOG else Text("raw", {"text": code})
+
+
 CATALOG: dict[str, dict[Lang, str]] = {
     "raw": {"en": "{text}", "ko": "{text}"},  # technical messages (file errors) are not translated
     # Lists and searches
@@ -91,6 +98,14 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "list.empty": {"en": "Nothing to show.", "ko": "보여 드릴 것이 없습니다."},
     "votes.unknown": {"en": "votes unknown", "ko": "추천 수 모름"},
     "authors.more": {"en": "+{count} more", "ko": "외 {count}명"},
+    "card.summary_in": {
+        "en": "Summary in {shown}: there is none in {wanted} yet.",
+        "ko": "{shown} 요약입니다. {wanted} 요약은 아직 없습니다.",
+    },
+    "card.unverified": {
+        "en": "⚠ Some figures in this summary could not be found in the paper's text: check them there.",
+        "ko": "⚠ 이 요약의 일부 수치는 논문 본문에서 확인되지 않았습니다. 원문에서 확인해 주세요.",
+    },
     # Usage and errors
     "usage.line": {"en": "Usage: {call}, e.g. {example}", "ko": "사용법: {call}, 예: {example}"},
     "usage.not_a_date": {
@@ -368,4 +383,34 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "weekday.4": {"en": "Friday", "ko": "금요일"},
     "weekday.5": {"en": "Saturday", "ko": "토요일"},
     "weekday.6": {"en": "Sunday", "ko": "일요일"},
+    # Summary languages, by code
+    "language.en": {"en": "English", "ko": "영어"},
+    "language.ko": {"en": "Korean", "ko": "한국어"},
+    "language.ja": {"en": "Japanese", "ko": "일본어"},
+    "language.zh": {"en": "Chinese", "ko": "중국어"},
+    "language.zh-hans": {"en": "Simplified Chinese", "ko": "중국어 간체"},
+    "language.zh-hant": {"en": "Traditional Chinese", "ko": "중국어 번체"},
+    "language.de": {"en": "German", "ko": "독일어"},
+    "language.fr": {"en": "French", "ko": "프랑스어"},
+    "language.es": {"en": "Spanish", "ko": "스페인어"},
+    "language.pt": {"en": "Portuguese", "ko": "포르투갈어"},
+    "language.pt-br": {"en": "Brazilian Portuguese", "ko": "브라질 포르투갈어"},
+    "language.it": {"en": "Italian", "ko": "이탈리아어"},
+    "language.ru": {"en": "Russian", "ko": "러시아어"},
+    "language.uk": {"en": "Ukrainian", "ko": "우크라이나어"},
+    "language.pl": {"en": "Polish", "ko": "폴란드어"},
+    "language.nl": {"en": "Dutch", "ko": "네덜란드어"},
+    "language.tr": {"en": "Turkish", "ko": "튀르키예어"},
+    "language.ar": {"en": "Arabic", "ko": "아랍어"},
+    "language.he": {"en": "Hebrew", "ko": "히브리어"},
+    "language.fa": {"en": "Persian", "ko": "페르시아어"},
+    "language.hi": {"en": "Hindi", "ko": "힌디어"},
+    "language.bn": {"en": "Bengali", "ko": "벵골어"},
+    "language.th": {"en": "Thai", "ko": "태국어"},
+    "language.vi": {"en": "Vietnamese", "ko": "베트남어"},
+    "language.id": {"en": "Indonesian", "ko": "인도네시아어"},
+    "language.ms": {"en": "Malay", "ko": "말레이어"},
+    "language.el": {"en": "Greek", "ko": "그리스어"},
+    "language.sv": {"en": "Swedish", "ko": "스웨덴어"},
+    "language.cs": {"en": "Czech", "ko": "체코어"},
 }

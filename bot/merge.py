@@ -7,7 +7,11 @@ barely matters and ingesting the same data twice changes nothing.
 
 from __future__ import annotations
 
-from bot.models import Paper
+from bot.models import Paper, Summary
+
+# Which summary of one language wins when two sources bring one: the archive's was written from the
+# full text for that language's readers; a writer's summary stands until the archive has one.
+_SOURCE_RANK = {"hf": 0, "llm": 1, "archive": 2}
 
 
 def _max_votes(a: int | None, b: int | None) -> int | None:
@@ -17,6 +21,16 @@ def _max_votes(a: int | None, b: int | None) -> int | None:
     if b is None:
         return a
     return max(a, b)
+
+
+def merge_summaries(existing: tuple[Summary, ...], incoming: tuple[Summary, ...]) -> tuple[Summary, ...]:
+    """Every language either side has; within one language the better source, else the incoming one."""
+    merged = {summary.language: summary for summary in existing}
+    for summary in incoming:
+        known = merged.get(summary.language)
+        if known is None or _SOURCE_RANK[summary.source] >= _SOURCE_RANK[known.source]:
+            merged[summary.language] = summary
+    return tuple(merged.values())
 
 
 def merge_papers(existing: Paper, incoming: Paper) -> Paper:
@@ -36,7 +50,7 @@ def merge_papers(existing: Paper, incoming: Paper) -> Paper:
         media_url=incoming.media_url or existing.media_url,
         github=incoming.github or existing.github,
         project_page=incoming.project_page or existing.project_page,
-        sections=incoming.sections or existing.sections,
+        summaries=merge_summaries(existing.summaries, incoming.summaries),
         abstract=incoming.abstract or existing.abstract,
         ai_summary=incoming.ai_summary or existing.ai_summary,
         keywords=incoming.keywords or existing.keywords,

@@ -53,10 +53,58 @@ class Section(BaseModel):
     text: str
 
 
+SummarySource = Literal["archive", "llm", "hf"]
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HF_ABSTRACT_HEADING = "Abstract"
+
+
+def language_code(value: str) -> str:
+    """A summary language as Paperboy keys it: a lower-case BCP 47 tag (`ko`, `en`, `pt-br`)."""
+    code = value.strip().replace("_", "-").lower()
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise ValueError(f"not a language code: {value!r} (expected e.g. ko, en, ja, pt-br)")
+    return code
+
+
+class Summary(BaseModel):
+    """A paper's digest summary in one language: its sections and where they came from.
+
+    `archive` summaries come from the Korean digest archive, `llm` ones from Paperboy's own writer
+    (with the model, the prompt version and what they cost), `hf` is the English fallback made of
+    the HF one-line summary and the abstract. `verified` is False when the writer kept a summary
+    that states a number it could not find in the paper's text.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str
+    source: SummarySource
+    sections: tuple[Section, ...]
+    model: str | None = None
+    prompt_version: str | None = None
+    created_at: datetime | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    verified: bool = True
+
+    @field_validator("language")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return language_code(value)
+
+    @classmethod
+    def from_archive(cls, sections: tuple[Section, ...]) -> Summary:
+        """The archive's sections as a summary: Korean, except the few entries written in English."""
+        korean = any(_HANGUL.search(s.text) or _HANGUL.search(s.heading) for s in sections)
+        return cls(language="ko" if korean else "en", source="archive", sections=sections)
+
+
 class Paper(BaseModel):
     """A paper as Paperboy knows it, merged from every source that listed it.
 
-    `votes` is None when no source gave a number: unknown is not zero.
+    `votes` is None when no source gave a number: unknown is not zero. `summaries` holds at most
+    one stored summary per language (archive or llm); the HF fallback is derived (`summary_in`).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -69,7 +117,7 @@ class Paper(BaseModel):
     media_url: str | None = None
     github: str | None = None
     project_page: str | None = None
-    sections: tuple[Section, ...] = ()
+    summaries: tuple[Summary, ...] = ()
     abstract: str | None = None
     ai_summary: str | None = None
     keywords: tuple[str, ...] = ()
@@ -92,6 +140,27 @@ class Paper(BaseModel):
     @classmethod
     def _sorted_days(cls, value: tuple[date, ...]) -> tuple[date, ...]:
         return tuple(sorted(set(value)))
+
+    @field_validator("summaries")
+    @classmethod
+    def _one_per_language(cls, value: tuple[Summary, ...]) -> tuple[Summary, ...]:
+        by_language = {summary.language: summary for summary in value}
+        return tuple(by_language[code] for code in sorted(by_language))
+
+    def summary_in(self, language: str) -> Summary | None:
+        """The summary to show in `language`: the stored one, or for English the HF fallback."""
+        stored = next((s for s in self.summaries if s.language == language), None)
+        if stored is not None or language != "en":
+            return stored
+        return self.hf_summary
+
+    @property
+    def hf_summary(self) -> Summary | None:
+        """The HF one-line summary and the abstract as an English summary, when there is either."""
+        parts = [Section(heading="", text=self.ai_summary)] if self.ai_summary else []
+        if self.abstract:
+            parts.append(Section(heading=HF_ABSTRACT_HEADING if parts else "", text=self.abstract))
+        return Summary(language="en", source="hf", sections=tuple(parts)) if parts else None
 
     @property
     def arxiv_url(self) -> str:

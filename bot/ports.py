@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ratelimit import RateKey
 
 
@@ -75,6 +75,18 @@ class StoreStats:
 
 
 @dataclass(frozen=True)
+class SummaryStats:
+    """What the writer and the archive have produced: summaries by language and source, the tokens
+    the writer's cost, and its standing failures by reason."""
+
+    by_language: dict[str, dict[str, int]]
+    tokens_in: int
+    tokens_out: int
+    unverified: int
+    failures: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One rendered message for one platform and the papers it carries (for the ledger)."""
 
@@ -108,6 +120,19 @@ class Store(Protocol):
         ...
 
     async def get_paper(self, arxiv_id: str) -> Paper | None: ...
+
+    async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
+        """Keep `summary` as the paper's summary in its language (replacing any there), searchable,
+        and forget a failure recorded for that language."""
+        ...
+
+    async def record_summary_failure(
+        self, arxiv_id: str, language: str, prompt_version: str, reason: str
+    ) -> None:
+        """The writer gave up on this paper and language for now: keep why (the last reason wins)."""
+        ...
+
+    async def summary_stats(self) -> SummaryStats: ...
 
     async def top(self, day: date, *, limit: int, min_votes: int | None = None) -> list[Paper]:
         """The day's papers by votes (unknown last), then by their position in the list."""

@@ -29,7 +29,7 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
 def _haystack(paper: Paper) -> str:
     parts: Iterable[str | None] = (
         paper.title,
-        *(s.text for s in paper.sections),
+        *(s.text for summary in paper.summaries for s in summary.sections),
         paper.ai_summary,
         paper.abstract,
         *paper.keywords,

@@ -149,25 +149,27 @@ class PaperService(SubscriptionsMixin):
         return await self._store.stats()
 
 
-def top_view(result: TopResult) -> DigestView:
-    """The neutral list a platform renders for /top and /today."""
+def top_view(result: TopResult, language: str) -> DigestView:
+    """The neutral list a platform renders for /top and /today, summaries in `language`."""
     n = len(result.papers)
     if result.listed:
         heading = t("top.heading_listed", n=n, day=result.day, listed=result.listed)
     else:
         heading = t("top.heading", n=n, day=result.day or "-")
-    return DigestView(heading, digest_items(result.papers), result.empty_reason, total=len(result.papers))
+    return DigestView(
+        heading, digest_items(result.papers, language), result.empty_reason, total=len(result.papers)
+    )
 
 
-def search_view(result: SearchResult) -> DigestView:
-    """The neutral list a platform renders for /search, ranked across pages."""
+def search_view(result: SearchResult, language: str) -> DigestView:
+    """The neutral list a platform renders for /search, ranked across pages, summaries in `language`."""
     page = result.page
     total = f"{page.total}+" if page.capped else page.total
     if page.terms:
         heading = t("search.heading_terms", query=result.query, total=total, terms=", ".join(page.terms))
     else:
         heading = t("search.heading", query=result.query, total=total)
-    items = digest_items(page.papers, start_rank=result.offset + 1)
+    items = digest_items(page.papers, language, start_rank=result.offset + 1)
     return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)
 
 
@@ -183,18 +185,18 @@ class ListPage:
     following: int | None
 
 
-def top_page_of(result: TopResult, offset: int, size: int = PAGE) -> ListPage:
+def top_page_of(result: TopResult, offset: int, language: str, size: int = PAGE) -> ListPage:
     """Items offset+1 .. offset+size of the day's top list, ranked across pages."""
-    view = top_view(result)
+    view = top_view(result, language)
     shown = view.items[offset : offset + size]
     page = DigestView(view.heading, shown, view.empty_reason, total=len(result.papers), offset=offset)
     following = offset + size if offset + len(shown) < len(result.papers) else None
     return ListPage(page, max(0, offset - size) if offset else None, following)
 
 
-def search_page_of(result: SearchResult, size: int = PAGE) -> ListPage:
+def search_page_of(result: SearchResult, language: str, size: int = PAGE) -> ListPage:
     """A page of search results (fetched with `size` at `result.offset`) and its neighbours."""
-    view = search_view(result)
+    view = search_view(result, language)
     offset = result.offset
     following = offset + size if view.items and offset + len(view.items) < view.total else None
     return ListPage(view, max(0, offset - size) if offset and view.items else None, following)

@@ -24,7 +24,10 @@ from storage import sqlite_path
 from storage.postgres import PostgresStore
 
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
-TABLES = ("papers", "days", "paper_days", "subscriptions", "outbox", "outbox_messages", "ledger", "ui_state")
+TABLES = (
+    "papers", "days", "paper_days", "summary_failures", "subscriptions", "outbox", "outbox_messages",
+    "ledger", "ui_state",
+)  # fmt: skip
 BATCH = 1000
 
 

@@ -23,8 +23,10 @@ from typing import TypeAlias
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
-from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
+from bot.errors import NotFoundError
+from bot.i18n import t
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, SummaryStats, UpsertResult
 from bot.selection import LATE_RISER_DAYS
 from storage.migrate import migrate_postgres
 from storage.records import (
@@ -39,7 +41,9 @@ from storage.records import (
     store_stats,
     subscription_from_row,
     subscription_values,
+    summary_stats,
     ui_token,
+    with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, document_tokens, parse_query
 
@@ -563,6 +567,48 @@ class PostgresStore:
         return UpsertResult(
             day_added=bool(day_added), papers_added=changes.added, papers_updated=changes.updated
         )
+
+    async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
+        async with self._pool.acquire() as db, db.transaction():
+            row = await db.fetchrow(
+                f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = $1 FOR UPDATE", arxiv_id
+            )
+            if row is None:
+                raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
+            after = with_summary((await self._papers(db, [row]))[0], summary)
+            await self._write_paper(db, row["id"], after, datetime.now(UTC))
+            await db.execute(
+                "UPDATE papers_search SET words = $2::tsvector WHERE paper_id = $1", row["id"], _words(after)
+            )
+            await db.execute(
+                "DELETE FROM summary_failures WHERE paper_id = $1 AND language = $2",
+                row["id"],
+                summary.language,
+            )
+
+    async def record_summary_failure(
+        self, arxiv_id: str, language: str, prompt_version: str, reason: str
+    ) -> None:
+        await self._pool.execute(
+            """INSERT INTO summary_failures (paper_id, language, prompt_version, reason, failed_at)
+               SELECT id, $1, $2, $3, $4 FROM papers WHERE arxiv_id = $5
+               ON CONFLICT (paper_id, language) DO UPDATE SET prompt_version = EXCLUDED.prompt_version,
+                   reason = EXCLUDED.reason, failed_at = EXCLUDED.failed_at""",
+            language, prompt_version, reason, datetime.now(UTC), arxiv_id,
+        )  # fmt: skip
+
+    async def summary_stats(self) -> SummaryStats:
+        groups = await self._pool.fetch(
+            """SELECT s ->> 'language' AS language, s ->> 'source' AS source, count(*) AS n,
+                      sum((s ->> 'tokens_in')::bigint) AS tokens_in,
+                      sum((s ->> 'tokens_out')::bigint) AS tokens_out,
+                      count(*) FILTER (WHERE s -> 'verified' = 'false'::jsonb) AS unverified
+               FROM papers, jsonb_array_elements(papers.summaries) AS s GROUP BY 1, 2 ORDER BY 1, 2"""
+        )
+        failures = await self._pool.fetch(
+            "SELECT reason, count(*) AS n FROM summary_failures GROUP BY reason ORDER BY n DESC LIMIT 20"
+        )
+        return summary_stats(groups, failures)
 
     @staticmethod
     async def _write_paper(db: _Connection, paper_id: int | None, paper: Paper, now: datetime) -> int:

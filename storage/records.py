@@ -17,8 +17,8 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from bot.merge import merge_papers
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription
-from bot.ports import StoreStats
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription, Summary
+from bot.ports import StoreStats, SummaryStats
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
 
@@ -61,7 +61,7 @@ PAPER_COLUMNS = (
     "media_url",
     "github",
     "project_page",
-    "sections",
+    "summaries",
     "abstract",
     "ai_summary",
     "keywords",
@@ -78,7 +78,7 @@ def paper_values(paper: Paper) -> tuple[Any, ...]:
         paper.media_url,
         paper.github,
         paper.project_page,
-        json_text([s.heading, s.text] for s in paper.sections),
+        json_text(summary_to_json(summary) for summary in paper.summaries),
         paper.abstract,
         paper.ai_summary,
         json_text(paper.keywords),
@@ -96,7 +96,7 @@ def paper_from_row(row: Row, days: Iterable[str | date]) -> Paper:
         media_url=row["media_url"],
         github=row["github"],
         project_page=row["project_page"],
-        sections=tuple(Section(heading=h, text=t) for h, t in json.loads(row["sections"])),
+        summaries=tuple(summary_from_json(record) for record in json.loads(row["summaries"])),
         abstract=row["abstract"],
         ai_summary=row["ai_summary"],
         keywords=tuple(json.loads(row["keywords"])),
@@ -104,9 +104,55 @@ def paper_from_row(row: Row, days: Iterable[str | date]) -> Paper:
     )
 
 
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """A stored summary as JSON (sections as [heading, text] pairs; what is unset left out)."""
+    record: dict[str, Any] = {
+        "language": summary.language,
+        "source": summary.source,
+        "sections": [[s.heading, s.text] for s in summary.sections],
+    }
+    optional = {
+        "model": summary.model,
+        "prompt_version": summary.prompt_version,
+        "created_at": summary.created_at.isoformat() if summary.created_at else None,
+        "tokens_in": summary.tokens_in or None,
+        "tokens_out": summary.tokens_out or None,
+        "verified": None if summary.verified else False,
+    }
+    return record | {key: value for key, value in optional.items() if value is not None}
+
+
+def summary_from_json(record: Mapping[str, Any]) -> Summary:
+    sections = tuple(Section(heading=h, text=t) for h, t in record["sections"])
+    return Summary.model_validate({**record, "sections": sections})
+
+
+def with_summary(paper: Paper, summary: Summary) -> Paper:
+    """The paper with `summary` in place of the one it had in that language."""
+    others = tuple(s for s in paper.summaries if s.language != summary.language)
+    return paper.model_copy(update={"summaries": (*others, summary)})
+
+
+def summary_stats(groups: Sequence[Row], failures: Sequence[Row]) -> SummaryStats:
+    """SummaryStats from (language, source, n, tokens_in, tokens_out, unverified) groups and
+    (reason, n) failure rows."""
+    by_language: dict[str, dict[str, int]] = {}
+    for row in groups:
+        by_language.setdefault(row["language"], {})[row["source"]] = row["n"]
+    return SummaryStats(
+        by_language=by_language,
+        tokens_in=sum(row["tokens_in"] or 0 for row in groups),
+        tokens_out=sum(row["tokens_out"] or 0 for row in groups),
+        unverified=sum(row["unverified"] or 0 for row in groups),
+        failures={row["reason"]: row["n"] for row in failures},
+    )
+
+
 def search_fields(paper: Paper) -> tuple[str, str, str]:
-    """What search reads of a paper, by weight: its title, its authors, and the rest (body)."""
-    body = [s.text for s in paper.sections] + [s.heading for s in paper.sections if s.heading]
+    """What search reads of a paper, by weight: its title, its authors, and the rest (body): the
+    summaries in every language, then the abstract, the HF summary and the keywords."""
+    sections = [s for summary in paper.summaries for s in summary.sections]
+    body = [s.text for s in sections] + [s.heading for s in sections if s.heading]
     body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords)]
     return paper.title, " ".join(paper.authors), "\n".join(body)
 

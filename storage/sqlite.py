@@ -18,8 +18,10 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
-from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, UpsertResult
+from bot.errors import NotFoundError
+from bot.i18n import t
+from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, SummaryStats, UpsertResult
 from bot.selection import LATE_RISER_DAYS
 from storage.fts_text import build_match, index_tokens
 from storage.migrate import migrate
@@ -34,7 +36,9 @@ from storage.records import (
     store_stats,
     subscription_from_row,
     subscription_values,
+    summary_stats,
     ui_token,
+    with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
 
@@ -589,6 +593,43 @@ class SqliteStore:
             if not day_added and changes.rows:
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
         return UpsertResult(day_added=day_added, papers_added=changes.added, papers_updated=changes.updated)
+
+    async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
+        async with self._transaction():
+            row = await self._paper_row(arxiv_id)
+            if row is None:
+                raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
+            before = (await self._papers([row]))[0]
+            await self._write_paper(row["id"], before, with_summary(before, summary), _now())
+            await self._db.execute(
+                "DELETE FROM summary_failures WHERE paper_id = ? AND language = ?",
+                (row["id"], summary.language),
+            )
+
+    async def record_summary_failure(
+        self, arxiv_id: str, language: str, prompt_version: str, reason: str
+    ) -> None:
+        await self._write(
+            """INSERT INTO summary_failures (paper_id, language, prompt_version, reason, failed_at)
+               SELECT id, ?, ?, ?, ? FROM papers WHERE arxiv_id = ?
+               ON CONFLICT (paper_id, language) DO UPDATE SET prompt_version = excluded.prompt_version,
+                   reason = excluded.reason, failed_at = excluded.failed_at""",
+            (language, prompt_version, reason, _now(), arxiv_id),
+        )
+
+    async def summary_stats(self) -> SummaryStats:
+        groups = await self._all(
+            """SELECT json_extract(s.value, '$.language') AS language,
+                      json_extract(s.value, '$.source') AS source, count(*) AS n,
+                      sum(json_extract(s.value, '$.tokens_in')) AS tokens_in,
+                      sum(json_extract(s.value, '$.tokens_out')) AS tokens_out,
+                      sum(json_extract(s.value, '$.verified') = 0) AS unverified
+               FROM papers, json_each(papers.summaries) AS s GROUP BY 1, 2 ORDER BY 1, 2"""
+        )
+        failures = await self._all(
+            "SELECT reason, count(*) AS n FROM summary_failures GROUP BY reason ORDER BY n DESC LIMIT 20"
+        )
+        return summary_stats(groups, failures)
 
     async def _write_paper(
         self, rowid: int | None, before: Paper | None, after: Paper, now: str

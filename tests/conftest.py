@@ -19,7 +19,7 @@ import pytest
 
 from bot.config import HFSettings
 from bot.ingest import DigestSources
-from bot.models import DigestDay, Paper, Section
+from bot.models import DigestDay, Paper, Section, Summary
 from bot.ports import Store
 from bot.sample import sample_digest
 from bot.service import PaperService
@@ -104,7 +104,8 @@ PaperFactory = Callable[..., Paper]
 
 @pytest.fixture
 def make_paper() -> PaperFactory:
-    """Build a Paper with sensible defaults; keyword arguments override any field."""
+    """Build a Paper with sensible defaults; keyword arguments override any field, and `sections`
+    stands for the archive's summary made of them (Korean or English by their script)."""
 
     def build(arxiv_id: str = "2501.00001", **fields: Any) -> Paper:
         defaults: dict[str, Any] = {
@@ -114,6 +115,14 @@ def make_paper() -> PaperFactory:
             "sections": (Section(heading="What's New", text="새로운 방법을 제안합니다."),),
             "days": (),
         }
-        return Paper(arxiv_id=arxiv_id, **(defaults | fields))
+        fields = defaults | fields
+        sections = fields.pop("sections")
+        fields.setdefault("summaries", (Summary.from_archive(sections),) if sections else ())
+        return Paper(arxiv_id=arxiv_id, **fields)
 
     return build
+
+
+def archive_sections(paper: Paper) -> tuple[Section, ...]:
+    """The sections of the paper's archive summary (none when it has none)."""
+    return next((s.sections for s in paper.summaries if s.source == "archive"), ())

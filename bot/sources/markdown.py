@@ -18,7 +18,7 @@ from datetime import date
 
 from bot.errors import SourceError
 from bot.merge import merge_papers
-from bot.models import DigestDay, Paper, Problem, Section, canonical_arxiv_id
+from bot.models import DigestDay, Paper, Problem, Section, Summary, canonical_arxiv_id
 
 __all__ = ["parse_markdown"]
 
@@ -64,7 +64,7 @@ class _Entry:
             votes=self.votes,
             thumbnail=self.thumbnail,
             media_url=self.media_url,
-            sections=sections,
+            summaries=(Summary.from_archive(sections),) if sections else (),
             days=(day,),
         )
 

@@ -24,7 +24,7 @@ from bot.commands import (
     usage,
 )
 from bot.errors import PaperboyError
-from bot.i18n import t
+from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import PaperService, search_view, top_view
 from handlers.console_adapter.render import (
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 WELCOME = "Paperboy: Hugging Face Daily Papers in your terminal. Type /help for commands, Ctrl-D to leave."
 PAGE = DEFAULT_TOP
 HOME = Destination(platform="console", chat_id="local")
+LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in it
 
 
 def help_text() -> str:
@@ -94,7 +95,9 @@ class ConsoleChat:
         return await self._search(parse_required("search", arguments), 0)
 
     async def _on_paper(self, arguments: str) -> str:
-        return render_card(paper_card(await self._service.paper(parse_required("paper", arguments))))
+        return render_card(
+            paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
+        )
 
     async def _on_days(self, arguments: str) -> str:
         return render_days(await self._service.days())
@@ -105,7 +108,7 @@ class ConsoleChat:
     async def _on_subscribe(self, arguments: str) -> str:
         wanted = parse_subscribe(arguments)
         subscription, _ = await self._service.subscribe(
-            HOME, chat_type="console", title="console", by="console", language="en",
+            HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
             send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
         return render_settings(subscription)
@@ -124,11 +127,11 @@ class ConsoleChat:
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
         self._more = None
-        return render_digest(top_view(result))
+        return render_digest(top_view(result, LANGUAGE))
 
     async def _search(self, query: str, offset: int) -> str:
         result = await self._service.search(query, limit=PAGE, offset=offset)
-        view = search_view(result)
+        view = search_view(result, LANGUAGE)
         shown = offset + len(view.items)
         self._more = (lambda: self._search(query, shown)) if shown < view.total else None
         return render_digest(view, more_hint="/more")

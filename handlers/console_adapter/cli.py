@@ -14,8 +14,9 @@ from typing import TextIO
 
 from bot.cards import paper_card, paper_record
 from bot.delivery import DeliveryReport, EnqueueReport
+from bot.i18n import pick_language
 from bot.ingest import IngestReport
-from bot.models import Paper
+from bot.models import Paper, language_code
 from bot.ports import StoreStats
 from bot.service import PaperService, search_view, top_view
 from handlers.console_adapter.progress import ProgressBar
@@ -41,6 +42,13 @@ def _votes(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"not a vote count: {text!r}")
     return int(text)
+
+
+def _language(text: str) -> str:
+    try:
+        return language_code(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sub in (top, search, paper):
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
+        sub.add_argument(
+            "--lang",
+            type=_language,
+            default="en",
+            help="the summaries' language (en, ko, ja, ...; default en)",
+        )
 
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
     render.add_argument("platform", choices=["telegram", "slack"])
@@ -139,7 +153,7 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.json:
             _print_json(result.papers, out)
         else:
-            out.write(render_digest(top_view(result)) + "\n")
+            out.write(render_digest(top_view(result, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0 if result.papers else 1
     if args.command == "search":
         found = await service.search(
@@ -148,14 +162,14 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.json:
             _print_json(found.page.papers, out)
         else:
-            out.write(render_digest(search_view(found)) + "\n")
+            out.write(render_digest(search_view(found, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0
     if args.command == "paper":
         paper = await service.paper(args.ref)
         if args.json:
             _print_json([paper], out)
         else:
-            out.write(render_card(paper_card(paper)) + "\n")
+            out.write(render_card(paper_card(paper, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0
     if args.command == "days":
         out.write(render_days(await service.days()) + "\n")

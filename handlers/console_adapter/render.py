@@ -40,8 +40,7 @@ def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG) -> str:
             lines += [section.heading, _wrap(section.text)]
         else:
             lines.append(_wrap(section.text, indent="  ", first="• "))
-    if card.fallback_summary:
-        lines += ["", _wrap(card.fallback_summary)]
+    lines += [line for note in card.notes for line in ("", _wrap(note.render(lang)))]
     lines += ["", *(f"{link.label}: {link.url}" for link in card.links)]
     return "\n".join(lines)
 

@@ -65,11 +65,11 @@ async def answer(
     """The messages answering `ask`: ephemeral ones get page and share buttons, shared ones
     name who shared them."""
     if ask.kind == "paper":
-        card = paper_card(await service.paper(ask.arxiv_id))
+        card = paper_card(await service.paper(ask.arxiv_id), lang)
         extra = [] if shared_by else [_share(ask, lang)]
         message = card_message(card, lang, extra)
         return [_signed(message, shared_by, lang)] if shared_by else [message]
-    ask, page = await _page(service, ask)
+    ask, page = await _page(service, ask, lang)
     footer: list[Block] = []
     if shared_by:
         footer.append(context([t("slack.shared_by", user=f"<@{shared_by}>").render(lang)]))
@@ -78,13 +78,13 @@ async def answer(
     return digest_messages(page.view, lang, item_accessory=True, footer=footer)
 
 
-async def _page(service: PaperService, ask: Ask) -> tuple[Ask, ListPage]:
+async def _page(service: PaperService, ask: Ask, lang: Lang) -> tuple[Ask, ListPage]:
     """The page, and the ask pinned to the day it showed (so "Next" stays on that day's list)."""
     if ask.kind == "top":
         result = await service.top(date.fromisoformat(ask.day) if ask.day else None, ask.n)
         pinned = replace(ask, day=result.day.isoformat()) if result.day else ask
-        return pinned, top_page_of(result, ask.offset)
-    return ask, search_page_of(await service.search(ask.query, limit=PAGE, offset=ask.offset))
+        return pinned, top_page_of(result, ask.offset, lang)
+    return ask, search_page_of(await service.search(ask.query, limit=PAGE, offset=ask.offset), lang)
 
 
 def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Block]:

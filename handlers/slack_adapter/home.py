@@ -35,7 +35,7 @@ class SlackHome:
         await client.views_publish(user_id=user, view=await self.home_view(user))
 
     async def home_view(self, user: str, lang: Lang = "en") -> dict[str, Any]:
-        top = top_view(await self._service.top(None, HOME_TOP))
+        top = top_view(await self._service.top(None, HOME_TOP), lang)
         blocks: list[Block] = [*digest_blocks(top, lang, item_accessory=True), DIVIDER]
         blocks.append(header(t("slack.home_subscriptions").render(lang)))
         mine = await self._service.subscriptions_managed_by(PLATFORM, user)

@@ -53,8 +53,6 @@ def card_blocks(card: PaperCard, lang: Lang, extra: Sequence[Block] = (), *,
                 budget: int = MAX_MESSAGE_CHARS) -> list[Block]:  # fmt: skip
     """The card's blocks, with `extra` buttons after the links; together within `budget` characters."""
     sections = list(card.sections)
-    if not sections and card.fallback_summary:
-        sections = [Section(heading="", text=card.fallback_summary)]
     limit = MAX_SECTION
     while True:
         blocks = _card(card, lang, sections, limit, extra)
@@ -78,6 +76,8 @@ def _card(
         about.append(_authors(card, lang))
     blocks.append(context(about))
     blocks += [section(_section_text(part, limit)) for part in sections[1:]]
+    if card.notes:
+        blocks.append(context([f"_{escape(note.render(lang))}_" for note in card.notes]))
     links = [button(item.label, f"{LINK_ACTION}-{item.label.lower()}", url=item.url) for item in card.links]
     blocks.append(actions([*links, *extra]))
     return blocks
@@ -125,10 +125,10 @@ def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> li
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper."""
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        return digest_messages(DigestView(heading, digest_items(papers), total=len(papers)), lang)
+        return digest_messages(DigestView(heading, digest_items(papers, lang), total=len(papers)), lang)
     title = heading.render(lang)
     return [SlackMessage(_fallback(title), (header(title),))] + [
-        card_message(paper_card(paper), lang) for paper in papers
+        card_message(paper_card(paper, lang), lang) for paper in papers
     ]
 
 

@@ -59,7 +59,9 @@ class Buttons:
         try:
             if isinstance(action, OpenPaper):
                 paper = await self._service.paper(action.arxiv_id)
-                await send(context.bot, here.chat.id, here.thread_id, card_message(paper_card(paper), lang))
+                await send(
+                    context.bot, here.chat.id, here.thread_id, card_message(paper_card(paper, lang), lang)
+                )
             elif isinstance(action, TopPage):
                 pages = await top_page(self._service, lang, action.day, action.n, action.offset)
                 await edit(context.bot, here.chat.id, message.message_id, pages[0])

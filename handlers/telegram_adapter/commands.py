@@ -107,7 +107,7 @@ class Commands:
 
     async def on_paper_ref(self, update: Update, here: Where, ref: str) -> None:
         paper = await self._service.paper(ref)
-        await self._reply(update, here, [card_message(paper_card(paper), here.lang)])
+        await self._reply(update, here, [card_message(paper_card(paper, here.lang), here.lang)])
 
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
         days = await self._service.days()

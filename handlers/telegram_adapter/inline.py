@@ -30,7 +30,7 @@ _THUMBNAIL_TYPES = (".png", ".jpg", ".jpeg")
 
 
 def article(paper: Paper, lang: Lang) -> InlineQueryResultArticle:
-    card = paper_card(paper)
+    card = paper_card(paper, lang)
     thumbnail = (
         paper.thumbnail if paper.thumbnail and paper.thumbnail.lower().endswith(_THUMBNAIL_TYPES) else None
     )
@@ -38,7 +38,7 @@ def article(paper: Paper, lang: Lang) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=paper.arxiv_id,
         title=paper.title,
-        description=votes + one_line(paper, 120),
+        description=votes + one_line(paper, lang, 120),
         thumbnail_url=thumbnail,
         input_message_content=InputTextMessageContent(
             card_html(card, lang).markup,

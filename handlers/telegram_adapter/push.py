@@ -19,6 +19,8 @@ def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> li
     Cards: a heading, then each paper as a photo card (or a text card when it will not fit)."""
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        view = DigestView(heading, digest_items(papers), total=len(papers))
+        view = DigestView(heading, digest_items(papers, lang), total=len(papers))
         return [text_message(body) for body in digest_pages(view, lang)]
-    return [text_message(bold(heading.render(lang)))] + [card_message(paper_card(p), lang) for p in papers]
+    return [text_message(bold(heading.render(lang)))] + [
+        card_message(paper_card(p, lang), lang) for p in papers
+    ]

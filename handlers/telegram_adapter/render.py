@@ -104,11 +104,10 @@ def card_html(card: PaperCard, lang: Lang, limit: int = MAX_TEXT) -> Html:
     if card.authors:
         head = head + text("\n") + italic(_authors(card, lang))
     sections = list(card.sections)
-    if not sections and card.fallback_summary:
-        sections = [Section(heading="", text=card.fallback_summary)]
+    notes = join((text("\n\n") + italic(note.render(lang)) for note in card.notes), "")
     budget: int | None = None  # the most characters any one section may keep
     while True:
-        whole = head + _card_body(sections, budget)
+        whole = head + _card_body(sections, budget) + notes
         if whole.length <= limit or not sections or budget == 1:
             return whole  # the head alone (title, votes, cut authors) is far below any limit
         longest = budget or max(utf16_len(s.text) for s in sections)

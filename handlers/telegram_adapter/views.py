@@ -43,7 +43,7 @@ async def top_page(
 ) -> list[TelegramMessage]:
     """Items offset+1 .. offset+PAGE of the day's top n, with buttons to open each and to page."""
     result = await service.top(day, n)
-    page: ListPage = top_page_of(result, offset)
+    page: ListPage = top_page_of(result, offset, lang)
     if result.day is None or not page.view.items:
         return _messages(page.view, lang, (), [])
     previous = TopPage(result.day, n, page.previous) if page.previous is not None else None
@@ -54,7 +54,7 @@ async def top_page(
 async def search_page(service: PaperService, lang: Lang, query: str, offset: int) -> list[TelegramMessage]:
     """A page of search results with the matched words in bold, and page buttons."""
     result = await service.search(query, limit=PAGE, offset=offset)
-    page = search_page_of(result)
+    page = search_page_of(result, lang)
     if not page.view.items:
         return _messages(page.view, lang, (), [])
     token = await service.remember_query(query)

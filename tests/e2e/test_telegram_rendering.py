@@ -68,7 +68,7 @@ async def test_huge_compact_day_splits_between_items(bot_and_fake: tuple[Bot, Fa
 async def test_escaping_keeps_every_character(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
     bot, fake = bot_and_fake
     for paper in hostile_papers()[:6]:
-        await send(bot, CHAT, None, card_message(paper_card(paper), "en"))
+        await send(bot, CHAT, None, card_message(paper_card(paper, "en"), "en"))
     shown = "\n".join(m.text for m in fake.sent)
     for title in (
         "<think>: Reasoning Without Tags",
@@ -86,6 +86,6 @@ async def test_escaping_keeps_every_character(bot_and_fake: tuple[Bot, FakeTeleg
 async def test_660_authors_are_cut(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
     bot, fake = bot_and_fake
     crowded = hostile_papers()[-1]
-    await send(bot, CHAT, None, card_message(paper_card(crowded), "ko"))
+    await send(bot, CHAT, None, card_message(paper_card(crowded, "en"), "ko"))
     assert "외 652명" in fake.sent[0].text
     assert fake.errors == []

@@ -31,8 +31,8 @@ async def test_top_of_latest_and_named_day(service: PaperService) -> None:
     latest = await service.top(n=3)
     assert latest.day == SAMPLE_DAY
     assert [p.votes for p in latest.papers] == [95, 73, 36]
-    assert str(top_view(latest).heading) == "Top 3 of 2025-02-24 (32 listed)"
-    assert top_view(latest).heading.render("ko") == "2025-02-24 상위 3편 (전체 32편)"
+    assert str(top_view(latest, "en").heading) == "Top 3 of 2025-02-24 (32 listed)"
+    assert top_view(latest, "en").heading.render("ko") == "2025-02-24 상위 3편 (전체 32편)"
     assert (await service.top(SAMPLE_DAY, 1)).papers[0].arxiv_id == "2502.15007"
 
 
@@ -77,7 +77,7 @@ async def test_search_results_and_reasons(service: PaperService) -> None:
     await service.seed_sample()
     found = await service.search("구두점")
     assert [p.arxiv_id for p in found.page.papers] == ["2502.15007"]
-    assert str(search_view(found).heading) == "Search “구두점”: 1 result(s) (matching 구두점)"
+    assert str(search_view(found, "en").heading) == "Search “구두점”: 1 result(s) (matching 구두점)"
     assert str((await service.search("zzzzqqq")).empty_reason) == "No paper matches “zzzzqqq”."
     nothing = await service.search("🚀")
     assert str(nothing.empty_reason) == "There is nothing to search for in that: use letters or numbers."
@@ -89,7 +89,7 @@ async def test_search_pages_rank_across_pages(service: PaperService) -> None:
     await service.seed_sample()
     first = await service.search("모델", limit=5)
     second = await service.search("모델", limit=5, offset=5)
-    assert [item.rank for item in search_view(second).items] == [6, 7, 8, 9, 10]
+    assert [item.rank for item in search_view(second, "en").items] == [6, 7, 8, 9, 10]
     assert not {p.arxiv_id for p in first.page.papers} & {p.arxiv_id for p in second.page.papers}
 
 

@@ -14,7 +14,7 @@ from bot.ports import Store
 from storage import open_store
 from storage.migrate import available_migrations
 from storage.sqlite import SqliteStore
-from tests.conftest import SAMPLE_DAY, PaperFactory
+from tests.conftest import SAMPLE_DAY, PaperFactory, archive_sections
 
 DAY = date(2025, 3, 3)
 
@@ -52,7 +52,7 @@ async def test_sample_day_is_stored_and_a_second_ingest_changes_nothing(
     paper = await store.get_paper("2502.15007")
     assert paper is not None
     assert paper.votes == 95
-    assert [s.heading for s in paper.sections] == [
+    assert [s.heading for s in archive_sections(paper)] == [
         "What's New",
         "Technical Details",
         "Performance Highlights",
@@ -94,7 +94,7 @@ async def test_two_sources_merge_into_one_paper(store: Store, make_paper: PaperF
     merged = await store.get_paper("2503.00001")
     assert merged is not None
     assert merged.votes == 42
-    assert merged.sections == (Section(heading="What's New", text="요약"),)
+    assert archive_sections(merged) == (Section(heading="What's New", text="요약"),)
     assert merged.abstract == "We study things."
     assert merged.github == "https://g/x"
     stale = make_paper("2503.00001", votes=7)

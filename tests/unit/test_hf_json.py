@@ -11,6 +11,7 @@ import pytest
 
 from bot.errors import SourceError
 from bot.sources.hf_json import parse_hf_daily
+from tests.conftest import archive_sections
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "hf" / "daily_papers_2025-02-24.json"
 DAY = date(2025, 2, 24)
@@ -43,7 +44,7 @@ def test_sample_day_reads_every_field() -> None:
     assert first.ai_summary.startswith("Seemingly minor tokens")
     assert first.keywords[0] == "Large Language Models"
     assert first.thumbnail == "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2502.15007.png"
-    assert first.sections == ()
+    assert archive_sections(first) == ()
     assert first.days == (DAY,)
     assert day.papers[1].project_page == "https://surveyx.cn"
     assert day.papers[2].media_url is not None

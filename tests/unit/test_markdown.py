@@ -11,6 +11,7 @@ import pytest
 from bot.errors import SourceError
 from bot.models import DigestDay, Paper, Section
 from bot.sources.markdown import parse_markdown
+from tests.conftest import archive_sections
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "markdown"
 SAMPLE_DAY = Path(__file__).resolve().parents[2] / "bot" / "sample" / "2025-02-24.md"
@@ -21,7 +22,7 @@ def _parse(name: str, day: date | None = None) -> DigestDay:
 
 
 def _headings(paper: Paper) -> list[str]:
-    return [section.heading for section in paper.sections]
+    return [section.heading for section in archive_sections(paper)]
 
 
 def _by_id(digest: DigestDay) -> dict[str, Paper]:
@@ -37,12 +38,14 @@ def test_2023_11_20_plain_bullets_only() -> None:
     assert first.title == "Plain Bullets One: A Baseline"
     assert (first.authors, first.votes, first.thumbnail) == ((), None, None)
     assert _headings(first) == ["", "", ""]
-    assert first.sections[1].text == (
+    assert archive_sections(first)[1].text == (
         "두 번째 요약 문장은 네 가지 특징을 가집니다:\n"
         "- (1) 들여쓴 하위 항목은 이어지는 줄입니다.\n"
         "- (2) 두 번째 하위 항목."
     )
-    assert digest.papers[1].sections == (Section(heading="", text="제목 바로 앞에 빈 줄이 없어도 됩니다."),)
+    assert archive_sections(digest.papers[1]) == (
+        Section(heading="", text="제목 바로 앞에 빈 줄이 없어도 됩니다."),
+    )
     assert digest.papers[0].days == (date(2023, 11, 20),)
     assert digest.problems == []
 
@@ -54,7 +57,7 @@ def test_2023_11_21_thumbnail_and_authors_without_vote() -> None:
     assert first.thumbnail == "https://cdn-uploads.huggingface.co/production/uploads/abc/thumb1.png"
     assert first.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")
     assert first.votes is None
-    assert len(first.sections) == 2
+    assert len(archive_sections(first)) == 2
     assert second.authors == ("Edsger Dijkstra",)
     assert digest.problems == []
 
@@ -75,7 +78,7 @@ def test_two_star_headings_with_blank_lines_between_bullets() -> None:
 
     (paper,) = digest.papers
     assert paper.votes == 42
-    assert paper.sections == (
+    assert archive_sections(paper) == (
         Section(heading="What's New", text="두 별표 제목입니다."),
         Section(heading="Technical Details", text="글머리표 사이에 빈 줄이 있습니다."),
         Section(heading="Performance Highlights", text="성능이 좋습니다."),
@@ -98,7 +101,7 @@ def test_current_format_with_some_two_star_entries() -> None:
 
     expected = ["What's New", "Technical Details", "Performance Highlights"]
     assert [_headings(paper) for paper in digest.papers] == [expected, expected]
-    assert digest.papers[1].sections[0].text == "일부 항목은 여전히 두 별표입니다."
+    assert archive_sections(digest.papers[1])[0].text == "일부 항목은 여전히 두 별표입니다."
     assert digest.problems == []
 
 
@@ -125,8 +128,10 @@ def test_unknown_and_korean_keys_are_kept_verbatim() -> None:
         "Conclusion",
         "고찰",
     ]
-    assert others.sections[-1].text == "한국어 키입니다."
-    assert only_new.sections == (Section(heading="What's New", text="This one summary is in English."),)
+    assert archive_sections(others)[-1].text == "한국어 키입니다."
+    assert archive_sections(only_new) == (
+        Section(heading="What's New", text="This one summary is in English."),
+    )
     assert digest.problems == []
 
 
@@ -134,14 +139,14 @@ def test_curly_apostrophe_heading_is_normalised() -> None:
     (paper,) = _parse("quirk_curly_apostrophe.md").papers
 
     assert _headings(paper) == ["What's New", "Technical Details"]
-    assert paper.sections[1].text == "본문의 ’따옴표’는 그대로 둡니다."
+    assert archive_sections(paper)[1].text == "본문의 ’따옴표’는 그대로 둡니다."
 
 
 def test_malformed_star_headings() -> None:
     digest = _parse("quirk_malformed_stars.md")
 
     (paper,) = digest.papers
-    assert paper.sections == (
+    assert archive_sections(paper) == (
         Section(heading="What's New", text="정상입니다."),
         Section(heading="Technical Details", text="별표 셋으로 열고 하나로 닫았습니다."),
         Section(heading="Performance Highlights", text="콜론이 별표 안에 있습니다."),
@@ -157,7 +162,7 @@ def test_duplicate_header_merges_a_repeated_paper_at_its_first_position() -> Non
     repeated = digest.papers[1]
     assert repeated.votes == 8
     assert repeated.authors == ("F Six", "G Seven")
-    assert repeated.sections == (Section(heading="What's New", text="두 번째 실행의 요약."),)
+    assert archive_sections(repeated) == (Section(heading="What's New", text="두 번째 실행의 요약."),)
     assert repeated.days == (date(2024, 10, 21),)
     assert digest.problems == []
 
@@ -225,7 +230,7 @@ def test_summary_special_characters_bold_and_continuation() -> None:
     digest = _parse("quirk_summary_specials.md")
 
     (paper,) = digest.papers
-    assert paper.sections == (
+    assert archive_sections(paper) == (
         Section(
             heading="What's New",
             text="특수 문자 [ ] & _ ~ < > \\ $ # | 와 `code` 그리고 **굵게** 표시가 있습니다.",
@@ -246,7 +251,7 @@ def test_entries_without_arxiv_link_are_reported_and_the_rest_kept() -> None:
     after = digest.papers[1]
     assert after.votes == 4
     assert after.authors == ("V Twentytwo",)
-    assert after.sections == (Section(heading="What's New", text="뒤의 논문."),)
+    assert archive_sections(after) == (Section(heading="What's New", text="뒤의 논문."),)
     assert [problem.line for problem in digest.problems] == [11, 19, 27]
     assert "No Link Here" in digest.problems[0].reason
     assert "github.com" in digest.problems[1].reason
@@ -288,5 +293,5 @@ def test_real_day_2025_02_24() -> None:
     assert first.votes == 95
     assert len(first.authors) == 7
     assert _headings(first) == ["What's New", "Technical Details", "Performance Highlights"]
-    assert all(len(paper.sections) == 3 for paper in digest.papers)
+    assert all(len(archive_sections(paper)) == 3 for paper in digest.papers)
     assert digest.problems == []

@@ -88,7 +88,7 @@ def test_every_push_message_is_within_the_limits(papers: list[Paper], fmt: str, 
 def test_a_660_author_card_is_cut_with_plus_n_more() -> None:
     many = max(hostile_papers(), key=lambda p: len(p.authors))
     assert len(many.authors) >= 600
-    message = card_message(paper_card(many), "en")
+    message = card_message(paper_card(many, "en"), "en")
     _check(message)
     assert f"+{len(many.authors) - 8} more" in json.dumps(message.blocks)
 
