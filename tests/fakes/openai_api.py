@@ -215,6 +215,7 @@ class FakeOpenAIServer(LoopbackServer):
     def __post_init__(self) -> None:
         super().__init__()
         self.requests: list[RecordedRequest] = []
+        self.answers: list[dict[str, Any]] = []  # every 200 body sent, in order
         self._faults: deque[Fault] = deque()
         self._stopping = asyncio.Event()
         self._recent: deque[float] = deque()
@@ -229,6 +230,13 @@ class FakeOpenAIServer(LoopbackServer):
     def fail_next(self, count: int, fault: Fault) -> None:
         """Make the next `count` requests misbehave as `fault` says."""
         self._faults.extend([fault] * count)
+
+    def usage(self) -> tuple[int, int]:
+        """Prompt and completion tokens of every answer sent, added up."""
+        return (
+            sum(a["usage"]["prompt_tokens"] for a in self.answers),
+            sum(a["usage"]["completion_tokens"] for a in self.answers),
+        )
 
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
@@ -425,7 +433,7 @@ class FakeOpenAIServer(LoopbackServer):
             content = _cut_to(content, call.max_tokens)
             completion_tokens, finish_reason = call.max_tokens, "length"
         prompt_tokens = _prompt_tokens(call.messages)
-        return {
+        answer = {
             "id": f"chatcmpl-fake{next(self._ids)}",
             "object": "chat.completion",
             "created": int(time.time()),
@@ -445,6 +453,8 @@ class FakeOpenAIServer(LoopbackServer):
             },
             "system_fingerprint": "fp_fake",
         }
+        self.answers.append(answer)
+        return answer
 
 
 def _fault_response(fault: Fault) -> web.Response:
