@@ -28,7 +28,6 @@ from bot.writer.llm import (
     RateLimitedLLM,
     ResponseFormat,
     ResponseFormatUnsupported,
-    TransientLLMError,
 )
 from bot.writer.prompt import ANSWER_SCHEMA, SECTION_HEADINGS, SECTION_KEYS, build_messages, numbers_note
 from bot.writer.tokens import cut_to_tokens, estimate_tokens
@@ -170,7 +169,9 @@ async def write_sections(
     """Ask `llm` for `title`'s sections in `language`, retrying as the module docstring says.
 
     `ladder` carries format downgrades across papers (a fresh one when None); `sleep` and `draw`
-    (the jitter's random source) are injectable so tests neither wait nor guess. Raises SummaryFailed.
+    (the jitter's random source) are injectable so tests neither wait nor guess. Numbers are checked
+    against the title and the whole source text, even when only part of it could be sent.
+    Raises SummaryFailed.
     """
     ladder = ladder if ladder is not None else FormatLadder()
     run = _Run(source=source_text, max_tokens=policy.max_tokens)
@@ -206,14 +207,14 @@ async def write_sections(
                 wait = error.retry_after
                 await sleep(wait if wait is not None else policy.backoff(run.failures, draw()))
             continue
-        except TransientLLMError as error:
+        except PermanentLLMError as error:
+            raise run.fail(error.reason, error) from error
+        except LLMError as error:  # TransientLLMError, and any other the port may grow
             run.failures += 1
             run.reason, run.error = error.reason, error
             if run.failures < policy.max_attempts:
                 await sleep(policy.backoff(run.failures, draw()))
             continue
-        except PermanentLLMError as error:
-            raise run.fail(error.reason, error) from error
         run.failures += 1
         written = _check(run, answer, request_format, facts, language, policy)
         if written is not None:
@@ -235,10 +236,12 @@ def _check(
     run.tokens_in += answer.tokens_in
     run.tokens_out += answer.tokens_out
     if answer.refusal or answer.finish_reason == "content_filter":
-        run.reason, run.error = "refusal", None
+        run.reason = "refusal"
+        run.error = BadAnswer(run.reason)
         return None
     if answer.finish_reason == "length":
-        run.reason, run.error = "answer cut short (finish_reason length)", None
+        run.reason = "answer cut short (finish_reason length)"
+        run.error = BadAnswer(run.reason)
         if run.max_tokens is not None:
             run.max_tokens = min(policy.max_tokens_cap, run.max_tokens * 2)
         return None
@@ -256,7 +259,8 @@ def _check(
         kept = run.kept
         return _written(run, kept.sections, kept.model, kept.response_format, kept.unverified)
     run.note = unverified
-    run.reason, run.error = f"unverified numbers ({', '.join(unverified)})", None
+    run.reason = f"unverified numbers ({', '.join(unverified)})"
+    run.error = BadAnswer(run.reason)
     return None
 
 

@@ -18,6 +18,7 @@ from email.utils import format_datetime
 import pytest
 from openai import AsyncOpenAI
 
+from bot.writer.answer import BadAnswer
 from bot.writer.compose import FormatLadder, RetryPolicy, SummaryFailed, Written, write_sections
 from bot.writer.llm import (
     ChatRequest,
@@ -217,6 +218,14 @@ async def test_server_errors_are_transient(
     assert caught.value.reason == reason
 
 
+async def test_a_page_that_is_not_json_is_transient(fake: FakeOpenAIServer, llm: OpenAIChat) -> None:
+    """A captive portal or a misconfigured proxy answers 200 with HTML."""
+    fake.fail_next(1, Fault(status=200, raw="<html>Please log in</html>"))
+
+    with pytest.raises(TransientLLMError, match=r"unreadable answer"):
+        await llm.chat(request())
+
+
 async def test_a_timeout_is_transient(fake: FakeOpenAIServer) -> None:
     fake.fail_next(1, slow(5.0))
     chat = OpenAIChat(base_url=fake.api_url, api_key="sk-test", timeout=0.2)
@@ -387,6 +396,7 @@ async def test_a_bad_answer_is_asked_again_at_once_and_its_tokens_count(
     with pytest.raises(SummaryFailed) as caught:
         await write(llm, sleep)
     assert caught.value.reason == f"{reason} after {POLICY.max_attempts} attempts"
+    assert isinstance(caught.value.error, BadAnswer)
 
 
 async def test_an_answer_cut_short_is_asked_again_with_more_room(
@@ -409,7 +419,8 @@ async def test_a_failure_reports_the_tokens_spent(
 
     assert (caught.value.tokens_in, caught.value.tokens_out) == fake.usage()
     assert caught.value.tokens_in > 0
-    assert caught.value.error is not None
+    assert isinstance(caught.value.error, BadAnswer)
+    assert caught.value.error.reason == "malformed JSON"
 
 
 async def test_429_waits_for_retry_after(
