@@ -8,6 +8,7 @@ and a server's "context too long" answer is still handled by cutting further.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _CJK = re.compile(
@@ -30,12 +31,18 @@ def cut_to_tokens(text: str, max_tokens: int) -> str:
     """
     if max_tokens <= 0:
         return ""
-    if estimate_tokens(text) <= max_tokens:
+    cjk_at = [match.start() for match in _CJK.finditer(text)]  # one pass; each probe is then a bisect
+
+    def estimate_prefix(length: int) -> int:
+        cjk = bisect.bisect_left(cjk_at, length)
+        return cjk + -(-(length - cjk) // CHARS_PER_TOKEN)
+
+    if estimate_prefix(len(text)) <= max_tokens:
         return text
     low, high = 0, len(text)  # the longest prefix that fits lies in [low, high)
     while high - low > 1:
         middle = (low + high) // 2
-        if estimate_tokens(text[:middle]) <= max_tokens:
+        if estimate_prefix(middle) <= max_tokens:
             low = middle
         else:
             high = middle
