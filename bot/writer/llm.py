@@ -56,7 +56,7 @@ class LLMError(Exception):
 class RateLimitedLLM(LLMError):
     """429: wait `retry_after` seconds (None: the server did not say) and try again."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, retry_after: float | None = None, reason: str = "rate limited (429)") -> None:
         super().__init__(reason)
         self.retry_after = retry_after
 
@@ -67,7 +67,7 @@ class ContextTooLong(LLMError):
     `context_tokens` is the window the server named in its error, when it did.
     """
 
-    def __init__(self, reason: str, context_tokens: int | None = None) -> None:
+    def __init__(self, reason: str = "context too long", context_tokens: int | None = None) -> None:
         super().__init__(reason)
         self.context_tokens = context_tokens
 
@@ -75,13 +75,22 @@ class ContextTooLong(LLMError):
 class ResponseFormatUnsupported(LLMError):
     """The server refused the response_format asked for: ask again in a plainer one."""
 
+    def __init__(self, reason: str = "response_format refused") -> None:
+        super().__init__(reason)
+
 
 class TransientLLMError(LLMError):
     """5xx, a timeout, a broken connection: the same request may well succeed later."""
 
+    def __init__(self, reason: str = "transient failure") -> None:
+        super().__init__(reason)
+
 
 class PermanentLLMError(LLMError):
     """Bad credentials, an unknown model, a request the server will never accept: do not retry."""
+
+    def __init__(self, reason: str = "permanent failure") -> None:
+        super().__init__(reason)
 
 
 class LanguageModel(Protocol):

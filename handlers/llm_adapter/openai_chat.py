@@ -165,7 +165,7 @@ def map_error(error: openai.OpenAIError) -> LLMError:
     if status == 429:
         if code == "insufficient_quota":
             return PermanentLLMError("quota exhausted (429 insufficient_quota)")
-        return RateLimitedLLM("rate limited (429)", retry_after(error.response.headers))
+        return RateLimitedLLM(retry_after(error.response.headers))
     if status in (400, 413) and _CONTEXT_WORDS.search(text):
         return ContextTooLong(f"context too long ({status})", _context_size(detail, body))
     if status in (400, 404, 415, 422, 501) and _FORMAT_WORDS.search(text):
