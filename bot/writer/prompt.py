@@ -19,7 +19,7 @@ SCHEMA_NAME = "paper_digest"
 
 _WHAT_EACH_SECTION_SAYS = (
     "the problem the paper takes on and what it contributes that is new",
-    "how the method works: the model, data, training or algorithm that make it work",
+    "how the method works: its model, data, training or algorithm",
     "the results the paper reports, with its own numbers, benchmarks and baselines",
 )
 
@@ -53,7 +53,7 @@ def build_messages(title: str, source_text: str, language: str) -> list[dict[str
         for key, heading, what in zip(SECTION_KEYS, SECTION_HEADINGS, _WHAT_EACH_SECTION_SAYS, strict=True)
     )
     rules = [
-        f"Write all three sections in {name} ({language}), for readers of {name}.",
+        f"Write all three sections in {name} ({language}).",
         "Use only facts stated in the paper text below. Do not invent or estimate numbers, names, "
         "datasets or results; if the text gives no results, say that it reports none.",
         "Each section is 2 to 4 sentences of plain prose: no headings, lists or markdown.",
