@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import REPO
 
-FORBIDDEN_IN_CORE = ("telegram", "slack_bolt", "slack_sdk", "aiosqlite", "storage", "handlers")
+FORBIDDEN_IN_CORE = ("telegram", "slack_bolt", "slack_sdk", "aiosqlite", "openai", "storage", "handlers")
 
 
 def _imports(path: str) -> set[str]:

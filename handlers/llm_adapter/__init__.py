@@ -1,0 +1,1 @@
+"""The LanguageModel port over OpenAI-compatible Chat Completions servers, with the openai package."""
