@@ -58,15 +58,19 @@ _CHUNK = 64 * 1024
 class Fault:
     """A scripted misbehaviour for one request (to a path starting with `path_prefix`, when given).
 
-    `status` answers that status (with `retry_after` as Retry-After) instead of the paper; `status=None`
+    `status` answers that status (with `retry_after` as Retry-After, `location` as Location: a redirect)
+    instead of the paper; `status=None`
     serves the paper with the body changes below. `delay` waits that many real seconds first (a slow
     answer). `body` replaces the body; `truncate_to` serves only its first N bytes with an honest length;
     `drop_after` declares the full length and closes the connection after N bytes; `pad_to` serves a body
-    of that many bytes; `declare_length=False` sends the body chunked, with no Content-Length.
+    of that many bytes; `declare_length=False` sends the body chunked, with no Content-Length;
+    `content_type` replaces the Content-Type.
     """
 
     status: int | None = 503
     retry_after: str | None = None
+    location: str | None = None
+    content_type: str | None = None
     delay: float = 0.0
     body: bytes | None = None
     truncate_to: int | None = None
@@ -205,6 +209,8 @@ class FakeArxiv(LoopbackServer):
                 await asyncio.wait_for(self._stopping.wait(), fault.delay)
         if fault is not None and fault.status is not None:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+            if fault.location is not None:
+                headers["Location"] = fault.location
             body = f"<h1>{fault.status}</h1><p>scripted fault</p>".encode()
             return await _send(request, fault.status, body, "text/html", headers)
         found = self._papers.get(paper) if paper else None
@@ -275,6 +281,7 @@ async def _send(
     send = body
     chunked = False
     if fault is not None:
+        content_type = fault.content_type or content_type
         if fault.body is not None:
             send = declared_body = fault.body
             declared = len(declared_body)
