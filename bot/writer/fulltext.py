@@ -272,7 +272,7 @@ class FullTextFetcher:
             raise _Retryable(f"a timeout ({type(err).__name__})") from None
         except httpx.TransportError as err:
             raise _Retryable(f"a connection error ({type(err).__name__}: {err})") from None
-        except httpx.HTTPError as err:  # too many redirects, an undecodable body
+        except httpx.HTTPError as err:  # a body whose Content-Encoding does not decode
             raise _Unavailable(f"{type(err).__name__}: {err}", lasting=False) from None
 
     def _backoff_delay(self, attempt: int) -> float:
