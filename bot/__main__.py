@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -27,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cluster import Membership
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler, utcnow
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, StartupError, UsageError
 from bot.health import Health
 from bot.ingest import DigestSources
 from bot.logs import configure_logging, redact
@@ -38,10 +38,14 @@ from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever
 from bot.service import PaperService
+from bot.writer.fulltext import FullTextFetcher
+from bot.writer.gate import WriterGate
+from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.chat import run_console
-from handlers.console_adapter.cli import build_parser, render_push, run_command
+from handlers.console_adapter.cli import build_parser, render_push, run_command, run_summarize, summarize_days
 from handlers.console_adapter.notifier import ConsoleNotifier
 from handlers.http_server import HttpServer
+from handlers.llm_adapter.openai_chat import OpenAIChat
 from handlers.slack_adapter.app import build_slack_app, events_route, run_slack
 from handlers.slack_adapter.app import web_client as slack_web_client
 from handlers.slack_adapter.notifier import SlackNotifier
@@ -53,6 +57,11 @@ from handlers.telegram_adapter.push_client import PushClient
 from storage import open_store
 
 _NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
+LLM_UNSET = (
+    "the writer needs an OpenAI-compatible server: set PAPERBOY_LLM__BASE_URL "
+    "(e.g. https://api.openai.com/v1, or http://localhost:11434/v1 for Ollama), "
+    "PAPERBOY_LLM__API_KEY and PAPERBOY_LLM__MODEL"
+)
 HEARTBEAT_SECONDS = 1.0  # a newcomer waits one beat before sending; a dead instance is gone after three
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 log = logging.getLogger("paperboy")
@@ -91,9 +100,15 @@ class _Senders:
 
 
 async def _pushes_forever(
-    scheduler: Scheduler, deliverer: Deliverer, membership: Membership, tick: float, stop: asyncio.Event
+    scheduler: Scheduler,
+    deliverer: Deliverer,
+    membership: Membership,
+    tick: float,
+    stop: asyncio.Event,
+    writer_done: Callable[[], Awaitable[bool]],
 ) -> None:
     """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing.
+    A round first waits (a bounded time) for the digest writer to finish the new day's summaries.
     On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
     watcher = asyncio.create_task(stop.wait())
     watcher.add_done_callback(lambda _: deliverer.stop())
@@ -101,6 +116,7 @@ async def _pushes_forever(
     async def one_round() -> None:
         if membership.leading:  # one scheduler among the instances; every one delivers
             await scheduler.enqueue_due()
+        await writer_done()
         await deliverer.drain()
 
     try:
@@ -141,14 +157,25 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        gate, write_latest = WriterGate(), None
+        if settings.llm.base_url is not None:  # new days are summarised before their pushes go out
+            summarizer = await stack.enter_async_context(_writer(settings, store))
+            write_latest = partial(summarizer.summarize_latest, max(1, settings.ingest.hf_days), gate)
         tick = settings.push.tick_seconds
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
         await membership.join()  # know the lead and the share before the first round
         work = [
             *platforms,
             membership.beat_forever(stop),
-            _pushes_forever(Scheduler(store, settings.push), deliverer, membership, tick, stop),
-            ingest_forever(service, settings.ingest, stop, health),
+            _pushes_forever(
+                Scheduler(store, settings.push),
+                deliverer,
+                membership,
+                tick,
+                stop,
+                partial(gate.wait, settings.summaries.push_wait_seconds),
+            ),
+            ingest_forever(service, settings.ingest, stop, health, after_round=write_latest),
         ]
         try:
             await _until_stopped(work, stop)
@@ -290,6 +317,44 @@ async def _render(args: argparse.Namespace, service: PaperService) -> int:
     return 0
 
 
+@contextlib.asynccontextmanager
+async def _writer(settings: Settings, store: Store) -> AsyncIterator[Summarizer]:
+    """The digest writer: the configured LLM server and arXiv, closed when done."""
+    base_url = settings.llm.base_url
+    if base_url is None:
+        raise StartupError(LLM_UNSET)
+    key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else None
+    contact = settings.summaries.contact or "contact unset: PAPERBOY_SUMMARIES__CONTACT"
+    async with contextlib.AsyncExitStack() as stack:
+        llm = OpenAIChat(base_url=base_url, api_key=key, timeout=settings.llm.timeout)
+        stack.push_async_callback(llm.close)
+        texts = await stack.enter_async_context(
+            FullTextFetcher(
+                settings.summaries.cache_dir,
+                contact=contact,
+                base_url=settings.summaries.arxiv_url,
+                min_interval=settings.summaries.fetch_interval,
+            )
+        )
+        yield Summarizer(store, llm, texts, settings.llm, settings.summaries)
+
+
+async def _summarize(
+    args: argparse.Namespace, settings: Settings, service: PaperService, store: Store
+) -> int:
+    """`paperboy summarize`: the missing summaries of the days asked for."""
+    if settings.llm.base_url is None:
+        print(f"paperboy: {LLM_UNSET}", file=sys.stderr)
+        return 2
+    latest = [info.day for info in await service.days(limit=1)]
+    days = summarize_days(args, latest[0] if latest else None, utcnow().date())
+    if not days:
+        print("paperboy: no list has been loaded yet: ingest or fetch-hf a day first", file=sys.stderr)
+        return 1
+    async with _writer(settings, store) as summarizer:
+        return await run_summarize(args, summarizer, days, settings.llm, sys.stdout)
+
+
 async def _copy(args: argparse.Namespace) -> int:
     """`paperboy copy --from sqlite:///old.db --to postgresql://...`: every row, counted on both sides."""
     from storage.copy import copy_sqlite_to_postgres  # asyncpg only when it is needed
@@ -322,6 +387,8 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "render":
             return await _render(args, service)
+        if args.command == "summarize":
+            return await _summarize(args, settings, service, store)
         return await run_command(args, service)
     finally:
         await store.close()
@@ -346,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     try:
         return _event_loop_run(_serve(args, settings))
+    except UsageError as err:  # a command's arguments: said with how to call it
+        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
+        return 2
     except PaperboyError as err:
         print(f"paperboy: {redact(str(err))}", file=sys.stderr)
         return 1

@@ -7,10 +7,12 @@ comment, in `.env.example` and in the README; a test keeps the three in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.models import language_code
 
 
 class HFSettings(BaseModel):
@@ -96,6 +98,66 @@ class IngestSettings(BaseModel):
     )
 
 
+class LLMSettings(BaseModel):
+    """The OpenAI-compatible Chat Completions server that writes the summaries (OpenAI, vLLM, Ollama,
+    llama.cpp's server, LM Studio, OpenRouter, ...). No base URL: the writer stays off."""
+
+    base_url: str | None = Field(
+        None,
+        description="API base URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama).",
+    )
+    api_key: SecretStr | None = Field(None, description="API key (local servers accept anything).")
+    model: str = Field("gpt-4o-mini", min_length=1, description="The model that writes the summaries.")
+    concurrency: int = Field(4, ge=1, le=64, description="Papers written at the same time.")
+    timeout: float = Field(120.0, gt=0, description="Seconds to wait for one answer.")
+    max_attempts: int = Field(4, ge=1, le=10, description="Tries per paper before it counts as failed.")
+    max_input_tokens: int = Field(
+        16_000, ge=1_000, description="The paper's text is cut to about this many tokens."
+    )
+    max_output_tokens: int = Field(2_048, ge=256, description="The longest answer asked for, in tokens.")
+    daily_token_budget: int = Field(
+        2_000_000, ge=0, description="Tokens (in + out) the writer may spend per UTC day; 0: no limit."
+    )
+    price_input: float | None = Field(
+        None, ge=0, description="Price per million input tokens, to show what a run cost (optional)."
+    )
+    price_output: float | None = Field(None, ge=0, description="Price per million output tokens (optional).")
+
+
+def _language_list(value: object) -> object:
+    """`ko,en` as a tuple of language codes (a JSON list works too)."""
+    if isinstance(value, str):
+        return tuple(code.strip() for code in value.split(",") if code.strip())
+    return value
+
+
+class SummariesSettings(BaseModel):
+    """What the writer summarises, from what, and how long a push waits for it."""
+
+    source: Literal["abstract", "fulltext"] = Field(
+        "fulltext", description="Write from the abstract, or from the full text (arXiv HTML, else the PDF)."
+    )
+    arxiv_url: str = Field("https://arxiv.org", description="Where the full texts come from.")
+    languages: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_language_list)] = Field(
+        (), description="Languages to write, comma-separated (ko,en,ja); empty: every subscriber's, plus ko."
+    )
+    push_wait_seconds: float = Field(
+        600.0, ge=0, description="How long a due push waits for the writer before going out with what exists."
+    )
+    cache_dir: Path = Field(Path("data/fulltext"), description="Where fetched full texts are kept.")
+    contact: str = Field(
+        "", description="A URL or mailto: arXiv can reach you at; sent in the User-Agent when fetching."
+    )
+    fetch_interval: float = Field(
+        3.0, ge=0, description="Seconds between two requests to arXiv (it asks for a few)."
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(language_code(code) for code in value))
+
+
 class Settings(BaseSettings):
     """Everything Paperboy can be told from outside; defaults run the bot with no setup at all."""
 
@@ -127,3 +189,5 @@ class Settings(BaseSettings):
     push: PushSettings = Field(default_factory=PushSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    summaries: SummariesSettings = Field(default_factory=SummariesSettings)

@@ -52,10 +52,13 @@ def t(key: str, **values: object) -> Text:
 
 
 def language_name(code: str) -> Text:
-    """A summary language's name in the reader's language (`ja` -> Japanese / 일본어); a code the
-    catalog does not know is shown as the code itself."""
-    key = f"language.{code}"
-    return Text(key) if key in CATALOG else Text("raw", {"text": code})
+    """A summary language's name in the reader's language (`ja` -> Japanese / 일본어); a regional
+    code the catalog lacks goes by its language (`de-at` -> German), an unknown one by the code."""
+    code = code.lower().replace("_", "-")
+    for key in (f"language.{code}", f"language.{code.split('-')[0]}"):
+        if key in CATALOG:
+            return Text(key)
+    return Text("raw", {"text": code})
 
 
 CATALOG: dict[str, dict[Lang, str]] = {
@@ -387,9 +390,11 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "language.en": {"en": "English", "ko": "영어"},
     "language.ko": {"en": "Korean", "ko": "한국어"},
     "language.ja": {"en": "Japanese", "ko": "일본어"},
-    "language.zh": {"en": "Chinese", "ko": "중국어"},
-    "language.zh-hans": {"en": "Simplified Chinese", "ko": "중국어 간체"},
-    "language.zh-hant": {"en": "Traditional Chinese", "ko": "중국어 번체"},
+    "language.zh": {"en": "Chinese (Simplified)", "ko": "중국어 간체"},
+    "language.zh-cn": {"en": "Chinese (Simplified)", "ko": "중국어 간체"},
+    "language.zh-hans": {"en": "Chinese (Simplified)", "ko": "중국어 간체"},
+    "language.zh-tw": {"en": "Chinese (Traditional)", "ko": "중국어 번체"},
+    "language.zh-hant": {"en": "Chinese (Traditional)", "ko": "중국어 번체"},
     "language.de": {"en": "German", "ko": "독일어"},
     "language.fr": {"en": "French", "ko": "프랑스어"},
     "language.es": {"en": "Spanish", "ko": "스페인어"},

@@ -53,6 +53,18 @@ class Metrics:
             "paperboy_last_ingest_timestamp_seconds", "When the last ingest round finished (Unix time).",
             registry=self.registry,
         )  # fmt: skip
+        self.summaries_written = Counter(
+            "paperboy_summaries_written", "Summaries the writer stored, by language.", ["language"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.summaries_failed = Counter(
+            "paperboy_summaries_failed", "Summaries the writer gave up on, by language.", ["language"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.llm_tokens = Counter(
+            "paperboy_llm_tokens", "Tokens the writer's model read (in) and wrote (out).", ["direction"],
+            registry=self.registry,
+        )  # fmt: skip
         self.ingest_errors = Counter(
             "paperboy_ingest_errors", "Sources an ingest round could not read.", registry=self.registry
         )

@@ -134,6 +134,10 @@ class Store(Protocol):
 
     async def summary_stats(self) -> SummaryStats: ...
 
+    async def summary_tokens_since(self, since: datetime) -> int:
+        """Tokens (in and out) of the writer's summaries stored since `since`: the day's budget."""
+        ...
+
     async def top(self, day: date, *, limit: int, min_votes: int | None = None) -> list[Paper]:
         """The day's papers by votes (unknown last), then by their position in the list."""
         ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from bot.config import IngestSettings
@@ -45,8 +45,10 @@ async def ingest_forever(
     *,
     metrics: Metrics = METRICS,
     today: Callable[[], date] = _utc_today,
+    after_round: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """A round now and every `every_minutes` until `stop`; off when every_minutes is 0."""
+    """A round now and every `every_minutes` until `stop`; off when every_minutes is 0.
+    `after_round` runs after each round that read every source (the digest writer)."""
     if settings.every_minutes <= 0 or not (settings.hf_days or settings.archive):
         return
 
@@ -70,5 +72,7 @@ async def ingest_forever(
         if not errors:  # the age /healthz shows is that of the last round that read everything
             health.ingested()
             metrics.last_ingest.set_to_current_time()
+        if after_round is not None:
+            await after_round()
 
     await every(settings.every_minutes * 60, stop, one_round, "ingest round")

@@ -16,7 +16,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.i18n import Text, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
-from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats
+from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats, SummaryStats
 from bot.sample import SAMPLE_NAME, sample_digest
 from bot.sources.markdown import parse_markdown
 from bot.subscriptions import SubscriptionsMixin
@@ -147,6 +147,9 @@ class PaperService(SubscriptionsMixin):
 
     async def stats(self) -> StoreStats:
         return await self._store.stats()
+
+    async def summary_stats(self) -> SummaryStats:
+        return await self._store.summary_stats()
 
 
 def top_view(result: TopResult, language: str) -> DigestView:

@@ -610,6 +610,16 @@ class PostgresStore:
         )
         return summary_stats(groups, failures)
 
+    async def summary_tokens_since(self, since: datetime) -> int:
+        total = await self._pool.fetchval(
+            """SELECT coalesce(sum(coalesce((s ->> 'tokens_in')::bigint, 0)
+                                   + coalesce((s ->> 'tokens_out')::bigint, 0)), 0)
+               FROM papers, jsonb_array_elements(papers.summaries) AS s
+               WHERE (s ->> 'created_at')::timestamptz >= $1""",
+            since,
+        )
+        return int(total)
+
     @staticmethod
     async def _write_paper(db: _Connection, paper_id: int | None, paper: Paper, now: datetime) -> int:
         """Insert a new paper (`paper_id` None) or overwrite a stored one; returns its id."""

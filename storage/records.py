@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot.merge import merge_papers
@@ -114,7 +114,7 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
     optional = {
         "model": summary.model,
         "prompt_version": summary.prompt_version,
-        "created_at": summary.created_at.isoformat() if summary.created_at else None,
+        "created_at": summary.created_at.astimezone(UTC).isoformat() if summary.created_at else None,
         "tokens_in": summary.tokens_in or None,
         "tokens_out": summary.tokens_out or None,
         "verified": None if summary.verified else False,

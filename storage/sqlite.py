@@ -631,6 +631,16 @@ class SqliteStore:
         )
         return summary_stats(groups, failures)
 
+    async def summary_tokens_since(self, since: datetime) -> int:
+        row = await self._one(
+            """SELECT coalesce(sum(coalesce(json_extract(s.value, '$.tokens_in'), 0)
+                                   + coalesce(json_extract(s.value, '$.tokens_out'), 0)), 0) AS n
+               FROM papers, json_each(papers.summaries) AS s
+               WHERE json_extract(s.value, '$.created_at') >= ?""",
+            (since.astimezone(UTC).isoformat(),),
+        )
+        return int(row["n"]) if row else 0
+
     async def _write_paper(
         self, rowid: int | None, before: Paper | None, after: Paper, now: str
     ) -> int | None:

@@ -9,36 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English",
-    "ko": "Korean",
-    "ja": "Japanese",
-    "zh": "Chinese (Simplified)",
-    "zh-cn": "Chinese (Simplified)",
-    "zh-hans": "Chinese (Simplified)",
-    "zh-tw": "Chinese (Traditional)",
-    "zh-hant": "Chinese (Traditional)",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "pt-br": "Brazilian Portuguese",
-    "it": "Italian",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "tr": "Turkish",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "vi": "Vietnamese",
-    "id": "Indonesian",
-    "ar": "Arabic",
-    "he": "Hebrew",
-    "fa": "Persian",
-    "hi": "Hindi",
-    "bn": "Bengali",
-    "th": "Thai",
-    "el": "Greek",
-}
+from bot.i18n import language_name as catalog_name
 
 
 @dataclass(frozen=True)
@@ -97,9 +68,9 @@ def _base(code: str) -> str:
 
 
 def language_name(code: str) -> str:
-    """The English name of a language code for the prompt ("ko" -> "Korean"); the code if unknown."""
-    code = code.lower().replace("_", "-")
-    return LANGUAGE_NAMES.get(code) or LANGUAGE_NAMES.get(_base(code)) or code
+    """The English name of a language code for the prompt ("ko" -> "Korean"); the code if unknown.
+    The names are the i18n catalog's, which cards use too."""
+    return catalog_name(code).render("en")
 
 
 def is_english(code: str) -> bool:

@@ -8,17 +8,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card, paper_record
+from bot.config import LLMSettings
 from bot.delivery import DeliveryReport, EnqueueReport
+from bot.errors import UsageError
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
 from bot.models import Paper, language_code
-from bot.ports import StoreStats
+from bot.ports import StoreStats, SummaryStats
 from bot.service import PaperService, search_view, top_view
+from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
@@ -49,6 +52,10 @@ def _language(text: str) -> str:
         return language_code(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _languages(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_language(code) for code in text.split(",") if code.strip()))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument(
         "--dry-run", action="store_true", help="show what would be sent; send and store nothing"
     )
+
+    summarize = commands.add_parser(
+        "summarize", help="write the missing summaries of a day (or days) with the LLM (PAPERBOY_LLM__*)"
+    )
+    when = summarize.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_day, help="the day (default: the latest)")
+    when.add_argument("--since", type=_day, help="the first day of a range")
+    summarize.add_argument("--until", type=_day, help="the last day of a range (default: today)")
+    summarize.add_argument(
+        "--lang", type=_languages, help="languages, comma-separated (default: PAPERBOY_SUMMARIES__LANGUAGES)"
+    )
+    summarize.add_argument("--force", action="store_true", help="rewrite the writer's summaries too")
 
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
@@ -175,7 +194,24 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         out.write(render_days(await service.days()) + "\n")
         return 0
     out.write(render_stats(await service.stats()) + "\n")
+    out.write(render_summary_stats(await service.summary_stats()) + "\n")
     return 0
+
+
+def render_summary_stats(stats: SummaryStats) -> str:
+    """Summaries by language and source, what the writer's cost, and why it failed."""
+    languages = "; ".join(
+        f"{language} " + ", ".join(f"{source} {count}" for source, count in sources.items())
+        for language, sources in stats.by_language.items()
+    )
+    failures = ", ".join(f"{reason} ({count})" for reason, count in stats.failures.items()) or "none"
+    return "\n".join(
+        [
+            f"summaries: {languages or 'none'}; {stats.unverified} unverified",
+            f"writer tokens: {stats.tokens_in:,} in, {stats.tokens_out:,} out",
+            f"writer failures: {failures}",
+        ]
+    )
 
 
 def render_stats(stats: StoreStats) -> str:
@@ -204,3 +240,36 @@ def render_push(enqueued: EnqueueReport, report: DeliveryReport) -> str:
         f"{report.retried} to retry later, {report.paused} paused, {report.dead} dead, "
         f"{report.rejected} message(s) rejected."
     )
+
+
+def summarize_days(args: argparse.Namespace, latest: date | None, today: date) -> list[date]:
+    """The days `paperboy summarize` works on: --date, the --since..--until range, or the latest."""
+    if args.until is not None and args.since is None:
+        raise UsageError(
+            "--until goes with --since: paperboy summarize --since 2025-02-01 --until 2025-02-07"
+        )
+    if args.since is not None:
+        until = args.until or today
+        if until < args.since:
+            raise UsageError(
+                f"--since {args.since} is after --until {until}: "
+                "paperboy summarize --since 2025-02-01 --until 2025-02-07"
+            )
+        return [args.since + timedelta(days=n) for n in range((until - args.since).days + 1)]
+    day = args.date or latest
+    return [day] if day else []
+
+
+async def run_summarize(
+    args: argparse.Namespace, summarizer: Summarizer, days: list[date], prices: LLMSettings, out: TextIO
+) -> int:
+    """`paperboy summarize`: a progress bar, then one line; exit 1 when any summary failed."""
+    bar = ProgressBar()
+    report = await summarizer.summarize_days(days, args.lang, force=args.force, progress=bar)
+    bar.finish()
+    for failure in report.failures[:MAX_PROBLEMS_SHOWN]:
+        out.write(f"  failed: {failure}\n")
+    if len(report.failures) > MAX_PROBLEMS_SHOWN:
+        out.write(f"  ... and {len(report.failures) - MAX_PROBLEMS_SHOWN} more failure(s)\n")
+    out.write(f"paperboy: {report.line(prices)}\n")
+    return 1 if report.failed else 0
