@@ -137,17 +137,111 @@ class Summarizer:
     ) -> SummarizeReport:
         """Write every missing summary of the papers listed on `days`."""
         wanted = tuple(languages) if languages else await self.languages()
-        report = SummarizeReport()
-        jobs: list[Job] = []
+        run = _Run(SummarizeReport(), progress, asyncio.Semaphore(self._llm_settings.concurrency))
+        by_paper: dict[str, list[Job]] = {}
         for day in days:
             for paper in await self._store.top(day, limit=DAY_LIMIT):
                 for language in wanted:
                     if needs_summary(paper, language, force=force):
-                        jobs.append(Job(paper, language))
+                        by_paper.setdefault(paper.arxiv_id, []).append(Job(paper, language))
                     else:
-                        report.skipped += 1
-        await _Run(self, report, jobs, progress).go()
-        return report
+                        run.report.skipped += 1
+        run.total = sum(len(jobs) for jobs in by_paper.values())
+        if run.total:
+            run.spent = await self.spent_today()
+            await asyncio.gather(*(self._paper(jobs, run) for jobs in by_paper.values()))
+        return run.report
+
+    async def _paper(self, jobs: list[Job], run: _Run) -> None:
+        """Fetch the paper's text once, then write each language (no more than `concurrency` at once)."""
+        paper = jobs[0].paper
+        source = await self._texts.source_text(
+            paper.arxiv_id,
+            paper.abstract,
+            mode=self._settings.source,
+            max_chars=self._llm_settings.max_input_tokens * CHARS_PER_TOKEN,
+        )
+        await asyncio.gather(*(self._one(job, source, run) for job in jobs))
+
+    async def _one(self, job: Job, source: SourceText, run: _Run) -> None:
+        async with run.gate:
+            try:
+                estimate = estimate_tokens(source.text) + self._llm_settings.max_output_tokens
+                reason = self._refusal(source, estimate, run)
+                if reason is not None:
+                    await self._failed(job, reason, run)
+                    return
+                run.reserved += estimate
+                try:
+                    await self._write(job, source, run)
+                finally:
+                    run.reserved -= estimate
+            finally:
+                run.done += 1
+                if run.progress is not None:
+                    run.progress(run.done, run.total, f"{job.paper.arxiv_id} {job.language}")
+
+    def _refusal(self, source: SourceText, estimate: int, run: _Run) -> str | None:
+        """Why this job gets no request at all: the run stopped, the budget is spent, no text."""
+        if run.halted is not None:
+            return run.halted
+        budget = self._llm_settings.daily_token_budget
+        if budget and run.spent + run.reserved + estimate > budget:
+            return f"daily token budget of {budget:,} spent"
+        if not source.text.strip():
+            return "no abstract or full text to write from"
+        return None
+
+    async def _write(self, job: Job, source: SourceText, run: _Run) -> None:
+        try:
+            written = await write_sections(
+                self._llm,
+                model=self._llm_settings.model,
+                title=job.paper.title,
+                source_text=source.text,
+                language=job.language,
+                policy=self._policy,
+                ladder=self._ladder,
+                sleep=self._sleep,
+            )
+        except SummaryFailed as failure:
+            self._count_tokens(failure.tokens_in, failure.tokens_out, run)
+            if isinstance(failure.error, PermanentLLMError | RateLimitedLLM):
+                run.halted = f"stopped: {failure.reason}"  # every other paper would meet it too
+            await self._failed(job, failure.reason, run)
+            return
+        self._count_tokens(written.tokens_in, written.tokens_out, run)
+        await self._store.save_summary(job.paper.arxiv_id, self._summary(job, written))
+        run.report.written += 1
+        run.report.unverified += not written.verified
+        self._metrics.summaries_written.labels(job.language).inc()
+
+    def _summary(self, job: Job, written: Written) -> Summary:
+        return Summary(
+            language=job.language,
+            source="llm",
+            sections=tuple(Section(heading=heading, text=text) for heading, text in written.sections),
+            model=written.model,
+            prompt_version=PROMPT_VERSION,
+            created_at=self._now(),
+            tokens_in=written.tokens_in,
+            tokens_out=written.tokens_out,
+            verified=written.verified,
+        )
+
+    def _count_tokens(self, tokens_in: int, tokens_out: int, run: _Run) -> None:
+        run.spent += tokens_in + tokens_out
+        run.report.tokens_in += tokens_in
+        run.report.tokens_out += tokens_out
+        self._metrics.llm_tokens.labels("in").inc(tokens_in)
+        self._metrics.llm_tokens.labels("out").inc(tokens_out)
+
+    async def _failed(self, job: Job, reason: str, run: _Run) -> None:
+        run.report.failed += 1
+        run.report.failures.append(f"{job.paper.arxiv_id} {job.language}: {reason}")
+        self._metrics.summaries_failed.labels(job.language).inc()
+        log.warning("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
+        await self._store.record_summary_failure(job.paper.arxiv_id, job.language, PROMPT_VERSION, reason)
 
     async def summarize_latest(self, count: int, gate: WriterGate) -> SummarizeReport:
         """After an ingest round: the `count` latest days, holding due pushes at `gate` meanwhile."""
@@ -164,122 +258,15 @@ class Summarizer:
         return await self._store.summary_tokens_since(midnight)
 
 
+@dataclass
 class _Run:
-    """One run's shared state: the budget left, the papers done, and a reason to stop, if any."""
+    """One run's shared state: the report, the budget spent and reserved, and a reason to stop."""
 
-    def __init__(
-        self, writer: Summarizer, report: SummarizeReport, jobs: list[Job], progress: Progress | None
-    ) -> None:
-        self.writer = writer
-        self.report = report
-        self.jobs = jobs
-        self.progress = progress
-        self.done = 0
-        self.spent = 0
-        self.reserved = 0
-        self.halted: str | None = None
-        self.gate = asyncio.Semaphore(writer._llm_settings.concurrency)
-
-    async def go(self) -> None:
-        if not self.jobs:
-            return
-        self.spent = await self.writer.spent_today()
-        by_paper: dict[str, list[Job]] = {}
-        for job in self.jobs:
-            by_paper.setdefault(job.paper.arxiv_id, []).append(job)
-        await asyncio.gather(*(self._paper(jobs) for jobs in by_paper.values()))
-
-    async def _paper(self, jobs: list[Job]) -> None:
-        """Fetch the paper's text once, then write each language (no more than `concurrency` at once)."""
-        paper = jobs[0].paper
-        settings = self.writer._settings
-        source = await self.writer._texts.source_text(
-            paper.arxiv_id,
-            paper.abstract,
-            mode=settings.source,
-            max_chars=self.writer._llm_settings.max_input_tokens * CHARS_PER_TOKEN,
-        )
-        await asyncio.gather(*(self._one(job, source) for job in jobs))
-
-    async def _one(self, job: Job, source: SourceText) -> None:
-        async with self.gate:
-            try:
-                reason = self._refusal(source)
-                if reason is None:
-                    await self._write(job, source)
-                else:
-                    await self._failed(job, reason)
-            finally:
-                self.done += 1
-                if self.progress is not None:
-                    self.progress(self.done, len(self.jobs), f"{job.paper.arxiv_id} {job.language}")
-
-    def _refusal(self, source: SourceText) -> str | None:
-        """Why this job gets no request at all: the run stopped, the budget is spent, no text."""
-        if self.halted is not None:
-            return self.halted
-        budget = self.writer._llm_settings.daily_token_budget
-        estimate = estimate_tokens(source.text) + self.writer._llm_settings.max_output_tokens
-        if budget and self.spent + self.reserved + estimate > budget:
-            return f"daily token budget of {budget:,} spent"
-        if not source.text.strip():
-            return "no abstract or full text to write from"
-        return None
-
-    async def _write(self, job: Job, source: SourceText) -> None:
-        writer = self.writer
-        estimate = estimate_tokens(source.text) + writer._llm_settings.max_output_tokens
-        self.reserved += estimate
-        try:
-            written = await write_sections(
-                writer._llm,
-                model=writer._llm_settings.model,
-                title=job.paper.title,
-                source_text=source.text,
-                language=job.language,
-                policy=writer._policy,
-                ladder=writer._ladder,
-                sleep=writer._sleep,
-            )
-        except SummaryFailed as failure:
-            self._count_tokens(failure.tokens_in, failure.tokens_out)
-            if isinstance(failure.error, PermanentLLMError | RateLimitedLLM):
-                self.halted = f"stopped: {failure.reason}"  # every other paper would meet it too
-            await self._failed(job, failure.reason)
-            return
-        finally:
-            self.reserved -= estimate
-        self._count_tokens(written.tokens_in, written.tokens_out)
-        await writer._store.save_summary(job.paper.arxiv_id, self._summary(job, written))
-        self.report.written += 1
-        self.report.unverified += not written.verified
-        writer._metrics.summaries_written.labels(job.language).inc()
-
-    def _summary(self, job: Job, written: Written) -> Summary:
-        return Summary(
-            language=job.language,
-            source="llm",
-            sections=tuple(Section(heading=heading, text=text) for heading, text in written.sections),
-            model=written.model,
-            prompt_version=PROMPT_VERSION,
-            created_at=self.writer._now(),
-            tokens_in=written.tokens_in,
-            tokens_out=written.tokens_out,
-            verified=written.verified,
-        )
-
-    def _count_tokens(self, tokens_in: int, tokens_out: int) -> None:
-        self.spent += tokens_in + tokens_out
-        self.report.tokens_in += tokens_in
-        self.report.tokens_out += tokens_out
-        self.writer._metrics.llm_tokens.labels("in").inc(tokens_in)
-        self.writer._metrics.llm_tokens.labels("out").inc(tokens_out)
-
-    async def _failed(self, job: Job, reason: str) -> None:
-        self.report.failed += 1
-        self.report.failures.append(f"{job.paper.arxiv_id} {job.language}: {reason}")
-        self.writer._metrics.summaries_failed.labels(job.language).inc()
-        log.warning("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
-        await self.writer._store.record_summary_failure(
-            job.paper.arxiv_id, job.language, PROMPT_VERSION, reason
-        )
+    report: SummarizeReport
+    progress: Progress | None
+    gate: asyncio.Semaphore
+    total: int = 0
+    done: int = 0
+    spent: int = 0
+    reserved: int = 0
+    halted: str | None = None
