@@ -240,7 +240,7 @@ class Summarizer:
         run.report.failed += 1
         run.report.failures.append(f"{job.paper.arxiv_id} {job.language}: {reason}")
         self._metrics.summaries_failed.labels(job.language).inc()
-        log.warning("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
+        log.info("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
         await self._store.record_summary_failure(job.paper.arxiv_id, job.language, PROMPT_VERSION, reason)
 
     async def summarize_latest(self, count: int, gate: WriterGate) -> SummarizeReport:
@@ -248,8 +248,9 @@ class Summarizer:
         async with gate.writing():
             days = [info.day for info in await self._store.list_days(limit=count)]
             report = await self.summarize_days(days)
-        if report.written or report.failed:
-            log.info("writer: %s", report.line(self._llm_settings))
+        if report.written or report.failed:  # failures need the operator: their reasons are in stats
+            level = logging.WARNING if report.failed else logging.INFO
+            log.log(level, "writer: %s (`paperboy stats` lists why)", report.line(self._llm_settings))
         return report
 
     async def spent_today(self) -> int:
