@@ -49,7 +49,8 @@ KO_CHAT, EN_CHAT = 7001, 7002
 async def _subscribe(store: Store, destination: Destination, language: str, chat_type: str) -> None:
     values = {
         "destination": destination, "chat_type": chat_type, "language": language, "format": "cards",
-        "top_n": 3, "send_time": time(9, 0), "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=2),
+        "top_n": 3, "send_time": time(9, 0), "time_zone": "Asia/Seoul",
+        "active_since": DUE - timedelta(days=2),
     }  # fmt: skip
     await store.save_subscription(Subscription.model_validate(values))
 
