@@ -36,7 +36,7 @@ from bot.models import Paper
 from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
-from bot.refresh import ingest_forever
+from bot.refresh import ingest_forever, ingesting
 from bot.service import PaperService
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
@@ -161,6 +161,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         if settings.llm.base_url is not None:  # new days are summarised before their pushes go out
             summarizer = await stack.enter_async_context(_writer(settings, store))
             write_latest = partial(summarizer.summarize_latest, max(1, settings.ingest.hf_days), gate)
+            gate.expect()  # the first pass starts with the first ingest round, or right away below
         tick = settings.push.tick_seconds
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
         await membership.join()  # know the lead and the share before the first round
@@ -177,6 +178,8 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             ),
             ingest_forever(service, settings.ingest, stop, health, after_round=write_latest),
         ]
+        if write_latest is not None and not ingesting(settings.ingest):
+            work.append(write_latest())  # no ingest rounds to follow: one pass over what is stored
         try:
             await _until_stopped(work, stop)
         finally:
@@ -325,6 +328,8 @@ async def _writer(settings: Settings, store: Store) -> AsyncIterator[Summarizer]
         raise StartupError(LLM_UNSET)
     key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else None
     contact = settings.summaries.contact or "contact unset: PAPERBOY_SUMMARIES__CONTACT"
+    if not settings.summaries.contact and settings.summaries.source == "fulltext":
+        log.warning("set PAPERBOY_SUMMARIES__CONTACT (a URL or mailto:) so arXiv can reach you")
     async with contextlib.AsyncExitStack() as stack:
         llm = OpenAIChat(base_url=base_url, api_key=key, timeout=settings.llm.timeout)
         stack.push_async_callback(llm.close)

@@ -27,6 +27,11 @@ def _utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def ingesting(settings: IngestSettings) -> bool:
+    """Whether `paperboy run` ingests at all: rounds are on and there is something to read."""
+    return settings.every_minutes > 0 and bool(settings.hf_days or settings.archive)
+
+
 async def ingest_round(service: PaperService, settings: IngestSettings, today: date) -> list[IngestReport]:
     """One round: the HF API's last `hf_days` days, then the archive; a source that fails raises."""
     reports = []
@@ -48,11 +53,18 @@ async def ingest_forever(
     after_round: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
     """A round now and every `every_minutes` until `stop`; off when every_minutes is 0.
-    `after_round` runs after each round that read every source (the digest writer)."""
-    if settings.every_minutes <= 0 or not (settings.hf_days or settings.archive):
+    `after_round` runs after each round (the digest writer)."""
+    if not ingesting(settings):
         return
 
     async def one_round() -> None:
+        try:
+            await ingest_once()
+        finally:  # the writer runs even after a failed round: it may have earlier days to finish
+            if after_round is not None:
+                await after_round()
+
+    async def ingest_once() -> None:
         try:
             reports = await ingest_round(service, settings, today())
         except PaperboyError as err:  # a source that cannot be read at all: said in one line
@@ -72,7 +84,5 @@ async def ingest_forever(
         if not errors:  # the age /healthz shows is that of the last round that read everything
             health.ingested()
             metrics.last_ingest.set_to_current_time()
-        if after_round is not None:
-            await after_round()
 
     await every(settings.every_minutes * 60, stop, one_round, "ingest round")

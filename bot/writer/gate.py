@@ -23,11 +23,16 @@ class WriterGate:
         self._since: float | None = None
         self._clock = clock
 
+    def expect(self) -> None:
+        """The writer will run soon (it is configured and starting): hold pushes from now on."""
+        self._idle.clear()
+        self._since = self._clock()
+
     @contextlib.asynccontextmanager
     async def writing(self) -> AsyncIterator[None]:
         """The writer works inside this block."""
-        self._idle.clear()
-        self._since = self._clock()
+        if self._idle.is_set():
+            self.expect()
         try:
             yield
         finally:

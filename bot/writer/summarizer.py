@@ -243,7 +243,7 @@ class Summarizer:
         log.info("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
         await self._store.record_summary_failure(job.paper.arxiv_id, job.language, PROMPT_VERSION, reason)
 
-    async def summarize_latest(self, count: int, gate: WriterGate) -> SummarizeReport:
+    async def summarize_latest(self, count: int, gate: WriterGate) -> None:
         """After an ingest round: the `count` latest days, holding due pushes at `gate` meanwhile."""
         async with gate.writing():
             days = [info.day for info in await self._store.list_days(limit=count)]
@@ -251,7 +251,6 @@ class Summarizer:
         if report.written or report.failed:  # failures need the operator: their reasons are in stats
             level = logging.WARNING if report.failed else logging.INFO
             log.log(level, "writer: %s (`paperboy stats` lists why)", report.line(self._llm_settings))
-        return report
 
     async def spent_today(self) -> int:
         """Tokens the writer's summaries stored since midnight UTC cost."""

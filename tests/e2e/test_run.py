@@ -9,9 +9,13 @@ from pathlib import Path
 from bot.models import Destination
 from tests.e2e.run_process import bot_environment, free_port, paperboy_run, prepare_database
 from tests.e2e.telegram_rig import until
+from tests.e2e.test_summarize_cli import SAMPLE_IDS
+from tests.fakes.arxiv import FakeArxiv
+from tests.fakes.openai_api import FakeOpenAIServer
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
 from tests.fakes.slack_requests import DEFAULT_SECRET
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fixtures.latexml import latexml_page, synthetic_article
 
 CHAT = 5001
 CHANNEL = "C0PUSH"
@@ -90,3 +94,41 @@ async def test_sigterm_mid_push_hands_back_and_the_restart_finishes_it(tmp_path:
         per_chat = {chat: len(telegram.sent_to(chat)) for chat in chats}
         assert set(per_chat.values()) == {11}, per_chat  # every card once: nothing lost, nothing twice
         assert [error for error in telegram.errors if error.status == 429] == []
+
+
+async def test_a_due_push_waits_for_the_writer_and_carries_its_summaries(tmp_path: Path) -> None:
+    """The list is the Korean archive's; an English reader's push waits (a bounded time) until the
+    writer has written the English summaries, then carries them instead of the Korean text."""
+    async with (
+        FakeTelegram(rate_limits=True) as telegram,
+        FakeSlack() as slack,
+        FakeOpenAIServer(latency=(0.05, 0.15)) as llm,
+        FakeArxiv() as arxiv,
+    ):
+        for index, arxiv_id in enumerate(SAMPLE_IDS):
+            arxiv.add_paper(arxiv_id, html=latexml_page(synthetic_article(index, target_chars=4_000)))
+        telegram.add_chat(CHAT)
+        db = tmp_path / "run.db"
+        destination = Destination(platform="telegram", chat_id=str(CHAT))
+        await prepare_database(db, [(destination, "private")], top_n=2, format="cards", language="en")
+        environment = bot_environment(
+            db, free_port(), telegram, slack,
+            PAPERBOY_LLM__BASE_URL=llm.api_url, PAPERBOY_LLM__API_KEY="sk-run-secret",
+            PAPERBOY_SUMMARIES__ARXIV_URL=arxiv.base_url, PAPERBOY_SUMMARIES__FETCH_INTERVAL="0",
+            PAPERBOY_SUMMARIES__LANGUAGES="en", PAPERBOY_SUMMARIES__CACHE_DIR=str(tmp_path / "texts"),
+            PAPERBOY_SUMMARIES__CONTACT="mailto:ops@example.org",
+        )  # fmt: skip
+        async with paperboy_run(tmp_path, environment) as bot:
+            await until(lambda: len(telegram.sent_to(CHAT)) >= 3, within=40)
+            _, metrics = await bot.get("/metrics")
+            assert await bot.terminate() == 0
+        cards = [m.text for m in telegram.sent_to(CHAT)[1:]]
+        assert llm.request_count == len(SAMPLE_IDS)  # every paper of the list, in English, once
+        assert all("What's New" in card for card in cards)
+        assert not any("\uac00" <= ch <= "\ud7a3" for card in cards for ch in card)  # no Korean text
+        assert re.search(
+            rf'paperboy_summaries_written_total\{{language="en"\}} {len(SAMPLE_IDS)}\.0', metrics
+        )
+        output = bot.log.read_text(encoding="utf-8")
+        assert "sk-run-secret" not in output
+        assert "Traceback" not in output
