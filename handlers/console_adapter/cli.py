@@ -19,6 +19,7 @@ from bot.ingest import IngestReport
 from bot.models import Paper, language_code
 from bot.ports import StoreStats
 from bot.service import PaperService, search_view, top_view
+from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what would be sent; send and store nothing"
     )
 
+    add_export_parser(commands, _day, _language)
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
     commands.add_parser("migrate", help="bring the database schema up to date (every command does it too)")
@@ -171,6 +173,8 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         else:
             out.write(render_card(paper_card(paper, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0
+    if args.command == "export":
+        return await run_export(args, service, out)
     if args.command == "days":
         out.write(render_days(await service.days()) + "\n")
         return 0
