@@ -63,11 +63,11 @@ async def test_json_output_of_top_search_and_paper(tmp_path: Path) -> None:
     top = json.loads((await paperboy(db, "top", "-n", "2", "--json")).out)
     assert [p["id"] for p in top] == ["2502.15007", "2502.14776"]
     first = top[0]
-    assert {"id", "title", "votes", "authors", "url", "days", "sections"} <= first.keys()
+    assert {"id", "title", "votes", "authors", "url", "days", "summaries"} <= first.keys()
     assert first["votes"] == 95
     assert first["url"] == "https://arxiv.org/abs/2502.15007"
     assert first["days"] == ["2025-02-24"]
-    assert first["sections"][0]["heading"] == "What's New"
+    assert first["summaries"]["ko"]["sections"][0]["heading"] == "What's New"
     found = json.loads((await paperboy(db, "search", "context", "memory", "--json")).out)
     assert found[0]["id"] == "2502.15007"
     paper = json.loads((await paperboy(db, "paper", "https://arxiv.org/abs/2502.15007v2", "--json")).out)
@@ -139,7 +139,7 @@ async def test_fetch_hf_merges_votes_and_abstract_into_markdown_papers(tmp_path:
     assert run.code == 0, run.out + run.err
     assert "Read 2 source(s)" in run.out
     paper = json.loads((await paperboy(db, "paper", "2502.15007", "--json")).out)[0]
-    assert paper["sections"][0]["heading"] == "What's New"  # from the markdown sample
+    assert paper["summaries"]["ko"]["sections"][0]["heading"] == "What's New"  # from the markdown sample
     assert paper["abstract"].startswith("We introduce methods")  # from the API
     assert paper["github"] == "https://github.com/AIRI-Institute/LLM-Microscope"
 
