@@ -29,6 +29,7 @@ from bot.errors import (
     DestinationMoved,
     MessageRejected,
     RateLimited,
+    ThreadGone,
     TransientFailure,
 )
 from bot.i18n import Text
@@ -122,6 +123,8 @@ class _Run:
     renewed: datetime
     started: bool = False  # a message went out (and fixed the push's papers)
     settled: bool = False  # the last message was recorded, which marked the push sent
+    ids: dict[int, str] = field(default_factory=dict)  # message number -> platform id, before and now
+    unthreaded: bool = False  # the thread replies go to was deleted: post in the destination itself
 
 
 @dataclass
@@ -228,6 +231,7 @@ class Deliverer:
         papers = await self._papers_of(item)
         choice = [p.arxiv_id for p in papers]
         run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, item.leased_at)
+        run.ids.update(item.message_ids)  # a resumed push's replies go to the thread it started
         messages = notifier.render(item, papers)
         for seq, message in enumerate(messages):
             if seq in item.sent:
@@ -256,11 +260,15 @@ class Deliverer:
             if self._lease_age(run) > self._settings.lease_seconds * 2 / 3:
                 continue  # the wait outlasted what the lease had left: another worker may hold it now
             try:
-                message_id = await run.notifier.send(run.destination, message)
+                message_id = await run.notifier.send(self._target(run, message), message)
             except RateLimited as err:
                 self.report.rate_limited += 1
                 for key in (k for k in run.keys if k.overall == err.everything):
                     self._limiter.block(key.name, err.retry_after)
+                continue
+            except ThreadGone as err:
+                log.warning("push %s: %s; the rest goes to the channel itself", item.id, err.reason)
+                run.unthreaded = True
                 continue
             except DestinationMoved as err:
                 old = run.destination
@@ -272,10 +280,21 @@ class Deliverer:
             await self._store.record_message(
                 item.id, seq, message_id, run.destination, message.papers, choice=choice, final=final
             )
+            run.ids[seq] = message_id
             run.started = True
             run.settled = final
             self.report.messages += 1
             return None
+
+    @staticmethod
+    def _target(run: _Run, message: Outgoing) -> Destination:
+        """Where a message goes: a reply to the thread of the message it answers (sent in this run or
+        recorded before a crash), anything else to the destination. A reply whose first message
+        never went out (refused) or whose thread is gone goes to the destination too."""
+        thread = run.ids.get(message.reply_to) if message.reply_to is not None else None
+        if not thread or run.unthreaded:
+            return run.destination
+        return run.destination.model_copy(update={"thread_id": thread})
 
     async def _keep_lease(self, run: _Run) -> bool:
         """Renew a lease past a third of its length (a slot wait usually fits in the rest, and a send

@@ -67,3 +67,8 @@ class DestinationMoved(DeliveryError):
 
 class MessageRejected(DeliveryError):
     """This one message was refused (a rendering bug): skip it, report it, send the rest."""
+
+
+class ThreadGone(DeliveryError):
+    """A reply's thread is gone (its first message was deleted): send the rest of the push to the
+    destination itself rather than lose it."""

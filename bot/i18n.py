@@ -240,6 +240,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "Cannot set {field}: {problem}",
         "ko": "{field} 값을 바꿀 수 없습니다: {problem}",
     },
+    "sub.format_unavailable": {
+        "en": "The format “{format}” is not available here: choose {formats}.",
+        "ko": "이곳에서는 “{format}” 형식을 쓸 수 없습니다. {formats} 중에서 고르세요.",
+    },
     "preview.not_subscribed": {
         "en": "No push is scheduled here: /subscribe to get one.",
         "ko": "예정된 발송이 없습니다. /subscribe로 구독하세요.",
@@ -333,6 +337,11 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "set.format": {"en": "Format", "ko": "형식"},
     "set.format_compact": {"en": "compact digest", "ko": "요약 목록"},
     "set.format_cards": {"en": "one card per paper", "ko": "논문별 카드"},
+    "set.format_thread": {"en": "a header, the cards in its thread", "ko": "머리글 하나, 카드는 스레드에"},
+    "push.thread_heading": {
+        "en": "Daily Papers of {day}: the top {n}, one per reply in this thread",
+        "ko": "{day} Daily Papers 인기 논문 {n}편: 이 스레드에 한 편씩",
+    },
     "set.language": {"en": "Language", "ko": "언어"},
     "set.language_en": {"en": "English", "ko": "영어"},
     "set.language_ko": {"en": "Korean", "ko": "한국어"},

@@ -7,6 +7,7 @@ service, adapters) can share them without depending on one another.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -218,6 +219,18 @@ class Destination(BaseModel):
         return ":".join(part for part in (self.platform, self.chat_id, self.thread_id) if part)
 
 
+PushFormat = Literal["compact", "cards", "thread"]
+# `thread`: a header message, then each paper as a reply in the header's thread. Only a platform
+# whose messages have threads of replies can carry it (Slack; a Telegram forum topic is a place, not
+# the thread of a message). Adapters offer push_formats(platform); the service refuses the others.
+THREADED_PLATFORMS: frozenset[str] = frozenset({"slack"})
+
+
+def push_formats(platform: str) -> tuple[PushFormat, ...]:
+    """The push formats a platform can carry, in the order settings offer them."""
+    return ("compact", "cards", "thread") if platform in THREADED_PLATFORMS else ("compact", "cards")
+
+
 class Subscription(BaseModel):
     """A destination's daily push and everything it chose about it.
 
@@ -237,7 +250,7 @@ class Subscription(BaseModel):
     min_votes: int = Field(0, ge=0)
     include: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
     exclude: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
-    format: Literal["compact", "cards"] = "compact"
+    format: PushFormat = "compact"
     notify_empty: bool = False
     late_risers: bool = False
     active: bool = True
@@ -282,7 +295,8 @@ class OutboxItem(BaseModel):
     """One push to one destination (a day's digest, or a note on a day without a list), as leased.
 
     `papers` is fixed once its first message went out, so a push resumed after a crash sends the
-    same papers; `sent` are the message numbers already delivered, which a resume skips.
+    same papers; `sent` are the message numbers already delivered, which a resume skips, and
+    `message_ids` the platform's id of each (a reply after a resume goes to the same thread).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -297,5 +311,6 @@ class OutboxItem(BaseModel):
     papers: tuple[str, ...] | None = None
     attempts: int = 0
     sent: frozenset[int] = frozenset()
+    message_ids: Mapping[int, str] = Field(default_factory=dict)
     received: frozenset[str] = frozenset()  # papers of this list (and the 3 days before) already received
     leased_at: datetime

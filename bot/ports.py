@@ -88,10 +88,16 @@ class SummaryStats:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One rendered message for one platform and the papers it carries (for the ledger)."""
+    """One rendered message for one platform and the papers it carries (for the ledger).
+
+    `reply_to` is the number of an earlier message of the same push this one answers in its thread
+    (the `thread` format: every card replies to the header); the deliverer finds that message's id,
+    in this run or recorded before a crash, and sends the reply to it.
+    """
 
     payload: Any
     papers: tuple[str, ...] = ()
+    reply_to: int | None = None
 
 
 class Notifier(Protocol):
@@ -108,7 +114,8 @@ class Notifier(Protocol):
         ...
 
     async def send(self, destination: Destination, message: Outgoing) -> str:
-        """Send one message; returns the platform's message id."""
+        """Send one message; returns the platform's message id. A reply comes with the id of the
+        message it answers as the destination's `thread_id`."""
         ...
 
 

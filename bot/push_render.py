@@ -2,21 +2,22 @@
 
 Ten thousand subscribers of one day's list mostly receive the same papers in one of two formats
 and two languages: each platform's Notifier renders a combination once and reuses it. The ledger
-needs to know which papers each message shows, which the platform tells through `shows`.
+needs to know which papers each message shows, which the platform tells through `shows`. In the
+`thread` format every message after the first is a reply in the first one's thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 from bot.i18n import Lang, Text, t
-from bot.models import OutboxItem, Paper
+from bot.models import OutboxItem, Paper, PushFormat
 from bot.ports import Outgoing
 
 Message = TypeVar("Message")
-Format = Literal["compact", "cards"]
+Format = PushFormat
 CACHE_SIZE = 512
 
 
@@ -29,12 +30,16 @@ class PushRenderer(Generic[Message]):
         note: Callable[[Text, Lang], Message],
         shows: Callable[[Message, Paper], bool],
         prepare: Callable[[Message], object] = lambda message: message,
+        *,
+        threads: bool = False,
     ) -> None:
-        """`prepare` turns a rendered message into what the sender sends (e.g. encoded once, for all)."""
+        """`prepare` turns a rendered message into what the sender sends (e.g. encoded once, for all);
+        `threads` says the platform's messages have threads of replies (else `thread` is `cards`)."""
         self._digest = digest
         self._note = note
         self._shows = shows
         self._prepare = prepare
+        self._threads = threads
         self._cache: dict[tuple[date, tuple[str, ...], str, str], list[Outgoing]] = {}
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
@@ -47,8 +52,13 @@ class PushRenderer(Generic[Message]):
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             messages = self._digest(item.digest_day, papers, subscription.format, subscription.language)
+            threaded = self._threads and subscription.format == "thread"  # the first heads, the rest reply
             self._cache[key] = [
-                Outgoing(self._prepare(message), tuple(p.arxiv_id for p in papers if self._shows(message, p)))
-                for message in messages
+                Outgoing(
+                    self._prepare(message),
+                    tuple(p.arxiv_id for p in papers if self._shows(message, p)),
+                    reply_to=0 if threaded and seq else None,
+                )
+                for seq, message in enumerate(messages)
             ]
         return self._cache[key]

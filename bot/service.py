@@ -23,6 +23,7 @@ from bot.subscriptions import SubscriptionsMixin
 
 MAX_LIST = 50
 MAX_QUERY_CHARS = 1000
+MAX_DAY_PAPERS = 10_000  # a whole day's list (the archive's longest has 68 papers)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ class PaperService(SubscriptionsMixin):
         if not papers:
             reason = t("top.filtered_out", listed=len(listed), day=wanted, min_votes=min_votes)
         return TopResult(wanted, papers, len(listed), reason)
+
+    async def day_list(self, day: date) -> list[Paper]:
+        """Every paper of `day`'s list, in `top`'s order (votes, unknown last, then list position)."""
+        return await self._store.top(day, limit=MAX_DAY_PAPERS)
 
     async def search(
         self,

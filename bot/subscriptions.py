@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, t
-from bot.models import Destination, Subscription
+from bot.models import Destination, Subscription, push_formats
 from bot.ports import Store
 from bot.schedule import next_due, push_day
 from bot.selection import Selection, selection_for
@@ -87,6 +87,10 @@ class SubscriptionsMixin:
         if existing is None:
             raise NotFoundError(t("sub.none"))
         updated = _changed(existing, {**changes, "changed_by": by})
+        offered = push_formats(destination.platform)
+        if updated.format not in offered:  # a Telegram chat has no threads to put cards in
+            formats = ", ".join(offered)
+            raise UsageError(t("sub.format_unavailable", format=updated.format, formats=formats))
         await self._store.save_subscription(updated)
         return updated
 

@@ -8,7 +8,8 @@ tests/contract/test_schema.py to the same tables, columns, indexes and triggers.
 
 Each step runs in its own transaction together with the record of its version (SQLite's
 `PRAGMA user_version`, PostgreSQL's `schema_version` table), so a crash mid-way leaves the database
-at the previous version, never half-migrated.
+at the previous version, never half-migrated. A SQLite step that rebuilds a table says so on its
+first line (FOREIGN_KEYS_OFF) and runs with foreign keys off, then checked.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ Dialect = Literal["sqlite", "postgresql"]
 
 _STEP_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _PACKAGES: dict[Dialect, str] = {"sqlite": "storage.migrations", "postgresql": "storage.migrations.postgres"}
+# A SQLite step that starts with this line rebuilds a table (SQLite cannot change a CHECK in place):
+# it runs with foreign keys off, as SQLite's documentation prescribes, or dropping the old table
+# would cascade to the rows that reference it; the references are checked before the commit.
+FOREIGN_KEYS_OFF = "-- paperboy: foreign keys off"
 # Instances that start together would otherwise apply the same step twice: one migrates, the rest wait.
 _POSTGRES_LOCK = 0x7061706572626F79  # "paperboy"
 
@@ -72,17 +77,38 @@ async def migrate(db: aiosqlite.Connection) -> int:
     for step in available_migrations("sqlite"):
         if step.version <= current:
             continue
-        await db.execute("BEGIN IMMEDIATE")
+        rebuilds = step.sql.startswith(FOREIGN_KEYS_OFF)
+        if rebuilds:  # only outside a transaction does this pragma take effect
+            async with db.execute("PRAGMA foreign_keys") as cursor:
+                row = await cursor.fetchone()
+            enforced = bool(row and row[0])
+            await db.execute("PRAGMA foreign_keys = OFF")
         try:
-            for statement in _statements(step.sql):
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {step.version}")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
-        await db.execute("COMMIT")
+            await _apply_sqlite_step(db, step, check_foreign_keys=rebuilds)
+        finally:
+            if rebuilds and enforced:
+                await db.execute("PRAGMA foreign_keys = ON")
         current = step.version
     return current
+
+
+async def _apply_sqlite_step(db: aiosqlite.Connection, step: Migration, *, check_foreign_keys: bool) -> None:
+    """One step and its version in one transaction; a step that rebuilt a table must leave every
+    reference intact (`PRAGMA foreign_key_check` finds none broken) or nothing of it is kept."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _statements(step.sql):
+            await db.execute(statement)
+        if check_foreign_keys:
+            async with db.execute("PRAGMA foreign_key_check") as cursor:
+                broken = [tuple(row) for row in await cursor.fetchall()]
+            if broken:
+                raise sqlite3.IntegrityError(f"{step.name}: references broken by the rebuild: {broken[:5]}")
+        await db.execute(f"PRAGMA user_version = {step.version}")
+    except BaseException:
+        await db.execute("ROLLBACK")
+        raise
+    await db.execute("COMMIT")
 
 
 async def migrate_postgres(db: asyncpg.Connection[Any] | PoolConnectionProxy[Any]) -> int:

@@ -394,8 +394,8 @@ class PostgresStore:
         rows = await self._pool.fetch(
             f"""SELECT o.id AS outbox_id, o.lease_owner, o.kind, o.digest_day, o.last_list, o.due_at,
                        o.papers, o.attempts,
-                       (SELECT string_agg(m.seq::text, ',') FROM outbox_messages m WHERE m.outbox_id = o.id)
-                           AS sent,
+                       (SELECT json_object_agg(m.seq, m.platform_message_id) FROM outbox_messages m
+                        WHERE m.outbox_id = o.id) AS sent,
                        (SELECT coalesce(json_agg(l.arxiv_id), '[]') FROM ledger l
                         WHERE l.destination = {_DESTINATION_KEY}
                           AND l.arxiv_id IN (

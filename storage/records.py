@@ -254,9 +254,10 @@ def subscription_from_row(row: Row) -> Subscription:
 
 
 def outbox_item_from_row(row: Row, leased_at: datetime) -> OutboxItem:
-    """A leased push from its outbox row joined with its subscription's columns, plus `sent` (the
-    message numbers already recorded, comma-separated) and `received` (JSON: papers of its list
-    the destination already has)."""
+    """A leased push from its outbox row joined with its subscription's columns, plus `sent` (JSON:
+    the platform message id of each message number already recorded) and `received` (JSON: papers
+    of its list the destination already has)."""
+    sent = {int(seq): str(message_id) for seq, message_id in json.loads(row["sent"] or "{}").items()}
     return OutboxItem(
         id=row["outbox_id"],
         lease=row["lease_owner"] or "",
@@ -267,7 +268,8 @@ def outbox_item_from_row(row: Row, leased_at: datetime) -> OutboxItem:
         due_at=as_datetime(row["due_at"]),
         papers=tuple(json.loads(row["papers"])) if row["papers"] is not None else None,
         attempts=row["attempts"],
-        sent=frozenset(int(seq) for seq in (row["sent"] or "").split(",") if seq),
+        sent=frozenset(sent),
+        message_ids=sent,
         received=frozenset(json.loads(row["received"])),
         leased_at=leased_at,
     )

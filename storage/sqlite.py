@@ -412,7 +412,8 @@ class SqliteStore:
         rows = await self._all(
             f"""SELECT o.id AS outbox_id, o.lease_owner, o.kind, o.digest_day, o.last_list, o.due_at,
                        o.papers, o.attempts,
-                       (SELECT group_concat(seq) FROM outbox_messages m WHERE m.outbox_id = o.id) AS sent,
+                       (SELECT json_group_object(seq, platform_message_id) FROM outbox_messages m
+                        WHERE m.outbox_id = o.id) AS sent,
                        (SELECT json_group_array(l.arxiv_id) FROM ledger l
                         WHERE l.destination = s.platform || ':' || s.chat_id
                               || CASE WHEN s.thread_id != '' THEN ':' || s.thread_id ELSE '' END

@@ -22,6 +22,7 @@ from bot.models import Paper, language_code
 from bot.ports import StoreStats, SummaryStats
 from bot.service import PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
+from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
@@ -124,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", type=_languages, help="languages, comma-separated (default: PAPERBOY_SUMMARIES__LANGUAGES)"
     )
     summarize.add_argument("--force", action="store_true", help="rewrite the writer's summaries too")
-
+    add_export_parser(commands, _day, _language)
     commands.add_parser("days", help="the days in the database")
     commands.add_parser("stats", help="what the database holds")
     commands.add_parser("migrate", help="bring the database schema up to date (every command does it too)")
@@ -190,6 +191,8 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         else:
             out.write(render_card(paper_card(paper, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0
+    if args.command == "export":
+        return await run_export(args, service, out)
     if args.command == "days":
         out.write(render_days(await service.days()) + "\n")
         return 0

@@ -13,7 +13,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import DestinationGone, MessageRejected, RateLimited, TransientFailure
+from bot.errors import DestinationGone, MessageRejected, RateLimited, ThreadGone, TransientFailure
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.push_render import PushRenderer
@@ -32,6 +32,8 @@ GONE = {
     "invalid_auth": "invalid_auth: the bot token is not valid",
     "restricted_action": "restricted_action: the workspace does not let the bot post there",
 }
+# A reply's thread_ts names no message of the channel (the header was deleted meanwhile).
+THREAD_GONE = frozenset({"thread_not_found", "invalid_thread_ts"})
 REJECTED = frozenset(
     {
         "invalid_blocks",
@@ -55,7 +57,7 @@ class SlackNotifier:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
-        self._renderer = PushRenderer(push_messages, notice, _shows)
+        self._renderer = PushRenderer(push_messages, notice, _shows, threads=True)
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         return self._renderer.render(item, papers)
@@ -65,9 +67,13 @@ class SlackNotifier:
         return [RateKey(f"slack:{subscription.destination.chat_id}", 1, 1.0)]
 
     async def send(self, destination: Destination, message: Outgoing) -> str:
+        """Post one message; a reply (the `thread` format) comes with its header's ts as `thread_id`."""
         payload: SlackMessage = message.payload
+        arguments = payload.payload(destination.chat_id)
+        if destination.thread_id:
+            arguments["thread_ts"] = destination.thread_id
         try:
-            response = await self._client.chat_postMessage(**payload.payload(destination.chat_id))
+            response = await self._client.chat_postMessage(**arguments)
         except SlackApiError as err:
             raise _classified(err) from err
         except (aiohttp.ClientError, TimeoutError) as err:
@@ -84,6 +90,8 @@ def _classified(err: SlackApiError) -> Exception:
         return RateLimited(code, retry_after)
     if code in GONE:
         return DestinationGone(GONE[code])
+    if code in THREAD_GONE:
+        return ThreadGone(f"{code}: the push's header message is gone (deleted?)")
     if code in REJECTED:
         return MessageRejected(f"{code}: {err.response.data}")
     return TransientFailure(code)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
 
 from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
-from bot.models import Paper, Section
+from bot.models import Paper, PushFormat, Section
 from handlers.slack_adapter.blocks import (
     MAX_MESSAGE_CHARS,
     MAX_SECTION,
@@ -30,7 +29,7 @@ from handlers.slack_adapter.blocks import (
 )
 from handlers.slack_adapter.mrkdwn import bold, cut, escape, link, plain_cut
 
-Format = Literal["compact", "cards"]
+Format = PushFormat
 MAX_AUTHORS_LINE = 300
 LINK_ACTION = "link"  # url buttons still send an action; one listener acknowledges them all
 
@@ -122,10 +121,13 @@ def digest_messages(view: DigestView, lang: Lang, *, item_accessory: bool = Fals
 
 
 def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[SlackMessage]:
-    """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper."""
+    """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper.
+    Thread: the same, the heading saying the cards follow in its thread (the deliverer posts them there)."""
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
         return digest_messages(DigestView(heading, digest_items(papers, lang), total=len(papers)), lang)
+    if fmt == "thread":
+        heading = t("push.thread_heading", day=day, n=len(papers))
     title = heading.render(lang)
     return [SlackMessage(_fallback(title), (header(title),))] + [
         card_message(paper_card(paper, lang), lang) for paper in papers

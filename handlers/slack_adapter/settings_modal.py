@@ -13,7 +13,7 @@ from typing import Any
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import Lang, t
-from bot.models import MAX_TOP_N, Subscription
+from bot.models import MAX_TOP_N, Subscription, push_formats
 from bot.subscriptions import settings_rows
 from handlers.slack_adapter.blocks import Block
 from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
@@ -68,11 +68,12 @@ def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
         return t(key, **values).render(lang)
 
     days = [_option(say(f"weekday.{day}"), str(day)) for day in range(7)]
-    formats = [_option(say(f"set.format_{name}"), name) for name in ("compact", "cards")]
+    offered = push_formats(subscription.destination.platform)  # compact, cards and thread
+    formats = [_option(say(f"set.format_{name}"), name) for name in offered]
     languages = [_option(say(f"set.language_{code}"), code) for code in ("en", "ko")]
     options = [_option(say(f"set.{name}"), name) for name in OPTIONS]
     chosen_days = [days[day] for day in sorted(subscription.weekdays)]
-    chosen_format = [formats[0 if subscription.format == "compact" else 1]]
+    chosen_format = [formats[offered.index(subscription.format) if subscription.format in offered else 0]]
     chosen_language = [languages[0 if subscription.language == "en" else 1]]
     chosen_options = [
         option for option, name in zip(options, OPTIONS, strict=True) if getattr(subscription, name)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from bot.cards import DigestView, digest_items, paper_card
 from bot.i18n import Lang, t
-from bot.models import Paper
+from bot.models import Paper, PushFormat
 from handlers.telegram_adapter.html import bold
 from handlers.telegram_adapter.render import TelegramMessage, card_message, digest_pages, text_message
 
-Format = Literal["compact", "cards"]
+Format = PushFormat  # `thread` is never a Telegram subscription's (the service refuses it): cards
 
 
 def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[TelegramMessage]:

@@ -9,8 +9,9 @@ its retry handlers, and Bolt's `respond()` posting to response URLs served here 
 It refuses what Slack refuses, so a rendering bug fails a test the way it fails in production: Block
 Kit limits (FACTS.md section 4) checked explicitly and then through slack_sdk's own models, mrkdwn
 that forgets to escape `<` or `&`, messages too long, unknown or archived channels, a channel the bot
-is not in, expired or reused trigger ids, response URLs used more than five times, and chat.postMessage
-faster than about one message per second per channel, answered with HTTP 429 and `Retry-After`.
+is not in, expired or reused trigger ids, response URLs used more than five times, a reply whose
+`thread_ts` names no message of that channel (`thread_not_found`), and chat.postMessage faster than
+about one message per second per channel, answered with HTTP 429 and `Retry-After`.
 Tests read back what the bot did from plain records: `messages()`, `ephemerals`, `updates`,
 `responses`, `opened_views`, `published_views`, `requests`, `errors`.
 """
@@ -79,6 +80,7 @@ TRIGGER_SECONDS = 3.0
 _TEXT_TYPES = frozenset({"plain_text", "mrkdwn"})
 _NON_INTERACTIVE = frozenset({"image", "plain_text", "mrkdwn"})
 _URL = re.compile(r"https?://[^\s<>]+")
+_TS = re.compile(r"\d{10}\.\d{6}")  # a message's ts as Slack writes it: "1700000000.000100"
 _ANGLE_FORM = re.compile(
     r"<(?:"
     r"(?:https?://|mailto:|tel:|slack://)[^\s<>|]+(?:\|[^<>]*)?"  # links, with or without a label
@@ -809,6 +811,10 @@ class FakeSlack(LoopbackServer):
         else:
             self._channel_errors[channel_id] = error
 
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Someone deletes a posted message (a push's header): replies to it answer thread_not_found."""
+        del self._current[(channel, ts)]
+
     def revoke_token(self) -> None:
         """The workspace uninstalls the app: every call answers token_revoked from now on."""
         self._revoked = True
@@ -1033,6 +1039,7 @@ class FakeSlack(LoopbackServer):
     async def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._postable(params)
         text, blocks = _message_content(params)
+        self._check_thread(channel, params.get("thread_ts"))
         if self.rate_limits is not None:
             wait = self._limiter.retry_after(self.rate_limits, channel.id)
             if wait is not None:
@@ -1102,6 +1109,20 @@ class FakeSlack(LoopbackServer):
         return {"user": user.to_json()}
 
     # --- helpers of the methods ---
+
+    def _check_thread(self, channel: FakeChannel, thread_ts: object) -> None:
+        """A reply names its parent by ts: a message of THIS channel that still exists.
+
+        Slack answers `invalid_thread_ts` to a value that is not a timestamp (seen with "0") and
+        `thread_not_found` when no such message is there (never posted, deleted, or in another
+        channel); a reply's own ts is accepted and Slack files it under that reply's parent.
+        """
+        if thread_ts is None or thread_ts == "":
+            return
+        if not isinstance(thread_ts, str) or not _TS.fullmatch(thread_ts):
+            raise _SlackError("invalid_thread_ts")
+        if (channel.id, thread_ts) not in self._current:
+            raise _SlackError("thread_not_found")
 
     def _postable(self, params: dict[str, Any]) -> FakeChannel:
         """The channel a message goes to, refused in the order Slack checks it."""

@@ -752,3 +752,26 @@ async def test_bolt_refuses_forged_and_stale_requests(fake: FakeSlack) -> None:
 
     assert (forged[0], stale[0], fresh[0]) == (401, 401, 200)
     assert len(fake.responses) == 1
+
+
+async def test_a_reply_must_name_a_message_of_that_channel(
+    fake: FakeSlack, client: AsyncWebClient, clock: ManualClock
+) -> None:
+    first = await client.chat_postMessage(channel=CHANNEL, text="header")
+    clock.advance(1.0)
+    elsewhere = await client.chat_postMessage(channel=OTHER, text="other channel")
+    for thread_ts, error in (
+        ("1234567890.123456", "thread_not_found"),  # never posted
+        (elsewhere["ts"], "thread_not_found"),  # a message, but of another channel
+        ("0", "invalid_thread_ts"),
+    ):
+        with pytest.raises(SlackApiError) as raised:
+            await client.chat_postMessage(channel=CHANNEL, text="reply", thread_ts=thread_ts)
+        assert raised.value.response["error"] == error
+    reply = await client.chat_postMessage(channel=CHANNEL, text="reply", thread_ts=first["ts"])
+    assert reply["message"]["thread_ts"] == first["ts"]
+    fake.delete_message(CHANNEL, first["ts"])
+    clock.advance(1.0)
+    with pytest.raises(SlackApiError, match="thread_not_found"):
+        await client.chat_postMessage(channel=CHANNEL, text="late reply", thread_ts=first["ts"])
+    assert [m.text for m in fake.messages(CHANNEL)] == ["header", "reply"]
