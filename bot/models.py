@@ -106,9 +106,10 @@ class Paper(BaseModel):
 
     `votes` is None when no source gave a number: unknown is not zero. `summaries` holds at most
     one stored summary per language (archive or llm); the HF fallback is derived (`summary_in`).
+    An unknown field is an error, not silently dropped (a leftover `sections=` once went unnoticed).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     arxiv_id: str
     title: str

@@ -68,7 +68,7 @@ async def test_huge_compact_day_splits_between_items(bot_and_fake: tuple[Bot, Fa
 async def test_escaping_keeps_every_character(bot_and_fake: tuple[Bot, FakeTelegram]) -> None:
     bot, fake = bot_and_fake
     for paper in hostile_papers()[:6]:
-        await send(bot, CHAT, None, card_message(paper_card(paper, "en"), "en"))
+        await send(bot, CHAT, None, card_message(paper_card(paper, "ko"), "en"))  # the Korean sections
     shown = "\n".join(m.text for m in fake.sent)
     for title in (
         "<think>: Reasoning Without Tags",
