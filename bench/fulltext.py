@@ -84,9 +84,10 @@ def _rate(label: str, papers: int, runs: Sequence[float]) -> float:
     return median
 
 
-async def _run(args: argparse.Namespace) -> dict[str, Any]:
-    count = args.papers
-    print(f"full-text benchmark: {count} HTML papers and {count} PDF papers, median of {args.repeat} runs")
+async def measure(count: int, repeat: int) -> dict[str, Any]:
+    """Print the figures for `count` papers of each kind, medians of `repeat` runs; return them
+    (bench.summarize calls it with fewer papers)."""
+    print(f"full-text benchmark: {count} HTML papers and {count} PDF papers, median of {repeat} runs")
     started = time.perf_counter()
     pages = [latexml_page(synthetic_article(n, target_chars=45_000)) for n in range(count)]
     pdfs = [paper_pdf(f"Synthetic Paper {n}", pages=10, paragraphs_per_page=7, seed=n) for n in range(count)]
@@ -106,8 +107,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         for arxiv_id, pdf in zip(pdf_ids, pdfs, strict=True):
             arxiv.add_paper(arxiv_id, pdf=pdf)  # no HTML: the fetcher gets a 404, then the PDF
         await _end_to_end(arxiv.base_url, html_ids[:2], "html")  # warm-up: imports, first connections
-        html_runs = [await _end_to_end(arxiv.base_url, html_ids, "html") for _ in range(args.repeat)]
-        pdf_runs = [await _end_to_end(arxiv.base_url, pdf_ids, "pdf") for _ in range(args.repeat)]
+        html_runs = [await _end_to_end(arxiv.base_url, html_ids, "html") for _ in range(repeat)]
+        pdf_runs = [await _end_to_end(arxiv.base_url, pdf_ids, "pdf") for _ in range(repeat)]
         requests = len(arxiv.requests)
         overlapping = arxiv.max_concurrent
 
@@ -117,8 +118,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"  {requests:,} requests in all, at most {overlapping} in flight at once")
 
     print("\nextraction only (bodies in memory, one after another):")
-    html_only = _rate("html_to_text", count, [_extract_all(html_to_text, pages) for _ in range(args.repeat)])
-    pdf_only = _rate("pdf_to_text", count, [_extract_all(pdf_to_text, pdfs) for _ in range(args.repeat)])
+    html_only = _rate("html_to_text", count, [_extract_all(html_to_text, pages) for _ in range(repeat)])
+    pdf_only = _rate("pdf_to_text", count, [_extract_all(pdf_to_text, pdfs) for _ in range(repeat)])
 
     polite_html = 1 / POLITE_INTERVAL
     polite_pdf = 1 / (2 * POLITE_INTERVAL)
@@ -134,7 +135,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     )
     return {
         "papers": count,
-        "repeat": args.repeat,
+        "repeat": repeat,
         "html_papers_per_s": round(html_rate, 1),
         "pdf_papers_per_s": round(pdf_rate, 1),
         "html_extract_papers_per_s": round(html_only, 1),
@@ -151,7 +152,8 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per figure; the median is shown (default 3)"
     )
-    figures = asyncio.run(_run(parser.parse_args()))
+    args = parser.parse_args()
+    figures = asyncio.run(measure(args.papers, args.repeat))
     print(json.dumps(figures))
 
 

@@ -21,7 +21,8 @@ sections in the language the system message names, reusing only numbers found in
 Scripted faults (`fail_next`) play on the next requests: 429 with Retry-After, 5xx, slow answers,
 context errors, and answers that are malformed, missing a section, in the wrong script, empty,
 enormous, refused or cut short. `requests_per_minute` and `max_concurrent` act like a provider's
-rate limits and `latency` like a real model's think time, for benchmarks. Every request is recorded.
+rate limits and `latency` like a real model's think time, for benchmarks. Every request is recorded,
+and `rate_limited` counts the 429s those limits answered, by limit.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import math
 import random
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -221,6 +222,9 @@ class FakeOpenAIServer(LoopbackServer):
         self._recent: deque[float] = deque()
         self._in_flight = 0
         self._ids = itertools.count(1)
+        # 429s answered by the provider's limits ("requests_per_minute", "max_concurrent"); scripted
+        # faults are not counted here.
+        self.rate_limited: Counter[str] = Counter()
 
     @property
     def api_url(self) -> str:
@@ -310,6 +314,7 @@ class FakeOpenAIServer(LoopbackServer):
             self._recent.popleft()
         if self.requests_per_minute is not None and len(self._recent) >= self.requests_per_minute:
             wait = max(1, math.ceil(self._recent[0] + 60 - now))
+            self.rate_limited["requests_per_minute"] += 1
             raise _Refused(
                 429,
                 f"Rate limit reached for requests per minute: Limit {self.requests_per_minute}. "
@@ -319,6 +324,7 @@ class FakeOpenAIServer(LoopbackServer):
                 headers={"Retry-After": str(wait), "x-ratelimit-remaining-requests": "0"},
             )
         if self.max_concurrent is not None and self._in_flight > self.max_concurrent:
+            self.rate_limited["max_concurrent"] += 1
             raise _Refused(
                 429,
                 f"Too many concurrent requests: Limit {self.max_concurrent}.",

@@ -375,3 +375,24 @@ async def test_concurrent_requests_over_the_limit_get_429(http: httpx.AsyncClien
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200, 200, 429, 429]
     assert all(r.headers["Retry-After"] == "1" for r in responses if r.status_code == 429)
+
+
+async def test_the_limits_429s_are_counted_by_limit_and_scripted_ones_are_not(
+    http: httpx.AsyncClient,
+) -> None:
+    import asyncio
+
+    clock = Clock()
+    async with FakeOpenAIServer(
+        requests_per_minute=3, max_concurrent=2, latency=(0.2, 0.2), clock=clock
+    ) as limited:
+        url = f"{limited.api_url}/chat/completions"
+        limited.fail_next(1, rate_limited("5"))
+        scripted = await http.post(url, json=body())
+        at_once = await asyncio.gather(*(http.post(url, json=body()) for _ in range(3)))
+        over_the_minute = [(await http.post(url, json=body())).status_code for _ in range(2)]
+
+    assert scripted.status_code == 429
+    assert sorted(r.status_code for r in at_once) == [200, 200, 429]
+    assert over_the_minute == [200, 429]
+    assert limited.rate_limited == {"max_concurrent": 1, "requests_per_minute": 1}
