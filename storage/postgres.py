@@ -45,7 +45,7 @@ from storage.records import (
     ui_token,
     with_summary,
 )
-from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, document_tokens, parse_query
+from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
 
 # Generic in the type stubs only: a string, so nothing subscripts the classes at run time.
 _Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -106,8 +106,8 @@ def _words(paper: Paper) -> str:
     apart from the next so that no phrase runs from one into another."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for weight, text in zip("ABC", search_fields(paper), strict=True):
-        for token in document_tokens(text):
+    for weight, tokens in zip("ABC", index_fields(search_fields(paper)), strict=True):
+        for token in tokens:
             position = min(position + 1, _MAX_POSITION)
             if lexeme := _lexeme(token):
                 positions.setdefault(lexeme, []).append(f"{position}{weight}")

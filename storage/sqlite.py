@@ -23,7 +23,7 @@ from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, SummaryStats, UpsertResult
 from bot.selection import LATE_RISER_DAYS
-from storage.fts_text import build_match, index_tokens
+from storage.fts_text import build_match, index_columns
 from storage.migrate import migrate
 from storage.records import (
     PAPER_COLUMNS,
@@ -75,7 +75,7 @@ def _key(destination: Destination) -> tuple[str, str, str]:
 
 
 def _fts_values(paper: Paper) -> tuple[str, ...]:
-    return tuple(index_tokens(text) for text in search_fields(paper))
+    return index_columns(search_fields(paper))
 
 
 def _column(value: Any) -> Any:

@@ -4,10 +4,15 @@ not depend on the reading order, and one bad value costs at most its own paper."
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from bot.models import DigestDay, Paper, Section, Summary
-from bot.ports import Store
+from bot.ports import SearchQuery, Store
+from bot.service import PaperService
 from tests.conftest import PaperFactory
 
 
@@ -46,3 +51,108 @@ async def test_every_reading_order_stores_the_same_paper(store: Store, make_pape
             digest = DigestDay(day=DAYS[index], source="test", papers=[sightings[index]])
             result = await store.upsert_day(digest)
             assert (result.day_added, result.papers_added, result.papers_updated) == (False, 0, 0)
+
+
+# NUL (PostgreSQL refuses it in text) and lone surrogates (neither driver can encode them).
+BAD = "a\x00b\ud800c\udfffd"
+
+
+def _strings(value: object) -> list[str]:
+    """Every string inside a dumped model."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _poisoned(arxiv_id: str, votes: int | None = 1) -> Paper:
+    """A paper with BAD in every text field the model has (checked by the test below)."""
+    sections = (Section(heading=BAD, text=BAD),)
+    summary = Summary(language="ko", source="llm", sections=sections, model=BAD, prompt_version=BAD)
+    return Paper(
+        arxiv_id=arxiv_id, title=BAD, authors=(BAD, "Ada"), votes=votes, thumbnail="https://x/" + BAD,
+        media_url="https://x/" + BAD, github="https://github.com/" + BAD, project_page="https://p/" + BAD,
+        summaries=(summary,), abstract=BAD, ai_summary=BAD, keywords=(BAD, "k"), days=(DAYS[0],),
+    )  # fmt: skip
+
+
+def test_every_text_field_loses_nul_and_lone_surrogates() -> None:
+    paper = _poisoned("2410.00001")
+    texts = _strings(paper.model_dump(mode="python"))
+    assert not [text for text in texts if "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)]
+    assert paper.title == "abcd"
+    assert paper.summaries[0].sections[0].text == "abcd"
+    # every str field of the models is poisoned above: a new text field must be covered too
+    dumped = paper.model_dump(mode="python")
+    assert all(dumped[name] for name in Paper.model_fields if name not in ("votes", "days", "arxiv_id"))
+    summary = dumped["summaries"][0]
+    assert all(summary[name] is not None for name in ("model", "prompt_version"))
+
+
+async def test_poisoned_text_is_stored_cleanly_on_every_store(store: Store) -> None:
+    papers = [_poisoned(f"2410.0000{n}") for n in range(1, 4)]
+    result = await store.upsert_day(DigestDay(day=DAYS[0], source="test", papers=papers))
+    assert result.papers_added == 3
+    assert await store.get_paper("2410.00002") == papers[1]
+    assert [p.arxiv_id for p in await store.top(DAYS[0], limit=5)] == [p.arxiv_id for p in papers]
+
+
+async def test_votes_out_of_range_are_unknown_on_every_store(store: Store) -> None:
+    # PostgreSQL keeps votes in int4, SQLite in a signed 64-bit integer: one rule for both
+    votes = [2**31 - 1, 2**31, 2**63, 2**80, -1, 0]
+    papers = [_poisoned(f"2410.0010{n}", votes=v) for n, v in enumerate(votes)]
+    assert [p.votes for p in papers] == [2**31 - 1, None, None, None, None, 0]
+    result = await store.upsert_day(DigestDay(day=DAYS[0], source="test", papers=papers))
+    assert result.papers_added == len(votes)
+    assert [(await store.get_paper(p.arxiv_id)).votes for p in papers] == [p.votes for p in papers]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("width", [8, 200], ids=["many-words", "long-words"])
+async def test_an_abstract_past_the_index_limit_is_searched_alike(store: Store, width: int) -> None:
+    """PostgreSQL refuses a tsvector over 1 MB; both stores index the same first part of the text."""
+    count = 1_600_000 // width  # 1.6 MB of distinct words: past the positions, or past the bytes
+    words = [f"w{n:06d}x".ljust(width, "y") for n in range(count)]
+    paper = _poisoned("2410.00200").model_copy(update={"abstract": " ".join(words), "title": "Huge"})
+    other = _poisoned("2410.00201").model_copy(update={"title": "Small"})
+    result = await store.upsert_day(DigestDay(day=DAYS[0], source="test", papers=[paper, other]))
+    assert result.papers_added == 2
+    stored = await store.get_paper("2410.00200")
+    assert stored is not None
+    assert stored.abstract == paper.abstract  # the text is kept whole; only the index is cut
+    found = await store.search(SearchQuery(text=words[10]))
+    assert [p.arxiv_id for p in found.papers] == ["2410.00200"]
+    assert (await store.search(SearchQuery(text=words[-10]))).total == 0  # past the cut, on both
+
+
+def _hf_item(arxiv_id: str, **paper: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "id": arxiv_id, "title": "A title", "summary": "An abstract.", "upvotes": 3,
+        "authors": [{"name": "Ada", "hidden": False}], "ai_keywords": ["k"],
+    }  # fmt: skip
+    return {"paper": fields | paper, "title": "A title"}
+
+
+async def test_an_api_answer_with_unstorable_values_is_stored_whole(
+    service: PaperService, tmp_path: Path
+) -> None:
+    """Every value that once failed a store, in an HF JSON file: every paper is stored."""
+    items = [
+        _hf_item("2410.00301", title="NUL\u0000 in the title"),
+        _hf_item("2410.00302", summary="NUL\u0000 in the abstract"),
+        _hf_item("2410.00303", authors=[{"name": "A\u0000da", "hidden": False}]),
+        _hf_item("2410.00304", ai_keywords=["k\u0000"], ai_summary="s\u0000"),
+        _hf_item("2410.00305", upvotes=2**31),
+        _hf_item("2410.00306", upvotes=2**63),
+        _hf_item("2410.00307", title="lone \ud800 surrogate", summary="\udfff"),
+    ]
+    path = tmp_path / "2024-10-16.json"
+    path.write_text(json.dumps(items), encoding="utf-8")  # json escapes NUL and surrogates as \\uXXXX
+    report = await service.ingest([str(path)])
+    assert (report.errors, report.problems) == ([], [])
+    assert report.papers_added == len(items)
+    top = await service.top(DAYS[0], 10)
+    assert len(top.papers) == len(items)
+    assert {p.title for p in top.papers} >= {"NUL in the title", "lone  surrogate"}
