@@ -8,6 +8,7 @@ same whatever the source.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,11 +16,13 @@ from datetime import date, timedelta
 import httpx
 
 from bot.config import HFSettings
-from bot.errors import SourceError
+from bot.errors import PaperboyError, SourceError
 from bot.models import DigestDay, Problem
-from bot.ports import Store
+from bot.ports import RefusedPaper, Store
 from bot.sources.hf_api import HFDailyPapersClient
 from bot.sources.loader import LoadedFile, count_files, load_target
+
+log = logging.getLogger(__name__)
 
 # Called after each file or day: (how many done, how many in all when known, what was just read).
 Progress = Callable[[int, int | None, str], None]
@@ -27,30 +30,59 @@ Progress = Callable[[int, int | None, str], None]
 
 @dataclass
 class IngestReport:
-    """Counts across a whole run; `errors` are whole files or requests that could not be read."""
+    """Counts across a whole run; `errors` are whole files, requests or days that could not be read
+    or stored, `failed_entries` the papers the database refused (each also a Problem)."""
 
     sources: int = 0
     days_added: int = 0
     days_updated: int = 0
     papers_added: int = 0
     papers_updated: int = 0
+    failed_entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether something could not be read or stored (problems of the text alone do not count)."""
+        return bool(self.errors or self.failed_entries)
 
     @property
     def changed(self) -> bool:
         return bool(self.days_added or self.days_updated or self.papers_added or self.papers_updated)
 
     async def add_day(self, store: Store, digest: DigestDay) -> None:
-        """Store one day and fold its outcome and problems into the report."""
-        result = await store.upsert_day(digest)
+        """Store one day and fold its outcome and problems into the report; a day the store cannot
+        take at all is an error of the report, and the run goes on with the next day."""
+        self.problems.extend(digest.problems)
+        try:
+            result = await store.upsert_day(digest)
+        except PaperboyError as err:
+            self.errors.append(f"{digest.source}: day {digest.day} not stored: {err}")
+            return
+        except Exception as err:  # a store bug or an unforeseen value: one line here, the trace in the log
+            log.debug("storing %s of %s failed", digest.day, digest.source, exc_info=True)
+            self.errors.append(f"{digest.source}: day {digest.day} not stored: {type(err).__name__}: {err}")
+            return
         self.papers_added += result.papers_added
         self.papers_updated += result.papers_updated
         if result.day_added:
             self.days_added += 1
         elif result.papers_added or result.papers_updated:
             self.days_updated += 1
-        self.problems.extend(digest.problems)
+        self.failed_entries += len(result.refused)
+        self.problems.extend(_refused_problem(digest, refused) for refused in result.refused)
+
+
+def _refused_problem(digest: DigestDay, refused: RefusedPaper) -> Problem:
+    """A paper the store refused, where its file has it: the entry's line (markdown) and its place."""
+    return Problem(
+        source=digest.source,
+        line=digest.lines.get(refused.arxiv_id),
+        reason=(
+            f"{refused.arxiv_id} (paper {refused.position + 1} of {digest.day}) not stored: {refused.reason}"
+        ),
+    )
 
 
 async def ingest_batches(

@@ -233,6 +233,7 @@ class DigestDay(BaseModel):
     source: str
     papers: list[Paper] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
+    lines: dict[str, int] = Field(default_factory=dict)  # arXiv id -> line where its entry starts
 
 
 MAX_TOP_N = 50

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ingest import IngestReport
 from bot.models import DigestDay, Paper, Section, Summary
 from bot.ports import SearchQuery, Store
 from bot.service import PaperService
@@ -156,3 +157,39 @@ async def test_an_api_answer_with_unstorable_values_is_stored_whole(
     top = await service.top(DAYS[0], 10)
     assert len(top.papers) == len(items)
     assert {p.title for p in top.papers} >= {"NUL in the title", "lone  surrogate"}
+
+
+def _unstorable(arxiv_id: str) -> Paper:
+    """A paper no store can keep (built past the model's cleaning, as a future bug could)."""
+    return Paper.model_construct(**(_poisoned(arxiv_id).__dict__ | {"title": "bad \ud800 title"}))
+
+
+async def test_a_paper_the_store_refuses_costs_only_itself(store: Store, make_paper: PaperFactory) -> None:
+    papers = [make_paper("2410.00401"), _unstorable("2410.00402"), make_paper("2410.00403")]
+    result = await store.upsert_day(DigestDay(day=DAYS[0], source="t", papers=papers))
+    assert (result.day_added, result.papers_added) == (True, 2)
+    assert [(r.position, r.arxiv_id) for r in result.refused] == [(1, "2410.00402")]
+    assert [p.arxiv_id for p in await store.top(DAYS[0], limit=5)] == ["2410.00401", "2410.00403"]
+    assert await store.get_paper("2410.00402") is None
+
+
+async def test_a_day_whose_every_paper_is_refused_adds_no_day(store: Store) -> None:
+    result = await store.upsert_day(DigestDay(day=DAYS[0], source="t", papers=[_unstorable("2410.00501")]))
+    assert (result.day_added, result.papers_added, len(result.refused)) == (False, 0, 1)
+    assert await store.latest_day() is None
+
+
+async def test_ingest_reports_a_refused_paper_with_its_file_and_place_and_goes_on(
+    store: Store, make_paper: PaperFactory
+) -> None:
+    report = IngestReport()
+    bad = DigestDay(day=DAYS[0], source="a.md", papers=[make_paper("2410.00601"), _unstorable("2410.00602")],
+                    lines={"2410.00601": 3, "2410.00602": 12})  # fmt: skip
+    await report.add_day(store, bad)
+    await report.add_day(store, DigestDay(day=DAYS[1], source="b.md", papers=[make_paper("2410.00603")]))
+    assert (report.days_added, report.papers_added, report.failed_entries) == (2, 2, 1)
+    (problem,) = report.problems
+    assert (problem.source, problem.line) == ("a.md", 12)
+    assert "2410.00602" in problem.reason
+    assert "paper 2 of 2024-10-16" in problem.reason
+    assert "not stored" in problem.reason
