@@ -31,9 +31,14 @@ Progress = Callable[[int, int | None, str], None]
 @dataclass
 class IngestReport:
     """Counts across a whole run; `errors` are whole files, requests or days that could not be read
-    or stored, `failed_entries` the papers the database refused (each also a Problem)."""
+    or stored, `failed_entries` the papers the database refused (each also a Problem).
+
+    `sources` counts the files and requests read, `sources_failed` those that could not be; a day
+    that listed no paper is `days_empty`, never added (nothing of it is stored)."""
 
     sources: int = 0
+    sources_failed: int = 0
+    days_empty: int = 0
     days_added: int = 0
     days_updated: int = 0
     papers_added: int = 0
@@ -55,6 +60,9 @@ class IngestReport:
         """Store one day and fold its outcome and problems into the report; a day the store cannot
         take at all is an error of the report, and the run goes on with the next day."""
         self.problems.extend(digest.problems)
+        if not digest.papers:
+            self.days_empty += 1
+            return
         try:
             result = await store.upsert_day(digest)
         except PaperboyError as err:
@@ -94,14 +102,18 @@ async def ingest_batches(
 ) -> IngestReport:
     """Store every batch in order; a failed batch is recorded and the run goes on."""
     report = IngestReport()
+    done = 0
     async for batch in batches:
-        report.sources += 1
+        done += 1
         if batch.error is not None:
+            report.sources_failed += 1
             report.errors.append(f"{batch.source}: {batch.error}")
+        else:
+            report.sources += 1
         for digest in batch.days:
             await report.add_day(store, digest)
         if progress is not None:
-            progress(report.sources, total, batch.source)
+            progress(done, total, batch.source)
     return report
 
 

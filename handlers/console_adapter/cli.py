@@ -123,11 +123,17 @@ def _print_json(papers: list[Paper], out: TextIO) -> None:
 
 
 def _print_report(report: IngestReport, out: TextIO) -> None:
+    attempted = report.sources + report.sources_failed
+    read = f"{report.sources} of {attempted}" if report.sources_failed else str(report.sources)
+    notes = [f"{report.days_empty} day(s) without papers"] if report.days_empty else []
+    notes += [f"{report.failed_entries} paper(s) not stored"] if report.failed_entries else []
     out.write(
-        f"Read {report.sources} source(s): {report.days_added} day(s) added, {report.days_updated} updated; "
-        f"{report.papers_added} paper(s) added, {report.papers_updated} updated.\n"
+        f"Read {read} source(s): {report.days_added} day(s) added, {report.days_updated} updated; "
+        f"{report.papers_added} paper(s) added, {report.papers_updated} updated"
+        + "".join(f"; {note}" for note in notes)
+        + ".\n"
     )
-    if not report.changed and not report.errors:
+    if not report.changed and not report.failed:
         out.write("Nothing new: the database already had all of it.\n")
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         out.write(f"  problem: {problem}\n")
