@@ -16,7 +16,7 @@ from bot.cards import paper_card, paper_record
 from bot.delivery import DeliveryReport, EnqueueReport
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
-from bot.models import Paper, language_code
+from bot.models import MAX_VOTES, Paper, language_code
 from bot.ports import StoreStats
 from bot.service import PaperService, search_view, top_view
 from handlers.console_adapter.progress import ProgressBar
@@ -39,8 +39,9 @@ def _count(text: str) -> int:
 
 
 def _votes(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a vote count: {text!r}")
+    """A vote floor; past MAX_VOTES no stored count could pass it (and PostgreSQL's int4 refuses it)."""
+    if not text.isdigit() or int(text) > MAX_VOTES:
+        raise argparse.ArgumentTypeError(f"not a vote count from 0 to {MAX_VOTES}: {text!r}")
     return int(text)
 
 
