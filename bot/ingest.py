@@ -20,7 +20,7 @@ from bot.errors import PaperboyError, SourceError
 from bot.models import DigestDay, Problem
 from bot.ports import RefusedPaper, Store
 from bot.sources.hf_api import HFDailyPapersClient
-from bot.sources.loader import LoadedFile, count_files, load_target
+from bot.sources.loader import LoadedFile, count_files, load_target, unexpected
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,8 @@ class DigestSources:
                         yield loaded
                 except SourceError as err:
                     yield LoadedFile(source=target, error=str(err))
+                except Exception as err:  # a parser bug on one target: the next targets go on
+                    yield LoadedFile(source=target, error=unexpected(target, err))
 
     @staticmethod
     async def count(targets: Sequence[str]) -> int:
@@ -148,7 +150,11 @@ class DigestSources:
         ) as client:
             for offset in range((end - start).days + 1):
                 day = start + timedelta(days=offset)
+                source = f"Hugging Face {day}"
                 try:
-                    yield LoadedFile(source=f"Hugging Face {day}", days=[await client.fetch_day(day)])
+                    loaded = LoadedFile(source=source, days=[await client.fetch_day(day)])
                 except SourceError as err:
-                    yield LoadedFile(source=f"Hugging Face {day}", error=str(err))
+                    loaded = LoadedFile(source=source, error=str(err))
+                except Exception as err:  # a parser bug on one day: the next days go on
+                    loaded = LoadedFile(source=source, error=unexpected(source, err))
+                yield loaded

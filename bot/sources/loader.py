@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from bot.errors import SourceError
 from bot.models import DigestDay, Problem
 from bot.sources.hf_json import parse_hf_daily
 from bot.sources.markdown import parse_markdown
+
+log = logging.getLogger(__name__)
 
 Format = Literal["markdown", "json"]
 
@@ -93,6 +96,14 @@ async def _load_directory(root: Path) -> AsyncIterator[LoadedFile]:
             yield LoadedFile(source=str(path), days=await _load_file(path))
         except SourceError as err:
             yield LoadedFile(source=str(path), error=str(err))
+        except Exception as err:  # a parser bug or a value no model takes: this file only
+            yield LoadedFile(source=str(path), error=unexpected(str(path), err))
+
+
+def unexpected(source: str, err: Exception) -> str:
+    """One line for a failure nobody foresaw while reading `source`; the traceback goes to the debug log."""
+    log.debug("reading %s failed", source, exc_info=err)
+    return f"{source}: not read ({type(err).__name__}: {err})"
 
 
 def _digest_files(root: Path) -> list[Path]:

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -276,3 +277,28 @@ async def test_invalid_utf8_in_a_url_is_reported_by_line(http: httpx.AsyncClient
     (day,) = loaded.days
     assert [p.arxiv_id for p in day.papers] == ["2502.00001"]
     assert [p.line for p in day.problems if "UTF-8" in p.reason] == [3]
+
+
+async def test_a_parser_failure_on_one_file_costs_only_that_file(
+    tmp_path: Path, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong reading one file (a parser bug, a value no model takes), the walk goes on."""
+    import bot.sources.loader as loader
+    from bot.sources.markdown import parse_markdown as real
+
+    def flaky(text: str, *, source: str, day: date | None = None) -> Any:
+        if "2502.00002" in text:
+            raise ValueError("a bug in the parser")
+        return real(text, source=source, day=day)
+
+    monkeypatch.setattr(loader, "parse_markdown", flaky)
+    write(tmp_path / "2025-02-23.md", markdown("2502.00001"))
+    write(tmp_path / "2025-02-24.md", markdown("2502.00002"))
+    write(tmp_path / "2025-02-25.md", markdown("2502.00003"))
+    loaded = await collect(tmp_path, http)
+    assert summary(loaded, tmp_path) == [
+        ("2025-02-23.md", [(date(2025, 2, 23), 1)], False),
+        ("2025-02-24.md", [], True),
+        ("2025-02-25.md", [(date(2025, 2, 25), 1)], False),
+    ]
+    assert loaded[1].error == f"{tmp_path / '2025-02-24.md'}: not read (ValueError: a bug in the parser)"
