@@ -50,13 +50,12 @@ async def ingest_once(
     health.ingest_unhealthy_after = settings.failed_rounds_unhealthy
     try:
         reports = await ingest_round(service, settings, today)
-    except BaseException as err:
-        failed = not isinstance(err, asyncio.CancelledError)
-        if failed:
-            _account(health, metrics, errors=1, failed_entries=0)
-        if isinstance(err, PaperboyError):  # a source that cannot be read at all: said in one line
-            log.warning("ingest round failed: %s", err)
-            return
+    except PaperboyError as err:  # a source that cannot be read at all: said in one line
+        _account(health, metrics, errors=1, failed_entries=0)
+        log.warning("ingest round failed: %s", err)
+        return
+    except Exception:  # a bug: a failed round too, and its traceback for the log (periodic.every)
+        _account(health, metrics, errors=1, failed_entries=0)
         raise
     errors = [error for report in reports for error in report.errors]
     failed_entries = sum(report.failed_entries for report in reports)
