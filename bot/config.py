@@ -96,6 +96,9 @@ class IngestSettings(BaseModel):
     archive: str | None = Field(
         None, description="A markdown digest archive (URL, file or folder) read each round as well."
     )
+    failed_rounds_unhealthy: int = Field(
+        3, ge=1, description="Failed ingest rounds in a row after which /healthz answers 503."
+    )
 
 
 class LLMSettings(BaseModel):

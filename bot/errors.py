@@ -20,6 +20,11 @@ class SourceError(PaperboyError):
     """A digest source could not be read at all (missing file, HTTP failure, bad date)."""
 
 
+class StoreError(PaperboyError):
+    """The database could not take a write at all (another writer kept the lock too long, the server
+    went away); the message says so in one line, and what was stored before it stays stored."""
+
+
 class UsageError(PaperboyError):
     """A command got arguments it cannot use; the message says how to call it, with an example."""
 

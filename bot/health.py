@@ -3,6 +3,8 @@
 Each platform runner registers a check (is polling running, is the socket open); the HTTP server
 asks them all. A failed check makes the answer 503, which is what a container's HEALTHCHECK and a
 load balancer act on; a stale ingest is reported but does not fail (HF may simply have no list).
+An ingest round that could not read or store something (a source, a day, a refused paper) is a failed
+round: /healthz shows the last round's failures, and fails after several failed rounds in a row.
 """
 
 from __future__ import annotations
@@ -10,19 +12,37 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 CHECK_TIMEOUT_SECONDS = 3.0
 Check = Callable[[], Awaitable[bool]]
 
 
+@dataclass(frozen=True)
+class IngestStatus:
+    """What the last ingest round could not do, and how many rounds in a row failed."""
+
+    last_round_errors: int = 0
+    last_round_failed_entries: int = 0
+    failed_rounds_in_a_row: int = 0
+
+
 @dataclass
 class Health:
-    """Named checks plus the time of the last ingest round."""
+    """Named checks plus the time of the last clean ingest round and how the last rounds went."""
 
     checks: dict[str, Check] = field(default_factory=dict)
     last_ingest: float | None = None
+    ingest: IngestStatus | None = None
+    ingest_unhealthy_after: int = 3
+
+    def ingest_round(self, *, errors: int, failed_entries: int) -> IngestStatus:
+        """Record a round: `errors` sources or days not read or stored, `failed_entries` papers refused."""
+        in_a_row = self.ingest.failed_rounds_in_a_row if self.ingest else 0
+        failed = bool(errors or failed_entries)
+        self.ingest = IngestStatus(errors, failed_entries, in_a_row + 1 if failed else 0)
+        return self.ingest
 
     def add(self, name: str, check: Check) -> None:
         self.checks[name] = check
@@ -42,6 +62,8 @@ class Health:
                 results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
             except Exception:
                 results[name] = False
+        if self.ingest is not None:
+            results["ingest"] = self.ingest.failed_rounds_in_a_row < self.ingest_unhealthy_after
         healthy = all(results.values())
         age = None if self.last_ingest is None else round(time.time() - self.last_ingest, 1)
         details: dict[str, Any] = {
@@ -49,6 +71,8 @@ class Health:
             "checks": results,
             "last_ingest_age_seconds": age,
         }
+        if self.ingest is not None:
+            details["ingest"] = asdict(self.ingest)
         return healthy, details
 
 

@@ -8,6 +8,7 @@ same whatever the source.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,11 +16,13 @@ from datetime import date, timedelta
 import httpx
 
 from bot.config import HFSettings
-from bot.errors import SourceError
+from bot.errors import PaperboyError, SourceError
 from bot.models import DigestDay, Problem
-from bot.ports import Store
+from bot.ports import RefusedPaper, Store
 from bot.sources.hf_api import HFDailyPapersClient
-from bot.sources.loader import LoadedFile, count_files, load_target
+from bot.sources.loader import LoadedFile, count_files, load_target, unexpected
+
+log = logging.getLogger(__name__)
 
 # Called after each file or day: (how many done, how many in all when known, what was just read).
 Progress = Callable[[int, int | None, str], None]
@@ -27,30 +30,67 @@ Progress = Callable[[int, int | None, str], None]
 
 @dataclass
 class IngestReport:
-    """Counts across a whole run; `errors` are whole files or requests that could not be read."""
+    """Counts across a whole run; `errors` are whole files, requests or days that could not be read
+    or stored, `failed_entries` the papers the database refused (each also a Problem).
+
+    `sources` counts the files and requests read, `sources_failed` those that could not be; a day
+    that listed no paper is `days_empty`, never added (nothing of it is stored)."""
 
     sources: int = 0
+    sources_failed: int = 0
+    days_empty: int = 0
     days_added: int = 0
     days_updated: int = 0
     papers_added: int = 0
     papers_updated: int = 0
+    failed_entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether something could not be read or stored (problems of the text alone do not count)."""
+        return bool(self.errors or self.failed_entries)
 
     @property
     def changed(self) -> bool:
         return bool(self.days_added or self.days_updated or self.papers_added or self.papers_updated)
 
     async def add_day(self, store: Store, digest: DigestDay) -> None:
-        """Store one day and fold its outcome and problems into the report."""
-        result = await store.upsert_day(digest)
+        """Store one day and fold its outcome and problems into the report; a day the store cannot
+        take at all is an error of the report, and the run goes on with the next day."""
+        self.problems.extend(digest.problems)
+        if not digest.papers:
+            self.days_empty += 1
+            return
+        try:
+            result = await store.upsert_day(digest)
+        except PaperboyError as err:
+            self.errors.append(f"{digest.source}: day {digest.day} not stored: {err}")
+            return
+        except Exception as err:  # a store bug or an unforeseen value: one line here, the trace in the log
+            log.debug("storing %s of %s failed", digest.day, digest.source, exc_info=True)
+            self.errors.append(f"{digest.source}: day {digest.day} not stored: {type(err).__name__}: {err}")
+            return
         self.papers_added += result.papers_added
         self.papers_updated += result.papers_updated
         if result.day_added:
             self.days_added += 1
         elif result.papers_added or result.papers_updated:
             self.days_updated += 1
-        self.problems.extend(digest.problems)
+        self.failed_entries += len(result.refused)
+        self.problems.extend(_refused_problem(digest, refused) for refused in result.refused)
+
+
+def _refused_problem(digest: DigestDay, refused: RefusedPaper) -> Problem:
+    """A paper the store refused, where its file has it: the entry's line (markdown) and its place."""
+    return Problem(
+        source=digest.source,
+        line=digest.lines.get(refused.arxiv_id),
+        reason=(
+            f"{refused.arxiv_id} (paper {refused.position + 1} of {digest.day}) not stored: {refused.reason}"
+        ),
+    )
 
 
 async def ingest_batches(
@@ -62,14 +102,18 @@ async def ingest_batches(
 ) -> IngestReport:
     """Store every batch in order; a failed batch is recorded and the run goes on."""
     report = IngestReport()
+    done = 0
     async for batch in batches:
-        report.sources += 1
+        done += 1
         if batch.error is not None:
+            report.sources_failed += 1
             report.errors.append(f"{batch.source}: {batch.error}")
+        else:
+            report.sources += 1
         for digest in batch.days:
             await report.add_day(store, digest)
         if progress is not None:
-            progress(report.sources, total, batch.source)
+            progress(done, total, batch.source)
     return report
 
 
@@ -91,6 +135,8 @@ class DigestSources:
                         yield loaded
                 except SourceError as err:
                     yield LoadedFile(source=target, error=str(err))
+                except Exception as err:  # a parser bug on one target: the next targets go on
+                    yield LoadedFile(source=target, error=unexpected(target, err))
 
     @staticmethod
     async def count(targets: Sequence[str]) -> int:
@@ -104,7 +150,11 @@ class DigestSources:
         ) as client:
             for offset in range((end - start).days + 1):
                 day = start + timedelta(days=offset)
+                source = f"Hugging Face {day}"
                 try:
-                    yield LoadedFile(source=f"Hugging Face {day}", days=[await client.fetch_day(day)])
+                    loaded = LoadedFile(source=source, days=[await client.fetch_day(day)])
                 except SourceError as err:
-                    yield LoadedFile(source=f"Hugging Face {day}", error=str(err))
+                    loaded = LoadedFile(source=source, error=str(err))
+                except Exception as err:  # a parser bug on one day: the next days go on
+                    loaded = LoadedFile(source=source, error=unexpected(source, err))
+                yield loaded

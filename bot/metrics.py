@@ -66,8 +66,21 @@ class Metrics:
             registry=self.registry,
         )  # fmt: skip
         self.ingest_errors = Counter(
-            "paperboy_ingest_errors", "Sources an ingest round could not read.", registry=self.registry
-        )
+            "paperboy_ingest_errors", "Sources an ingest round could not read, and days it could not store.",
+            registry=self.registry,
+        )  # fmt: skip
+        self.ingest_failed_entries = Counter(
+            "paperboy_ingest_failed_entries", "Papers the database refused during ingest rounds.",
+            registry=self.registry,
+        )  # fmt: skip
+        self.ingest_failed_rounds = Counter(
+            "paperboy_ingest_failed_rounds", "Ingest rounds that could not read or store something.",
+            registry=self.registry,
+        )  # fmt: skip
+        self.ingest_failed_in_a_row = Gauge(
+            "paperboy_ingest_failed_rounds_in_a_row", "Failed ingest rounds since the last clean one.",
+            registry=self.registry,
+        )  # fmt: skip
 
     @contextmanager
     def timed_command(self, platform: str) -> Iterator[None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -45,7 +45,38 @@ def absolute_hf_url(url: str | None) -> str | None:
     return url
 
 
-class Section(BaseModel):
+# NUL (PostgreSQL refuses it in text) and lone surrogates (`"\ud800"` in JSON: no driver can encode
+# them as UTF-8). Paired surrogates never reach a str: the JSON decoder joins them into one character.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Votes beyond PostgreSQL's int4 (and SQLite's int64) are no real count: kept as unknown on every store.
+MAX_VOTES = 2**31 - 1
+
+
+def clean_text(value: str) -> str:
+    """The text without the characters no store can keep (NUL, lone surrogates)."""
+    return _UNSTORABLE.sub("", value) if _UNSTORABLE.search(value) else value
+
+
+def _clean(value: Any) -> Any:
+    """A field's raw value with clean_text applied to it, or to each string of a list or tuple."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple) and any(isinstance(item, str) for item in value):
+        return type(value)(clean_text(item) if isinstance(item, str) else item for item in value)
+    return value
+
+
+class CleanModel(BaseModel):
+    """A model whose every text field (strings and lists of strings, in any subclass) is cleaned
+    of what no store can keep, so one odd character cannot cost a paper, a day or a whole ingest."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return _clean(value)
+
+
+class Section(CleanModel):
     """One summary section: a heading such as "What's New" (empty for a plain bullet) and its text."""
 
     model_config = ConfigDict(frozen=True)
@@ -68,7 +99,7 @@ def language_code(value: str) -> str:
     return code
 
 
-class Summary(BaseModel):
+class Summary(CleanModel):
     """A paper's digest summary in one language: its sections and where they came from.
 
     `archive` summaries come from the Korean digest archive, `llm` ones from Paperboy's own writer
@@ -101,12 +132,13 @@ class Summary(BaseModel):
         return cls(language="ko" if korean else "en", source="archive", sections=sections)
 
 
-class Paper(BaseModel):
+class Paper(CleanModel):
     """A paper as Paperboy knows it, merged from every source that listed it.
 
-    `votes` is None when no source gave a number: unknown is not zero. `summaries` holds at most
-    one stored summary per language (archive or llm); the HF fallback is derived (`summary_in`).
-    An unknown field is an error, not silently dropped (a leftover `sections=` once went unnoticed).
+    `votes` is None when no source gave a number, or one outside 0..MAX_VOTES: unknown is not zero.
+    `summaries` holds at most one stored summary per language (archive or llm); the HF fallback is
+    derived (`summary_in`). Text fields lose NUL and lone surrogates (CleanModel); an unknown field
+    is an error, not silently dropped (a leftover `sections=` once went unnoticed).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -132,6 +164,11 @@ class Paper(BaseModel):
         if canonical is None:
             raise ValueError(f"not an arXiv id: {value!r}")
         return canonical
+
+    @field_validator("votes")
+    @classmethod
+    def _countable(cls, value: int | None) -> int | None:
+        return value if value is not None and 0 <= value <= MAX_VOTES else None
 
     @field_validator("thumbnail", "media_url")
     @classmethod
@@ -177,7 +214,7 @@ class Paper(BaseModel):
         return f"{HF_ORIGIN}/papers/{self.arxiv_id}"
 
 
-class Problem(BaseModel):
+class Problem(CleanModel):
     """Something a source could not read: where it was and why. The rest of the day is kept."""
 
     model_config = ConfigDict(frozen=True)
@@ -198,6 +235,7 @@ class DigestDay(BaseModel):
     source: str
     papers: list[Paper] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
+    lines: dict[str, int] = Field(default_factory=dict)  # arXiv id -> line where its entry starts
 
 
 MAX_TOP_N = 50

@@ -16,12 +16,25 @@ from bot.ratelimit import RateKey
 
 
 @dataclass(frozen=True)
+class RefusedPaper:
+    """A paper of a day the database refused (a value it cannot keep); the rest of the day is stored."""
+
+    position: int  # 0-based place in the day's list
+    arxiv_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class UpsertResult:
-    """What storing one DigestDay changed: nothing at all when the same data comes again."""
+    """What storing one DigestDay changed: nothing at all when the same data comes again.
+
+    `day_added` is true only when the day got its first stored paper; `refused` are the papers the
+    database would not take, each written on its own so that it costs no other paper."""
 
     day_added: bool
     papers_added: int
     papers_updated: int
+    refused: tuple[RefusedPaper, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,8 @@ class Store(Protocol):
     """Everything the core needs from a database."""
 
     async def upsert_day(self, digest: DigestDay) -> UpsertResult:
-        """Store a day's papers, merging each with what is known (see bot.merge)."""
+        """Store a day's papers, merging each with what is known (see bot.merge). A paper the
+        database refuses is left out and named in `refused`; StoreError when nothing can be written."""
         ...
 
     async def get_paper(self, arxiv_id: str) -> Paper | None: ...

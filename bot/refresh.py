@@ -42,6 +42,50 @@ async def ingest_round(service: PaperService, settings: IngestSettings, today: d
     return reports
 
 
+async def ingest_once(
+    service: PaperService,
+    settings: IngestSettings,
+    health: Health,
+    *,
+    metrics: Metrics = METRICS,
+    today: date,
+) -> None:
+    """One round, accounted for: its failures (sources or days not read or stored, refused papers)
+    go to the metrics and to /healthz; only a clean round stamps the time of the last ingest."""
+    health.ingest_unhealthy_after = settings.failed_rounds_unhealthy
+    try:
+        reports = await ingest_round(service, settings, today)
+    except PaperboyError as err:  # a source that cannot be read at all: said in one line
+        _account(health, metrics, errors=1, failed_entries=0)
+        log.warning("ingest round failed: %s", err)
+        return
+    except Exception:  # a bug: a failed round too, and its traceback for the log (periodic.every)
+        _account(health, metrics, errors=1, failed_entries=0)
+        raise
+    errors = [error for report in reports for error in report.errors]
+    failed_entries = sum(report.failed_entries for report in reports)
+    for error in errors:
+        log.warning("ingest: %s", error)
+    if failed_entries:
+        log.warning("ingest: %d paper(s) not stored (see the problems of `paperboy ingest`)", failed_entries)
+    _account(health, metrics, errors=len(errors), failed_entries=failed_entries)
+    added = sum(report.papers_added for report in reports)
+    updated = sum(report.papers_updated for report in reports)
+    log.info("ingest round: %d papers added, %d updated", added, updated)
+    if not errors and not failed_entries:  # the age /healthz shows is that of the last clean round
+        health.ingested()
+        metrics.last_ingest.set_to_current_time()
+
+
+def _account(health: Health, metrics: Metrics, *, errors: int, failed_entries: int) -> None:
+    status = health.ingest_round(errors=errors, failed_entries=failed_entries)
+    metrics.ingest_errors.inc(errors)
+    metrics.ingest_failed_entries.inc(failed_entries)
+    if status.failed_rounds_in_a_row:
+        metrics.ingest_failed_rounds.inc()
+    metrics.ingest_failed_in_a_row.set(status.failed_rounds_in_a_row)
+
+
 async def ingest_forever(
     service: PaperService,
     settings: IngestSettings,
@@ -59,30 +103,9 @@ async def ingest_forever(
 
     async def one_round() -> None:
         try:
-            await ingest_once()
+            await ingest_once(service, settings, health, metrics=metrics, today=today())
         finally:  # the writer runs even after a failed round: it may have earlier days to finish
             if after_round is not None:
                 await after_round()
-
-    async def ingest_once() -> None:
-        try:
-            reports = await ingest_round(service, settings, today())
-        except PaperboyError as err:  # a source that cannot be read at all: said in one line
-            metrics.ingest_errors.inc()
-            log.warning("ingest round failed: %s", err)
-            return
-        except Exception:
-            metrics.ingest_errors.inc()
-            raise
-        errors = [error for report in reports for error in report.errors]
-        metrics.ingest_errors.inc(len(errors))
-        for error in errors:
-            log.warning("ingest: %s", error)
-        added = sum(report.papers_added for report in reports)
-        updated = sum(report.papers_updated for report in reports)
-        log.info("ingest round: %d papers added, %d updated", added, updated)
-        if not errors:  # the age /healthz shows is that of the last round that read everything
-            health.ingested()
-            metrics.last_ingest.set_to_current_time()
 
     await every(settings.every_minutes * 60, stop, one_round, "ingest round")

@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.search_terms import MAX_TERMS as MAX_TERMS
-from storage.search_terms import Term, document_tokens, parse_query
+from storage.search_terms import Term, document_tokens, index_fields, parse_query
 
 
 def index_tokens(text: str) -> str:
     """The text as FTS5 should index it: words kept, bigram-script runs cut into bigrams."""
     return " ".join(document_tokens(text))
+
+
+def index_columns(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """A paper's index columns as FTS5 should index them: the tokens of search_terms.index_fields
+    (cut to what PostgreSQL's index takes too, so both stores find the same papers)."""
+    return tuple(" ".join(tokens) for tokens in index_fields(texts))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,15 @@ from asyncpg.pool import PoolConnectionProxy
 from bot.errors import NotFoundError
 from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
-from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, SummaryStats, UpsertResult
+from bot.ports import (
+    DayInfo,
+    RefusedPaper,
+    SearchPage,
+    SearchQuery,
+    StoreStats,
+    SummaryStats,
+    UpsertResult,
+)
 from bot.selection import LATE_RISER_DAYS
 from storage.migrate import migrate_postgres
 from storage.records import (
@@ -45,7 +53,7 @@ from storage.records import (
     ui_token,
     with_summary,
 )
-from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, document_tokens, parse_query
+from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
 
 # Generic in the type stubs only: a string, so nothing subscripts the classes at run time.
 _Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -54,6 +62,16 @@ _Connection: TypeAlias = "PoolConnectionProxy[asyncpg.Record]"
 # Two ingests at once (two instances, a range fetch and the periodic one) would both read a paper,
 # merge, and the second write would drop the first one's merge.
 _INGEST_LOCK = 0x7061706572696E67  # "papering"
+
+# What a paper's write may fail with because of its values (not because of the database): that paper
+# is left out (its savepoint rolled back) and reported, the rest of the day goes on.
+_REFUSED = (
+    asyncpg.DataError,
+    asyncpg.IntegrityConstraintViolationError,
+    asyncpg.ProgramLimitExceededError,
+    OverflowError,
+    ValueError,
+)
 
 _SELECT_PAPER = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
 
@@ -106,8 +124,8 @@ def _words(paper: Paper) -> str:
     apart from the next so that no phrase runs from one into another."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for weight, text in zip("ABC", search_fields(paper), strict=True):
-        for token in document_tokens(text):
+    for weight, tokens in zip("ABC", index_fields(search_fields(paper)), strict=True):
+        for token in tokens:
             position = min(position + 1, _MAX_POSITION)
             if lexeme := _lexeme(token):
                 positions.setdefault(lexeme, []).append(f"{position}{weight}")
@@ -533,39 +551,58 @@ class PostgresStore:
     # -- writing papers -------------------------------------------------------------------
 
     async def upsert_day(self, digest: DigestDay) -> UpsertResult:
-        """Merge a day into the store in one transaction; unchanged data writes nothing."""
+        """Merge a day into the store in one transaction; unchanged data writes nothing. A paper the
+        database refuses is left out (a savepoint each) and reported."""
         now = datetime.now(UTC)
         async with self._pool.acquire() as db, db.transaction():
             await db.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
-            day_added = await db.fetchval(
-                """INSERT INTO days (day, first_ingested_at, last_ingested_at) VALUES ($1, $2, $2)
-                   ON CONFLICT (day) DO NOTHING RETURNING TRUE""",
-                digest.day,
-                now,
-            )
             rows = await db.fetch(
                 f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = ANY($1::text[])",
                 [paper.arxiv_id for paper in digest.papers],
             )
             ids: dict[str, int] = {row["arxiv_id"]: row["id"] for row in rows}
             changes = merge_day(digest, {p.arxiv_id: p for p in await self._papers(db, rows)})
+            refused: list[RefusedPaper] = []
             for arxiv_id, (_, after) in changes.rows.items():
-                ids[arxiv_id] = await self._write_paper(db, ids.get(arxiv_id), after, now)
-            await db.executemany(
-                """INSERT INTO papers_search (paper_id, words) VALUES ($1, $2::tsvector)
-                   ON CONFLICT (paper_id) DO UPDATE SET words = EXCLUDED.words""",
-                [(ids[arxiv_id], _words(after)) for arxiv_id, (_, after) in changes.rows.items()],
-            )
+                try:
+                    async with db.transaction():  # a savepoint: a refused paper costs only itself
+                        paper_id = await self._write_paper(db, ids.get(arxiv_id), after, now)
+                        await db.execute(
+                            """INSERT INTO papers_search (paper_id, words) VALUES ($1, $2::tsvector)
+                               ON CONFLICT (paper_id) DO UPDATE SET words = EXCLUDED.words""",
+                            paper_id,
+                            _words(after),
+                        )
+                    ids[arxiv_id] = paper_id
+                except _REFUSED as err:
+                    position = changes.positions[arxiv_id]
+                    refused.append(RefusedPaper(position, arxiv_id, f"{type(err).__name__}: {err}"))
+            left_out = {r.arxiv_id for r in refused}
+            positions = {a: p for a, p in changes.positions.items() if a not in left_out}
+            day_added = False
+            if positions:  # a day is added with its first stored paper, never empty
+                day_added = bool(
+                    await db.fetchval(
+                        """INSERT INTO days (day, first_ingested_at, last_ingested_at) VALUES ($1, $2, $2)
+                           ON CONFLICT (day) DO NOTHING RETURNING TRUE""",
+                        digest.day,
+                        now,
+                    )
+                )
             await db.executemany(
                 """INSERT INTO paper_days (day, paper_id, position) VALUES ($1, $2, $3)
                    ON CONFLICT (day, paper_id) DO UPDATE SET position = EXCLUDED.position
                    WHERE paper_days.position <> EXCLUDED.position""",
-                [(digest.day, ids[arxiv_id], position) for arxiv_id, position in changes.positions.items()],
+                [(digest.day, ids[arxiv_id], position) for arxiv_id, position in positions.items()],
             )
-            if not day_added and changes.rows:
+            if not day_added and len(changes.rows) > len(refused):
                 await db.execute("UPDATE days SET last_ingested_at = $1 WHERE day = $2", now, digest.day)
+        new = sum(changes.rows[r.arxiv_id][0] is None for r in refused)
         return UpsertResult(
-            day_added=bool(day_added), papers_added=changes.added, papers_updated=changes.updated
+            day_added=day_added,
+            papers_added=max(0, changes.added - new),
+            papers_updated=max(0, changes.updated - (len(refused) - new)),
+            refused=tuple(refused),
         )
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:

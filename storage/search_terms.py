@@ -15,6 +15,7 @@ User text is never query syntax: a term is a list of literal tokens, so quotes, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Hangul syllables and jamo, kana, CJK ideographs: scripts whose words are not space-separated.
@@ -54,6 +55,41 @@ def _tokens(segments: list[str]) -> list[str]:
 def document_tokens(text: str) -> list[str]:
     """The text as an index holds it, in order: words kept, bigram-script runs cut into bigrams."""
     return _tokens(_SEGMENT.findall(text))
+
+
+# What one paper may put in a search index, the same on every store so both find the same papers:
+# PostgreSQL refuses a tsvector over 1 MB (1,048,575 bytes), keeps positions up to 16,383 and a
+# lexeme up to 2,047 bytes. A new token is costed at twice its UTF-8 size (folding may grow it) plus
+# its entry; a repeat at a position. Past either budget the rest of the text is kept but not indexed.
+MAX_INDEX_POSITIONS = 16383
+MAX_INDEX_BYTES = 1_000_000
+MAX_TOKEN_CHARS = 500
+_ENTRY_BYTES = 8
+_POSITION_BYTES = 2
+
+
+def index_fields(texts: Sequence[str]) -> list[list[str]]:
+    """Each field's tokens as every store indexes them (fields in order, a position between two),
+    tokens cut to MAX_TOKEN_CHARS, the document cut where it would pass the position or size budget."""
+    fields: list[list[str]] = []
+    seen: set[str] = set()
+    size = 0
+    positions = 0
+    full = False
+    for text in texts:
+        kept: list[str] = []
+        for token in [] if full else document_tokens(text):
+            token = token[:MAX_TOKEN_CHARS]
+            cost = _POSITION_BYTES if token in seen else 2 * len(token.encode()) + _ENTRY_BYTES
+            if positions + len(texts) >= MAX_INDEX_POSITIONS or size + cost > MAX_INDEX_BYTES:
+                full = True
+                break
+            seen.add(token)
+            size += cost
+            positions += 1
+            kept.append(token)
+        fields.append(kept)
+    return fields
 
 
 @dataclass(frozen=True)

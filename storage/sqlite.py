@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -18,12 +19,20 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import NotFoundError
+from bot.errors import NotFoundError, StoreError
 from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
-from bot.ports import DayInfo, SearchPage, SearchQuery, StoreStats, SummaryStats, UpsertResult
+from bot.ports import (
+    DayInfo,
+    RefusedPaper,
+    SearchPage,
+    SearchQuery,
+    StoreStats,
+    SummaryStats,
+    UpsertResult,
+)
 from bot.selection import LATE_RISER_DAYS
-from storage.fts_text import build_match, index_tokens
+from storage.fts_text import build_match, index_columns
 from storage.migrate import migrate
 from storage.records import (
     PAPER_COLUMNS,
@@ -43,6 +52,14 @@ from storage.records import (
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
 
 RECORD_GATHER = 0.005  # seconds a sent message waits for others to be recorded with it
+# Another process writing the same file (a second `paperboy ingest`, `paperboy run`) is waited for
+# this long; and a day is written WRITE_CHUNK papers per transaction, so no write of ours holds the
+# lock for long (a 50 MB day took ~7 s in one transaction, past any sensible wait of the others).
+BUSY_TIMEOUT_MS = 30_000
+WRITE_CHUNK = 50
+# What a paper's write may fail with because of its values (not because of the database): that paper
+# is left out and reported, the rest of the day goes on.
+_REFUSED = (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, ValueError)
 
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
@@ -75,7 +92,7 @@ def _key(destination: Destination) -> tuple[str, str, str]:
 
 
 def _fts_values(paper: Paper) -> tuple[str, ...]:
-    return tuple(index_tokens(text) for text in search_fields(paper))
+    return index_columns(search_fields(paper))
 
 
 def _column(value: Any) -> Any:
@@ -108,7 +125,7 @@ class SqliteStore:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA busy_timeout = 5000")
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await migrate(db)
         except BaseException:
             await db.close()
@@ -567,15 +584,33 @@ class SqliteStore:
     # -- writing papers -------------------------------------------------------------------
 
     async def upsert_day(self, digest: DigestDay) -> UpsertResult:
-        """Merge a day into the store in one transaction; unchanged data writes nothing."""
+        """Merge a day into the store, WRITE_CHUNK papers per transaction; unchanged data writes
+        nothing. A paper the database refuses is left out (a savepoint each) and reported."""
+        day_added = False
+        added = updated = 0
+        refused: list[RefusedPaper] = []
+        for start in range(0, len(digest.papers), WRITE_CHUNK):
+            chunk = digest.model_copy(update={"papers": digest.papers[start : start + WRITE_CHUNK]})
+            try:
+                outcome = await self._upsert_chunk(chunk, start)
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                raise StoreError(
+                    f"the database is locked by another writer (waited {BUSY_TIMEOUT_MS / 1000:g} s): "
+                    f"{digest.day} stored up to paper {start} of {len(digest.papers)}; ingest it again later"
+                ) from None
+            day_added |= outcome.day_added
+            added += outcome.papers_added
+            updated += outcome.papers_updated
+            refused.extend(outcome.refused)
+        return UpsertResult(day_added, added, updated, tuple(refused))
+
+    async def _upsert_chunk(self, digest: DigestDay, offset: int) -> UpsertResult:
+        """One transaction: merge these papers (the day's list from `offset` on) and write them."""
         day = digest.day.isoformat()
         now = _now()
         async with self._transaction():
-            cursor = await self._db.execute(
-                "INSERT OR IGNORE INTO days (day, first_ingested_at, last_ingested_at) VALUES (?, ?, ?)",
-                (day, now, now),
-            )
-            day_added = cursor.rowcount == 1
             arxiv_ids = [paper.arxiv_id for paper in digest.papers]
             marks = ",".join("?" * len(arxiv_ids))
             rows = await self._all(
@@ -583,17 +618,40 @@ class SqliteStore:
             )
             ids: dict[str, int | None] = {row["arxiv_id"]: row["id"] for row in rows}
             changes = merge_day(digest, {paper.arxiv_id: paper for paper in await self._papers(rows)})
+            refused: list[RefusedPaper] = []
             for arxiv_id, (before, after) in changes.rows.items():
-                ids[arxiv_id] = await self._write_paper(ids.get(arxiv_id), before, after, now)
+                await self._db.execute("SAVEPOINT paper")
+                try:
+                    ids[arxiv_id] = await self._write_paper(ids.get(arxiv_id), before, after, now)
+                except _REFUSED as err:
+                    await self._db.execute("ROLLBACK TO paper")
+                    position = offset + changes.positions[arxiv_id]
+                    refused.append(RefusedPaper(position, arxiv_id, f"{type(err).__name__}: {err}"))
+                await self._db.execute("RELEASE paper")
+            left_out = {r.arxiv_id for r in refused}
+            positions = {a: p for a, p in changes.positions.items() if a not in left_out}
+            day_added = False
+            if positions:  # a day is added with its first stored paper, never empty
+                cursor = await self._db.execute(
+                    "INSERT OR IGNORE INTO days (day, first_ingested_at, last_ingested_at) VALUES (?, ?, ?)",
+                    (day, now, now),
+                )
+                day_added = cursor.rowcount == 1
             await self._db.executemany(
                 """INSERT INTO paper_days (day, paper_id, position) VALUES (?, ?, ?)
                    ON CONFLICT (day, paper_id) DO UPDATE SET position = excluded.position
                    WHERE position != excluded.position""",
-                [(day, ids[arxiv_id], position) for arxiv_id, position in changes.positions.items()],
+                [(day, ids[arxiv_id], offset + position) for arxiv_id, position in positions.items()],
             )
-            if not day_added and changes.rows:
+            if not day_added and len(changes.rows) > len(refused):
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
-        return UpsertResult(day_added=day_added, papers_added=changes.added, papers_updated=changes.updated)
+        new = sum(changes.rows[r.arxiv_id][0] is None for r in refused)
+        return UpsertResult(
+            day_added=day_added,
+            papers_added=max(0, changes.added - new),
+            papers_updated=max(0, changes.updated - (len(refused) - new)),
+            refused=tuple(refused),
+        )
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._transaction():

@@ -107,7 +107,7 @@ class HFDailyPapersClient:
         response = await self._get(params)
         try:
             payload: object = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             raise SourceError(
                 f"Hugging Face answered {response.url} with something that is not JSON: {_excerpt(response)}"
             ) from None
@@ -173,7 +173,7 @@ def _api_error(response: httpx.Response) -> str:
     """The API's own error text (`{"error": "..."}`), else the start of the body."""
     try:
         payload = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _excerpt(response)
     if isinstance(payload, dict) and isinstance(payload.get("error"), str):
         return str(payload["error"])

@@ -15,7 +15,7 @@ from datetime import date
 
 from bot.errors import SourceError
 from bot.merge import merge_papers
-from bot.models import DigestDay, Paper, Problem, canonical_arxiv_id
+from bot.models import MAX_VOTES, DigestDay, Paper, Problem, canonical_arxiv_id
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
@@ -30,7 +30,7 @@ class _Item:
 
     day: date | None
     paper: Paper | None = None
-    reason: str | None = None
+    reason: str | None = None  # why the item was left out, or (with a paper) what was not kept of it
 
 
 def parse_hf_daily(payload: object, *, source: str, day: date | None = None) -> list[DigestDay]:
@@ -52,6 +52,8 @@ def parse_hf_daily(payload: object, *, source: str, day: date | None = None) -> 
             papers.setdefault(item.day, {})
         if item.paper is not None and item.day is not None:
             _add(papers[item.day], item.paper)
+            if item.reason:
+                problems.append((item.day, Problem(source=source, reason=f"item {number}: {item.reason}")))
         else:
             problems.append((item.day, Problem(source=source, reason=f"item {number}: {item.reason}")))
     return _days(papers, problems, source)
@@ -92,7 +94,12 @@ def _read_item(raw: object, day: date | None) -> _Item:
         paper = _mapping(raw, "paper")
         if item_day is None:
             item_day = _item_day(raw, paper)
-        return _Item(day=item_day, paper=_paper(raw, paper, item_day))
+        built = _paper(raw, paper, item_day)
+        votes = _votes(paper)
+        note = None
+        if votes is not None and built.votes is None:
+            note = f"{built.arxiv_id} has {votes} votes, out of 0..{MAX_VOTES}: kept as unknown"
+        return _Item(day=item_day, paper=built, reason=note)
     except _ItemError as err:
         return _Item(day=item_day, reason=str(err))
 

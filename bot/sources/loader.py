@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from typing import Literal
 import httpx
 
 from bot.errors import SourceError
-from bot.models import DigestDay
+from bot.models import DigestDay, Problem
 from bot.sources.hf_json import parse_hf_daily
 from bot.sources.markdown import parse_markdown
+
+log = logging.getLogger(__name__)
 
 Format = Literal["markdown", "json"]
 
@@ -93,6 +96,14 @@ async def _load_directory(root: Path) -> AsyncIterator[LoadedFile]:
             yield LoadedFile(source=str(path), days=await _load_file(path))
         except SourceError as err:
             yield LoadedFile(source=str(path), error=str(err))
+        except Exception as err:  # a parser bug or a value no model takes: this file only
+            yield LoadedFile(source=str(path), error=unexpected(str(path), err))
+
+
+def unexpected(source: str, err: Exception) -> str:
+    """One line for a failure nobody foresaw while reading `source`; the traceback goes to the debug log."""
+    log.debug("reading %s failed", source, exc_info=err)
+    return f"{source}: not read ({type(err).__name__}: {err})"
 
 
 def _digest_files(root: Path) -> list[Path]:
@@ -124,11 +135,25 @@ async def _load_file(path: Path) -> list[DigestDay]:
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise SourceError(f"{source}: not a digest file (expected .md or .json)")
+    text, problems = decode_utf8(data, source)
+    return _parse(text, kind, source=source, day=guess_day(path.as_posix()), problems=problems)
+
+
+def decode_utf8(data: bytes, source: str) -> tuple[str, list[Problem]]:
+    """The bytes as text (a BOM dropped). Invalid UTF-8 becomes U+FFFD, so the good entries of the
+    file are kept, and each line holding some is a Problem (a byte offset helps nobody)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise SourceError(f"{source} is not UTF-8 text ({err.reason} at byte {err.start})") from None
-    return _parse(text, kind, source=source, day=guess_day(path.as_posix()))
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    problems = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            reason = f"invalid UTF-8 ({err.reason} at byte {err.start + 1} of the line), replaced by U+FFFD"
+            problems.append(Problem(source=source, line=number, reason=reason))
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff"), problems
 
 
 async def _load_url(url: str, http: httpx.AsyncClient) -> list[DigestDay]:
@@ -140,7 +165,11 @@ async def _load_url(url: str, http: httpx.AsyncClient) -> list[DigestDay]:
     if not response.is_success:
         raise SourceError(f"{url} answered HTTP {response.status_code} {response.reason_phrase}".rstrip())
     path = httpx.URL(url).path
-    return _parse(response.text, _url_format(path, response), source=url, day=guess_day(path))
+    if (response.charset_encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
+        text, problems = decode_utf8(response.content, url)
+    else:  # the server named another charset: httpx decodes by it
+        text, problems = response.text, []
+    return _parse(text, _url_format(path, response), source=url, day=guess_day(path), problems=problems)
 
 
 def _url_format(path: str, response: httpx.Response) -> Format:
@@ -154,12 +183,22 @@ def _url_format(path: str, response: httpx.Response) -> Format:
     return "markdown"
 
 
-def _parse(text: str, kind: Format, *, source: str, day: date | None) -> list[DigestDay]:
-    """Hand `text` to the parser for `kind`; invalid JSON is a SourceError naming `source`."""
+def _parse(
+    text: str, kind: Format, *, source: str, day: date | None, problems: list[Problem]
+) -> list[DigestDay]:
+    """Hand `text` to the parser for `kind`, `problems` (of decoding) going to the first day's;
+    invalid JSON, or JSON nested too deeply to decode, is a SourceError naming `source`."""
     if kind == "markdown":
-        return [parse_markdown(text, source=source, day=day)]
-    try:
-        payload: object = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SourceError(f"{source} is not valid JSON: {err}") from None
-    return parse_hf_daily(payload, source=source, day=day)
+        days = [parse_markdown(text, source=source, day=day)]
+    else:
+        try:
+            payload: object = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise SourceError(f"{source} is not valid JSON: {err}") from None
+        except RecursionError:
+            raise SourceError(f"{source} is not valid JSON: nested too deeply to read") from None
+        days = parse_hf_daily(payload, source=source, day=day)
+    if problems and days:
+        first = days[0]
+        first.problems = sorted([*problems, *first.problems], key=lambda p: p.line or 0)
+    return days

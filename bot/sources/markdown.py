@@ -46,6 +46,7 @@ class _Entry:
 
     arxiv_id: str
     title: str
+    line: int = 0
     authors: tuple[str, ...] = ()
     votes: int | None = None
     thumbnail: str | None = None
@@ -181,11 +182,15 @@ class _Parser:
                 "so the papers cannot be dated"
             )
         papers: dict[str, Paper] = {}
+        lines: dict[str, int] = {}
         for entry in self._entries:
+            lines.setdefault(entry.arxiv_id, entry.line)
             paper = entry.to_paper(day)
             known = papers.get(paper.arxiv_id)
             papers[paper.arxiv_id] = paper if known is None else merge_papers(known, paper)
-        return DigestDay(day=day, source=self._source, papers=list(papers.values()), problems=self._problems)
+        return DigestDay(
+            day=day, source=self._source, papers=list(papers.values()), problems=self._problems, lines=lines
+        )
 
     def _structure(self, number: int, line: str) -> bool:
         """Handle a day header or a title line; False when the `#` line is neither."""
@@ -207,7 +212,7 @@ class _Parser:
             self._entry, self._skipping = None, True
             self._problem(number, f"no arXiv link in title line, paper skipped: {_snippet(rest)}")
             return
-        self._entry, self._skipping = _Entry(arxiv_id=arxiv_id, title=title), False
+        self._entry, self._skipping = _Entry(arxiv_id=arxiv_id, title=title, line=number), False
         self._entries.append(self._entry)
 
     def _set_day(self, number: int, text: str) -> None:

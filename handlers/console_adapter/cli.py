@@ -18,7 +18,7 @@ from bot.delivery import DeliveryReport, EnqueueReport
 from bot.errors import UsageError
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
-from bot.models import Paper, language_code
+from bot.models import MAX_VOTES, Paper, language_code
 from bot.ports import StoreStats, SummaryStats
 from bot.service import PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
@@ -43,8 +43,9 @@ def _count(text: str) -> int:
 
 
 def _votes(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a vote count: {text!r}")
+    """A vote floor; past MAX_VOTES no stored count could pass it (and PostgreSQL's int4 refuses it)."""
+    if not text.isdigit() or int(text) > MAX_VOTES:
+        raise argparse.ArgumentTypeError(f"not a vote count from 0 to {MAX_VOTES}: {text!r}")
     return int(text)
 
 
@@ -143,11 +144,17 @@ def _print_json(papers: list[Paper], out: TextIO) -> None:
 
 
 def _print_report(report: IngestReport, out: TextIO) -> None:
+    attempted = report.sources + report.sources_failed
+    read = f"{report.sources} of {attempted}" if report.sources_failed else str(report.sources)
+    notes = [f"{report.days_empty} day(s) without papers"] if report.days_empty else []
+    notes += [f"{report.failed_entries} paper(s) not stored"] if report.failed_entries else []
     out.write(
-        f"Read {report.sources} source(s): {report.days_added} day(s) added, {report.days_updated} updated; "
-        f"{report.papers_added} paper(s) added, {report.papers_updated} updated.\n"
+        f"Read {read} source(s): {report.days_added} day(s) added, {report.days_updated} updated; "
+        f"{report.papers_added} paper(s) added, {report.papers_updated} updated"
+        + "".join(f"; {note}" for note in notes)
+        + ".\n"
     )
-    if not report.changed and not report.errors:
+    if not report.changed and not report.failed:
         out.write("Nothing new: the database already had all of it.\n")
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         out.write(f"  problem: {problem}\n")

@@ -4,15 +4,16 @@ health and metrics, and a failing source is counted without stopping the loop.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import date
 from pathlib import Path
 
 from bot.config import HFSettings, IngestSettings
 from bot.health import Health
-from bot.ingest import DigestSources
+from bot.ingest import DigestSources, IngestReport
 from bot.metrics import Metrics
-from bot.refresh import ingest_forever, ingest_round
+from bot.refresh import ingest_forever, ingest_once, ingest_round
 from bot.sample import sample_digest
 from bot.service import PaperService
 from storage.sqlite import SqliteStore
@@ -68,3 +69,82 @@ async def test_ingestion_turned_off_returns_at_once(store: SqliteStore) -> None:
     await asyncio.wait_for(
         ingest_forever(service, IngestSettings(every_minutes=0), asyncio.Event(), Health()), 1
     )
+
+
+class _StubService:
+    """A service whose rounds report what the test says (errors, refused papers), or raise."""
+
+    def __init__(self, reports: list[IngestReport | Exception]) -> None:
+        self._reports = reports
+
+    async def fetch_hf(self, start: date, end: date) -> IngestReport:
+        outcome = self._reports.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+async def test_failing_rounds_show_in_healthz_and_turn_it_503_after_n_in_a_row() -> None:
+    broken = IngestReport(sources_failed=1, errors=["Hugging Face 2025-02-22: day not stored: boom"])
+    refused = IngestReport(sources=1, papers_added=3, failed_entries=2)
+    good = IngestReport(sources=1, papers_added=3)
+    rounds: list[IngestReport | Exception] = [broken, refused, good, broken, refused, RuntimeError("bug")]
+    service = _StubService(rounds)
+    health, metrics = Health(), Metrics()
+    settings = IngestSettings(hf_days=3, failed_rounds_unhealthy=2)
+
+    async def one() -> tuple[bool, dict[str, object]]:
+        with contextlib.suppress(RuntimeError):
+            await ingest_once(service, settings, health, metrics=metrics, today=DAY)  # type: ignore[arg-type]
+        return await health.report()
+
+    healthy, details = await one()  # a round with a day not stored
+    assert healthy
+    assert details["ingest"] == {
+        "last_round_errors": 1,
+        "last_round_failed_entries": 0,
+        "failed_rounds_in_a_row": 1,
+    }
+    healthy, details = await one()  # a round with refused papers is a failed round too
+    assert not healthy
+    assert details["status"] == "failing"
+    assert details["checks"] == {"ingest": False}
+    assert details["ingest"] == {
+        "last_round_errors": 0,
+        "last_round_failed_entries": 2,
+        "failed_rounds_in_a_row": 2,
+    }
+    healthy, details = await one()  # a clean round: healthy again
+    assert healthy
+    assert health.last_ingest is not None
+    await one()
+    await one()
+    healthy, details = await one()  # a round that raises counts as failed as well
+    assert not healthy
+    assert details["ingest"]["failed_rounds_in_a_row"] == 3  # type: ignore[index]
+    page = metrics.exposition()
+    assert b"paperboy_ingest_failed_entries_total 4.0" in page
+    assert b"paperboy_ingest_failed_rounds_total 5.0" in page
+    assert b"paperboy_ingest_failed_rounds_in_a_row 3.0" in page
+
+
+async def test_a_poisoned_oldest_api_day_costs_no_day(store: SqliteStore) -> None:
+    """The reported run: the oldest of three HF days held NUL, 2^63 votes and a lone surrogate, and
+    no day at all was stored while /healthz said 200. Now every day is stored, every paper too."""
+    items = json.loads(HF_SAMPLE.read_text(encoding="utf-8"))
+    poisoned = json.loads(json.dumps(items))
+    poisoned[0]["paper"]["title"] += "\u0000"
+    poisoned[1]["paper"]["upvotes"] = 2**63
+    poisoned[2]["paper"]["authors"][0]["name"] = "\ud800"
+    async with FakeHFServer() as hf:
+        hf.set_day(date(2025, 2, 22), poisoned)
+        for day in (date(2025, 2, 23), DAY):
+            hf.set_day(day, [{**item, "paper": {**item["paper"], "id": f"2502.{day.day}00{n}"}}
+                             for n, item in enumerate(items)])  # fmt: skip
+        service = PaperService(store, DigestSources(HFSettings(base_url=hf.base_url, max_retries=0)))
+        health, metrics = Health(), Metrics()
+        await ingest_once(service, IngestSettings(hf_days=3), health, metrics=metrics, today=DAY)
+    assert [d.papers for d in await service.days()] == [3, 3, 3]
+    assert (await health.report())[0]
+    assert health.ingest is not None
+    assert health.ingest.failed_rounds_in_a_row == 0

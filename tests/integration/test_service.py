@@ -100,7 +100,7 @@ async def test_fetch_hf_range_must_be_ordered(service: PaperService) -> None:
 
 async def test_ingest_reports_unreadable_targets(service: PaperService) -> None:
     report = await service.ingest(["/nonexistent/digest.md"])
-    assert report.sources == 1
+    assert (report.sources, report.sources_failed) == (0, 1)  # not read is not counted as read
     assert report.errors == ["/nonexistent/digest.md: no such file or directory: /nonexistent/digest.md"]
     assert not report.changed
 

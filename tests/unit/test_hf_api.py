@@ -233,3 +233,13 @@ async def test_a_client_passed_in_stays_open(server: FakeHFServer, sleep: Record
             await hf.fetch_day(DAY)
 
         assert not http.is_closed
+
+
+@pytest.mark.parametrize("status", [200, 400])
+async def test_json_nested_too_deeply_is_a_source_error(
+    server: FakeHFServer, client: HFDailyPapersClient, status: int
+) -> None:
+    server.fail_next(5, Fault(status=status, raw="[" * 100_000 + "]" * 100_000))
+
+    with pytest.raises(SourceError, match=r"not JSON|HTTP 400"):
+        await client.fetch_day(DAY)

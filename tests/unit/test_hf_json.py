@@ -208,3 +208,13 @@ def test_empty_list_is_an_empty_day_when_the_day_is_known() -> None:
 def test_payload_that_is_not_a_list_is_a_source_error(payload: object) -> None:
     with pytest.raises(SourceError, match=r"feed\.json: expected a JSON list of papers"):
         parse_hf_daily(payload, source="feed.json")
+
+
+@pytest.mark.parametrize("votes", [2**31, 2**63, 10**30, -1])
+def test_votes_out_of_range_are_kept_as_unknown_with_a_problem(votes: int) -> None:
+    payload = [item("2502.00001", upvotes=12), item("2502.00002", upvotes=votes)]
+    (day,) = parse_hf_daily(payload, source="f.json", day=DAY)
+    assert [(p.arxiv_id, p.votes) for p in day.papers] == [("2502.00001", 12), ("2502.00002", None)]
+    assert [str(p) for p in day.problems] == [
+        f"f.json: item 2: 2502.00002 has {votes} votes, out of 0..2147483647: kept as unknown"
+    ]

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -111,7 +112,8 @@ async def test_json_file_is_dated_by_its_name(tmp_path: Path, http: httpx.AsyncC
     [
         ("notes.txt", b"hello", r"notes.txt: not a digest file"),
         ("broken.json", b"[{", r"broken.json is not valid JSON"),
-        ("latin1.md", "Vote: ü".encode("latin-1"), r"latin1.md is not UTF-8 text"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, r"deep.json is not valid JSON: nested too deeply"),
+        ("deeper.json", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, r"deeper.json is not valid JSON"),
     ],
 )
 async def test_unreadable_single_file_is_a_source_error(
@@ -207,3 +209,96 @@ async def test_unreachable_url_is_a_source_error(http: httpx.AsyncClient) -> Non
 async def test_invalid_url_is_a_source_error(http: httpx.AsyncClient) -> None:
     with pytest.raises(SourceError, match=r"could not fetch https://\[::1: InvalidURL"):
         await collect("https://[::1", http)
+
+
+async def test_a_deeply_nested_json_file_in_a_directory_costs_only_itself(
+    tmp_path: Path, http: httpx.AsyncClient
+) -> None:
+    write(tmp_path / "a" / "2025-02-23.json", "[" * 5000 + "]" * 5000)
+    write(tmp_path / "b" / "2025-02-24.md", markdown("2502.00001"))
+    loaded = await collect(tmp_path, http)
+    assert summary(loaded, tmp_path) == [
+        ("a/2025-02-23.json", [], True),
+        ("b/2025-02-24.md", [(date(2025, 2, 24), 1)], False),
+    ]
+
+
+def _with_bad_bytes(text: str, lines: dict[int, bytes]) -> bytes:
+    """`text` as UTF-8 with the given 1-based lines replaced by raw bytes."""
+    rows = text.encode().split(b"\n")
+    for number, raw in lines.items():
+        rows[number - 1] = raw
+    return b"\n".join(rows)
+
+
+async def test_invalid_utf8_in_markdown_keeps_the_good_papers_and_names_each_line(
+    tmp_path: Path, http: httpx.AsyncClient
+) -> None:
+    text = markdown("2502.00001", header="2025-02-24") + "\n" + markdown("2502.00002")
+    lines = text.split("\n")
+    title2 = lines.index("### [Paper 2502.00002](https://arxiv.org/abs/2502.00002)") + 1
+    authors1 = lines.index("Authors: Ann One, Bob Two") + 1
+    path = tmp_path / "2025-02-24.md"
+    path.write_bytes(_with_bad_bytes(text, {
+        authors1: "Authors: Ann Öne".encode("latin-1"),
+        title2: b"### [Paper \xff\xfe](https://arxiv.org/abs/2502.00002)",
+    }))  # fmt: skip
+    (loaded,) = await collect(path, http)
+    (day,) = loaded.days
+    assert [p.arxiv_id for p in day.papers] == ["2502.00001", "2502.00002"]
+    assert day.papers[0].authors == ("Ann \ufffdne",)
+    bad = [(p.line, p.reason) for p in day.problems if "UTF-8" in p.reason]
+    assert [line for line, _ in bad] == [authors1, title2]
+    assert all(p.source == str(path) for p in day.problems)
+
+
+async def test_invalid_utf8_inside_a_json_string_is_replaced_and_reported(
+    tmp_path: Path, http: httpx.AsyncClient
+) -> None:
+    text = SAMPLE_JSON.read_text(encoding="utf-8")
+    number = next(n for n, line in enumerate(text.split("\n"), 1) if '"title": "LLM-Microscope' in line)
+    line = text.split("\n")[number - 1].encode().replace(b"Microscope", b"Micro\xc3scope")
+    path = tmp_path / "daily_papers_2025-02-24.json"
+    path.write_bytes(_with_bad_bytes(text, {number: line}))
+    (loaded,) = await collect(path, http)
+    (day,) = loaded.days
+    assert len(day.papers) == 3
+    assert "Micro\ufffdscope" in day.papers[0].title
+    assert [(p.line, "UTF-8" in p.reason) for p in day.problems] == [(number, True)]
+
+
+async def test_invalid_utf8_in_a_url_is_reported_by_line(http: httpx.AsyncClient) -> None:
+    body = _with_bad_bytes(
+        markdown("2502.00001", header="2025-02-24"), {3: b"### [P \xff](https://arxiv.org/abs/2502.00001)"}
+    )
+    async with FakeHFServer() as server:
+        url = server.add_file("2025-02-24.md", body, "text/markdown")
+        (loaded,) = await collect(url, http)
+    (day,) = loaded.days
+    assert [p.arxiv_id for p in day.papers] == ["2502.00001"]
+    assert [p.line for p in day.problems if "UTF-8" in p.reason] == [3]
+
+
+async def test_a_parser_failure_on_one_file_costs_only_that_file(
+    tmp_path: Path, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong reading one file (a parser bug, a value no model takes), the walk goes on."""
+    import bot.sources.loader as loader
+    from bot.sources.markdown import parse_markdown as real
+
+    def flaky(text: str, *, source: str, day: date | None = None) -> Any:
+        if "2502.00002" in text:
+            raise ValueError("a bug in the parser")
+        return real(text, source=source, day=day)
+
+    monkeypatch.setattr(loader, "parse_markdown", flaky)
+    write(tmp_path / "2025-02-23.md", markdown("2502.00001"))
+    write(tmp_path / "2025-02-24.md", markdown("2502.00002"))
+    write(tmp_path / "2025-02-25.md", markdown("2502.00003"))
+    loaded = await collect(tmp_path, http)
+    assert summary(loaded, tmp_path) == [
+        ("2025-02-23.md", [(date(2025, 2, 23), 1)], False),
+        ("2025-02-24.md", [], True),
+        ("2025-02-25.md", [(date(2025, 2, 25), 1)], False),
+    ]
+    assert loaded[1].error == f"{tmp_path / '2025-02-24.md'}: not read (ValueError: a bug in the parser)"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from datetime import date
 
 import pytest
 
-from bot.merge import merge_papers
-from bot.models import Section
+from bot.merge import merge_papers, merge_summaries
+from bot.models import Paper, Section, Summary
 from tests.conftest import PaperFactory, archive_sections
 
 
@@ -43,3 +45,46 @@ def test_merging_with_itself_changes_nothing(make_paper: PaperFactory) -> None:
 def test_different_papers_are_not_merged(make_paper: PaperFactory) -> None:
     with pytest.raises(ValueError, match="cannot merge"):
         merge_papers(make_paper("2501.00001"), make_paper("2501.00002"))
+
+
+def _sightings(make_paper: PaperFactory) -> list[Paper]:
+    """Four sightings of one paper on four days, every field in conflict or missing somewhere."""
+    ko = Summary.from_archive
+    return [
+        make_paper(title="Same Length A", authors=("B", "A"), votes=3, days=(date(2024, 10, 18),),
+                   sections=(Section(heading="What's New", text="세 별 형식의 요약"),),
+                   thumbnail="https://x/a.png", abstract=None, keywords=("k2",)),
+        make_paper(title="Same Length B", authors=("A", "B"), votes=None, days=(date(2024, 10, 16),),
+                   sections=(Section(heading="What's New", text="두 별 형식의 요약"),),
+                   thumbnail="https://x/b.png", abstract="An abstract.", keywords=("k1",)),
+        make_paper(title="Short", authors=(), votes=7, days=(date(2024, 10, 20),), sections=(),
+                   thumbnail=None, github="https://github.com/a/b", keywords=()),
+        make_paper(title="Same Length A", authors=("C",), votes=5, days=(date(2024, 10, 17),),
+                   summaries=(ko((Section(heading="", text="다른 요약"),)),
+                              Summary(language="en", source="archive",
+                                      sections=(Section(heading="", text="English"),))),
+                   abstract="Another abstract"),
+    ]  # fmt: skip
+
+
+def test_any_reading_order_gives_one_paper(make_paper: PaperFactory) -> None:
+    sightings = _sightings(make_paper)
+    results = set()
+    for order in itertools.permutations(sightings):
+        merged = functools.reduce(merge_papers, order)
+        results.add(merged)
+        assert merge_papers(merged, merged) == merged  # idempotent: a second ingest changes nothing
+        for sighting in sightings:
+            assert merge_papers(merged, sighting) == merged
+    assert len(results) == 1
+    (merged,) = results
+    assert merged.votes == 7
+    assert merged.days == tuple(sorted(s.days[0] for s in sightings))
+    assert merged.authors == ("B", "A")
+    assert merged.abstract == "Another abstract"
+
+
+def test_two_archive_summaries_of_one_language_merge_the_same_in_either_order() -> None:
+    first = (Summary.from_archive((Section(heading="What's New", text="가"),)),)
+    second = (Summary.from_archive((Section(heading="What's New", text="나"),)),)
+    assert merge_summaries(first, second) == merge_summaries(second, first)
