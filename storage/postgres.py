@@ -51,6 +51,7 @@ from storage.records import (
     subscription_values,
     summary_stats,
     ui_token,
+    upsert_result,
     with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
@@ -597,13 +598,7 @@ class PostgresStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await db.execute("UPDATE days SET last_ingested_at = $1 WHERE day = $2", now, digest.day)
-        new = sum(changes.rows[r.arxiv_id][0] is None for r in refused)
-        return UpsertResult(
-            day_added=day_added,
-            papers_added=max(0, changes.added - new),
-            papers_updated=max(0, changes.updated - (len(refused) - new)),
-            refused=tuple(refused),
-        )
+        return upsert_result(day_added, changes, refused)
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._pool.acquire() as db, db.transaction():

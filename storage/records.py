@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from bot.merge import merge_papers
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription, Summary
-from bot.ports import StoreStats, SummaryStats
+from bot.ports import RefusedPaper, StoreStats, SummaryStats, UpsertResult
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
 
@@ -191,6 +191,17 @@ def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
         result.rows[incoming.arxiv_id] = (before, merged)
         current[incoming.arxiv_id] = merged
     return result
+
+
+def upsert_result(day_added: bool, changes: DayMerge, refused: Sequence[RefusedPaper]) -> UpsertResult:
+    """What storing a day changed: the merge's counts, less the papers the database refused."""
+    new = sum(changes.rows[r.arxiv_id][0] is None for r in refused)
+    return UpsertResult(
+        day_added=day_added,
+        papers_added=max(0, changes.added - new),
+        papers_updated=max(0, changes.updated - (len(refused) - new)),
+        refused=tuple(refused),
+    )
 
 
 # -- subscriptions ----------------------------------------------------------------------------

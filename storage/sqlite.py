@@ -47,6 +47,7 @@ from storage.records import (
     subscription_values,
     summary_stats,
     ui_token,
+    upsert_result,
     with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
@@ -645,13 +646,7 @@ class SqliteStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
-        new = sum(changes.rows[r.arxiv_id][0] is None for r in refused)
-        return UpsertResult(
-            day_added=day_added,
-            papers_added=max(0, changes.added - new),
-            papers_updated=max(0, changes.updated - (len(refused) - new)),
-            refused=tuple(refused),
-        )
+        return upsert_result(day_added, changes, refused)
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._transaction():

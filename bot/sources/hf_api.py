@@ -21,6 +21,7 @@ import httpx
 
 from bot.errors import SourceError
 from bot.models import DigestDay
+from bot.retry_after import retry_after_seconds
 from bot.sources.hf_json import parse_hf_daily
 
 # No wait, whether asked for by Retry-After or computed by backoff, is longer than this.
@@ -162,11 +163,7 @@ class HFDailyPapersClient:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """The Retry-After header in seconds, or None when absent or not a number."""
-    try:
-        return max(0.0, float(response.headers["Retry-After"]))
-    except (KeyError, ValueError):
-        return None
+    return retry_after_seconds(response.headers.get("Retry-After"))
 
 
 def _api_error(response: httpx.Response) -> str:

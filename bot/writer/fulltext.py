@@ -20,7 +20,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
@@ -30,6 +29,7 @@ import httpx
 
 from bot import __version__
 from bot.models import canonical_arxiv_id
+from bot.retry_after import retry_after_seconds
 from bot.writer.cut import cut_text
 from bot.writer.html_text import html_to_text
 from bot.writer.pdf_text import PdfTextError, pdf_to_text
@@ -297,21 +297,7 @@ def _check_status(response: httpx.Response) -> None:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds (a number or an HTTP date), or None when absent or unreadable."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return retry_after_seconds(response.headers.get("Retry-After"))
 
 
 def _too_large(limit: int, declared: int | None = None) -> str:

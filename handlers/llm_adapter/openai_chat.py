@@ -8,9 +8,7 @@ becomes one of the port's errors here, so nothing above this module knows the SD
 
 from __future__ import annotations
 
-import email.utils
 import re
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +16,7 @@ import openai
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
+from bot.retry_after import retry_after_seconds
 from bot.writer.llm import (
     ChatAnswer,
     ChatRequest,
@@ -189,18 +188,7 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
             return max(0.0, float(milliseconds) / 1000)
         except ValueError:
             pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return retry_after_seconds(headers.get("retry-after"))
 
 
 def _context_size(message: str, body: Mapping[str, Any]) -> int | None:
