@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,10 +57,16 @@ class SlackSettings(BaseModel):
         "https://slack.com/api/", description="Web API base URL (a test fake); ends with a slash."
     )
     command: str = Field("/papers", description="The slash command with subcommands (top, search, ...).")
-    top_command: str = Field("/top", description="A slash command that runs `top` alone; empty: none.")
+    top_command: str = Field("/top", description="A slash command that runs `top` alone; `none`: none.")
     search_command: str = Field(
-        "/search", description="A slash command that runs `search` alone; empty: none."
+        "/search", description="A slash command that runs `search` alone; `none`: none."
     )
+
+    @field_validator("top_command", "search_command")
+    @classmethod
+    def _none_turns_off(cls, value: str) -> str:
+        """An empty variable means the default (as for every setting), so `none` is the way to say none."""
+        return "" if value.strip().lower() == "none" else value
 
 
 class PushSettings(BaseModel):
@@ -104,6 +110,7 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `VAR=` (as in .env.example) means unset, in the environment and in .env
         extra="ignore",
     )
 
