@@ -38,6 +38,7 @@ from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever
 from bot.service import PaperService
+from bot.settings_errors import SettingsError, load_settings
 from handlers.console_adapter.chat import run_console
 from handlers.console_adapter.cli import build_parser, render_push, run_command
 from handlers.console_adapter.notifier import ConsoleNotifier
@@ -339,7 +340,11 @@ def _event_loop_run(main_coroutine: Coroutine[Any, Any, int]) -> int:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
     args = build_parser().parse_args(argv)
-    settings = Settings(**({"db_path": args.db} if args.db else {}))
+    try:
+        settings = load_settings(args.db)
+    except SettingsError as err:  # one line per bad variable, as bad arguments get a usage line
+        print(err.report(), file=sys.stderr)
+        return 2
     configure_logging(settings)  # text or JSON lines, with every token and secret masked
     # Modules and settings live as long as the process: keep the collector off them, so its pauses
     # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).
