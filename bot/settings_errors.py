@@ -15,17 +15,22 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import SettingsError as UnparsableSetting
 
-from bot.config import Settings
+from bot.config import Settings, SlackSettings, TelegramSettings
 from bot.errors import PaperboyError
 from bot.settings_types import URL_ERROR, choices, group, members
 
 HIDDEN = "[redacted]"
+TELEGRAM_API_HOST = "api.telegram.org"
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ones Telegram's servers send webhooks to
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_SLACK_PREFIX = re.compile(r"xox[a-z]-|xapp-")
 _SHOWN_CHARS = 60
 # Errors whose message already says what is expected (our own types, model validators).
 _OWN_MESSAGES = frozenset({URL_ERROR, "value_error", "assertion_error"})
@@ -99,11 +104,84 @@ def accepts(field: FieldInfo) -> str | None:
 def check(settings: Settings) -> list[str]:
     """What validation field by field lets through: infinite or NaN numbers, half-configured
     platforms, and Telegram's rules for webhooks."""
-    return [
+    not_finite = [
         f"{name}={value}: expected {accepts(field)}"
         for name, field, value in _leaves(settings)
         if isinstance(value, float) and not math.isfinite(value)
     ]
+    return not_finite + _telegram(settings.telegram) + _slack(settings.slack)
+
+
+def _telegram(telegram: TelegramSettings) -> list[str]:
+    token, url, secret = (variable("telegram", name) for name in ("token", "webhook_url", "webhook_secret"))
+    problems = []
+    if telegram.token is None:
+        webhook = [
+            name
+            for name, value in ((url, telegram.webhook_url), (secret, telegram.webhook_secret))
+            if value is not None
+        ]
+        if webhook:
+            problems.append(
+                f"{_listed(webhook)} set but {token} is not: Telegram needs the bot token from @BotFather "
+                "(or leave the webhook settings empty)"
+            )
+    elif telegram.webhook_secret is not None and telegram.webhook_url is None:
+        problems.append(
+            f"{secret} is set but {url} is not: the secret is for webhook mode; set the URL, "
+            "or leave the secret empty to long-poll"
+        )
+    if telegram.webhook_url is not None and urlsplit(telegram.api_url).hostname == TELEGRAM_API_HOST:
+        parts = urlsplit(telegram.webhook_url)  # a local Bot API server also takes http and any port
+        if parts.scheme.lower() != "https":
+            problems.append(
+                f"{url}={telegram.webhook_url}: expected an https:// URL "
+                "(Telegram sends webhooks over HTTPS only)"
+            )
+        elif (parts.port or 443) not in WEBHOOK_PORTS:
+            problems.append(
+                f"{url}={telegram.webhook_url}: expected port 443, 80, 88 or 8443 "
+                "(the ports Telegram sends webhooks to)"
+            )
+    if telegram.webhook_secret is not None and not _WEBHOOK_SECRET.fullmatch(
+        telegram.webhook_secret.get_secret_value()
+    ):
+        problems.append(
+            f"{secret}={HIDDEN}: expected 1 to 256 characters, each a letter (A-Z, a-z), a digit, _ or -"
+        )
+    return problems
+
+
+def _slack(slack: SlackSettings) -> list[str]:
+    bot, signing, app = (variable("slack", name) for name in ("bot_token", "signing_secret", "app_token"))
+    problems = []
+    if slack.bot_token is None:
+        others = [
+            name
+            for name, value in ((signing, slack.signing_secret), (app, slack.app_token))
+            if value is not None
+        ]
+        if others:
+            problems.append(f"{_listed(others)} set but {bot} is not: Slack needs the bot token (xoxb-…) too")
+    elif slack.signing_secret is None and slack.app_token is None:
+        problems.append(
+            f"{bot} is set but neither {signing} (HTTP mode) nor {app} (Socket Mode) is: set one of them"
+        )
+    for name, value, kind, prefix in (
+        (bot, slack.bot_token, "a bot token", "xoxb-"),
+        (app, slack.app_token, "an app-level token", "xapp-"),
+    ):
+        if value is not None and not value.get_secret_value().startswith(prefix):
+            shown = _SLACK_PREFIX.match(value.get_secret_value())  # public: says which token it is
+            problems.append(
+                f"{name}={HIDDEN}: expected {kind}, which starts with {prefix}"
+                + (f" (this one starts with {shown.group()})" if shown else "")
+            )
+    return problems
+
+
+def _listed(names: list[str]) -> str:
+    return f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
 
 
 def _leaves(model: BaseModel, prefix: str | None = None) -> Iterator[tuple[str, FieldInfo, Any]]:

@@ -57,3 +57,32 @@ async def test_choices_in_any_case_are_accepted(tmp_path: Path) -> None:
     run = await paperboy(tmp_path / "p.db", "days", env=env)
     assert run.code == 0, run.err
     assert "2025-02-24" in run.out
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"PAPERBOY_SLACK__BOT_TOKEN": "xoxb-s3cr3t"}, "PAPERBOY_SLACK__BOT_TOKEN is set but neither"),
+        ({"PAPERBOY_SLACK__APP_TOKEN": "xapp-s3cr3t"}, "PAPERBOY_SLACK__APP_TOKEN is set but"),
+        (
+            {"PAPERBOY_TELEGRAM__WEBHOOK_URL": "https://bot.example.org/hook"},
+            "PAPERBOY_TELEGRAM__WEBHOOK_URL is set",
+        ),
+        (
+            {
+                "PAPERBOY_TELEGRAM__TOKEN": "1:s3cr3t",
+                "PAPERBOY_TELEGRAM__WEBHOOK_URL": "http://bot.example.org/hook",
+            },
+            "PAPERBOY_TELEGRAM__WEBHOOK_URL=http://bot.example.org/hook: expected an https:// URL",
+        ),
+    ],
+)
+async def test_run_with_a_platform_configured_by_halves_is_one_line(
+    tmp_path: Path, env: dict[str, str], problem: str
+) -> None:
+    run = await paperboy(tmp_path / "p.db", "run", env=env)
+    assert_no_traceback(run)
+    assert run.code == 2
+    [line] = run.err.splitlines()
+    assert line.startswith(f"paperboy: {problem}")
+    assert "s3cr3t" not in run.out + run.err

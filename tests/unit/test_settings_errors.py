@@ -154,3 +154,83 @@ def test_a_group_given_whole_that_is_not_json(clean_environment: pytest.MonkeyPa
     assert caught.value.lines == [
         "PAPERBOY_SERVER: expected a JSON object, or set PAPERBOY_SERVER__<SETTING> variables one by one"
     ]
+
+
+TG = "PAPERBOY_TELEGRAM__"
+SL = "PAPERBOY_SLACK__"
+TOKEN = {f"{TG}TOKEN": "123456:s3cr3t-telegram-token"}
+HOOK = "https://bot.example.org/telegram"
+SECRET_VALUE = "s3cr3t-value"
+SECRET_RULE = "expected 1 to 256 characters, each a letter (A-Z, a-z), a digit, _ or -"
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({f"{TG}WEBHOOK_URL": HOOK},
+         f"{TG}WEBHOOK_URL is set but {TG}TOKEN is not: Telegram needs the bot token from @BotFather "
+         "(or leave the webhook settings empty)"),
+        ({f"{TG}WEBHOOK_URL": HOOK, f"{TG}WEBHOOK_SECRET": SECRET_VALUE},
+         f"{TG}WEBHOOK_URL and {TG}WEBHOOK_SECRET are set but {TG}TOKEN is not: Telegram needs the bot token "
+         "from @BotFather (or leave the webhook settings empty)"),
+        ({**TOKEN, f"{TG}WEBHOOK_SECRET": SECRET_VALUE},
+         f"{TG}WEBHOOK_SECRET is set but {TG}WEBHOOK_URL is not: the secret is for webhook mode; "
+         "set the URL, or leave the secret empty to long-poll"),
+        ({**TOKEN, f"{TG}WEBHOOK_URL": "http://bot.example.org/telegram"},
+         f"{TG}WEBHOOK_URL=http://bot.example.org/telegram: expected an https:// URL "
+         "(Telegram sends webhooks over HTTPS only)"),
+        ({**TOKEN, f"{TG}WEBHOOK_URL": "https://bot.example.org:8080/telegram"},
+         f"{TG}WEBHOOK_URL=https://bot.example.org:8080/telegram: expected port 443, 80, 88 or 8443 "
+         "(the ports Telegram sends webhooks to)"),
+        ({**TOKEN, f"{TG}WEBHOOK_URL": HOOK, f"{TG}WEBHOOK_SECRET": "s3cr3t value!"},
+         f"{TG}WEBHOOK_SECRET={HIDDEN}: {SECRET_RULE}"),
+        ({**TOKEN, f"{TG}WEBHOOK_URL": HOOK, f"{TG}WEBHOOK_SECRET": "s3cr3t" * 43},
+         f"{TG}WEBHOOK_SECRET={HIDDEN}: {SECRET_RULE}"),
+        ({f"{SL}BOT_TOKEN": "xoxb-s3cr3t"},
+         f"{SL}BOT_TOKEN is set but neither {SL}SIGNING_SECRET (HTTP mode) nor {SL}APP_TOKEN "
+         "(Socket Mode) is: set one of them"),
+        ({f"{SL}APP_TOKEN": "xapp-s3cr3t"},
+         f"{SL}APP_TOKEN is set but {SL}BOT_TOKEN is not: Slack needs the bot token (xoxb-…) too"),
+        ({f"{SL}SIGNING_SECRET": SECRET_VALUE},
+         f"{SL}SIGNING_SECRET is set but {SL}BOT_TOKEN is not: Slack needs the bot token (xoxb-…) too"),
+        ({f"{SL}SIGNING_SECRET": SECRET_VALUE, f"{SL}APP_TOKEN": "xapp-s3cr3t"},
+         f"{SL}SIGNING_SECRET and {SL}APP_TOKEN are set but {SL}BOT_TOKEN is not: Slack needs the bot token "
+         "(xoxb-…) too"),
+        ({f"{SL}BOT_TOKEN": "xapp-s3cr3t", f"{SL}SIGNING_SECRET": SECRET_VALUE},
+         f"{SL}BOT_TOKEN={HIDDEN}: expected a bot token, which starts with xoxb- "
+         "(this one starts with xapp-)"),
+        ({f"{SL}BOT_TOKEN": "xoxb-s3cr3t", f"{SL}APP_TOKEN": "xoxb-s3cr3t"},
+         f"{SL}APP_TOKEN={HIDDEN}: expected an app-level token, which starts with xapp- "
+         "(this one starts with xoxb-)"),
+        ({f"{SL}BOT_TOKEN": "s3cr3t", f"{SL}SIGNING_SECRET": SECRET_VALUE},
+         f"{SL}BOT_TOKEN={HIDDEN}: expected a bot token, which starts with xoxb-"),
+    ],
+)  # fmt: skip
+def test_a_platform_configured_by_halves_is_one_line(
+    env: dict[str, str], line: str, clean_environment: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        clean_environment.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.lines == [line]
+    assert "s3cr3t" not in line
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {**TOKEN},
+        {**TOKEN, f"{TG}WEBHOOK_URL": HOOK},
+        {**TOKEN, f"{TG}WEBHOOK_URL": "https://bot.example.org:8443/h", f"{TG}WEBHOOK_SECRET": "a-Z_9" * 51},
+        {**TOKEN, f"{TG}API_URL": "http://127.0.0.1:8081/bot", f"{TG}WEBHOOK_URL": "http://10.0.0.5:9000/hook"},
+        {f"{SL}BOT_TOKEN": "xoxb-1", f"{SL}SIGNING_SECRET": SECRET_VALUE},
+        {f"{SL}BOT_TOKEN": "xoxb-1", f"{SL}APP_TOKEN": "xapp-1"},
+        {f"{SL}BOT_TOKEN": "xoxb-1", f"{SL}APP_TOKEN": "xapp-1", f"{SL}SIGNING_SECRET": SECRET_VALUE},
+    ],
+)  # fmt: skip
+def test_complete_platforms_start(env: dict[str, str], clean_environment: pytest.MonkeyPatch) -> None:
+    """A local Bot API server (not api.telegram.org) takes an http webhook on any port."""
+    for name, value in env.items():
+        clean_environment.setenv(name, value)
+    load_settings()
