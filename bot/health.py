@@ -1,8 +1,10 @@
 """What `/healthz` answers: the database answers, every platform is connected, ingestion is recent.
 
 Each platform runner registers a check (is polling running, is the socket open); the HTTP server
-asks them all. A failed check makes the answer 503, which is what a container's HEALTHCHECK and a
-load balancer act on; a stale ingest is reported but does not fail (HF may simply have no list).
+asks them all. A check answers True, False, or the reason it fails (a platform waiting to reach its
+API says why and when it tries again). A failed check makes the answer 503, which is what a
+container's HEALTHCHECK and a load balancer act on; a stale ingest is reported but does not fail
+(HF may simply have no list).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHECK_TIMEOUT_SECONDS = 3.0
-Check = Callable[[], Awaitable[bool]]
+Check = Callable[[], Awaitable[bool | str]]  # True: fine; False or a reason: failing
 
 
 @dataclass
@@ -36,13 +38,13 @@ class Health:
 
     async def report(self) -> tuple[bool, dict[str, Any]]:
         """(healthy, details): every check within a few seconds, a hung one counts as failed."""
-        results: dict[str, bool] = {}
+        results: dict[str, bool | str] = {}
         for name, check in list(self.checks.items()):  # a platform may register meanwhile
             try:
                 results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
             except Exception:
                 results[name] = False
-        healthy = all(results.values())
+        healthy = all(result is True for result in results.values())
         age = None if self.last_ingest is None else round(time.time() - self.last_ingest, 1)
         details: dict[str, Any] = {
             "status": "ok" if healthy else "failing",
