@@ -30,7 +30,7 @@ from bot.delivery import Deliverer, Scheduler, utcnow
 from bot.errors import PaperboyError
 from bot.health import Health
 from bot.ingest import DigestSources
-from bot.logs import configure_logging, redact
+from bot.logs import START_LOGGER, configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier
 from bot.models import Paper
 from bot.periodic import every
@@ -137,7 +137,10 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         )  # fmt: skip
         await server.start()
         stack.push_async_callback(server.stop)
-        log.warning("HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port)
+        # Routine, so INFO; but where the server listens is what a newcomer looks for: shown at any level.
+        logging.getLogger(START_LOGGER).info(
+            "HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port
+        )
         notifiers: dict[str, Notifier] = {
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
@@ -155,7 +158,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             await _until_stopped(work, stop)
         finally:
             released = await store.release(deliverer.owner)
-            log.warning("stopped; %d unfinished push(es) handed back for the next start", released)
+            log.info("stopped; %d unfinished push(es) handed back for the next start", released)
 
 
 def _platforms(
@@ -171,7 +174,7 @@ def _platforms(
     runners: list[Coroutine[Any, Any, None]] = []
     if settings.telegram.token is not None:
         mode = "webhook" if settings.telegram.webhook_url else "long polling"
-        log.warning("Telegram starting (%s)", mode)
+        log.info("Telegram starting (%s)", mode)
         app = build_application(settings.telegram, service, limiter)
         hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
         routes += [hook.route()] if hook else []

@@ -106,11 +106,11 @@ async def run_slack(
     if health is not None:
         health.add("slack", link.alive)
     if link.socket is None:
-        log.warning("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
+        log.info("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
         link.ready = True  # HTTP mode has no connection to lose: Slack calls us
         await stop.wait()
         return
-    log.warning("Slack connected by Socket Mode")
+    log.info("Slack connected by Socket Mode")
     try:
         await stop.wait()
     finally:
