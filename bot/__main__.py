@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -149,7 +149,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
         await membership.join()  # know the lead and the share before the first round
         work = [
-            *platforms,
+            *(start() for start in platforms),  # made only now: a failed start leaves none unawaited
             membership.beat_forever(stop),
             _pushes_forever(Scheduler(store, settings.push), deliverer, membership, tick, stop),
             ingest_forever(service, settings.ingest, stop, health),
@@ -168,10 +168,10 @@ def _platforms(
     limiter: RateLimiter,
     stop: asyncio.Event,
     health: Health,
-) -> tuple[list[web.RouteDef], list[Coroutine[Any, Any, None]]]:
+) -> tuple[list[web.RouteDef], list[Callable[[], Coroutine[Any, Any, None]]]]:
     """The HTTP routes and the runners of every configured platform."""
     routes: list[web.RouteDef] = []
-    runners: list[Coroutine[Any, Any, None]] = []
+    runners: list[Callable[[], Coroutine[Any, Any, None]]] = []
     if settings.telegram.token is not None:
         mode = "webhook" if settings.telegram.webhook_url else "long polling"
         log.info("Telegram starting (%s)", mode)
@@ -179,12 +179,12 @@ def _platforms(
         hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
         routes += [hook.route()] if hook else []
         health.expect("telegram")
-        runners.append(run_telegram(app, settings.telegram, stop, hook, health))
+        runners.append(partial(run_telegram, app, settings.telegram, stop, hook, health))
     if senders.slack is not None:
         slack_app = build_slack_app(settings.slack, service, senders.slack)
         routes.append(events_route(slack_app))
         health.expect("slack")
-        runners.append(run_slack(slack_app, settings.slack, stop, health))
+        runners.append(partial(run_slack, slack_app, settings.slack, stop, health))
     return routes, runners
 
 

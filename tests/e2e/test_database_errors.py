@@ -25,7 +25,7 @@ HF_FIXTURE = REPO / "tests" / "fixtures" / "hf" / "daily_papers_2025-02-24.json"
 SETPRIV = shutil.which("setpriv")
 
 
-async def paperboy_without_root_powers(db: Path, *args: str) -> Run:
+async def paperboy_without_root_powers(db: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """`paperboy` as an ordinary user sees the file system: root ignores read-only permissions, so as
     root the process runs without CAP_DAC_OVERRIDE (it still owns the files the test made)."""
     prefix: list[str] = []
@@ -33,7 +33,7 @@ async def paperboy_without_root_powers(db: Path, *args: str) -> Run:
         if SETPRIV is None:
             pytest.skip("running as root without setpriv: read-only permissions cannot be tested")
         prefix = [SETPRIV, "--bounding-set=-dac_override,-dac_read_search"]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")} | (env or {})
     process = await asyncio.create_subprocess_exec(
         *prefix, sys.executable, "-m", "bot", "--db", str(db), *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
