@@ -234,3 +234,11 @@ def test_complete_platforms_start(env: dict[str, str], clean_environment: pytest
     for name, value in env.items():
         clean_environment.setenv(name, value)
     load_settings()
+
+
+def test_an_env_file_that_is_not_utf8(clean_environment: pytest.MonkeyPatch) -> None:
+    Path(".env").write_bytes(b"PAPERBOY_LOG_LEVEL=\xff\xfe\n")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    [line] = caught.value.lines
+    assert line.startswith("cannot read the .env file: 'utf-8' codec can't decode byte 0xff")
