@@ -30,7 +30,7 @@ from bot.delivery import Deliverer, Scheduler, utcnow
 from bot.errors import PaperboyError, StartupError, UsageError
 from bot.health import Health
 from bot.ingest import DigestSources
-from bot.logs import configure_logging, redact
+from bot.logs import START_LOGGER, configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier
 from bot.models import Paper
 from bot.periodic import every
@@ -38,6 +38,7 @@ from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
 from bot.service import PaperService
+from bot.settings_errors import SettingsError, load_settings
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
 from bot.writer.summarizer import Summarizer
@@ -152,7 +153,10 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         )  # fmt: skip
         await server.start()
         stack.push_async_callback(server.stop)
-        log.warning("HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port)
+        # Routine, so INFO; but where the server listens is what a newcomer looks for: shown at any level.
+        logging.getLogger(START_LOGGER).info(
+            "HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port
+        )
         notifiers: dict[str, Notifier] = {
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
@@ -166,7 +170,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
         await membership.join()  # know the lead and the share before the first round
         work = [
-            *platforms,
+            *(start() for start in platforms),  # made only now: a failed start leaves none unawaited
             membership.beat_forever(stop),
             _pushes_forever(
                 Scheduler(store, settings.push),
@@ -184,7 +188,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             await _until_stopped(work, stop)
         finally:
             released = await store.release(deliverer.owner)
-            log.warning("stopped; %d unfinished push(es) handed back for the next start", released)
+            log.info("stopped; %d unfinished push(es) handed back for the next start", released)
 
 
 def _platforms(
@@ -194,23 +198,23 @@ def _platforms(
     limiter: RateLimiter,
     stop: asyncio.Event,
     health: Health,
-) -> tuple[list[web.RouteDef], list[Coroutine[Any, Any, None]]]:
+) -> tuple[list[web.RouteDef], list[Callable[[], Coroutine[Any, Any, None]]]]:
     """The HTTP routes and the runners of every configured platform."""
     routes: list[web.RouteDef] = []
-    runners: list[Coroutine[Any, Any, None]] = []
+    runners: list[Callable[[], Coroutine[Any, Any, None]]] = []
     if settings.telegram.token is not None:
         mode = "webhook" if settings.telegram.webhook_url else "long polling"
-        log.warning("Telegram starting (%s)", mode)
+        log.info("Telegram starting (%s)", mode)
         app = build_application(settings.telegram, service, limiter)
         hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
         routes += [hook.route()] if hook else []
         health.expect("telegram")
-        runners.append(run_telegram(app, settings.telegram, stop, hook, health))
+        runners.append(partial(run_telegram, app, settings.telegram, stop, hook, health))
     if senders.slack is not None:
         slack_app = build_slack_app(settings.slack, service, senders.slack)
         routes.append(events_route(slack_app))
         health.expect("slack")
-        runners.append(run_slack(slack_app, settings.slack, stop, health))
+        runners.append(partial(run_slack, slack_app, settings.slack, stop, health))
     return routes, runners
 
 
@@ -411,7 +415,11 @@ def _event_loop_run(main_coroutine: Coroutine[Any, Any, int]) -> int:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
     args = build_parser().parse_args(argv)
-    settings = Settings(**({"db_path": args.db} if args.db else {}))
+    try:
+        settings = load_settings(args.db)
+    except SettingsError as err:  # one line per bad variable, as bad arguments get a usage line
+        print(err.report(), file=sys.stderr)
+        return 2
     configure_logging(settings)  # text or JSON lines, with every token and secret masked
     # Modules and settings live as long as the process: keep the collector off them, so its pauses
     # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).

@@ -37,7 +37,7 @@ class Membership:
         """Renew this instance (alive for three ticks) and take the count and the lead from the store."""
         alive, leading = await self._store.heartbeat(self._owner, self._clock(), seconds=3 * self._tick)
         if (alive, leading) != (self._limiter.instances, self.leading):
-            log.warning("%d instance(s) share the database; this one %s", alive,
+            log.info("%d instance(s) share the database; this one %s", alive,
                         "schedules" if leading else "delivers only")  # fmt: skip
         self._limiter.instances = alive
         self.leading = leading

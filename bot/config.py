@@ -7,18 +7,21 @@ comment, in `.env.example` and in the README; a test keeps the three in step.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.models import language_code
+from bot.settings_types import WebUrl, fold_choices
 
 
 class HFSettings(BaseModel):
     """The Hugging Face daily_papers API (`paperboy fetch-hf`)."""
 
-    base_url: str = Field("https://huggingface.co", description="API origin; point it at a mirror or a fake.")
+    base_url: WebUrl = Field(
+        "https://huggingface.co", description="API origin; point it at a mirror or a fake."
+    )
     timeout: float = Field(20.0, gt=0, description="Seconds to wait for one HTTP answer.")
     max_retries: int = Field(4, ge=0, le=10, description="Retries after a timeout, 5xx or 429.")
 
@@ -27,11 +30,11 @@ class TelegramSettings(BaseModel):
     """The Telegram bot (python-telegram-bot). No token: Telegram stays off."""
 
     token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
-    api_url: str = Field(
+    api_url: WebUrl = Field(
         "https://api.telegram.org/bot",
         description="Bot API base URL (a local telegram-bot-api server, a test fake); the token follows.",
     )
-    webhook_url: str | None = Field(
+    webhook_url: WebUrl | None = Field(
         None,
         description="Public HTTPS URL Telegram POSTs updates to (served on the server port); unset: polling.",
     )
@@ -55,14 +58,20 @@ class SlackSettings(BaseModel):
     app_token: SecretStr | None = Field(
         None, description="App-level token (xapp-...); when set, Slack connects by Socket Mode."
     )
-    api_url: str = Field(
+    api_url: WebUrl = Field(
         "https://slack.com/api/", description="Web API base URL (a test fake); ends with a slash."
     )
     command: str = Field("/papers", description="The slash command with subcommands (top, search, ...).")
-    top_command: str = Field("/top", description="A slash command that runs `top` alone; empty: none.")
+    top_command: str = Field("/top", description="A slash command that runs `top` alone; `none`: none.")
     search_command: str = Field(
-        "/search", description="A slash command that runs `search` alone; empty: none."
+        "/search", description="A slash command that runs `search` alone; `none`: none."
     )
+
+    @field_validator("top_command", "search_command")
+    @classmethod
+    def _none_turns_off(cls, value: str) -> str:
+        """An empty variable means the default (as for every setting), so `none` is the way to say none."""
+        return "" if value.strip().lower() == "none" else value
 
 
 class PushSettings(BaseModel):
@@ -169,8 +178,14 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `VAR=` (as in .env.example) means unset, in the environment and in .env
         extra="ignore",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _choices_in_any_case(cls, data: Any) -> Any:
+        return fold_choices(cls, data)
 
     db_path: Path = Field(Path("data/paperboy.db"), description="SQLite database file (created if missing).")
     database_url: SecretStr | None = Field(

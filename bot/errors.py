@@ -37,6 +37,11 @@ class StartupError(PaperboyError):
     """A platform cannot start with the configured credentials (a revoked token, a missing secret)."""
 
 
+class StoreUnavailable(PaperboyError):
+    """The database cannot be opened or written for a reason outside Paperboy (a folder where the file
+    should be, a read-only or full disk, a server that refuses); the sentence names it and where."""
+
+
 class DeliveryError(Exception):
     """A platform refused or failed one message of a push; the subclass says what to do next."""
 

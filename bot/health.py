@@ -1,10 +1,12 @@
 """What `/healthz` answers: the database answers, every platform is connected, ingestion is recent.
 
 Each platform runner registers a check (is polling running, is the socket open); the HTTP server
-asks them all. A failed check makes the answer 503, which is what a container's HEALTHCHECK and a
-load balancer act on; a stale ingest is reported but does not fail (HF may simply have no list).
-An ingest round that could not read or store something (a source, a day, a refused paper) is a failed
-round: /healthz shows the last round's failures, and fails after several failed rounds in a row.
+asks them all. A check answers True, False, or the reason it fails (a platform waiting to reach its
+API says why and when it tries again). A failed check makes the answer 503, which is what a
+container's HEALTHCHECK and a load balancer act on; a stale ingest is reported but does not fail
+(HF may simply have no list). An ingest round that could not read or store something (a source, a
+day, a refused paper) is a failed round: /healthz shows the last round's failures, and fails after
+several failed rounds in a row.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 CHECK_TIMEOUT_SECONDS = 3.0
-Check = Callable[[], Awaitable[bool]]
+Check = Callable[[], Awaitable[bool | str]]  # True: fine; False or a reason: failing
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Health:
 
     async def report(self) -> tuple[bool, dict[str, Any]]:
         """(healthy, details): every check within a few seconds, a hung one counts as failed."""
-        results: dict[str, bool] = {}
+        results: dict[str, bool | str] = {}
         for name, check in list(self.checks.items()):  # a platform may register meanwhile
             try:
                 results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
@@ -64,7 +66,7 @@ class Health:
                 results[name] = False
         if self.ingest is not None:
             results["ingest"] = self.ingest.failed_rounds_in_a_row < self.ingest_unhealthy_after
-        healthy = all(results.values())
+        healthy = all(result is True for result in results.values())
         age = None if self.last_ingest is None else round(time.time() - self.last_ingest, 1)
         details: dict[str, Any] = {
             "status": "ok" if healthy else "failing",

@@ -56,6 +56,10 @@ _MIN_KEY_LENGTH = 8
 # Attributes every LogRecord has; anything else on a record came from `extra=` and goes into JSON lines.
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
+# The start-up line a person needs (where the HTTP server listens): routine, so INFO, yet shown whatever
+# PAPERBOY_LOG_LEVEL says, in text and in JSON alike.
+START_LOGGER = "paperboy.start"
+
 log = logging.getLogger("paperboy")
 
 
@@ -248,6 +252,7 @@ def configure_logging(settings: Settings) -> None:
     quiet = max(level, logging.INFO if level <= logging.DEBUG else logging.WARNING)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(quiet)
+    logging.getLogger(START_LOGGER).setLevel(min(level, logging.INFO))
 
     factory = logging.getLogRecordFactory()
     if not isinstance(factory, _RedactingRecordFactory):

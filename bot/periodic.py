@@ -11,6 +11,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.errors import PaperboyError
+
 log = logging.getLogger(__name__)
 
 
@@ -19,6 +21,8 @@ async def every(seconds: float, stop: asyncio.Event, work: Callable[[], Awaitabl
     while not stop.is_set():
         try:
             await work()
+        except PaperboyError as err:  # expected (a full disk, a server gone): its sentence, no traceback
+            log.error("%s failed: %s; trying again in %g s", what, err, seconds)
         except Exception:
             log.exception("%s failed; trying again in %g s", what, seconds)
         with contextlib.suppress(TimeoutError):

@@ -6,11 +6,14 @@ deployment opens one port, puts one reverse proxy in front, and points its probe
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
+from bot.errors import StartupError
 from bot.health import Health
 from bot.metrics import CONTENT_TYPE, Metrics
 
@@ -48,7 +51,14 @@ class HttpServer:
             app.router.add_get("/metrics", self._scrape)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._listen, self.port).start()
+        try:
+            await web.TCPSite(self._runner, self._listen, self.port).start()
+        except OSError as err:  # a port in use, an address this machine does not have
+            await self.stop()
+            raise StartupError(
+                f"the HTTP server cannot listen on {self._listen}:{self.port}: {_why(err)}; "
+                "choose another PAPERBOY_SERVER__PORT (0 picks a free one) or PAPERBOY_SERVER__LISTEN"
+            ) from err
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
@@ -68,3 +78,15 @@ class HttpServer:
         response = web.Response(body=self._metrics.exposition())
         response.headers["Content-Type"] = CONTENT_TYPE
         return response
+
+
+def _why(err: OSError) -> str:
+    if err.errno == errno.EADDRINUSE:
+        return "the port is in use by another program"
+    if err.errno == errno.EADDRNOTAVAIL:
+        return "this machine has no such address"
+    if err.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges)"
+    if isinstance(err, socket.gaierror):
+        return "no such address"
+    return (err.strerror or str(err)).lower()

@@ -32,10 +32,7 @@ async def open_store(url: str | Path) -> Store:
     if scheme in _POSTGRES_SCHEMES:
         from storage.postgres import PostgresStore
 
-        try:
-            return await PostgresStore.open(str(url))
-        except OSError as err:  # refused, unreachable, unknown host: say so without a traceback
-            raise StartupError(f"cannot reach the PostgreSQL server: {err}") from err
+        return await PostgresStore.open(str(url))  # refused, unknown host, no database: StoreUnavailable
     if scheme not in (None, "sqlite"):
         raise StartupError(
             f"unsupported database URL scheme {scheme!r}: use sqlite:///path, a file path or postgresql://"

@@ -15,12 +15,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from bot.errors import StartupError
 from storage import sqlite_path
+from storage.errors import sqlite_unavailable
 from storage.postgres import PostgresStore
 
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
@@ -69,10 +71,13 @@ async def copy_sqlite_to_postgres(source: str, target: str) -> CopyReport:
         raise StartupError(f"no SQLite database at {path}")
     if not target.startswith(("postgresql://", "postgres://")):
         raise StartupError("copy writes to PostgreSQL: --to postgresql://user@host/db")
-    store = await PostgresStore.open(target)  # brings the target's schema up to date
+    sqlite = _read_only(path)  # a source that is no database stops the copy before the target changes
+    try:
+        store = await PostgresStore.open(target)  # brings the target's schema up to date
+    except BaseException:
+        sqlite.close()
+        raise
     await store.close()
-    sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    sqlite.row_factory = sqlite3.Row
     db = await asyncpg.connect(target)
     try:
         for table in TABLES:
@@ -96,6 +101,21 @@ async def copy_sqlite_to_postgres(source: str, target: str) -> CopyReport:
     finally:
         await store.close()
     return CopyReport(counts)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The source, opened read-only and read once, so that a file it cannot use fails in one line."""
+    try:
+        sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        raise sqlite_unavailable(err, path) or err from None
+    try:
+        sqlite.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as err:
+        sqlite.close()
+        raise sqlite_unavailable(err, path) or err from None
+    sqlite.row_factory = sqlite3.Row
+    return sqlite
 
 
 async def _copy_table(sqlite: sqlite3.Connection, db: asyncpg.Connection[Any], table: str) -> None:

@@ -36,6 +36,7 @@ from bot.ports import (
     UpsertResult,
 )
 from bot.selection import LATE_RISER_DAYS
+from storage.errors import postgres_unavailable
 from storage.migrate import migrate_postgres
 from storage.records import (
     PAPER_COLUMNS,
@@ -152,21 +153,29 @@ class PostgresStore:
 
     @classmethod
     async def open(cls, url: str, *, max_connections: int = 10) -> PostgresStore:
-        """Connect (a pool of up to `max_connections`) and bring the schema up to date."""
+        """Connect (a pool of up to `max_connections`) and bring the schema up to date; a server
+        that cannot be reached or refuses raises StoreUnavailable (host and database, no password)."""
         # Plan each statement for its values: a plan cached for any value (PostgreSQL's choice after
         # five runs) cannot tell a rare search word from a common one, and scanned 100,000 papers
         # for a word no paper has. Planning these statements costs well under a millisecond.
-        pool = await asyncpg.create_pool(
-            url,
-            min_size=1,
-            max_size=max_connections,
-            server_settings={"plan_cache_mode": "force_custom_plan"},
-        )
+        try:
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=1,
+                max_size=max_connections,
+                server_settings={"plan_cache_mode": "force_custom_plan"},
+            )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+            if (unavailable := postgres_unavailable(err, url)) is not None:
+                raise unavailable from err
+            raise
         try:
             async with pool.acquire() as db:
                 await migrate_postgres(db)
-        except BaseException:
+        except BaseException as err:
             await pool.close()
+            if (unavailable := postgres_unavailable(err, url)) is not None:
+                raise unavailable from err  # a user without rights, a read-only server, a full disk
             raise
         return cls(pool)
 

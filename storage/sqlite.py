@@ -8,10 +8,12 @@ search tokens) lives in storage/records.py and storage/search_terms.py.
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import json
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -32,6 +34,7 @@ from bot.ports import (
     UpsertResult,
 )
 from bot.selection import LATE_RISER_DAYS
+from storage.errors import sqlite_unavailable
 from storage.fts_text import build_match, index_columns
 from storage.migrate import migrate
 from storage.records import (
@@ -108,8 +111,9 @@ def _column(value: Any) -> Any:
 class SqliteStore:
     """bot.ports.Store on SQLite. Open with `await SqliteStore.open(path)`; close when done."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
+        self.path = path
         # Workers share one connection: a transaction must not take in another coroutine's writes.
         self._lock = asyncio.Lock()
         self._unrecorded: list[tuple[_MessageRecord, asyncio.Future[None]]] = []
@@ -117,10 +121,19 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
-        """Open (creating if needed) the database file and bring its schema up to date."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(str(path), isolation_level=None)
+        """Open (creating if needed) the database file and bring its schema up to date; a file or
+        disk it cannot use raises StoreUnavailable, leaving the file as it was."""
+        where = Path(path)
+        try:
+            if str(path) != ":memory:":
+                where.parent.mkdir(parents=True, exist_ok=True)
+                # A file that cannot be opened fails here rather than in aiosqlite's thread, which
+                # would then answer into an event loop already closed (a second traceback).
+                await asyncio.to_thread(_opens, where)
+            db = await aiosqlite.connect(str(path), isolation_level=None)
+        except (sqlite3.Error, OSError) as err:
+            _raise_unavailable(err, where)
+            raise
         try:
             db.row_factory = aiosqlite.Row
             await db.execute("PRAGMA journal_mode = WAL")
@@ -128,10 +141,12 @@ class SqliteStore:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await migrate(db)
-        except BaseException:
+        except BaseException as err:
             await db.close()
+            if isinstance(err, sqlite3.Error):
+                _raise_unavailable(err, where)
             raise
-        return cls(db)
+        return cls(db, where)
 
     async def close(self) -> None:
         if self._recorder is not None:
@@ -724,3 +739,33 @@ class SqliteStore:
             "INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?, ?, ?, ?)",
             (rowid, *_fts_values(paper)),
         )
+
+
+def _opens(path: Path) -> None:
+    sqlite3.connect(path).close()
+
+
+def _raise_unavailable(err: sqlite3.Error | OSError, path: Path) -> None:
+    """Raise StoreUnavailable for a file or disk problem; return for anything else (a bug)."""
+    unavailable = sqlite_unavailable(err, path)
+    if unavailable is not None:
+        raise unavailable from err
+
+
+def _one_line_errors(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def wrapper(self: SqliteStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except sqlite3.Error as err:
+            _raise_unavailable(err, self.path)
+            raise
+
+    return wrapper
+
+
+# Every Store method turns a read-only, full or locked file into StoreUnavailable (one line for the
+# user) wherever it happens: a read-only database still answers `paperboy top`, but `ingest` cannot.
+for _name, _method in list(vars(SqliteStore).items()):
+    if not _name.startswith("_") and _name != "close" and inspect.iscoroutinefunction(_method):
+        setattr(SqliteStore, _name, _one_line_errors(_method))

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from itertools import count
 from pathlib import Path
 
@@ -72,6 +73,32 @@ class PostgresServer:
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         return f"{self.url()}?search_path={name}"
+
+    def password_user(self, name: str, password: str) -> str:
+        """A user that must give `password` (the server trusts everyone else), owning a schema of
+        its name and nothing else; its URL, without the password, to the `postgres` database."""
+        hba = self._data / "pg_hba.conf"
+        rule = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        if rule not in hba.read_text(encoding="utf-8"):  # the first matching line wins: put it first
+            hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
+            subprocess.run(
+                [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
+                 "-q", "-c", f"CREATE ROLE {name} LOGIN PASSWORD '{password}'",
+                 "-c", f"CREATE SCHEMA {name} AUTHORIZATION {name}"],
+                check=True, capture_output=True, timeout=60,
+            )  # fmt: skip
+            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self._data), "reload")
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # reload is a signal: wait until trust is gone for it
+                probe = subprocess.run(
+                    [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", name, "-w",
+                     "-d", "postgres", "-c", "SELECT 1"],
+                    capture_output=True, timeout=60,
+                )  # fmt: skip
+                if probe.returncode != 0:
+                    break
+                time.sleep(0.05)
+        return f"postgresql://{name}@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
         try:

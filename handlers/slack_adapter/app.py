@@ -23,6 +23,7 @@ from bot.config import SlackSettings
 from bot.errors import StartupError
 from bot.health import Health
 from bot.service import PaperService
+from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.slack_adapter.actions import SlackActions
 from handlers.slack_adapter.channels import error_code
 from handlers.slack_adapter.commands import SlackCommands
@@ -80,28 +81,64 @@ async def run_slack(
     app: AsyncApp, settings: SlackSettings, stop: asyncio.Event, health: Health | None = None
 ) -> None:
     """Check the token (auth.test), then Socket Mode until `stop` when an app token is set; in HTTP
-    mode the events route does the work. `health` learns whether Slack is reachable."""
+    mode the events route does the work. While the Web API cannot be reached, try again with backoff
+    (the rest of the process runs on); a refused token is a StartupError. `health` learns whether
+    Slack is reachable."""
     link = _Link()
+    host = host_of(settings.api_url)
+
+    async def start() -> None:
+        try:
+            await app.client.auth_test()  # a revoked or mistyped token stops the start, loudly
+        except SlackApiError as err:
+            if _unavailable(err):
+                raise Unreachable(f"{host} answered HTTP {err.response.status_code}") from err
+            raise StartupError(
+                f"Slack refused the bot token ({error_code(err)}); check PAPERBOY_SLACK__BOT_TOKEN"
+            ) from err
+        except (aiohttp.ClientError, OSError) as err:  # refused, DNS, timeouts
+            raise Unreachable(f"cannot reach {host}: {network_reason(err)}") from err
+        if settings.app_token is not None:
+            link.socket = await _open_socket(app, settings.app_token.get_secret_value(), host)
+
+    if not await start_when_reachable("slack", start, stop, health):
+        return
     if health is not None:
         health.add("slack", link.alive)
-    try:
-        await app.client.auth_test()  # a revoked or mistyped token stops the start, loudly
-    except SlackApiError as err:
-        raise StartupError(
-            f"Slack refused the bot token ({error_code(err)}); check PAPERBOY_SLACK__BOT_TOKEN"
-        ) from err
-    if settings.app_token is None:
-        log.warning("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
+    if link.socket is None:
+        log.info("Slack in HTTP mode: requests arrive at %s", EVENTS_PATH)
         link.ready = True  # HTTP mode has no connection to lose: Slack calls us
         await stop.wait()
         return
-    link.socket = AsyncSocketModeHandler(app, settings.app_token.get_secret_value())
-    await link.socket.connect_async()  # type: ignore[no-untyped-call]
-    log.warning("Slack connected by Socket Mode")
+    log.info("Slack connected by Socket Mode")
     try:
         await stop.wait()
     finally:
         await link.socket.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _open_socket(app: AsyncApp, app_token: str, host: str) -> AsyncSocketModeHandler:
+    """Socket Mode's connection (apps.connections.open, then the WebSocket), or why not."""
+    socket = AsyncSocketModeHandler(app, app_token)
+    try:
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+    except SlackApiError as err:
+        await socket.close_async()  # type: ignore[no-untyped-call]
+        if _unavailable(err):
+            raise Unreachable(f"{host} answered HTTP {err.response.status_code}") from err
+        raise StartupError(
+            f"Slack refused the app token ({error_code(err)}); check PAPERBOY_SLACK__APP_TOKEN"
+        ) from err
+    except (aiohttp.ClientError, OSError) as err:
+        await socket.close_async()  # type: ignore[no-untyped-call]
+        raise Unreachable(f"cannot open Socket Mode's connection: {network_reason(err)}") from err
+    return socket
+
+
+def _unavailable(err: SlackApiError) -> bool:
+    """An answer that says try later (5xx, 429), not that the token is wrong."""
+    status = int(getattr(err.response, "status_code", 0) or 0)
+    return status >= 500 or status == 429
 
 
 class _Link:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import BotCommand, ChatMember, Update
-from telegram.error import ChatMigrated, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.config import TelegramSettings
@@ -24,6 +24,7 @@ from bot.i18n import LANGUAGES, t
 from bot.logs import register_secret
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
+from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.telegram_adapter.buttons import Buttons
 from handlers.telegram_adapter.chats import destination_of, thread_of, where
 from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
@@ -167,28 +168,39 @@ async def run_telegram(
 ) -> None:
     """Serve updates until `stop` is set, then shut down cleanly: by long polling, or, with a
     `webhook` whose route the caller's HTTP server serves, by registering the webhook URL.
-    `health` learns whether updates are flowing."""
+    While the Bot API cannot be reached, try again with backoff (the rest of the process runs on);
+    a refused token or webhook is a StartupError. `health` learns whether updates are flowing."""
+    if settings.webhook_url and webhook is None:
+        raise ValueError("webhook mode needs the TelegramWebhook route on an HTTP server")
+    host = host_of(settings.api_url)
+
+    async def start() -> None:
+        try:
+            await app.initialize()  # getMe: the token, and whether the API answers at all
+            await set_commands(app)  # post_init runs only under run_polling(), which a shared loop avoids
+            if settings.webhook_url and webhook is not None:
+                await app.bot.set_webhook(
+                    settings.webhook_url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
+                )
+        except InvalidToken as err:
+            raise StartupError("Telegram refused the bot token; check PAPERBOY_TELEGRAM__TOKEN") from err
+        except BadRequest as err:
+            raise StartupError(f"Telegram refused to start the bot: {err.message}") from err
+        except NetworkError as err:  # refused, DNS, timeouts (TimedOut), 5xx
+            raise Unreachable(f"cannot reach {host}: {network_reason(err)}") from err
 
     async def alive() -> bool:
         polling = app.updater is not None and app.updater.running
         return app.running and (polling or webhook is not None)
 
+    if not await start_when_reachable("telegram", start, stop, health):
+        await app.shutdown()  # stopped while waiting for the API: close what a half-start opened
+        return
     if health is not None:
         health.add("telegram", alive)
-    try:
-        await app.initialize()
-    except InvalidToken as err:
-        raise StartupError("Telegram refused the bot token; check PAPERBOY_TELEGRAM__TOKEN") from err
     async with app:
-        await set_commands(app)  # post_init runs only under run_polling(), which a shared loop avoids
         await app.start()
-        if settings.webhook_url:
-            if webhook is None:
-                raise ValueError("webhook mode needs the TelegramWebhook route on an HTTP server")
-            await app.bot.set_webhook(
-                settings.webhook_url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
-            )
-        else:
+        if not settings.webhook_url:
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         try:
