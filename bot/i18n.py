@@ -312,6 +312,18 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "님이 {title}의 매일 받기 설정을 바꿨습니다:",
     },
     "slack.zone": {"en": "Time zone (Area/City)", "ko": "시간대 (지역/도시)"},
+    "slack.summary_language": {
+        "en": "Summaries in another language (code)",
+        "ko": "다른 언어의 요약 (언어 코드)",
+    },
+    "slack.summary_language_hint": {
+        "en": "e.g. ja, de, zh, pt-br; empty: the language above",
+        "ko": "예: ja, de, zh, pt-br. 비우면 위의 언어",
+    },
+    "slack.bad_summary_language": {
+        "en": "“{code}” is not a language code: try ja, de, zh or pt-br.",
+        "ko": "“{code}”은(는) 언어 코드가 아닙니다. ja, de, zh, pt-br처럼 입력해 주세요.",
+    },
     "slack.options": {"en": "Options", "ko": "옵션"},
     "slack.modal_title": {"en": "Daily push", "ko": "매일 받기"},
     "slack.save": {"en": "Save", "ko": "저장"},
@@ -343,6 +355,7 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "{day} Daily Papers 인기 논문 {n}편: 이 스레드에 한 편씩",
     },
     "set.language": {"en": "Language", "ko": "언어"},
+    "set.summary_language": {"en": "Summaries in", "ko": "요약 언어"},
     "set.language_en": {"en": "English", "ko": "영어"},
     "set.language_ko": {"en": "Korean", "ko": "한국어"},
     "set.notify_empty": {"en": "Note on days without a list", "ko": "목록 없는 날 알림"},

@@ -282,6 +282,7 @@ class Subscription(BaseModel):
     chat_type: str
     title: str | None = None
     language: Lang = "en"
+    summary_language: str | None = None  # the summaries' language when not `language` (any code)
     send_time: time = time(9, 0)
     time_zone: str = "UTC"
     weekdays: frozenset[int] = ALL_WEEKDAYS
@@ -319,6 +320,16 @@ class Subscription(BaseModel):
     def _clean_keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = (" ".join(word.split())[:64] for word in value)
         return tuple(dict.fromkeys(word for word in cleaned if word))
+
+    @field_validator("summary_language")
+    @classmethod
+    def _summary_code(cls, value: str | None) -> str | None:
+        return language_code(value) if value else None
+
+    @property
+    def reads(self) -> str:
+        """The language of the summaries this destination gets: its own choice, else its interface's."""
+        return self.summary_language or self.language
 
     @property
     def zone(self) -> ZoneInfo:

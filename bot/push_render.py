@@ -26,7 +26,7 @@ class PushRenderer(Generic[Message]):
 
     def __init__(
         self,
-        digest: Callable[[date, list[Paper], Format, Lang], list[Message]],
+        digest: Callable[[date, list[Paper], Format, Lang, str], list[Message]],
         note: Callable[[Text, Lang], Message],
         shows: Callable[[Message, Paper], bool],
         prepare: Callable[[Message], object] = lambda message: message,
@@ -40,18 +40,23 @@ class PushRenderer(Generic[Message]):
         self._shows = shows
         self._prepare = prepare
         self._threads = threads
-        self._cache: dict[tuple[date, tuple[str, ...], str, str], list[Outgoing]] = {}
+        self._cache: dict[tuple[date, tuple[str, ...], str, str, str], list[Outgoing]] = {}
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         subscription = item.subscription
         if item.kind == "note":
             note = self._note(t("push.no_new", day=item.last_list or "-"), subscription.language)
             return [Outgoing(self._prepare(note))]
-        key = (item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language)
+        key = (
+            item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language,
+            subscription.reads,
+        )  # fmt: skip
         if key not in self._cache:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            messages = self._digest(item.digest_day, papers, subscription.format, subscription.language)
+            messages = self._digest(
+                item.digest_day, papers, subscription.format, subscription.language, subscription.reads
+            )
             threaded = self._threads and subscription.format == "thread"  # the first heads, the rest reply
             self._cache[key] = [
                 Outgoing(

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import ValidationError
 
 from bot.errors import NotFoundError, UsageError
-from bot.i18n import Lang, Text, t
+from bot.i18n import Lang, Text, language_name, t
 from bot.models import Destination, Subscription, push_formats
 from bot.ports import Store
 from bot.schedule import next_due, push_day
@@ -168,6 +168,7 @@ def settings_rows(subscription: Subscription) -> list[tuple[Text, Text | str]]:
         (t("set.exclude"), ", ".join(subscription.exclude) or none),
         (t("set.format"), t(f"set.format_{subscription.format}")),
         (t("set.language"), t(f"set.language_{subscription.language}")),
+        (t("set.summary_language"), language_name(subscription.reads)),
         (t("set.notify_empty"), t("set.on" if subscription.notify_empty else "set.off")),
         (t("set.late_risers"), t("set.on" if subscription.late_risers else "set.off")),
         (t("set.status"), _status(subscription)),

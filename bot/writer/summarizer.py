@@ -124,7 +124,7 @@ class Summarizer:
         """The configured languages, else those of every active subscription, plus Korean."""
         if self._settings.languages:
             return self._settings.languages
-        subscribed = {s.language for s in await self._store.list_subscriptions(delivering_only=True)}
+        subscribed = {s.reads for s in await self._store.list_subscriptions(delivering_only=True)}
         return tuple(sorted(subscribed | set(ALWAYS_WRITTEN)))
 
     async def summarize_days(

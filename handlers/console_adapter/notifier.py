@@ -31,7 +31,10 @@ class ConsoleNotifier:
         lang = item.subscription.language
         if item.kind == "note":
             return [Outgoing(t("push.no_new", day=item.last_list or "-").render(lang))]
-        view = DigestView(t("push.heading", day=item.digest_day, n=len(papers)), digest_items(papers, lang))
+        view = DigestView(
+            t("push.heading", day=item.digest_day, n=len(papers)),
+            digest_items(papers, item.subscription.reads),
+        )
         return [Outgoing(render_digest(view, lang=lang), tuple(p.arxiv_id for p in papers))]
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:

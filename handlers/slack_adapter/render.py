@@ -120,17 +120,21 @@ def digest_messages(view: DigestView, lang: Lang, *, item_accessory: bool = Fals
     return pack(groups, _fallback(view.heading.render(lang)))
 
 
-def push_messages(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[SlackMessage]:
+def push_messages(
+    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+) -> list[SlackMessage]:
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper.
-    Thread: the same, the heading saying the cards follow in its thread (the deliverer posts them there)."""
+    Thread: the same, the heading saying the cards follow in its thread (the deliverer posts them there).
+    Words in `lang`, summaries in `reads` (default: `lang`)."""
+    reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        return digest_messages(DigestView(heading, digest_items(papers, lang), total=len(papers)), lang)
+        return digest_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
     if fmt == "thread":
         heading = t("push.thread_heading", day=day, n=len(papers))
     title = heading.render(lang)
     return [SlackMessage(_fallback(title), (header(title),))] + [
-        card_message(paper_card(paper, lang), lang) for paper in papers
+        card_message(paper_card(paper, reads), lang) for paper in papers
     ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import Lang, t
-from bot.models import MAX_TOP_N, Subscription, push_formats
+from bot.models import MAX_TOP_N, Subscription, language_code, push_formats
 from bot.subscriptions import settings_rows
 from handlers.slack_adapter.blocks import Block
 from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
@@ -45,10 +45,12 @@ def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool
     return labelled | {"element": {**element, "action_id": VALUE}}
 
 
-def _text_input(initial: str, *, multiline: bool = False) -> dict[str, Any]:
+def _text_input(initial: str, *, multiline: bool = False, placeholder: str = "") -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline}
     if initial:
         element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = _plain(placeholder, 150)
     return element
 
 
@@ -92,6 +94,12 @@ def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
         _input("exclude", say("set.exclude"), _text_input(", ".join(subscription.exclude)), optional=True),
         _input("format", say("set.format"), _choices("radio_buttons", formats, chosen_format)),
         _input("language", say("set.language"), _choices("radio_buttons", languages, chosen_language)),
+        _input(
+            "summary_language",
+            say("slack.summary_language"),
+            _text_input(subscription.summary_language or "", placeholder=say("slack.summary_language_hint")),
+            optional=True,
+        ),
         _input(
             "options", say("slack.options"), _choices("checkboxes", options, chosen_options), optional=True
         ),
@@ -140,6 +148,11 @@ def read_submission(values: Mapping[str, Mapping[str, Mapping[str, Any]]], lang:
         changes[name] = parse_keywords(str(field(name).get("value") or ""))
     changes["format"] = (field("format").get("selected_option") or {}).get("value", "compact")
     changes["language"] = (field("language").get("selected_option") or {}).get("value", "en")
+    reads = str(field("summary_language").get("value") or "").strip()
+    try:
+        changes["summary_language"] = language_code(reads) if reads else None
+    except ValueError:
+        errors["summary_language"] = t("slack.bad_summary_language", code=reads[:20]).render(lang)
     picked = {o["value"] for o in field("options").get("selected_options") or []}
     changes |= {name: name in picked for name in OPTIONS}
     if errors:

@@ -10,7 +10,7 @@ import aiosqlite
 import asyncpg
 import pytest
 
-from bot.models import DigestDay, Section, Summary
+from bot.models import Destination, DigestDay, Section, Subscription, Summary
 from bot.ports import SearchQuery, Store
 from storage import open_store
 from storage.migrate import available_migrations
@@ -162,3 +162,25 @@ async def test_postgres_sections_become_archive_summaries(postgres_url: str) -> 
         await _expected(store)
     finally:
         await store.close()
+
+
+# -- a destination that reads its summaries in another language ----------------------------------
+
+
+async def test_a_subscription_keeps_its_summary_language(store: Store) -> None:
+    destination = Destination(platform="telegram", chat_id="77")
+    await store.save_subscription(
+        Subscription(destination=destination, chat_type="private", language="en", summary_language="PT_br")
+    )
+    saved = await store.get_subscription(destination)
+    assert saved is not None
+    assert (saved.language, saved.summary_language, saved.reads) == ("en", "pt-br", "pt-br")
+
+
+def test_a_summary_language_must_be_a_language_code() -> None:
+    with pytest.raises(ValueError, match="not a language code"):
+        Subscription(
+            destination=Destination(platform="telegram", chat_id="1"),
+            chat_type="private",
+            summary_language="x!",
+        )

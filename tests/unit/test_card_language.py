@@ -3,9 +3,14 @@ under an English card while English text exists."""
 
 from __future__ import annotations
 
-from bot.cards import one_line, paper_card, paper_record, summary_to_show
-from bot.models import Paper, Section, Summary
+from datetime import UTC, date, datetime
 
+from bot.cards import one_line, paper_card, paper_record, summary_to_show
+from bot.models import Destination, OutboxItem, Paper, Section, Subscription, Summary
+from handlers.console_adapter.notifier import ConsoleNotifier
+from handlers.telegram_adapter.push import push_messages as telegram_push
+
+DAY = date(2025, 6, 2)
 KOREAN = Summary(language="ko", source="archive", sections=(Section(heading="What's New", text="새 방법."),))
 ENGLISH = Summary(
     language="en", source="llm", sections=(Section(heading="What's New", text="A new method."),), model="m"
@@ -68,3 +73,26 @@ def test_json_lists_every_summary_with_its_source_and_the_hf_fallback() -> None:
     assert {code: s["source"] for code, s in summaries.items()} == {"ko": "archive", "en": "hf"}
     assert summaries["ko"]["sections"] == [{"heading": "What's New", "text": "새 방법."}]
     assert "sections" not in record
+
+
+def test_pushes_show_the_summary_language_and_speak_the_interface_language() -> None:
+    japanese = Summary(
+        language="ja", source="llm", sections=(Section(heading="What's New", text="新しい手法。"),)
+    )
+    paper = _paper(KOREAN, japanese)
+    subscription = Subscription(
+        destination=Destination(platform="console", chat_id="local"), chat_type="console", language="ko",
+        summary_language="ja", format="cards",
+    )  # fmt: skip
+    now = datetime(2025, 6, 3, tzinfo=UTC)
+    item = OutboxItem(
+        id=1, lease="x", subscription=subscription, kind="digest", digest_day=DAY, due_at=now, leased_at=now
+    )
+    calls = telegram_push(DAY, [paper], "cards", "ko", "ja")
+    telegram = [str(m.params.get("caption") or m.params.get("text")) for m in calls]
+    console = str(ConsoleNotifier().render(item, [paper])[0].payload)
+
+    assert "인기 논문" in telegram[0]  # the interface speaks Korean
+    assert "新しい手法" in telegram[1]  # the summary is the Japanese one
+    assert "새 방법" not in telegram[1]
+    assert "新しい手法" in console

@@ -14,7 +14,7 @@ DAY = date(2025, 2, 24)
 PAPERS = [Paper(arxiv_id=f"2502.0000{i}", title=f"P{i}", days=(DAY,)) for i in range(3)]
 
 
-def _digest(day: date, papers: list[Paper], fmt: Format, lang: Lang) -> list[str]:
+def _digest(day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str) -> list[str]:
     return ["header"] + [p.arxiv_id for p in papers]
 
 

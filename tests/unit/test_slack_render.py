@@ -146,3 +146,13 @@ def test_bad_fields_are_named_with_a_hint() -> None:
         read_submission(bad, "en")
     assert set(caught.value.errors) == {"zone", "days", "top_n"}
     assert "Asia/Seoul" in caught.value.errors["zone"]
+
+
+def test_the_modal_sets_and_clears_a_summary_language() -> None:
+    japanese = read_submission(_submission(summary_language={"value": " JA "}), "en")
+    cleared = read_submission(_submission(summary_language={"value": ""}), "en")
+    with pytest.raises(FieldErrors) as caught:
+        read_submission(_submission(summary_language={"value": "日本語!"}), "en")
+    assert japanese["summary_language"] == "ja"
+    assert cleared["summary_language"] is None
+    assert "not a language code" in caught.value.errors["summary_language"]
