@@ -301,14 +301,14 @@ def _telegram_calls(day: date, papers: list[Paper], args: argparse.Namespace) ->
             "params": m.to(args.chat_id),
             **({"fallback": m.fallback.to(args.chat_id)} if m.fallback else {}),
         }
-        for m in push_messages(day, papers, args.format, args.lang)
+        for m in push_messages(day, papers, args.format, args.lang, args.summary_lang)
     ]
 
 
 def _slack_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> list[dict[str, Any]]:
     return [
         {"method": "chat.postMessage", "params": m.payload(args.chat_id)}
-        for m in slack_push_messages(day, papers, args.format, args.lang)
+        for m in slack_push_messages(day, papers, args.format, args.lang, args.summary_lang)
     ]
 
 

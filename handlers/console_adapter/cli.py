@@ -103,7 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--date", type=_day, help="the day (default: the latest)")
     render.add_argument("-n", type=_count, default=10, help="how many papers (1-50, default 10)")
     render.add_argument("--format", choices=["compact", "cards"], default="compact")
-    render.add_argument("--lang", choices=["en", "ko"], default="en")
+    render.add_argument("--lang", choices=["en", "ko"], default="en", help="the interface language")
+    render.add_argument(
+        "--summary-lang", type=_language, help="the summaries' language when another (ja, de, ...)"
+    )
     render.add_argument(
         "--chat-id", default="CHAT_ID", help="the chat (Slack: channel) id to put in each call"
     )
