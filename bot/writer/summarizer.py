@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 DAY_LIMIT = 1_000  # more papers than any day lists
 CHARS_PER_TOKEN = 4  # how much text to fetch for the token budget (the prompt cuts it exactly)
 ALWAYS_WRITTEN = ("ko",)  # the archive's language: Paperboy continues it
+NO_TEXT = SourceText(text="", kind="abstract", chars=0, cut=False)
 
 
 class SourceTexts(Protocol):
@@ -155,12 +156,15 @@ class Summarizer:
     async def _paper(self, jobs: list[Job], run: _Run) -> None:
         """Fetch the paper's text once, then write each language (no more than `concurrency` at once)."""
         paper = jobs[0].paper
-        source = await self._texts.source_text(
-            paper.arxiv_id,
-            paper.abstract,
-            mode=self._settings.source,
-            max_chars=self._llm_settings.max_input_tokens * CHARS_PER_TOKEN,
-        )
+        async with run.fetching:  # arXiv takes one request at a time anyway; a stopped run asks no more
+            source = NO_TEXT
+            if run.halted is None:
+                source = await self._texts.source_text(
+                    paper.arxiv_id,
+                    paper.abstract,
+                    mode=self._settings.source,
+                    max_chars=self._llm_settings.max_input_tokens * CHARS_PER_TOKEN,
+                )
         await asyncio.gather(*(self._one(job, source, run) for job in jobs))
 
     async def _one(self, job: Job, source: SourceText, run: _Run) -> None:
@@ -265,6 +269,7 @@ class _Run:
     report: SummarizeReport
     progress: Progress | None
     gate: asyncio.Semaphore
+    fetching: asyncio.Lock = field(default_factory=asyncio.Lock)
     total: int = 0
     done: int = 0
     spent: int = 0
