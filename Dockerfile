@@ -21,7 +21,8 @@ COPY storage ./storage
 RUN pip install --no-cache-dir .
 
 FROM base AS runtime
-ENV PAPERBOY_DB_PATH=/data/paperboy.db
+ENV PAPERBOY_DB_PATH=/data/paperboy.db \
+    PAPERBOY_SUMMARIES__CACHE_DIR=/data/fulltext
 # A fixed uid/gid, so a bind-mounted /data can be handed to it on the host (chown 10001:10001).
 RUN groupadd --system --gid 10001 paperboy \
     && useradd --system --no-log-init --uid 10001 --gid 10001 \
