@@ -151,7 +151,9 @@ class SummariesSettings(BaseModel):
     )
     arxiv_url: str = Field("https://arxiv.org", description="Where the full texts come from.")
     languages: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_language_list)] = Field(
-        (), description="Languages to write, comma-separated (ko,en,ja); empty: every subscriber's, plus ko."
+        (),
+        description="Languages to write, comma-separated (ko,en,ja); empty: every subscriber's, plus ko.",
+        json_schema_extra={"accepts": "language codes, comma-separated (e.g. ko,en,ja,pt-br)"},
     )
     push_wait_seconds: float = Field(
         600.0, ge=0, description="How long a due push waits for the writer before going out with what exists."

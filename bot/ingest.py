@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import httpx
 
 from bot.config import HFSettings
-from bot.errors import PaperboyError, SourceError
+from bot.errors import PaperboyError, SourceError, StoreUnavailable
 from bot.models import DigestDay, Problem
 from bot.ports import RefusedPaper, Store
 from bot.sources.hf_api import HFDailyPapersClient
@@ -58,13 +58,16 @@ class IngestReport:
 
     async def add_day(self, store: Store, digest: DigestDay) -> None:
         """Store one day and fold its outcome and problems into the report; a day the store cannot
-        take at all is an error of the report, and the run goes on with the next day."""
+        take at all is an error of the report, and the run goes on with the next day. A store that
+        takes nothing at all (read-only, full, gone) ends the run: every next day would fail alike."""
         self.problems.extend(digest.problems)
         if not digest.papers:
             self.days_empty += 1
             return
         try:
             result = await store.upsert_day(digest)
+        except StoreUnavailable:
+            raise
         except PaperboyError as err:
             self.errors.append(f"{digest.source}: day {digest.day} not stored: {err}")
             return

@@ -11,8 +11,9 @@ from email.utils import parsedate_to_datetime
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait for a Retry-After value (a number or an HTTP date), or None when it is absent
-    or unreadable; never negative. `now` is the Unix time a date is measured from."""
+    """Seconds to wait for a Retry-After value (a number or an HTTP date), or None when it is absent,
+    unreadable or a date already past (a clock apart from ours: the caller's backoff knows better);
+    never negative. `now` is the Unix time a date is measured from."""
     value = (value or "").strip()
     if not value:
         return None
@@ -26,4 +27,5 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    wait = when.timestamp() - (time.time() if now is None else now)
+    return wait if wait > 0 else None

@@ -81,7 +81,11 @@ def describe(error: ValidationError, model: type[BaseModel] = Settings) -> list[
 
 
 def accepts(field: FieldInfo) -> str | None:
-    """What a field accepts, in words, from its type and bounds (None for a type not known here)."""
+    """What a field accepts, in words, from its type and bounds (None for a type not known here); a
+    field may say it itself (`json_schema_extra={"accepts": ...}`) where its type cannot."""
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("accepts"), str):
+        return str(extra["accepts"])
     kinds = members(field.annotation)
     if allowed := choices(field.annotation):
         return f"one of {', '.join(allowed)} (in any case)"

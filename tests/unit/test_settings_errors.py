@@ -47,6 +47,8 @@ def _bad_values(field: FieldInfo) -> list[str]:
         return ["abc", "inf", "nan", *low, *([str(limits["le"] + 1)] if "le" in limits else [])]
     if any(isinstance(item, AfterValidator) for item in field.metadata):  # a URL
         return ["api.telegram.org", "ftp://example.org/", "https://"]
+    if accepts(field) and "language codes" in str(accepts(field)):
+        return ["ko,日本語!", "english"]
     return []  # text, paths and secrets take any value
 
 
