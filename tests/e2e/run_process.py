@@ -44,8 +44,8 @@ class BotProcess:
         async with aiohttp.ClientSession() as session, session.get(self.url + path) as response:
             return response.status, await response.text()
 
-    async def healthy(self, within: float = 20.0) -> dict[str, Any]:
-        """The /healthz answer once it is 200 (the process needs a moment to start)."""
+    async def healthy(self, within: float = 40.0) -> dict[str, Any]:
+        """The /healthz answer once it is 200 (the process needs a moment to start; a loaded machine more)."""
         deadline = time.monotonic() + within
         while True:
             if self.process.returncode is not None:
