@@ -58,7 +58,8 @@ class Metrics:
             registry=self.registry,
         )  # fmt: skip
         self.summaries_failed = Counter(
-            "paperboy_summaries_failed", "Summaries the writer gave up on, by language.", ["language"],
+            "paperboy_summaries_failed", "Summaries the writer gave up on, by language and kind of failure.",
+            ["language", "kind"],
             registry=self.registry,
         )  # fmt: skip
         self.llm_tokens = Counter(

@@ -26,7 +26,7 @@ from bot.ports import Store
 from bot.writer.compose import FormatLadder, RetryPolicy, SummaryFailed, Written, write_sections
 from bot.writer.fulltext import SourceText
 from bot.writer.gate import WriterGate
-from bot.writer.llm import LanguageModel, PermanentLLMError, RateLimitedLLM
+from bot.writer.llm import ContextTooLong, LanguageModel, PermanentLLMError, RateLimitedLLM, TransientLLMError
 from bot.writer.prompt import PROMPT_VERSION
 from bot.writer.tokens import estimate_tokens
 
@@ -44,6 +44,32 @@ class SourceTexts(Protocol):
     async def source_text(
         self, arxiv_id: str, abstract: str | None, *, mode: Literal["abstract", "fulltext"], max_chars: int
     ) -> SourceText: ...
+
+
+FailureKind = Literal[
+    "bad_answer",
+    "rate_limited",
+    "context_too_long",
+    "server_error",
+    "request_refused",
+    "stopped",
+    "budget",
+    "no_text",
+]
+
+
+def failure_kind(failure: SummaryFailed) -> FailureKind:
+    """The few kinds /metrics counts failures by (the reason's wording, with its figures, is for people)."""
+    error = failure.error
+    if isinstance(error, RateLimitedLLM):
+        return "rate_limited"
+    if isinstance(error, ContextTooLong):
+        return "context_too_long"
+    if isinstance(error, PermanentLLMError):
+        return "request_refused"
+    if isinstance(error, TransientLLMError):
+        return "server_error"
+    return "bad_answer"  # a malformed, partial, refused or cut-short answer
 
 
 @dataclass(frozen=True)
@@ -171,9 +197,9 @@ class Summarizer:
         async with run.gate:
             try:
                 estimate = estimate_tokens(source.text) + self._llm_settings.max_output_tokens
-                reason = self._refusal(source, estimate, run)
-                if reason is not None:
-                    await self._failed(job, reason, run)
+                refusal = self._refusal(source, estimate, run)
+                if refusal is not None:
+                    await self._failed(job, *refusal, run)
                     return
                 run.reserved += estimate
                 try:
@@ -185,15 +211,15 @@ class Summarizer:
                 if run.progress is not None:
                     run.progress(run.done, run.total, f"{job.paper.arxiv_id} {job.language}")
 
-    def _refusal(self, source: SourceText, estimate: int, run: _Run) -> str | None:
+    def _refusal(self, source: SourceText, estimate: int, run: _Run) -> tuple[FailureKind, str] | None:
         """Why this job gets no request at all: the run stopped, the budget is spent, no text."""
         if run.halted is not None:
-            return run.halted
+            return "stopped", run.halted
         budget = self._llm_settings.daily_token_budget
         if budget and run.spent + run.reserved + estimate > budget:
-            return f"daily token budget of {budget:,} spent"
+            return "budget", f"daily token budget of {budget:,} spent"
         if not source.text.strip():
-            return "no abstract or full text to write from"
+            return "no_text", "no abstract or full text to write from"
         return None
 
     async def _write(self, job: Job, source: SourceText, run: _Run) -> None:
@@ -212,7 +238,7 @@ class Summarizer:
             self._count_tokens(failure.tokens_in, failure.tokens_out, run)
             if isinstance(failure.error, PermanentLLMError | RateLimitedLLM):
                 run.halted = f"stopped: {failure.reason}"  # every other paper would meet it too
-            await self._failed(job, failure.reason, run)
+            await self._failed(job, failure_kind(failure), failure.reason, run)
             return
         self._count_tokens(written.tokens_in, written.tokens_out, run)
         await self._store.save_summary(job.paper.arxiv_id, self._summary(job, written))
@@ -240,10 +266,10 @@ class Summarizer:
         self._metrics.llm_tokens.labels("in").inc(tokens_in)
         self._metrics.llm_tokens.labels("out").inc(tokens_out)
 
-    async def _failed(self, job: Job, reason: str, run: _Run) -> None:
+    async def _failed(self, job: Job, kind: FailureKind, reason: str, run: _Run) -> None:
         run.report.failed += 1
         run.report.failures.append(f"{job.paper.arxiv_id} {job.language}: {reason}")
-        self._metrics.summaries_failed.labels(job.language).inc()
+        self._metrics.summaries_failed.labels(job.language, kind).inc()
         log.info("summary of %s in %s failed: %s", job.paper.arxiv_id, job.language, reason)
         await self._store.record_summary_failure(job.paper.arxiv_id, job.language, PROMPT_VERSION, reason)
 

@@ -39,6 +39,7 @@ class Rig:
     llm: FakeOpenAIServer
     arxiv: FakeArxiv
     make: Callable[..., Summarizer]
+    metrics: Metrics
 
 
 async def _no_wait(seconds: float) -> None:
@@ -50,6 +51,7 @@ async def rig(store: Store, tmp_path: Path) -> AsyncIterator[Rig]:
     clock = ManualTime()
     async with FakeOpenAIServer() as llm, FakeArxiv(clock=clock) as arxiv:
         closers: list[Any] = []
+        metrics = Metrics()
 
         def make(**options: Any) -> Summarizer:
             llm_settings = LLMSettings(base_url=llm.api_url, api_key="sk-test", **options)
@@ -61,12 +63,17 @@ async def rig(store: Store, tmp_path: Path) -> AsyncIterator[Rig]:
             closers.extend([chat.close, texts.aclose])
             settings = SummariesSettings(source="fulltext")
             return Summarizer(
-                store, chat, texts, llm_settings, settings, now=lambda: NOW, sleep=_no_wait, metrics=Metrics()
+                store, chat, texts, llm_settings, settings, now=lambda: NOW, sleep=_no_wait, metrics=metrics
             )
 
-        yield Rig(store, llm, arxiv, make)
+        yield Rig(store, llm, arxiv, make, metrics)
         for close in closers:
             await close()
+
+
+def _failures(rig: Rig, language: str, kind: str) -> float | None:
+    labels = {"language": language, "kind": kind}
+    return rig.metrics.registry.get_sample_value("paperboy_summaries_failed_total", labels)
 
 
 async def _day(rig: Rig, make_paper: PaperFactory, count: int = 4, **fields: Any) -> list[Paper]:
@@ -152,6 +159,7 @@ async def test_a_paper_that_keeps_failing_is_recorded_and_the_day_goes_on(
     assert report.failures[0].startswith("2506.00001 en: ")
     assert list(stats.failures.values()) == [1]
     assert report.tokens_in > 0  # the failed tries were paid for too
+    assert _failures(rig, "en", "bad_answer") == 1
 
 
 async def test_an_unknown_model_stops_the_run_after_one_paper(rig: Rig, make_paper: PaperFactory) -> None:
@@ -164,6 +172,7 @@ async def test_an_unknown_model_stops_the_run_after_one_paper(rig: Rig, make_pap
     assert rig.llm.request_count == 1
     assert len({r.paper for r in rig.arxiv.requests}) <= 2  # one text fetched ahead, then none of the 4
     assert sum("stopped: " in failure for failure in report.failures) == 7
+    assert (_failures(rig, "en", "request_refused"), _failures(rig, "en", "stopped")) == (1, 3)
 
 
 async def test_the_daily_budget_stops_requests_and_counts_what_was_spent_today(
