@@ -246,8 +246,9 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
             "update_id": 999,
             "message": {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}},
         }
-        assert await post_webhook(rig.fake.webhook.url, update, "wrong") == 403
-        assert await post_webhook(rig.fake.webhook.url, update, None) == 403
+        assert rig.fake.webhook.url == "https://paperboy.example/telegram-hook"
+        assert await post_webhook(rig.fake.webhook_address(), update, "wrong") == 403
+        assert await post_webhook(rig.fake.webhook_address(), update, None) == 403
 
 
 async def test_hostile_day_through_commands_buttons_and_inline(rig: Rig) -> None:
