@@ -186,6 +186,58 @@ async def test_channels_by_post_or_from_a_private_chat(rig: Rig) -> None:
     assert channel.top_n == 15
 
 
+def urls(message: object) -> list[str]:
+    return [b["url"] for b in buttons(message) if "url" in b]
+
+
+async def test_settings_in_a_channel_ask_nothing_in_the_channel(rig: Rig) -> None:
+    channel = Destination(platform="telegram", chat_id=str(CHANNEL))
+    link = f"https://t.me/PaperboyTestBot?start=settings_{CHANNEL}"
+    before = len(rig.fake.sent)
+    rig.fake.channel_post(CHANNEL, "/subscribe 06:00")
+    await rig.fake.wait_sent(before + 1)
+    rig.fake.channel_post(CHANNEL, "/settings")
+    editor = (await rig.fake.wait_sent(before + 2))[-1]
+    assert editor.chat_id == CHANNEL
+    assert "private chat with me" in editor.text
+    assert urls(editor) == [link]  # keywords: typed in the private chat, never in the channel
+
+    await rig.press(editor, callback(editor, "🌐"), user_id=ADMIN)
+    picker = rig.fake.current(CHANNEL, editor.message_id)
+    assert [b["text"] for b in buttons(picker)][:3] == ["Los Angeles", "New York", "✓ UTC"]
+    assert urls(picker) == [link]
+    refused = await rig.press(picker, callback(picker, "Berlin"), user_id=USER)
+    assert next(a for a in rig.fake.callback_answers if a.query_id == refused).show_alert
+    await rig.press(picker, callback(picker, "Berlin"), user_id=ADMIN)
+    saved = await rig.service.subscription(channel)
+    assert saved is not None
+    assert saved.time_zone == "Europe/Berlin"
+    back = rig.fake.current(CHANNEL, editor.message_id)
+    assert "Time: 06:00 Europe/Berlin" in back.text
+    assert callback(back, "🌐") == "c:tz::"
+    await rig.press(back, "c:tz::", user_id=ADMIN)
+    await rig.press(rig.fake.current(CHANNEL, editor.message_id), "c:menu::", user_id=ADMIN)
+    assert buttons(rig.fake.current(CHANNEL, editor.message_id)) == buttons(back)
+
+    private = (await rig.say(ADMIN, f"/start settings_{CHANNEL}", user_id=ADMIN))[0]
+    assert callback(private, "➕ Only with keywords") == f"c:inc::{CHANNEL}"
+    before = len(rig.fake.sent)
+    await rig.press(private, callback(private, "➕ Only with keywords"), user_id=ADMIN)
+    prompt = (await rig.fake.wait_sent(before + 1))[-1]
+    assert (prompt.chat_id, prompt.reply_markup) == (ADMIN, {"force_reply": True, "selective": True})
+    await rig.say(ADMIN, "diffusion", reply_to=prompt.message_id, user_id=ADMIN)
+    saved = await rig.service.subscription(channel)
+    assert saved is not None
+    assert saved.include == ("diffusion",)
+    stranger = (await rig.say(USER, f"/start settings_{CHANNEL}", user_id=USER))[0]
+    assert stranger.text.startswith("Only administrators of")
+    assert all(
+        message.reply_markup != {"force_reply": True, "selective": True}
+        for message in rig.fake.sent_to(CHANNEL)
+    )
+    assert_no_errors(rig)
+
+
 async def test_blocked_user_is_paused_with_the_reason(rig: Rig) -> None:
     await rig.say(USER, "/subscribe")
     home = Destination(platform="telegram", chat_id=str(USER))
