@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bot.models import Destination, DigestDay, Subscription
 from bot.subscriptions import settings_rows
 from tests.e2e.telegram_rig import ADMIN, CHANNEL, FORUM, GROUP, USER, Rig, running_bot, until
 from tests.fakes.telegram_api import post_webhook
+from tests.fakes.telegram_html import parse_html
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 
 
@@ -81,6 +83,18 @@ async def test_search_shows_matches_in_bold_and_survives_hostile_input(rig: Rig)
     for hostile in ['"unclosed', "NEAR(a OR", "<think> & $L_2$ `x` [IDK]", "🚀", "x" * 1000]:
         reply = (await rig.say(USER, f"/search {hostile}"))[0]
         assert reply.text
+    assert_no_errors(rig)
+
+
+async def test_a_search_for_a_letter_keeps_every_link(rig: Rig) -> None:
+    found = await rig.say(USER, "/search a")  # every "a" in bold would pass Telegram's 100 entities
+
+    for message in found:
+        entities = parse_html(message.html)[1]
+        ranks = re.findall(r"^\d+\. ", message.text, re.MULTILINE)
+        assert len(entities) <= 100
+        assert [e.type for e in entities].count("text_link") == len(ranks)
+    assert "<b>a</b>" in found[0].html
     assert_no_errors(rig)
 
 
