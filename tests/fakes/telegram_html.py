@@ -315,7 +315,9 @@ def _check_nesting(tag: _OpenTag, open_tags: list[_OpenTag]) -> None:
     kind = _TAG_TYPES[tag.name]
     for outer in open_tags:
         outer_kind = _TAG_TYPES[outer.name]
-        language_of_pre = kind == "code" and outer is open_tags[-1] and outer_kind == "pre"
+        language_of_pre = (
+            kind == "code" and outer is open_tags[-1] and outer_kind == "pre" and tag.offset == outer.offset
+        )
         if language_of_pre:
             continue
         if (

@@ -33,8 +33,9 @@ import functools
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +138,48 @@ class CheckedCall:
 
 @dataclass(frozen=True)
 class _Field:
+    """A parameter or field, with what its description says parsed once (checks run per call)."""
+
     name: str
     types: tuple[str, ...]
     required: bool
     description: str
     owner: str
+    unless: tuple[str, ...] = ()  # required unless one of these is given
+    length: tuple[int, int, str] | None = None  # checked here (None when "after entities parsing")
+    int_range: tuple[int, int] | None = None
+    most_items: int | None = None
+    wording: str | None = None  # Telegram's own error text for a broken limit
+    rules: tuple[ChatRule, ...] = ()
+
+
+def _parsed_field(data: dict[str, Any], owner: str, abstract: str) -> _Field:
+    """A field of api.json with its description read: limits, conditions, chat rules."""
+    name, description = data["name"], data["description"]
+    irregular = IRREGULAR.get((owner, name), Irregular(""))
+    length = irregular.length or _length(description)
+    after = (
+        irregular.after_parsing if irregular.after_parsing is not None else _AFTER_PARSING.search(description)
+    )
+    found = _INTEGER_RANGE.search(description)
+    rules = []
+    if _NOT_IN_CHANNELS.search(description):
+        rules.append(ChatRule(f"{owner}.{name}", private_only=False))
+    if _PRIVATE_ONLY.search(description):
+        rules.append(ChatRule(f"{owner}.{name}", private_only=True))
+    return _Field(
+        name,
+        tuple(data["types"]),
+        bool(data["required"]),
+        description,
+        owner,
+        unless=_required_unless(description),
+        length=None if after else length,
+        int_range=(int(found.group(1)), int(found.group(2))) if found else None,
+        most_items=irregular.most_items or _array_most(description),
+        wording=TELEGRAM_WORDING.get((owner, name)) or TELEGRAM_WORDING.get((abstract, name)),
+        rules=tuple(rules),
+    )
 
 
 @dataclass
@@ -161,13 +199,32 @@ class BotApiSpec:
         self._types: dict[str, dict[str, Any]] = data["types"]
         self._by_lower = {name.lower(): name for name in self._methods}
         self.update_types = frozenset(f["name"] for f in self._types["Update"]["fields"]) - {"update_id"}
+        self._accepted: OrderedDict[tuple[str, ...], CheckedCall] = OrderedDict()
 
     def method(self, name: str) -> str | None:
         """The spec's spelling of a method (Telegram matches names case-insensitively), or None."""
         return self._by_lower.get(name.lower())
 
     def check(self, method: str, params: dict[str, Any]) -> CheckedCall:
-        """Decode and check one call's parameters; SpecError says what is wrong."""
+        """Decode and check one call's parameters; SpecError says what is wrong.
+
+        A push sends the same message to thousands of chats: a call that differs from a recently
+        accepted one only in its chat is not checked again (the check would otherwise cost the
+        fake more than the bot spends on the message)."""
+        key = _same_but_chat(method, params)
+        known = self._accepted.get(key) if key is not None else None
+        if key is not None and known is not None and "chat_id" in params:
+            self._accepted.move_to_end(key)
+            chat = self._check_all(known.method, {"chat_id": params["chat_id"]}, partial=True)
+            return replace(known, params=known.params | chat.params)
+        call = self._check_all(method, params)
+        if key is not None:
+            self._accepted[key] = call
+            if len(self._accepted) > _ACCEPTED_KEPT:
+                self._accepted.popitem(last=False)
+        return call
+
+    def _check_all(self, method: str, params: dict[str, Any], partial: bool = False) -> CheckedCall:
         name = self.method(method)
         if name is None:
             raise ValueError(f"{method} is not a Bot API method")
@@ -177,7 +234,8 @@ class BotApiSpec:
         for spec in fields:
             if spec.name in params:
                 decoded[spec.name] = self._parameter(spec, params[spec.name], walk)
-        self._check_presence(fields, decoded, "", is_method=True)
+        if not partial:
+            self._check_presence(fields, decoded, "", is_method=True)
         return CheckedCall(name, decoded, walk.rules, walk.kinds)
 
     # --- the spec, read once --------------------------------------------------------------------
@@ -185,10 +243,8 @@ class BotApiSpec:
     @functools.cache  # noqa: B019 - one spec object lives as long as the process
     def _fields(self, owner: str, *, is_method: bool = False) -> tuple[_Field, ...]:
         source = self._methods[owner] if is_method else self._types[owner]
-        return tuple(
-            _Field(f["name"], tuple(f["types"]), bool(f["required"]), f["description"], owner)
-            for f in source.get("fields", [])
-        )
+        abstract = "" if is_method else self._abstract_of(owner)
+        return tuple(_parsed_field(f, owner, abstract) for f in source.get("fields", []))
 
     @functools.cache  # noqa: B019
     def _concrete(self, type_name: str) -> tuple[str, ...]:
@@ -209,8 +265,22 @@ class BotApiSpec:
                     return spec.name, found.group(1)
         return None
 
-    def _description(self, type_name: str) -> str:
-        return " ".join(self._types.get(type_name, {}).get("description", []))
+    @functools.cache  # noqa: B019
+    def _type_rules(self, type_name: str) -> tuple[tuple[str, frozenset[str]] | None, tuple[ChatRule, ...]]:
+        """What a type's description says of its fields ("Exactly one of the fields other than text
+        ... must be used") and of the chats it may go to."""
+        description = " ".join(self._types.get(type_name, {}).get("description", []))
+        one_of = None
+        found = _ONE_OF.search(description)
+        if found:
+            kind, exempt_text = found.groups()
+            one_of = kind, frozenset(word for word in re.split(r"[,\s]+", exempt_text) if word != "and")
+        rules = []
+        if _NOT_IN_CHANNELS.search(description):
+            rules.append(ChatRule(type_name, private_only=False))
+        if _PRIVATE_ONLY.search(description):
+            rules.append(ChatRule(type_name, private_only=True))
+        return one_of, tuple(rules)
 
     # --- presence ------------------------------------------------------------------------------
 
@@ -222,7 +292,7 @@ class BotApiSpec:
                 continue
             if spec.required:
                 raise SpecError(_missing(spec.name, where, is_method))
-            others = _required_unless(spec.description)
+            others = spec.unless
             if others and not any(other in given for other in others):
                 raise SpecError(
                     _missing(spec.name, where, is_method) + f" when {' and '.join(others)} is not"
@@ -239,6 +309,8 @@ class BotApiSpec:
             raise SpecError(f'parameter "{spec.name}" can\'t be a file')
         if types == ("InputFile",):
             raise SpecError(f'parameter "{spec.name}" must be a file uploaded with multipart/form-data')
+        if isinstance(raw, dict | list) and not set(types) & _TEXT_TYPES:  # a JSON body's object
+            return self._value(spec, raw, spec.name, walk)
         text = raw if isinstance(raw, str) else _as_text(raw)
         if "InputFile" in types and "String" in types:
             return text
@@ -288,114 +360,105 @@ class BotApiSpec:
         self, type_names: list[str], value: dict[str, Any], where: str, walk: _Walk
     ) -> dict[str, Any]:
         """An object of one of `type_names` (or of their subtypes), told apart and checked."""
-        candidates = [name for type_name in type_names for name in self._concrete(type_name)]
-        tagged = {name: self._type_tag(name) for name in candidates}
-        tags = {tag for tag in tagged.values() if tag is not None}
-        if candidates and all(tagged.values()):
-            key = next(iter(tags))[0]
+        candidates, key, by_tag = self._union(tuple(type_names))
+        if key is not None:
             given = value.get(key)
             if given is None:
                 raise SpecError(f'field "{key}" of {where} is required')
-            candidates = [name for name in candidates if tagged[name] == (key, given)]
+            candidates = by_tag.get(given, ())
             if not candidates:
                 raise SpecError(f'unknown {key} "{given}" of {where}')
         chosen = self._best_fit(candidates, value)
         if chosen is None:
-            names = (
-                ", ".join(candidates[:-1]) + f" or {candidates[-1]}" if len(candidates) > 1 else candidates[0]
-            )
-            raise SpecError(f'"{where}" must be {names}')
+            raise SpecError(f'"{where}" must be {_either(candidates)}')
         walk.kinds[where] = chosen
-        self._type_rules(chosen, where, walk)
+        one_of, rules = self._type_rules(chosen)
+        walk.rules.extend(rules)
         fields = self._fields(chosen)
         checked: dict[str, Any] = {}
         for spec in fields:
             if spec.name in value:
                 checked[spec.name] = self._value(spec, value[spec.name], f"{where}.{spec.name}", walk)
-                self._field_rules(spec, f"{where}.{spec.name}", walk)
+                walk.rules.extend(spec.rules)
         self._check_presence(fields, checked, where)
-        self._check_one_of(chosen, checked, where)
+        if one_of is not None:
+            _check_one_of(chosen, one_of, checked, where)
         return value
 
-    def _best_fit(self, candidates: list[str], value: dict[str, Any]) -> str | None:
-        """The candidate whose required fields are all there (the most specific one), or the only one."""
-        fitting = [
-            name for name in candidates
-            if all(f.name in value for f in self._fields(name) if f.required)
-        ]  # fmt: skip
-        if fitting:
-            return max(fitting, key=lambda name: sum(f.required for f in self._fields(name)))
-        return candidates[0] if len(candidates) == 1 else None
+    @functools.cache  # noqa: B019
+    def _union(
+        self, type_names: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], str | None, dict[str, tuple[str, ...]]]:
+        """The concrete types a value may be, the field that tells them apart when they all have
+        one (`type`), and the types for each of its values."""
+        candidates = tuple(name for type_name in type_names for name in self._concrete(type_name))
+        tags = [self._type_tag(name) for name in candidates]
+        if not candidates or not all(tags):
+            return candidates, None, {}
+        by_tag: dict[str, tuple[str, ...]] = {}
+        for name, tag in zip(candidates, tags, strict=True):
+            assert tag is not None
+            by_tag[tag[1]] = (*by_tag.get(tag[1], ()), name)
+        key = next(tag for tag in tags if tag is not None)[0]
+        return candidates, key, by_tag
 
-    def _check_one_of(self, type_name: str, value: dict[str, Any], where: str) -> None:
-        rule = _ONE_OF.search(self._description(type_name))
-        if rule is None:
-            return
-        kind, exempt_text = rule.groups()
-        exempt = {word for word in re.split(r",\s*|\s+and\s+|\s+", exempt_text) if word}
-        used = [name for name in value if name not in exempt]
-        if kind == "Exactly" and len(used) != 1:
-            found = ", ".join(used) or "none"
-            raise SpecError(
-                f"{where}: exactly one of the optional fields of {type_name} must be used, not {found}"
-            )
-        if kind == "At most" and len(used) > 1:
-            raise SpecError(f"{where}: at most one of the optional fields of {type_name} can be used")
+    @functools.cache  # noqa: B019
+    def _required(self, type_name: str) -> frozenset[str]:
+        return frozenset(f.name for f in self._fields(type_name) if f.required)
+
+    def _best_fit(self, candidates: tuple[str, ...], value: dict[str, Any]) -> str | None:
+        """The candidate whose required fields are all there (the most specific one), or the only one."""
+        if len(candidates) == 1:
+            return candidates[0]
+        fitting = [name for name in candidates if self._required(name) <= value.keys()]
+        if fitting:
+            return max(fitting, key=lambda name: len(self._required(name)))
+        return None
 
     # --- limits and rules ----------------------------------------------------------------------
 
     def _check_limits(self, spec: _Field, value: Any, where: str) -> None:
-        irregular = IRREGULAR.get((spec.owner, spec.name))
-        wording = TELEGRAM_WORDING.get((spec.owner, spec.name)) or TELEGRAM_WORDING.get(
-            (self._abstract_of(spec.owner), spec.name)
-        )
         if isinstance(value, list):
-            most = (
-                irregular.most_items if irregular and irregular.most_items else _array_most(spec.description)
-            )
-            if most is not None and len(value) > most:
-                raise SpecError(wording or f'"{where}" can have at most {most} elements')
-            return
-        if isinstance(value, str):
-            after = irregular.after_parsing if irregular and irregular.after_parsing is not None else None
-            bounds = irregular.length if irregular and irregular.length else _length(spec.description)
-            if bounds is None or (after if after is not None else _AFTER_PARSING.search(spec.description)):
-                return
-            low, high, unit = bounds
-            size = len(value.encode()) if unit == "bytes" else _utf16_len(value)
-            if not low <= size <= high:
-                raise SpecError(wording or f'"{where}" must be {low}-{high} {unit} long')
-            return
-        if isinstance(value, int) and not isinstance(value, bool):
-            found = _INTEGER_RANGE.search(spec.description)
-            if found and not int(found.group(1)) <= value <= int(found.group(2)):
-                raise SpecError(f'"{where}" must be between {found.group(1)} and {found.group(2)}')
+            if spec.most_items is not None and len(value) > spec.most_items:
+                raise SpecError(spec.wording or f'"{where}" can have at most {spec.most_items} elements')
+        elif isinstance(value, str):
+            if spec.length is not None:
+                low, high, unit = spec.length
+                size = len(value.encode()) if unit == "bytes" else _utf16_len(value)
+                if not low <= size <= high:
+                    raise SpecError(spec.wording or f'"{where}" must be {low}-{high} {unit} long')
+        elif isinstance(value, int) and not isinstance(value, bool) and spec.int_range is not None:
+            low, high = spec.int_range
+            if not low <= value <= high:
+                raise SpecError(f'"{where}" must be between {low} and {high}')
 
     def _abstract_of(self, type_name: str) -> str:
         parents = self._types.get(type_name, {}).get("subtype_of") or [""]
         return str(parents[0])
 
-    def _type_rules(self, type_name: str, where: str, walk: _Walk) -> None:
-        description = self._description(type_name)
-        if _NOT_IN_CHANNELS.search(description):
-            walk.rules.append(ChatRule(type_name, private_only=False))
-        if _PRIVATE_ONLY.search(description):
-            walk.rules.append(ChatRule(type_name, private_only=True))
-
-    def _field_rules(self, spec: _Field, where: str, walk: _Walk) -> None:
-        what = f"{spec.owner}.{spec.name}"
-        if _NOT_IN_CHANNELS.search(spec.description):
-            walk.rules.append(ChatRule(what, private_only=False))
-        if _PRIVATE_ONLY.search(spec.description):
-            walk.rules.append(ChatRule(what, private_only=True))
-
     def method_rules(self, call: CheckedCall) -> list[ChatRule]:
         """The chat rules of the method's own parameters (message_effect_id: private chats only)."""
-        rules = []
-        for spec in self._fields(call.method, is_method=True):
-            if spec.name in call.params and _PRIVATE_ONLY.search(spec.description):
-                rules.append(ChatRule(f"{call.method}.{spec.name}", private_only=True))
-        return rules
+        return [
+            rule
+            for spec in self._fields(call.method, is_method=True)
+            if spec.name in call.params
+            for rule in spec.rules
+        ]
+
+
+def _check_one_of(
+    type_name: str, rule: tuple[str, frozenset[str]], value: dict[str, Any], where: str
+) -> None:
+    """ "Exactly/At most one of the fields other than ... must be used" (InlineKeyboardButton ...)."""
+    kind, exempt = rule
+    used = [name for name in value if name not in exempt]
+    if kind == "Exactly" and len(used) != 1:
+        found = ", ".join(used) or "none"
+        raise SpecError(
+            f"{where}: exactly one of the optional fields of {type_name} must be used, not {found}"
+        )
+    if kind == "At most" and len(used) > 1:
+        raise SpecError(f"{where}: at most one of the optional fields of {type_name} can be used")
 
 
 _SCALARS: dict[str, Callable[[Any], bool]] = {
@@ -409,6 +472,28 @@ _SCALARS: dict[str, Callable[[Any], bool]] = {
 
 def _missing(name: str, where: str, is_method: bool) -> str:
     return f'parameter "{name}" is required' if is_method else f'field "{name}" of {where} is required'
+
+
+_ACCEPTED_KEPT = 256
+
+
+def _same_but_chat(method: str, params: dict[str, Any]) -> tuple[str, ...] | None:
+    """What makes two calls the same but for their chat_id; None when a file is uploaded."""
+    parts = [method.lower()]
+    for name, value in sorted(params.items()):
+        if name == "chat_id":
+            continue
+        if _is_upload(value):
+            return None
+        parts += (name, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+    return tuple(parts)
+
+
+_TEXT_TYPES = frozenset({"String", "Integer", "Float", "Boolean", "InputFile"})
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]}"
 
 
 def _required_unless(description: str) -> tuple[str, ...]:

@@ -157,6 +157,15 @@ def test_parse_html_counts_utf16_code_units() -> None:
     assert entities == [Entity("bold", 3, 3)]
 
 
+def test_parse_html_lets_formatting_nest_in_links_and_quotes() -> None:
+    text, entities = parse_html(
+        '<b><a href="https://a.org">x <i>y</i></a></b><blockquote><a href="https://b.org">z</a></blockquote>'
+    )
+
+    assert text == "x yz"
+    assert [e.type for e in entities] == ["bold", "text_link", "italic", "blockquote", "text_link"]
+
+
 def test_parse_html_drops_empty_entities() -> None:
     assert parse_html("a<b></b>b") == ("ab", [])
 
@@ -182,6 +191,21 @@ def test_parse_html_drops_empty_entities() -> None:
         (
             "<b class>x</b>",
             'Expected equal sign in declaration of an attribute of the tag "b" at byte offset 0',
+        ),
+        (
+            "<blockquote>a<blockquote expandable>b</blockquote></blockquote>",
+            'Tag "blockquote" can\'t be nested in tag "blockquote" at byte offset 13',
+        ),
+        ("<code>a<b>b</b></code>", 'Tag "b" can\'t be nested in tag "code" at byte offset 7'),
+        ("<pre>a<i>b</i></pre>", 'Tag "i" can\'t be nested in tag "pre" at byte offset 6'),
+        ("<pre>a<code>b</code></pre>", 'Tag "code" can\'t be nested in tag "pre" at byte offset 6'),
+        (
+            '<a href="https://a.org"><a href="https://b.org">b</a></a>',
+            'Tag "a" can\'t be nested in tag "a" at byte offset 24',
+        ),
+        (
+            '<a href="https://a.org"><code>x</code></a>',
+            'Tag "code" can\'t be nested in tag "a" at byte offset 24',
         ),
     ],
 )
