@@ -23,8 +23,9 @@ so no handler can forget a rule. `BotApiSpec.check(method, params)`:
 Where the text is irregular, `IRREGULAR` below hard-codes what it means, one documented entry each;
 where Telegram answers with a known error text, `TELEGRAM_WORDING` uses it.
 
-The fake is stricter than the servers in one place: inside JSON objects a value must have its JSON
-type (the servers also read `"5"` as 5 there), which only ever catches a bug in the caller.
+The fake is stricter than the servers in two places, each only ever catching a bug in the caller:
+a Boolean parameter must read true, false, 1 or 0 (the servers take any other text as false), and
+inside JSON objects a value must have its JSON type (the servers also read `"5"` as 5 there).
 """
 
 from __future__ import annotations
