@@ -381,6 +381,12 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "btn.toggle": {"en": "⇄ {name}", "ko": "⇄ {name}"},
     "btn.done": {"en": "Done", "ko": "완료"},
     "btn.saved": {"en": "Saved", "ko": "저장했습니다"},
+    "set.channel_hint": {
+        "en": "Keywords and other time zones are typed in a private chat with me (✎), not in the channel.",
+        "ko": "키워드와 다른 시간대는 채널이 아닌 저와의 개인 대화에서 입력합니다(✎).",
+    },
+    "set.keywords_private": {"en": "Keywords (private chat)", "ko": "키워드 (개인 대화)"},
+    "set.zone_private": {"en": "Other zone (private chat)", "ko": "다른 시간대 (개인 대화)"},
     "prompt.tz": {
         "en": "Reply with your time zone as Area/City, e.g. Asia/Seoul.",
         "ko": "시간대를 지역/도시 형식으로 답장해 주세요. 예: Asia/Seoul",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.cards import paper_card
@@ -21,10 +22,12 @@ from handlers.telegram_adapter.render import card_message, notice
 from handlers.telegram_adapter.sending import TelegramApp, edit, send
 from handlers.telegram_adapter.settings_menu import (
     changes_for,
+    private_link,
     prompt_changes,
     prompt_message,
     read_prompt,
     settings_message,
+    zone_message,
 )
 from handlers.telegram_adapter.views import search_page, top_page
 
@@ -106,7 +109,25 @@ class Buttons:
             await context.bot.edit_message_reply_markup(here.chat.id, message.message_id, reply_markup=None)
             await query.answer()
             return
+        # Shown in a channel (not managed from a private chat): nothing can be typed in reply there.
+        private = (
+            private_link(context.bot.username, here.chat.id)
+            if here.chat.type == ChatType.CHANNEL and not press.chat
+            else None
+        )
         changes = changes_for(subscription, press)
+        if press.name == "menu" or (changes is None and private is not None and press.name == "tz"):
+            shown = (
+                zone_message(subscription, here.lang, private)
+                if press.name == "tz" and private is not None
+                else settings_message(subscription, here.lang, press.chat, private)
+            )
+            await edit(context.bot, here.chat.id, message.message_id, shown)
+            await query.answer()
+            return
+        if changes is None and private is not None:  # keywords: typed in the private chat
+            await query.answer(url=private)
+            return
         if changes is None:  # a free-text setting: ask for it
             await send(
                 context.bot, here.chat.id, here.thread_id, prompt_message(press.name, here.lang, press.chat)
@@ -118,7 +139,7 @@ class Buttons:
             context.bot,
             here.chat.id,
             message.message_id,
-            settings_message(updated, updated.language, press.chat),
+            settings_message(updated, updated.language, press.chat, private),
         )
         await self._answer(query, t("btn.saved"), updated.language)
 

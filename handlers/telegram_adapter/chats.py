@@ -88,7 +88,8 @@ async def may_manage(bot: Bot, update: Update, chat: Chat, user_id: int | None) 
 
 
 async def channel_for(bot: Bot, name: str, user_id: int | None) -> ChatFullInfo:
-    """The channel `@name` if the user administers it and the bot may post there; else a UsageError."""
+    """The channel `@name` (or its id) if the user administers it and the bot may post there; else a
+    UsageError."""
     try:
         channel = await bot.get_chat(name)
     except (BadRequest, Forbidden):

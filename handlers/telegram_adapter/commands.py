@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
@@ -26,13 +27,14 @@ from handlers.telegram_adapter.chats import Where, channel_for, destination_of, 
 from handlers.telegram_adapter.html import Html, bold, italic, join, link, text
 from handlers.telegram_adapter.render import TelegramMessage, card_message, notice, text_message
 from handlers.telegram_adapter.sending import TelegramApp, send
-from handlers.telegram_adapter.settings_menu import settings_message
+from handlers.telegram_adapter.settings_menu import SETTINGS_LINK_PREFIX, private_link, settings_message
 from handlers.telegram_adapter.views import search_page, top_page
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 _DEEP_LINK = re.compile(r"paper_(\d{4})_(\d{4,5})")
+_SETTINGS_LINK = re.compile(re.escape(SETTINGS_LINK_PREFIX) + r"(-\d{1,20})")
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 TELEGRAM_COMMANDS = ("start", "help", "today", "top", "search", "paper", "days", "subscribe", "unsubscribe",
                      "settings", "preview")  # fmt: skip
@@ -85,6 +87,10 @@ class Commands:
         deep = _DEEP_LINK.fullmatch(payload)
         if deep:
             await self.on_paper_ref(update, here, f"{deep.group(1)}.{deep.group(2)}")
+            return
+        editor = _SETTINGS_LINK.fullmatch(payload)
+        if editor and here.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings here
+            await self._settings(update, context, here, editor.group(1))
             return
         await self._reply(update, here, [text_message(help_html(here.lang, welcome=True))])
 
@@ -166,13 +172,20 @@ class Commands:
         await self._say(update, here, t("sub.stopped" if stopped else "sub.none", title=title or ""))
 
     async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        channel = self._channel_argument(context, "settings")
+        await self._settings(update, context, here, self._channel_argument(context, "settings"))
+
+    async def _settings(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where, channel: str | None
+    ) -> None:
+        """The editor of this chat, or of `channel` (`@name`, or its id from a deep link)."""
         destination, _, _ = await self._target(update, context, here, channel)
         subscription = await self._service.subscription(destination)
         if subscription is None:
             raise UsageError(t("sub.none"))
         target = destination.chat_id if channel else ""
-        await self._reply(update, here, [settings_message(subscription, here.lang, target)])
+        in_channel = here.chat.type == ChatType.CHANNEL
+        private = private_link(context.bot.username, here.chat.id) if in_channel else None
+        await self._reply(update, here, [settings_message(subscription, here.lang, target, private)])
 
     async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
         channel = self._channel_argument(context, "preview")

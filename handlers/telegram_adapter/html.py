@@ -1,8 +1,9 @@
 """Telegram HTML built with its length as Telegram counts it, so limits are checked before sending.
 
 Telegram measures a message after entity parsing, in UTF-16 code units (an emoji counts 2), and
-rejects 4097 of them. Building markup and length together means a splitter never has to re-parse
-what it made, and a cut never lands inside a tag or an entity.
+rejects 4097 of them; it also shows only the first 100 entities of a message and ignores the rest
+(a link, a bold word, each one). Building markup, length and entity count together means a splitter
+never has to re-parse what it made, and a cut never lands inside a tag or an entity.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_ENTITIES = 100
 ELLIPSIS = "…"
 
 
@@ -23,13 +25,14 @@ def utf16_len(text: str) -> int:
 
 @dataclass(frozen=True)
 class Html:
-    """A fragment of Telegram HTML and the length of the text it shows."""
+    """A fragment of Telegram HTML, the length of the text it shows, and how many entities it has."""
 
     markup: str = ""
     length: int = 0
+    entities: int = 0
 
     def __add__(self, other: Html) -> Html:
-        return Html(self.markup + other.markup, self.length + other.length)
+        return Html(self.markup + other.markup, self.length + other.length, self.entities + other.entities)
 
 
 def text(plain: str) -> Html:
@@ -44,7 +47,8 @@ def tag(name: str, inner: Html, **attributes: str | None) -> Html:
         for key, value in attributes.items()
         if value is not None
     )
-    return Html(f"<{name}{attrs}>{inner.markup}</{name}>", inner.length)
+    # Telegram makes no entity of a tag around nothing.
+    return Html(f"<{name}{attrs}>{inner.markup}</{name}>", inner.length, inner.entities + (inner.length > 0))
 
 
 def bold(inner: Html | str) -> Html:
@@ -82,14 +86,17 @@ def cut(plain: str, limit: int) -> str:
     return "".join(out).rstrip() + ELLIPSIS
 
 
-def highlight(plain: str, terms: Iterable[str]) -> Html:
-    """`plain` with every occurrence of the search terms in bold (case-insensitive)."""
+def highlight(plain: str, terms: Iterable[str], most: int | None = None) -> Html:
+    """`plain` with the occurrences of the search terms in bold (case-insensitive): every one, or
+    the first `most` (each is an entity, and a message shows only 100)."""
     words = [re.escape(term) for term in terms if term.strip()]
-    if not words:
+    if not words or most == 0:
         return text(plain)
     pattern = re.compile("|".join(sorted(words, key=len, reverse=True)), re.IGNORECASE)
     out, position = Html(), 0
     for match in pattern.finditer(plain):
+        if most is not None and out.entities >= most:
+            break
         out = out + text(plain[position : match.start()]) + bold(match.group())
         position = match.end()
     return out + text(plain[position:])

@@ -16,6 +16,7 @@ from bot.i18n import Lang, Text, t
 from bot.models import Section
 from handlers.telegram_adapter.html import (
     MAX_CAPTION,
+    MAX_ENTITIES,
     MAX_TEXT,
     Html,
     bold,
@@ -144,11 +145,13 @@ def card_message(card: PaperCard, lang: Lang, extra_rows: Keyboard | None = None
 # -- lists -------------------------------------------------------------------------------------
 
 
-def _item(item: DigestItem, lang: Lang, terms: Sequence[str]) -> Html:
-    title = highlight(item.title, terms) if terms else text(item.title)
+def _item(item: DigestItem, lang: Lang, terms: Sequence[str] = (), highlights: int = 0) -> Html:
+    """One ranked line with its summary; at most `highlights` search terms in bold (which change
+    neither the text nor its length, only the entity count)."""
+    title = highlight(item.title, terms, highlights)
     line = text(f"{item.rank}. ") + link(item.url, title) + text(f" · {votes_label(item.votes, lang)}")
     if item.summary:
-        summary = highlight(item.summary, terms) if terms else text(item.summary)
+        summary = highlight(item.summary, terms, highlights - title.entities)
         line = line + text("\n") + italic(summary)
     return line
 
@@ -156,21 +159,40 @@ def _item(item: DigestItem, lang: Lang, terms: Sequence[str]) -> Html:
 def digest_pages(
     view: DigestView, lang: Lang, terms: Sequence[str] = (), limit: int = MAX_TEXT
 ) -> list[Html]:
-    """The list as one or more message bodies, each within `limit`; a split falls between items."""
+    """The list as one or more message bodies, each within `limit` characters and 100 entities
+    (Telegram ignores the rest: links and all); a split falls between items. The search terms are
+    set in bold as long as a page has entities to spare, first come first served."""
     heading = bold(view.heading.render(lang))
     if not view.items:
         reason = view.empty_reason or t("list.empty")
         return [heading + text("\n") + text(reason.render(lang))]
-    pages: list[Html] = []
+    groups: list[list[DigestItem]] = [[]]
     current = heading
     for item in view.items:
-        block = _item(item, lang, terms)
-        if current.length + 2 + block.length > limit and current.length:
-            pages.append(current)
+        block = _item(item, lang)
+        too_much = (
+            current.length + 2 + block.length > limit or current.entities + block.entities > MAX_ENTITIES
+        )
+        if too_much and current.length:
+            groups.append([])
             current = Html()
         current = (current + text("\n\n") if current.length else current) + block
-    pages.append(current)
-    return pages
+        groups[-1].append(item)
+    return [
+        _page(heading if index == 0 else Html(), items, lang, terms) for index, items in enumerate(groups)
+    ]
+
+
+def _page(start: Html, items: list[DigestItem], lang: Lang, terms: Sequence[str]) -> Html:
+    """The items after `start`, with as many highlights as the page's spare entities allow."""
+    plain = [_item(item, lang) for item in items]
+    spare = MAX_ENTITIES - start.entities - sum(block.entities for block in plain)
+    page = start
+    for item, bare in zip(items, plain, strict=True):
+        block = _item(item, lang, terms, spare) if terms else bare
+        spare -= block.entities - bare.entities
+        page = (page + text("\n\n") if page.length else page) + block
+    return page
 
 
 def notice(sentence: Text, lang: Lang) -> TelegramMessage:

@@ -3,6 +3,12 @@
 Every button carries its whole meaning (`c:n:+` is "one step more papers"), plus the target chat
 when the editor manages a channel from a private chat, so an editor survives restarts. Free text
 (time zone, keywords) is asked for with a ForceReply prompt whose first symbol names the setting.
+
+Channels take no ForceReply (nor any reply: whatever an admin types there is posted to every
+subscriber), so an editor posted in a channel asks for nothing in the channel: 🌐 turns its buttons
+into a choice of common time zones, and keywords (or any other zone) open the private chat with the
+bot through a deep link, `/start settings_<channel id>`, where the same editor for that channel
+takes typed answers. One tap either way, and the channel's subscribers see no back-and-forth.
 """
 
 from __future__ import annotations
@@ -14,16 +20,35 @@ from bot.i18n import Lang, Text, t
 from bot.models import Subscription
 from bot.subscriptions import settings_rows
 from handlers.telegram_adapter.callbacks import Setting, encode
-from handlers.telegram_adapter.html import Html, bold, join, text
-from handlers.telegram_adapter.render import Button, Keyboard, TelegramMessage, callback_button, text_message
+from handlers.telegram_adapter.html import Html, bold, italic, join, text
+from handlers.telegram_adapter.render import (
+    Button,
+    Keyboard,
+    TelegramMessage,
+    callback_button,
+    text_message,
+    url_button,
+)
 
 TOP_N_STEPS = (1, 3, 5, 10, 15, 20, 30, 50)
 VOTE_STEPS = (0, 5, 10, 20, 30, 50, 100, 200)
 # A prompt starts with its setting's symbol, so a reply to it says what it sets, even after a restart.
 PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖"}
+# The time zones a channel's editor offers as buttons (west to east); any other is typed in private.
+COMMON_ZONES = (
+    "America/Los_Angeles", "America/New_York", "UTC",
+    "Europe/London", "Europe/Berlin", "Asia/Kolkata",
+    "Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo",
+)  # fmt: skip
+SETTINGS_LINK_PREFIX = "settings_"  # `/start settings_<chat id>`: the editor of that channel
 
 
-def settings_text(subscription: Subscription, lang: Lang) -> Html:
+def private_link(bot_username: str, chat_id: int | str) -> str:
+    """The deep link that opens the private chat with the bot on the editor of `chat_id`."""
+    return f"https://t.me/{bot_username}?start={SETTINGS_LINK_PREFIX}{chat_id}"
+
+
+def settings_text(subscription: Subscription, lang: Lang, in_channel: bool = False) -> Html:
     heading = bold(
         t("set.heading", title=subscription.title or subscription.destination.chat_id).render(lang)
     )
@@ -31,7 +56,8 @@ def settings_text(subscription: Subscription, lang: Lang) -> Html:
         bold(label.render(lang)) + text(": " + _value(value, lang))
         for label, value in settings_rows(subscription)
     ]
-    return heading + text("\n") + join(rows, "\n")
+    body = heading + text("\n") + join(rows, "\n")
+    return body + text("\n\n") + italic(t("set.channel_hint").render(lang)) if in_channel else body
 
 
 def _value(value: Text | str, lang: Lang) -> str:
@@ -42,11 +68,26 @@ def _button(label: str, name: str, argument: str = "", chat: str = "") -> Button
     return callback_button(label, encode(Setting(name, argument, chat)))
 
 
-def settings_keyboard(subscription: Subscription, lang: Lang, chat: str = "") -> Keyboard:
-    """Buttons for every setting; `chat` names the target when it is not the chat shown in."""
+def settings_keyboard(
+    subscription: Subscription, lang: Lang, chat: str = "", private: str | None = None
+) -> Keyboard:
+    """Buttons for every setting; `chat` names the target when it is not the chat shown in.
+
+    `private` is the deep link into the private chat, given when the editor is shown in a channel:
+    the keyword buttons open it instead of asking in the channel.
+    """
 
     def label(key: str, **values: object) -> str:
         return t(key, **values).render(lang)
+
+    ask_keywords = (
+        [url_button("✎ " + label("set.keywords_private"), private)]
+        if private
+        else [
+            _button("➕ " + label("set.include"), "inc", "", chat),
+            _button("➖ " + label("set.exclude"), "exc", "", chat),
+        ]
+    )
 
     weekday_row = [
         _button(
@@ -72,10 +113,7 @@ def settings_keyboard(subscription: Subscription, lang: Lang, chat: str = "") ->
             _button(label("btn.votes_down"), "v", "-", chat),
             _button(label("btn.votes_up"), "v", "+", chat),
         ],
-        [
-            _button("➕ " + label("set.include"), "inc", "", chat),
-            _button("➖ " + label("set.exclude"), "exc", "", chat),
-        ],
+        ask_keywords,
         [
             _button("✕ " + label("set.include"), "inc", "clear", chat),
             _button("✕ " + label("set.exclude"), "exc", "clear", chat),
@@ -92,8 +130,30 @@ def settings_keyboard(subscription: Subscription, lang: Lang, chat: str = "") ->
     ]
 
 
-def settings_message(subscription: Subscription, lang: Lang, chat: str = "") -> TelegramMessage:
-    return text_message(settings_text(subscription, lang), settings_keyboard(subscription, lang, chat))
+def settings_message(
+    subscription: Subscription, lang: Lang, chat: str = "", private: str | None = None
+) -> TelegramMessage:
+    """The editor; `private` (the deep link) when it is shown in a channel (see settings_keyboard)."""
+    return text_message(
+        settings_text(subscription, lang, in_channel=private is not None),
+        settings_keyboard(subscription, lang, chat, private),
+    )
+
+
+def zone_message(subscription: Subscription, lang: Lang, private: str) -> TelegramMessage:
+    """The editor of a channel with its buttons turned into a choice of common time zones, the
+    private chat for any other, and a way back."""
+    zones = [
+        _button(("✓ " if zone == subscription.time_zone else "") + _city(zone), "tz", str(index))
+        for index, zone in enumerate(COMMON_ZONES)
+    ]
+    rows = [zones[i : i + 3] for i in range(0, len(zones), 3)]
+    rows.append([url_button("✎ " + t("set.zone_private").render(lang), private), _button("◀", "menu")])
+    return text_message(settings_text(subscription, lang, in_channel=True), rows)
+
+
+def _city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def _step(steps: tuple[int, ...], current: int, direction: str) -> int:
@@ -122,6 +182,8 @@ def changes_for(subscription: Subscription, press: Setting) -> dict[str, object]
         return {"top_n": _step(TOP_N_STEPS, subscription.top_n, argument)}
     if name == "v":
         return {"min_votes": _step(VOTE_STEPS, subscription.min_votes, argument)}
+    if name == "tz" and argument.isdigit() and int(argument) < len(COMMON_ZONES):
+        return {"time_zone": COMMON_ZONES[int(argument)]}
     if name in ("inc", "exc") and argument == "clear":
         return {"include" if name == "inc" else "exclude": ()}
     toggles: dict[str, dict[str, object]] = {

@@ -97,8 +97,10 @@ async def running_bot(
         settings = TelegramSettings(
             token=SecretStr(fake.token),
             api_url=fake.api_url,
-            webhook_url=f"http://127.0.0.1:{port}/telegram-hook" if webhook else None,
+            # Telegram delivers to https only; the fake plays the TLS proxy that forwards to the bot.
+            webhook_url="https://paperboy.example/telegram-hook" if webhook else None,
         )
+        fake.forward_webhooks(f"http://127.0.0.1:{port}")
         stop = asyncio.Event()
         limiter = RateLimiter()
         app = build_application(settings, service, limiter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bot.models import Destination, DigestDay, Subscription
 from bot.subscriptions import settings_rows
 from tests.e2e.telegram_rig import ADMIN, CHANNEL, FORUM, GROUP, USER, Rig, running_bot, until
 from tests.fakes.telegram_api import post_webhook
+from tests.fakes.telegram_html import parse_html
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 
 
@@ -81,6 +83,18 @@ async def test_search_shows_matches_in_bold_and_survives_hostile_input(rig: Rig)
     for hostile in ['"unclosed', "NEAR(a OR", "<think> & $L_2$ `x` [IDK]", "🚀", "x" * 1000]:
         reply = (await rig.say(USER, f"/search {hostile}"))[0]
         assert reply.text
+    assert_no_errors(rig)
+
+
+async def test_a_search_for_a_letter_keeps_every_link(rig: Rig) -> None:
+    found = await rig.say(USER, "/search a")  # every "a" in bold would pass Telegram's 100 entities
+
+    for message in found:
+        entities = parse_html(message.html)[1]
+        ranks = re.findall(r"^\d+\. ", message.text, re.MULTILINE)
+        assert len(entities) <= 100
+        assert [e.type for e in entities].count("text_link") == len(ranks)
+    assert "<b>a</b>" in found[0].html
     assert_no_errors(rig)
 
 
@@ -186,6 +200,58 @@ async def test_channels_by_post_or_from_a_private_chat(rig: Rig) -> None:
     assert channel.top_n == 15
 
 
+def urls(message: object) -> list[str]:
+    return [b["url"] for b in buttons(message) if "url" in b]
+
+
+async def test_settings_in_a_channel_ask_nothing_in_the_channel(rig: Rig) -> None:
+    channel = Destination(platform="telegram", chat_id=str(CHANNEL))
+    link = f"https://t.me/PaperboyTestBot?start=settings_{CHANNEL}"
+    before = len(rig.fake.sent)
+    rig.fake.channel_post(CHANNEL, "/subscribe 06:00")
+    await rig.fake.wait_sent(before + 1)
+    rig.fake.channel_post(CHANNEL, "/settings")
+    editor = (await rig.fake.wait_sent(before + 2))[-1]
+    assert editor.chat_id == CHANNEL
+    assert "private chat with me" in editor.text
+    assert urls(editor) == [link]  # keywords: typed in the private chat, never in the channel
+
+    await rig.press(editor, callback(editor, "🌐"), user_id=ADMIN)
+    picker = rig.fake.current(CHANNEL, editor.message_id)
+    assert [b["text"] for b in buttons(picker)][:3] == ["Los Angeles", "New York", "✓ UTC"]
+    assert urls(picker) == [link]
+    refused = await rig.press(picker, callback(picker, "Berlin"), user_id=USER)
+    assert next(a for a in rig.fake.callback_answers if a.query_id == refused).show_alert
+    await rig.press(picker, callback(picker, "Berlin"), user_id=ADMIN)
+    saved = await rig.service.subscription(channel)
+    assert saved is not None
+    assert saved.time_zone == "Europe/Berlin"
+    back = rig.fake.current(CHANNEL, editor.message_id)
+    assert "Time: 06:00 Europe/Berlin" in back.text
+    assert callback(back, "🌐") == "c:tz::"
+    await rig.press(back, "c:tz::", user_id=ADMIN)
+    await rig.press(rig.fake.current(CHANNEL, editor.message_id), "c:menu::", user_id=ADMIN)
+    assert buttons(rig.fake.current(CHANNEL, editor.message_id)) == buttons(back)
+
+    private = (await rig.say(ADMIN, f"/start settings_{CHANNEL}", user_id=ADMIN))[0]
+    assert callback(private, "➕ Only with keywords") == f"c:inc::{CHANNEL}"
+    before = len(rig.fake.sent)
+    await rig.press(private, callback(private, "➕ Only with keywords"), user_id=ADMIN)
+    prompt = (await rig.fake.wait_sent(before + 1))[-1]
+    assert (prompt.chat_id, prompt.reply_markup) == (ADMIN, {"force_reply": True, "selective": True})
+    await rig.say(ADMIN, "diffusion", reply_to=prompt.message_id, user_id=ADMIN)
+    saved = await rig.service.subscription(channel)
+    assert saved is not None
+    assert saved.include == ("diffusion",)
+    stranger = (await rig.say(USER, f"/start settings_{CHANNEL}", user_id=USER))[0]
+    assert stranger.text.startswith("Only administrators of")
+    assert all(
+        message.reply_markup != {"force_reply": True, "selective": True}
+        for message in rig.fake.sent_to(CHANNEL)
+    )
+    assert_no_errors(rig)
+
+
 async def test_blocked_user_is_paused_with_the_reason(rig: Rig) -> None:
     await rig.say(USER, "/subscribe")
     home = Destination(platform="telegram", chat_id=str(USER))
@@ -246,8 +312,9 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
             "update_id": 999,
             "message": {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}},
         }
-        assert await post_webhook(rig.fake.webhook.url, update, "wrong") == 403
-        assert await post_webhook(rig.fake.webhook.url, update, None) == 403
+        assert rig.fake.webhook.url == "https://paperboy.example/telegram-hook"
+        assert await post_webhook(rig.fake.webhook_address(), update, "wrong") == 403
+        assert await post_webhook(rig.fake.webhook_address(), update, None) == 403
 
 
 async def test_hostile_day_through_commands_buttons_and_inline(rig: Rig) -> None:

@@ -6,11 +6,17 @@ Telegram does, so the whole stack runs for real: PTB's request encoding (form fi
 as a JSON string), its de-jsoning of our answers, its mapping of error answers to exceptions
 (400 -> BadRequest, 403 -> Forbidden, 429 -> RetryAfter, migrate_to_chat_id -> ChatMigrated).
 
-It enforces what Telegram enforces, so a rendering bug fails a test the way it fails in production:
-HTML markup parsed strictly (tests/fakes/telegram_html.py), text and caption lengths after parsing,
-inline keyboards (callback_data bytes, button URLs), forum threads, "message is not modified",
-single-use callback and inline query ids, inline result rules, command names, and flood limits
-answered with 429 and `retry_after`. Tests push updates (messages, commands, button presses, inline
+It enforces what Telegram enforces, so a rendering bug fails a test the way it fails in production.
+Every call is first checked against the Bot API specification (tests/fakes/telegram_spec.py reads
+api.json: required parameters, types down to every button and inline result, the limits the
+descriptions state), then against the rules of the chat it goes to (no ForceReply or reply keyboard
+in a channel, web_app buttons and message effects in private chats only). A method the spec does not
+have is a 404; one it has that the fake does not implement is a 501, after its parameters were
+checked. Then the handlers: HTML markup parsed strictly (tests/fakes/telegram_html.py), text and
+caption lengths after parsing, button URLs, forum threads, "message is not modified", single-use
+callback and inline query ids, command names, an https webhook on a port Telegram allows,
+`allowed_updates`, and flood limits answered with 429 and `retry_after` (1,000/s overall with
+`allow_paid_broadcast`). Tests push updates (messages, commands, button presses, inline
 queries, group migrations, blocks) that the bot reads by long polling or receives on its webhook,
 and they read back what the bot did from plain records: `sent`, `edits`, `errors`, `requests` ...
 """
@@ -20,8 +26,8 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import contextvars
 import functools
-import json
 import math
 import re
 import time
@@ -29,12 +35,14 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
 
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.telegram_html import Entity, EntityParseError, parse_html, utf16_len, valid_link
+from tests.fakes.telegram_spec import MESSAGE_ENTITIES, WEBHOOK_PORTS, CheckedCall, SpecError, load_spec
 
 DEFAULT_TOKEN = "123456:TEST-token"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -44,10 +52,6 @@ DEFAULT_USER_ID = 7000001
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
-MAX_CALLBACK_ANSWER = 200
-MAX_INLINE_RESULTS = 50
-MAX_ID_BYTES = 64
-MAX_COMMANDS = 100
 
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
@@ -56,25 +60,12 @@ NOT_MODIFIED = (
 )
 
 _CHAT_TYPES = frozenset({"private", "group", "supergroup", "channel"})
-_JSON_FIELDS = frozenset(
-    {
-        "reply_markup", "entities", "caption_entities", "results", "commands", "scope",
-        "allowed_updates", "link_preview_options", "reply_parameters", "button",
-        "message_id", "offset", "limit", "timeout", "message_thread_id", "user_id", "cache_time",
-        "max_connections", "show_alert", "is_personal", "drop_pending_updates", "disable_notification",
-        "protect_content", "allow_paid_broadcast", "has_spoiler", "show_caption_above_media",
-    }
-)  # fmt: skip
-"""Parameters that PTB sends JSON-encoded in form fields (everything that is not a string)."""
-_INTEGER = re.compile(r"-?\d+")
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{1,32})?")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
-)  # fmt: skip
+_NOT_DELIVERED_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+"""setWebhook/getUpdates: "Specify an empty list to receive all update types except chat_member,
+message_reaction, and message_reaction_count (default)"."""
 _ADMIN_RIGHTS = (
     "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
     "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
@@ -179,6 +170,14 @@ class Webhook:
 
 
 @dataclass(frozen=True)
+class Deleted:
+    """A message the bot deleted."""
+
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Upload:
     """A file the bot uploaded in a multipart request."""
 
@@ -199,11 +198,13 @@ class Window:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Telegram's flood limits: per chat, per group/supergroup/channel, and overall."""
+    """Telegram's flood limits: per chat, per group/supergroup/channel, and overall; a send with
+    `allow_paid_broadcast` counts against `paid_overall` instead of `overall` (its chat's limits stay)."""
 
     per_chat: Window = Window(1, 1.0)
     per_group: Window = Window(20, 60.0)
     overall: Window = Window(30, 1.0)
+    paid_overall: Window = Window(1000, 1.0)
 
 
 @dataclass(frozen=True)
@@ -287,16 +288,18 @@ class _RateLimiter:
         self._limits = limits
         self._clock = clock
         self._chat_horizon = max(limits.per_chat.seconds, limits.per_group.seconds)
+        self._overall_horizon = max(limits.overall.seconds, limits.paid_overall.seconds)
         self._overall: deque[float] = deque()
         self._per_chat: defaultdict[int, deque[float]] = defaultdict(deque)
 
-    def retry_after(self, chat: FakeChat) -> int | None:
+    def retry_after(self, chat: FakeChat, paid: bool = False) -> int | None:
         """Whole seconds until a send to `chat` fits every window, or None when it fits now."""
         now = self._clock()
         chat_times = self._per_chat[chat.id]
-        _forget(self._overall, now - self._limits.overall.seconds)
+        _forget(self._overall, now - self._overall_horizon)
         _forget(chat_times, now - self._chat_horizon)
-        checks = [(self._overall, self._limits.overall), (chat_times, self._limits.per_chat)]
+        overall = self._limits.paid_overall if paid else self._limits.overall
+        checks = [(self._overall, overall), (chat_times, self._limits.per_chat)]
         if chat.type != "private":
             checks.append((chat_times, self._limits.per_group))
         wait = max(_wait(times, window, now) for times, window in checks)
@@ -346,7 +349,7 @@ _ANONYMOUS_ADMIN = {
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:
-    """Query string plus body (JSON, form or multipart), JSON-encoded fields decoded."""
+    """Query string plus body (JSON, form or multipart), as sent: the spec check decodes them."""
     params: dict[str, Any] = dict(request.query)
     if request.content_type == "application/json":
         try:
@@ -358,7 +361,7 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     elif request.method == "POST":
         for name, value in (await request.post()).items():
             params[name] = _upload(value) if isinstance(value, web.FileField) else value
-    return {name: _decode(name, value) for name, value in params.items()}
+    return params
 
 
 def _upload(part: web.FileField) -> Upload:
@@ -366,33 +369,20 @@ def _upload(part: web.FileField) -> Upload:
         return Upload(part.filename, part.file.read())
 
 
-def _decode(name: str, value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    if name == "chat_id":
-        return int(value) if _INTEGER.fullmatch(value) else value
-    if name not in _JSON_FIELDS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        raise _bad_request(f"can't parse {name} JSON object") from None
-
-
 # --- content rules -------------------------------------------------------------------------------
 
 
 def _rendered(raw: str, parse_mode: Any, entities: Any) -> tuple[str, list[Entity]]:
-    """The plain text and entities Telegram makes of `raw`."""
+    """The plain text and entities Telegram makes of `raw` (the first 100: it ignores the rest)."""
     if not parse_mode:
-        return raw, [_entity_from_json(entity) for entity in entities or []]
+        return raw, [_entity_from_json(entity) for entity in entities or []][:MESSAGE_ENTITIES]
     if str(parse_mode).lower() != "html":
         raise _bad_request(f"the fake parses parse_mode HTML only, not {parse_mode}")
     try:
         text, found = _parsed_html(raw)
     except EntityParseError as error:
         raise _bad_request(f"can't parse entities: {error.detail}") from None
-    return text, list(found)
+    return text, list(found[:MESSAGE_ENTITIES])
 
 
 @functools.lru_cache(maxsize=256)
@@ -436,37 +426,16 @@ def _caption_text(raw: str, parse_mode: Any, entities: Any) -> tuple[str, list[E
 
 
 def _checked_markup(markup: Any) -> dict[str, Any] | None:
-    """The reply_markup, after checking every inline keyboard button as Telegram does."""
+    """The reply_markup (its shape checked by the spec), after checking the buttons' URLs."""
     if markup is None:
         return None
-    if not isinstance(markup, dict):
-        raise _bad_request("can't parse reply keyboard markup JSON object")
-    rows = markup.get("inline_keyboard")
-    if rows is None:
-        return markup
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise _bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
-    for row in rows:
+    for row in markup.get("inline_keyboard", []):
         for button in row:
-            _check_button(button)
-    return markup
-
-
-def _check_button(button: Any) -> None:
-    if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
-        raise _bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
-    actions = [name for name in _BUTTON_ACTIONS if name in button]
-    if not actions:
-        raise _bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
-    if len(actions) > 1:
-        raise _bad_request(f"can't parse inline keyboard button: only one of {', '.join(actions)} is allowed")
-    data = button.get("callback_data")
-    if "callback_data" in button and not (isinstance(data, str) and 1 <= len(data.encode()) <= MAX_ID_BYTES):
-        raise _bad_request("BUTTON_DATA_INVALID")
-    if "url" in button and not valid_link(str(button["url"])):
-        raise _bad_request("BUTTON_URL_INVALID")
+            if "url" in button and not valid_link(str(button["url"])):
+                raise _bad_request("BUTTON_URL_INVALID")
+            if not button["text"]:
+                raise _bad_request("inline keyboard button text must not be empty")
+    return dict(markup)
 
 
 def _callback_data(markup: dict[str, Any] | None) -> list[str]:
@@ -475,45 +444,47 @@ def _callback_data(markup: dict[str, Any] | None) -> list[str]:
     return [button["callback_data"] for row in rows for button in row if "callback_data" in button]
 
 
-def _check_results(results: Any) -> None:
-    """answerInlineQuery's results: at most 50, unique ids of 1..64 bytes, valid content."""
-    if not isinstance(results, list) or not all(isinstance(result, dict) for result in results):
-        raise _bad_request("can't parse results JSON object")
-    if len(results) > MAX_INLINE_RESULTS:
-        raise _bad_request("RESULTS_TOO_MUCH")
-    ids = [str(result.get("id", "")) for result in results]
-    if any(not 1 <= len(result_id.encode()) <= MAX_ID_BYTES for result_id in ids):
-        raise _bad_request("RESULT_ID_INVALID")
+def _check_results(results: list[dict[str, Any]]) -> None:
+    """answerInlineQuery's results (their shape, count and id lengths checked by the spec): unique
+    ids, and message texts that parse within their limits."""
+    ids = [result["id"] for result in results]
     if len(set(ids)) != len(ids):
         raise _bad_request("RESULT_ID_DUPLICATE")
     for result in results:
-        _check_result(result)
+        content = result.get("input_message_content")
+        if isinstance(content, dict) and "message_text" in content:
+            _message_text(content["message_text"], content.get("parse_mode"), content.get("entities"))
+        _checked_markup(result.get("reply_markup"))
 
 
-def _check_result(result: dict[str, Any]) -> None:
-    content = result.get("input_message_content")
-    if result.get("type") == "article":
-        if not isinstance(result.get("title"), str) or not result["title"]:
-            raise _bad_request('can\'t parse InlineQueryResultArticle: Field "title" must be of type String')
-        if not isinstance(content, dict):
-            raise _bad_request(
-                'can\'t parse InlineQueryResultArticle: Field "input_message_content" is missing'
-            )
-    if isinstance(content, dict) and "message_text" in content:
-        _message_text(str(content["message_text"]), content.get("parse_mode"), content.get("entities"))
-    _checked_markup(result.get("reply_markup"))
-
-
-def _checked_command(command: Any) -> tuple[str, str]:
-    """A (command, description) pair setMyCommands accepts."""
-    if not isinstance(command, dict):
-        raise _bad_request("can't parse BotCommand JSON object")
-    name, description = str(command.get("command", "")), str(command.get("description", ""))
+def _checked_command(command: dict[str, Any]) -> tuple[str, str]:
+    """A (command, description) pair setMyCommands accepts (lengths checked by the spec)."""
+    name, description = command["command"], command["description"]
     if not _COMMAND_NAME.fullmatch(name):
         raise _bad_request("BOT_COMMAND_INVALID")
-    if not 1 <= len(description) <= 256:
-        raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
     return name, description
+
+
+def _check_webhook_url(url: str) -> None:
+    """What Telegram takes as a webhook: an https URL with a host, on a port it delivers to."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError:
+        raise _bad_request("bad webhook: invalid URL") from None
+    if parts.scheme != "https" or not parts.hostname:
+        raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if port not in WEBHOOK_PORTS:
+        raise _bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+
+
+def _check_chat_rules(chat: FakeChat, rules: list[Any]) -> None:
+    """The spec's chat-type rules of what the call used, for the chat it goes to."""
+    for rule in rules:
+        if rule.private_only and chat.type != "private":
+            raise _bad_request(f"{rule.where} is available in private chats only")
+        if not rule.private_only and chat.type == "channel":
+            raise _bad_request(f"{rule.where} is not supported in channels")
 
 
 def _claim(open_ids: set[str], query_id: str) -> None:
@@ -567,6 +538,8 @@ async def post_webhook(url: str, update: dict[str, Any], secret_token: str | Non
 # --- the server ----------------------------------------------------------------------------------
 
 _Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+_CALL: contextvars.ContextVar[CheckedCall] = contextvars.ContextVar("telegram_call")
+"""The call being answered (each request is a task of its own): the chat rules it must meet."""
 
 
 class FakeTelegram(LoopbackServer):
@@ -597,11 +570,15 @@ class FakeTelegram(LoopbackServer):
         self.inline_answers: list[InlineAnswer] = []
         self.commands: list[CommandList] = []
         self.webhook: Webhook | None = None
+        self.webhook_proxy: str | None = None
+        self.deleted: list[Deleted] = []
+        self.spec = load_spec()
         self.requests: list[ApiRequest] = []
         self.errors: list[AnsweredError] = []
         self.rate_limited = 0
         self.bad_photo_urls: dict[str, str] = {}
         self._updates: list[dict[str, Any]] = []
+        self._allowed_updates: frozenset[str] | None = None  # None: the default set
         self._next_update_id = 1
         self._next_query_id = 1
         self._message_ids: defaultdict[int, int] = defaultdict(int)
@@ -634,6 +611,7 @@ class FakeTelegram(LoopbackServer):
                 ("setMyCommands", self._set_my_commands),
                 ("getChat", self._get_chat),
                 ("getChatMember", self._get_chat_member),
+                ("deleteMessage", self._delete_message),
             ]
         }
 
@@ -693,6 +671,20 @@ class FakeTelegram(LoopbackServer):
     def slow(self, method: str, seconds: float) -> None:
         """Delay every answer to `method` by `seconds` (0 makes it fast again)."""
         self._delays[method.lower()] = seconds
+
+    def forward_webhooks(self, to: str) -> None:
+        """Deliver webhook updates to `to` (e.g. http://127.0.0.1:PORT) instead of the https URL the
+        bot registered, as the TLS-terminating proxy in front of a deployed bot does; the path stays."""
+        self.webhook_proxy = to.rstrip("/")
+
+    def webhook_address(self) -> str:
+        """Where deliver_webhook posts: the registered URL, or the same path behind the proxy."""
+        if self.webhook is None:
+            raise RuntimeError("no webhook is set")
+        if self.webhook_proxy is None:
+            return self.webhook.url
+        parts = urlsplit(self.webhook.url)
+        return self.webhook_proxy + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def fail_photo(self, url: str, description: str = "Bad Request: failed to get HTTP URL content") -> None:
         """Make sendPhoto with this photo URL fail as Telegram does when it cannot fetch the image."""
@@ -804,8 +796,10 @@ class FakeTelegram(LoopbackServer):
         if self.webhook is None:
             raise RuntimeError("no webhook is set")
         statuses: list[int] = []
+        address = self.webhook_address()
+        self._updates = [update for update in self._updates if self._deliverable(update)]
         while self._updates:
-            status = await post_webhook(self.webhook.url, self._updates[0], self.webhook.secret_token)
+            status = await post_webhook(address, self._updates[0], self.webhook.secret_token)
             statuses.append(status)
             if status != 200:
                 break
@@ -835,20 +829,28 @@ class FakeTelegram(LoopbackServer):
     # --- HTTP ---
 
     async def _handle(self, request: web.Request) -> web.Response:
-        entry = self._methods.get(request.match_info["method"].lower())
-        method = entry[0] if entry else request.match_info["method"]
+        method = self.spec.method(request.match_info["method"]) or request.match_info["method"]
+        entry = self._methods.get(method.lower())
         try:
             if request.match_info["token"] != self.token:
                 raise _ApiError(401, "Unauthorized")
-            if entry is None:
+            if self.spec.method(method) is None:
                 raise _ApiError(404, "Not Found")
             params = await _read_params(request)
-            self.requests.append(ApiRequest(method, params))
+            try:
+                call = self.spec.check(method, params)
+            except SpecError as error:
+                self.requests.append(ApiRequest(method, params))
+                raise _bad_request(error.description) from None
+            self.requests.append(ApiRequest(method, call.params))
+            _CALL.set(call)
             await self._pause(self._delays.get(method.lower(), 0.0))
             faults = self._faults[method.lower()]
             if faults:
                 raise faults.popleft()
-            result = await entry[1](params)
+            if entry is None:
+                raise _ApiError(501, f"Not Implemented: the fake Bot API does not implement {method}")
+            result = await entry[1](call.params)
         except _ApiError as error:
             return self._refuse(method, error)
         return web.json_response({"ok": True, "result": result})
@@ -885,14 +887,16 @@ class FakeTelegram(LoopbackServer):
         return True
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
-        url = str(params.get("url", ""))
+        """An https URL on port 443, 80, 88 or 8443 (the empty string removes the webhook)."""
+        url = params["url"]
         secret = params.get("secret_token")
-        if url and not (url.startswith(("http://", "https://")) and valid_link(url)):
-            raise _bad_request("bad webhook: an HTTP URL must be provided for webhook")
-        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+        if url:
+            _check_webhook_url(url)
+        if secret is not None and not _SECRET_TOKEN.fullmatch(secret):
             raise _bad_request("secret token contains unallowed characters")
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self._allow_updates(params)
         self.webhook = Webhook(url, secret) if url else None
         return True
 
@@ -908,27 +912,42 @@ class FakeTelegram(LoopbackServer):
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
-        offset = int(params.get("offset", 0))
+        self._allow_updates(params)
+        offset = params.get("offset", 0)
         if offset > 0:
             self._updates = [update for update in self._updates if update["update_id"] >= offset]
         elif offset < 0:
             self._updates = self._updates[offset:]
+        self._updates = [update for update in self._updates if self._deliverable(update)]
         if not self._updates and not self._stopped.is_set():
             await _at_most(float(params.get("timeout", 0)), self._update_signal.wait())
-        limit = min(max(int(params.get("limit", 100)), 1), 100)
-        return self._updates[:limit]
+            self._updates = [update for update in self._updates if self._deliverable(update)]
+        return self._updates[: params.get("limit", 100)]
+
+    def _allow_updates(self, params: dict[str, Any]) -> None:
+        """Honour `allowed_updates`: a list names the kinds; [] is the default; absent keeps the last."""
+        if "allowed_updates" in params:
+            kinds = frozenset(params["allowed_updates"])
+            self._allowed_updates = kinds or None
+
+    def _deliverable(self, update: dict[str, Any]) -> bool:
+        """Whether the bot asked for updates of this kind (Telegram drops the others)."""
+        kind = next(key for key in update if key != "update_id")
+        if self._allowed_updates is None:
+            return kind not in _NOT_DELIVERED_BY_DEFAULT
+        return kind in self._allowed_updates
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
-        html = str(params.get("text", ""))
+        html = params["text"]
         text, entities = _message_text(html, params.get("parse_mode"), params.get("entities"))
         draft = self._draft(chat, params, method="sendMessage", text=text, html=html, entities=entities)
         return self._accept(chat, draft)
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
-        photo = self._checked_photo(params.get("photo"))
-        html = str(params.get("caption", ""))
+        photo = self._checked_photo(params["photo"])
+        html = params.get("caption", "")
         caption, entities = _caption_text(html, params.get("parse_mode"), params.get("caption_entities"))
         draft = self._draft(
             chat,
@@ -946,7 +965,9 @@ class FakeTelegram(LoopbackServer):
         current = self._editable(params)
         if current.photo is not None:
             raise _bad_request("there is no text in the message to edit")
-        html = str(params.get("text", ""))
+        if "text" not in params:
+            raise _bad_request('the fake edits text messages only: parameter "text" is required')
+        html = params["text"]
         text, entities = _message_text(html, params.get("parse_mode"), params.get("entities"))
         markup = _checked_markup(params.get("reply_markup"))
         edited = replace(
@@ -966,26 +987,22 @@ class FakeTelegram(LoopbackServer):
         return self._edit(current, replace(current, method="editMessageReplyMarkup", reply_markup=markup))
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
-        query_id = str(params.get("callback_query_id", ""))
+        query_id = params["callback_query_id"]
         text = params.get("text")
-        if text is not None and utf16_len(str(text)) > MAX_CALLBACK_ANSWER:
-            raise _bad_request("MESSAGE_TOO_LONG")
         _claim(self._open_callbacks, query_id)
         answer = CallbackAnswer(query_id, text, bool(params.get("show_alert", False)), params.get("url"))
         self.callback_answers.append(answer)
         return True
 
     async def _answer_inline_query(self, params: dict[str, Any]) -> bool:
-        query_id = str(params.get("inline_query_id", ""))
-        results = params.get("results")
+        query_id = params["inline_query_id"]
+        results = params["results"]
         _check_results(results)
-        next_offset = str(params.get("next_offset", ""))
-        if len(next_offset.encode()) > MAX_ID_BYTES:
-            raise _bad_request("NEXT_OFFSET_INVALID")
+        next_offset = params.get("next_offset", "")
         _claim(self._open_inline, query_id)
         answer = InlineAnswer(
             query_id,
-            results or [],
+            results,
             next_offset,
             params.get("cache_time"),
             bool(params.get("is_personal", False)),
@@ -994,12 +1011,9 @@ class FakeTelegram(LoopbackServer):
         return True
 
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
-            raise _bad_request("can't parse commands JSON object")
-        pairs = [_checked_command(command) for command in commands]
+        pairs = [_checked_command(command) for command in params["commands"]]
         scope = params.get("scope") or {"type": "default"}
-        self.commands.append(CommandList(pairs, scope, str(params.get("language_code", ""))))
+        self.commands.append(CommandList(pairs, scope, params.get("language_code", "")))
         return True
 
     async def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -1007,12 +1021,21 @@ class FakeTelegram(LoopbackServer):
 
     async def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
-        user_id = int(params.get("user_id", 0))
+        user_id = params["user_id"]
         status = self._members.get((chat.id, user_id))
         if status is None:
             raise _bad_request("user not found")
         user = self._bot_json() if user_id == self.bot_id else _user_json(user_id)
         return {"status": status, "user": user, **_MEMBER_FIELDS[status]}
+
+    async def _delete_message(self, params: dict[str, Any]) -> bool:
+        """Delete a message the bot sent (the fake keeps no one else's)."""
+        chat = self._writable_chat(params)
+        key = (chat.id, params["message_id"])
+        if self._messages.pop(key, None) is None:
+            raise _bad_request("message to delete not found")
+        self.deleted.append(Deleted(*key))
+        return True
 
     # --- helpers of the methods ---
 
@@ -1021,6 +1044,8 @@ class FakeTelegram(LoopbackServer):
 
     def _chat(self, params: dict[str, Any]) -> FakeChat:
         chat_id = params.get("chat_id")
+        if chat_id is None:  # the spec check lets it be absent only when inline_message_id is given
+            raise _bad_request("the fake does not keep inline messages: MESSAGE_ID_INVALID")
         if isinstance(chat_id, int):
             chat = self.chats.get(chat_id)
         else:
@@ -1040,6 +1065,7 @@ class FakeTelegram(LoopbackServer):
             )
         if chat.id in self._blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        _check_chat_rules(chat, self.spec.method_rules(_CALL.get()) + _CALL.get().rules)
         return chat
 
     def _draft(self, chat: FakeChat, params: dict[str, Any], **content: Any) -> SentMessage:
@@ -1061,7 +1087,7 @@ class FakeTelegram(LoopbackServer):
     def _accept(self, chat: FakeChat, draft: SentMessage) -> dict[str, Any]:
         """Send `draft` unless a flood limit says wait; record it and answer the Message."""
         if self._limiter is not None:
-            wait = self._limiter.retry_after(chat)
+            wait = self._limiter.retry_after(chat, paid=bool(_CALL.get().params.get("allow_paid_broadcast")))
             if wait is not None:
                 raise _ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
             self._limiter.record(chat.id)
@@ -1088,7 +1114,7 @@ class FakeTelegram(LoopbackServer):
 
     def _editable(self, params: dict[str, Any]) -> SentMessage:
         """The bot message an edit names by chat_id and message_id (inline messages are not kept)."""
-        if "inline_message_id" in params:
+        if "chat_id" not in params:
             raise _bad_request("the fake does not keep inline messages: MESSAGE_ID_INVALID")
         chat = self._writable_chat(params)
         current = self._messages.get((chat.id, params.get("message_id", 0)))

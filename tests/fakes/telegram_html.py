@@ -6,10 +6,13 @@ parser follows the Bot API's HTML style the way Telegram's own parser does: only
 attribute values quoted or as name tokens, the four named entities plus numeric ones, byte offsets
 in the error messages and entity offsets counted in UTF-16 code units.
 
-It is stricter than the live servers seem to be in two places, as the Bot API documentation asks
+It is stricter than the live servers seem to be in three places, as the Bot API documentation asks
 of clients: a `&` that does not start a known entity is an error (the servers appear to pass it
-through), and so is a link whose URL is not http(s) or tg:// (the servers appear to drop the link).
-Either one is an escaping bug in the caller, and the fake's job is to make it visible.
+through), so is a link whose URL is not http(s) or tg:// (the servers appear to drop the link), and
+so is nesting the "Formatting options" forbid (the servers appear to drop the inner entity): a
+blockquote in a blockquote; anything in `code` or `pre` but `code` right inside `pre` (its language);
+and links, code, pre and custom emoji inside one another ("All other entities can't contain each
+other"). Each is a bug in the caller, and the fake's job is to make it visible.
 """
 
 from __future__ import annotations
@@ -190,6 +193,7 @@ class _HtmlParser:
         self._read_attributes(tag)
         self.pos += 1
         _check_start_tag(tag)
+        _check_nesting(tag, self.open)
         self.open.append(tag)
 
     def _read_attributes(self, tag: _OpenTag) -> None:
@@ -298,6 +302,32 @@ def _check_start_tag(tag: _OpenTag) -> None:
         raise EntityParseError(f'Tag "span" must have class "tg-spoiler" {where}')
     elif tag.name == "tg-emoji" and not tag.attributes.get("emoji-id", "").isdigit():
         raise EntityParseError(f'Tag "tg-emoji" must have a numeric attribute "emoji-id" {where}')
+
+
+_VERBATIM = frozenset({"code", "pre"})
+_EXCLUSIVE = frozenset({"text_link", "code", "pre", "custom_emoji"})
+"""Entities that can't contain each other (bold, italic, underline, strikethrough and spoiler can
+contain and be in anything but code and pre; blockquotes anything but blockquotes)."""
+
+
+def _check_nesting(tag: _OpenTag, open_tags: list[_OpenTag]) -> None:
+    """The nesting rules of the Bot API's "Formatting options", for a tag opening inside `open_tags`."""
+    kind = _TAG_TYPES[tag.name]
+    for outer in open_tags:
+        outer_kind = _TAG_TYPES[outer.name]
+        language_of_pre = (
+            kind == "code" and outer is open_tags[-1] and outer_kind == "pre" and tag.offset == outer.offset
+        )
+        if language_of_pre:
+            continue
+        if (
+            (kind == outer_kind == "blockquote")
+            or outer_kind in _VERBATIM
+            or (kind in _EXCLUSIVE and outer_kind in _EXCLUSIVE)
+        ):
+            raise EntityParseError(
+                f'Tag "{tag.name}" can\'t be nested in tag "{outer.name}" at byte offset {tag.byte_offset}'
+            )
 
 
 def _entity(tag: _OpenTag, length: int) -> Entity:

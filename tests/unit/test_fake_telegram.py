@@ -157,6 +157,15 @@ def test_parse_html_counts_utf16_code_units() -> None:
     assert entities == [Entity("bold", 3, 3)]
 
 
+def test_parse_html_lets_formatting_nest_in_links_and_quotes() -> None:
+    text, entities = parse_html(
+        '<b><a href="https://a.org">x <i>y</i></a></b><blockquote><a href="https://b.org">z</a></blockquote>'
+    )
+
+    assert text == "x yz"
+    assert [e.type for e in entities] == ["bold", "text_link", "italic", "blockquote", "text_link"]
+
+
 def test_parse_html_drops_empty_entities() -> None:
     assert parse_html("a<b></b>b") == ("ab", [])
 
@@ -182,6 +191,21 @@ def test_parse_html_drops_empty_entities() -> None:
         (
             "<b class>x</b>",
             'Expected equal sign in declaration of an attribute of the tag "b" at byte offset 0',
+        ),
+        (
+            "<blockquote>a<blockquote expandable>b</blockquote></blockquote>",
+            'Tag "blockquote" can\'t be nested in tag "blockquote" at byte offset 13',
+        ),
+        ("<code>a<b>b</b></code>", 'Tag "b" can\'t be nested in tag "code" at byte offset 7'),
+        ("<pre>a<i>b</i></pre>", 'Tag "i" can\'t be nested in tag "pre" at byte offset 6'),
+        ("<pre>a<code>b</code></pre>", 'Tag "code" can\'t be nested in tag "pre" at byte offset 6'),
+        (
+            '<a href="https://a.org"><a href="https://b.org">b</a></a>',
+            'Tag "a" can\'t be nested in tag "a" at byte offset 24',
+        ),
+        (
+            '<a href="https://a.org"><code>x</code></a>',
+            'Tag "code" can\'t be nested in tag "a" at byte offset 24',
         ),
     ],
 )
@@ -360,15 +384,15 @@ async def test_application_answers_start_by_long_polling(fake: FakeTelegram) -> 
 
 async def test_get_updates_long_polls_and_confirms_by_offset(fake: FakeTelegram, bot: Bot) -> None:
     started = time.monotonic()
-    assert await bot.get_updates(timeout=dtm.timedelta(seconds=0.3)) == ()
-    assert time.monotonic() - started >= 0.3
+    assert await bot.get_updates(timeout=dtm.timedelta(seconds=1)) == ()  # whole seconds: an Integer
+    assert time.monotonic() - started >= 1
 
     asyncio.get_running_loop().call_later(0.05, fake.send_text, PRIVATE, "hello")
     first = await bot.get_updates(timeout=dtm.timedelta(seconds=5))
     fake.send_text(PRIVATE, "again")
     confirmed = await bot.get_updates(offset=first[0].update_id + 1)
 
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 4
     assert [u.effective_message.text for u in first if u.effective_message] == ["hello"]
     assert [u.effective_message.text for u in confirmed if u.effective_message] == ["again"]
 
@@ -409,7 +433,12 @@ async def test_webhook_gets_updates_with_the_secret(fake: FakeTelegram, bot: Bot
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     try:
-        await bot.set_webhook(f"http://{host}:{port}/hook", secret_token="s3cret")
+        with refused("an https url must be provided"):
+            await bot.set_webhook(f"http://{host}:{port}/hook")
+        with refused("only on ports 80, 88, 443 or 8443"):
+            await bot.set_webhook(f"https://bot.example:{port}/hook")
+        await bot.set_webhook("https://bot.example/hook", secret_token="s3cret")
+        fake.forward_webhooks(f"http://{host}:{port}")  # the TLS proxy in front of the bot
         fake.send_text(PRIVATE, "hello")
         statuses = await fake.deliver_webhook()
         with pytest.raises(Conflict, match="webhook is active"):
