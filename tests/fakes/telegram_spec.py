@@ -40,8 +40,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-SPEC_FILE = Path(__file__).parent / "specs" / "telegram_bot_api_10_1.json"
-"""A copy of /work/shared/specs/telegram-bot-api/api.json (see specs/README.md for its source)."""
+SPEC_FILE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "telegram-bot-api" / "api.json"
+"""The Bot API specification in ../shared beside the checkout (every developer's and CI's); its README
+says where it comes from. Not copied into the repository: one file, one truth."""
 
 # --- what the descriptions say ------------------------------------------------------------------
 
