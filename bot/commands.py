@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from bot.errors import UsageError
 from bot.i18n import Text, t
+from bot.models import language_code
 
 DEFAULT_TOP = 10
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -143,3 +144,13 @@ def parse_subscribe(arguments: str) -> SubscribeArgs:
 def parse_keywords(answer: str) -> tuple[str, ...]:
     """Comma-separated keywords; `-` or nothing clears them (the model trims and de-duplicates)."""
     return () if answer.strip() in ("-", "") else tuple(w.strip() for w in answer.split(",") if w.strip())
+
+
+def parse_summary_language(answer: str) -> str | None:
+    """A language code for a destination's summaries (`ja`, `pt-br`); `-` or nothing: none of its own."""
+    if answer.strip() in ("-", ""):
+        return None
+    try:
+        return language_code(answer)
+    except ValueError:
+        raise UsageError(t("usage.summary_language", code=answer.strip()[:20])) from None

@@ -127,6 +127,11 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "Tell me what to look for, e.g. /search diffusion",
         "ko": "무엇을 찾을지 알려 주세요. 예: /search diffusion",
     },
+    "usage.summary_language": {
+        "en": "“{code}” is not a language code: try ja, de, zh or pt-br (- for the interface language).",
+        "ko": "“{code}”은(는) 언어 코드가 아닙니다. ja, de, zh, pt-br처럼 입력해 주세요 "
+        "(-는 인터페이스 언어).",
+    },
     "usage.paper_ref": {
         "en": "Give an arXiv id or link, e.g. /paper 2502.15007",
         "ko": "arXiv 번호나 링크를 주세요. 예: /paper 2502.15007",
@@ -398,6 +403,11 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "prompt.exc": {
         "en": "Reply with keywords that leave a paper out, comma-separated; - clears.",
         "ko": "제외할 키워드를 쉼표로 구분해 답장해 주세요. -는 지우기.",
+    },
+    "prompt.rd": {
+        "en": "Reply with the language code the summaries should be in (ja, de, zh, pt-br, ...); "
+        "- makes them follow the interface language.",
+        "ko": "요약을 받을 언어 코드로 답장해 주세요 (ja, de, zh, pt-br 등). -는 인터페이스 언어를 따르기.",
     },
     "weekday_short.0": {"en": "Mon", "ko": "월"},
     "weekday_short.1": {"en": "Tue", "ko": "화"},

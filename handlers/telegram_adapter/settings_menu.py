@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.commands import parse_keywords, resolve_zone
-from bot.i18n import Lang, Text, t
+from bot.commands import parse_keywords, parse_summary_language, resolve_zone
+from bot.i18n import Lang, Text, language_name, t
 from bot.models import Subscription
 from bot.subscriptions import settings_rows
 from handlers.telegram_adapter.callbacks import Setting, encode
@@ -33,7 +33,7 @@ from handlers.telegram_adapter.render import (
 TOP_N_STEPS = (1, 3, 5, 10, 15, 20, 30, 50)
 VOTE_STEPS = (0, 5, 10, 20, 30, 50, 100, 200)
 # A prompt starts with its setting's symbol, so a reply to it says what it sets, even after a restart.
-PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖"}
+PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖", "rd": "📝"}
 # The time zones a channel's editor offers as buttons (west to east); any other is typed in private.
 COMMON_ZONES = (
     "America/Los_Angeles", "America/New_York", "UTC",
@@ -89,6 +89,7 @@ def settings_keyboard(
         ]
     )
 
+    reads = language_name(subscription.reads).render(lang)
     weekday_row = [
         _button(
             ("✓" if day in subscription.weekdays else "·") + label(f"weekday_short.{day}"),
@@ -122,6 +123,7 @@ def settings_keyboard(
             _button(label("set.format") + ": " + label(f"set.format_{subscription.format}"), "fmt", "", chat),
             _button("EN/한국어", "lang", "", chat),
         ],
+        [_button("📝 " + label("set.summary_language") + ": " + reads, "rd", "", chat)],
         [
             _button(label("btn.toggle", name=label("set.notify_empty")), "empty", "", chat),
             _button(label("btn.toggle", name=label("set.late_risers")), "late", "", chat),
@@ -214,7 +216,10 @@ def read_prompt(prompt_text: str) -> tuple[str, str] | None:
 
 
 def prompt_changes(name: str, answer: str) -> dict[str, object]:
-    """The settings a prompt's answer sets: keywords are comma-separated, `-` clears them."""
+    """The settings a prompt's answer sets: keywords are comma-separated, `-` clears them (and the
+    summaries' own language, which then follows the interface language again)."""
     if name == "tz":
         return {"time_zone": resolve_zone(answer.strip())}
+    if name == "rd":
+        return {"summary_language": parse_summary_language(answer)}
     return {"include" if name == "inc" else "exclude": parse_keywords(answer)}

@@ -157,6 +157,21 @@ async def test_settings_prompt_reply_sets_keywords(rig: Rig) -> None:
     assert subscription.include == ("diffusion", "모델")
 
 
+async def test_settings_prompt_reply_sets_the_summary_language(rig: Rig) -> None:
+    await rig.say(USER, "/subscribe")
+    editor = (await rig.say(USER, "/settings"))[0]
+    before = len(rig.fake.sent)
+    await rig.press(editor, callback(editor, "📝 Summaries in: English"))
+    prompt = (await rig.fake.wait_sent(before + 1))[-1]
+    refused = await rig.say(USER, "日本語!", reply_to=prompt.message_id)
+    reply = await rig.say(USER, "JA", reply_to=prompt.message_id)
+    assert "is not a language code" in refused[0].text
+    assert "Summaries in: Japanese" in reply[0].text
+    subscription = await rig.service.subscription(Destination(platform="telegram", chat_id=str(USER)))
+    assert subscription is not None
+    assert (subscription.language, subscription.summary_language, subscription.reads) == ("en", "ja", "ja")
+
+
 async def test_groups_need_administrators(rig: Rig) -> None:
     refused = (await rig.say(GROUP, "/subscribe", user_id=USER))[0]
     assert refused.text == "Only administrators can change this chat's subscription."
