@@ -212,7 +212,8 @@ def _platforms(
         runners.append(partial(run_telegram, app, settings.telegram, stop, hook, health))
     if senders.slack is not None:
         slack_app = build_slack_app(settings.slack, service, senders.slack)
-        routes.append(events_route(slack_app))
+        if settings.slack.app_token is None:  # Socket Mode serves no route: /slack/events is a 404
+            routes.append(events_route(slack_app, settings.slack))
         health.expect("slack")
         runners.append(partial(run_slack, slack_app, settings.slack, stop, health))
     return routes, runners
