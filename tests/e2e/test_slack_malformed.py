@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -22,13 +23,16 @@ from bot.__main__ import _platforms, _Senders
 from bot.config import HFSettings, Settings, SlackSettings
 from bot.health import Health
 from bot.ingest import DigestSources
+from bot.models import Destination
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.http_server import MAX_BODY_BYTES, HttpServer, Refusals
 from handlers.slack_adapter.app import EVENTS_PATH
 from storage.sqlite import SqliteStore
 from tests.e2e.slack_rig import running_slack
-from tests.fakes.slack_requests import DEFAULT_SECRET, FORM, JSON, sign, slash_command
+from tests.fakes.slack_requests import DEFAULT_CHANNEL_ID, DEFAULT_SECRET, FORM, JSON, sign, slash_command
+
+HERE = Destination(platform="slack", chat_id=DEFAULT_CHANNEL_ID)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ CASES = [
     *(
         Case(f"unsigned {name}", body, 401, signed=False, content_type=kind)
         for name, body, kind in BAD_BODIES
-    ),  # noqa: E501
+    ),
     *(Case(f"signed {name}", body, 400, content_type=kind) for name, body, kind in BAD_BODIES),
     *(Case(f"signed {name}", body, 400, content_type=kind) for name, body, kind in ODD_SHAPES),
     *(Case(f"signed {name}", body, 404, content_type=kind) for name, body, kind in UNKNOWN),
@@ -243,3 +247,97 @@ def test_refusals_say_one_line_a_minute_per_reason_with_the_count() -> None:
         "slack: refused a request: no signature",
         "slack: refused a request: a wrong signature (and 499 more like it in the last 61 s)",
     ]
+
+
+def _initial(element: dict[str, Any]) -> dict[str, Any]:
+    kind = element["type"]
+    if kind == "timepicker":
+        return {"type": kind, "selected_time": element["initial_time"]}
+    if kind == "checkboxes":
+        return {"type": kind, "selected_options": element.get("initial_options", [])}
+    if kind == "radio_buttons":
+        return {"type": kind, "selected_option": element["initial_option"]}
+    return {"type": kind, "value": element.get("initial_value")}
+
+
+# Values no element of the modal can submit: (block, what the element submits instead).
+FORGED_FIELDS: list[tuple[str, str, Any]] = [
+    ("weekday x", "days", {"type": "checkboxes", "selected_options": [{"value": "x"}]}),
+    ("weekday 7", "days", {"type": "checkboxes", "selected_options": [{"value": "7"}]}),
+    ("weekday -1", "days", {"type": "checkboxes", "selected_options": [{"value": "-1"}]}),
+    ("weekday a number", "days", {"type": "checkboxes", "selected_options": [{"value": 3}]}),
+    ("weekday huge", "days", {"type": "checkboxes", "selected_options": [{"value": "9" * 400}]}),
+    ("weekday in Arabic digits", "days", {"type": "checkboxes", "selected_options": [{"value": "٣"}]}),
+    ("weekday without value", "days", {"type": "checkboxes", "selected_options": [{}]}),
+    ("weekday a string", "days", {"type": "checkboxes", "selected_options": [3]}),
+    ("days a string", "days", {"type": "checkboxes", "selected_options": "0,1"}),
+    ("days state a string", "days", "x"),
+    ("format unknown", "format", {"type": "radio_buttons", "selected_option": {"value": "poem"}}),
+    ("format a list", "format", {"type": "radio_buttons", "selected_option": ["cards"]}),
+    ("language unknown", "language", {"type": "radio_buttons", "selected_option": {"value": "fr"}}),
+    ("option unknown", "options", {"type": "checkboxes", "selected_options": [{"value": "root"}]}),
+    ("zone a list", "zone", {"type": "plain_text_input", "value": ["UTC"]}),
+    ("top_n a list", "top_n", {"type": "number_input", "value": [3]}),
+    ("time a number", "time", {"type": "timepicker", "selected_time": 900}),
+]
+
+
+async def test_forged_settings_submissions_get_400_and_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_slack(tmp_path) as rig:
+        await rig.answer("/papers", "subscribe")
+        await rig.user.command("/papers", "settings")
+        await rig.fake.wait_until(lambda: bool(rig.fake.opened_views))
+        [modal] = rig.fake.opened_views
+        initial = {block["block_id"]: {"value": _initial(block["element"])} for block in modal.view["blocks"]}
+        before = await rig.service.subscription(HERE)
+        failures = []
+        for name, block, forged in FORGED_FIELDS:
+            caplog.clear()
+            values = initial | {block: {"value": forged}}
+            delivery = await rig.user.submit(modal, values)
+            warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+            if delivery.status != 400 or len(warnings) != 1 or any(r.exc_info for r in caplog.records):
+                failures.append(f"{name}: {delivery.status} {[r.getMessage()[:100] for r in warnings]}")
+        assert failures == [], "\n".join(failures)
+        assert await rig.service.subscription(HERE) == before  # nothing was saved
+        assert rig.fake.messages() == []  # nor announced
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "error"),
+    [
+        ("users.info", 500, None),
+        ("users.info", 429, None),
+        ("users.info", 200, "user_not_found"),
+        ("conversations.info", 503, None),
+    ],
+)
+async def test_a_slack_api_failure_while_saving_settings_is_said_in_the_modal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, method: str, status: int, error: str | None
+) -> None:
+    async with running_slack(tmp_path) as rig:
+        await rig.answer("/papers", "subscribe")
+        await rig.user.command("/papers", "settings")
+        await rig.fake.wait_until(lambda: bool(rig.fake.opened_views))
+        [modal] = rig.fake.opened_views
+        values = {block["block_id"]: {"value": _initial(block["element"])} for block in modal.view["blocks"]}
+        values["top_n"] = {"value": {"type": "number_input", "value": "3"}}
+        caplog.clear()
+        rig.fake.fail_next(method, error, status=status)
+        refused = await rig.user.submit(modal, values)
+        assert refused.status == 200  # a modal shows errors only from a 200 answer
+        answer = json.loads(refused.text)
+        assert answer["response_action"] == "errors"
+        assert "try again" in next(iter(answer["errors"].values())).lower()
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1, [r.getMessage() for r in warnings]
+        assert not [r for r in caplog.records if r.exc_info]
+        subscription = await rig.service.subscription(HERE)
+        assert subscription is not None
+        assert subscription.top_n == 10  # not saved
+        accepted = await rig.user.submit(modal, values)  # Slack answers again: saved
+        assert accepted.status == 200
+        assert accepted.text in ("", "null")
+        await rig.fake.wait_for_messages(1)
