@@ -32,6 +32,7 @@ async def test_every_forged_button_is_answered_as_expired(
             fake.send_text(USER, command)
             assert await fake.deliver_webhook() == [200]
         editor = (await fake.wait_sent(2))[-1]
+        assert editor.reply_markup is not None
         real = editor.reply_markup["inline_keyboard"][0][0]["callback_data"]
         message: dict[str, Any] = {
             "message_id": editor.message_id,
