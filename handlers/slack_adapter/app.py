@@ -3,7 +3,7 @@
 Socket Mode (an app-level token is set) needs no public URL and serves no route; HTTP mode receives
 Slack's POSTs on the process's HTTP server. There the signature and age of each request are checked
 on its raw bytes before anything is read from it (401 otherwise), then the body must be UTF-8 and the
-form or JSON object Slack sends (400 otherwise), and at most MAX_BODY_BYTES long (413): what Bolt
+form or JSON object Slack sends (400 otherwise), and at most 1 MiB long (413): what Bolt
 gets is signed and well formed, so no request from outside can make it fail with a traceback.
 Either way Slack shares the event loop with Telegram and the push.
 """
@@ -35,7 +35,7 @@ from bot.errors import StartupError
 from bot.health import Health
 from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
-from handlers.http_server import MAX_BODY_BYTES, Refusals, read_body
+from handlers.http_server import Refusals, read_body
 from handlers.slack_adapter.actions import SlackActions
 from handlers.slack_adapter.channels import MalformedRequest, error_code
 from handlers.slack_adapter.commands import SlackCommands
@@ -47,7 +47,6 @@ TIMEOUT_SECONDS = 30
 MAX_AGE_SECONDS = 300  # Slack's rule: a request more than five minutes off our clock is refused
 SIGNATURE_HEADER = "X-Slack-Signature"
 TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
-__all__ = ["MAX_BODY_BYTES"]
 
 
 def web_client(settings: SlackSettings, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -124,7 +123,7 @@ def events_route(app: AsyncApp, settings: SlackSettings) -> web.RouteDef:
             return web.json_response({"error": why}, status=400)
         try:
             answer = await app.async_dispatch(bolt_request)
-        except Exception as err:  # listeners' errors stay inside Bolt: this is Bolt failing to read the body
+        except Exception as err:  # listeners' errors stay in Bolt: this is Bolt failing to read the body
             log.warning("slack: refused a signed request (400): Bolt cannot read it: %s", _short(err))
             return web.json_response({"error": "malformed request"}, status=400)
         return await to_aiohttp_response(answer)
