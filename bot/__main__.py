@@ -28,10 +28,10 @@ from bot.cluster import Membership
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler, utcnow
 from bot.errors import PaperboyError, StartupError, UsageError
-from bot.health import Health
+from bot.health import Cached, Health
 from bot.ingest import DigestSources
 from bot.logs import START_LOGGER, configure_logging, redact
-from bot.metrics import METRICS, MeteredNotifier
+from bot.metrics import METRICS, MeteredNotifier, Metrics
 from bot.models import Paper
 from bot.periodic import every
 from bot.ports import Notifier, Store
@@ -65,6 +65,8 @@ LLM_UNSET = (
 )
 HEARTBEAT_SECONDS = 1.0  # a newcomer waits one beat before sending; a dead instance is gone after three
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
+DATABASE_CHECK_SECONDS = 2.0  # /healthz's database answer is at most this old
+OUTBOX_GAUGES_SECONDS = 5.0  # /metrics' outbox gauges likewise
 log = logging.getLogger("paperboy")
 
 
@@ -141,15 +143,14 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    health = Health()
-    health.add("database", partial(_database_answers, service))
+    health, outbox_gauges = observability(store)
     limiter = RateLimiter()  # one budget for answers and pushes
     async with contextlib.AsyncExitStack() as stack:
         senders = await _Senders.open(settings, stack)
         routes, platforms = _platforms(settings, service, senders, limiter, stop, health)
         server = HttpServer(
             settings.server.listen, settings.server.port, routes,
-            health=health, metrics=METRICS, before_scrape=partial(_outbox_gauges, service),
+            health=health, metrics=METRICS, before_scrape=outbox_gauges,
         )  # fmt: skip
         await server.start()
         stack.push_async_callback(server.stop)
@@ -212,7 +213,8 @@ def _platforms(
         runners.append(partial(run_telegram, app, settings.telegram, stop, hook, health))
     if senders.slack is not None:
         slack_app = build_slack_app(settings.slack, service, senders.slack)
-        routes.append(events_route(slack_app))
+        if settings.slack.app_token is None:  # Socket Mode serves no route: /slack/events is a 404
+            routes.append(events_route(slack_app, settings.slack))
         health.expect("slack")
         runners.append(partial(run_slack, slack_app, settings.slack, stop, health))
     return routes, runners
@@ -239,20 +241,23 @@ async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Ev
         failed[0].result()  # raises the first part's failure, after everything else stopped
 
 
-async def _database_answers(service: PaperService) -> bool:
-    await service.days(limit=1)
+def observability(store: Store, metrics: Metrics = METRICS) -> tuple[Health, Callable[[], Awaitable[None]]]:
+    """/healthz's checks (the database's so far; each platform adds its own) and what refreshes the
+    outbox gauges before /metrics. Both ask the database at most once every few seconds, however
+    often they are polled: a flood of probes costs the commands nothing."""
+    health = Health()
+    health.add("database", Cached(partial(_database_answers, store), DATABASE_CHECK_SECONDS))
+    return health, Cached(partial(_outbox_gauges, store, metrics), OUTBOX_GAUGES_SECONDS)
+
+
+async def _database_answers(store: Store) -> bool:
+    await store.ping()
     return True
 
 
-async def _outbox_gauges(service: PaperService) -> None:
-    stats = await service.stats()
-    for status, count in (
-        ("pending", stats.outbox_pending),
-        ("sent", stats.outbox_sent),
-        ("failed", stats.outbox_failed),
-        ("dead", stats.outbox_dead),
-    ):
-        METRICS.outbox.labels(status).set(count)
+async def _outbox_gauges(store: Store, metrics: Metrics) -> None:
+    for status, count in (await store.outbox_counts()).items():
+        metrics.outbox.labels(status).set(count)
 
 
 def _heartbeat_seconds(settings: Settings) -> float:

@@ -7,6 +7,10 @@ container's HEALTHCHECK and a load balancer act on; a stale ingest is reported b
 (HF may simply have no list). An ingest round that could not read or store something (a source, a
 day, a refused paper) is a failed round: /healthz shows the last round's failures, and fails after
 several failed rounds in a row.
+
+/healthz is polled by anyone who can reach it, so no check may cost more per request than reading a
+field: a check that asks something slow (the database) is wrapped in `Cached`, which keeps the last
+answer and asks again at most every few seconds, however many requests come, one probe at a time.
 """
 
 from __future__ import annotations
@@ -15,10 +19,59 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 CHECK_TIMEOUT_SECONDS = 3.0
 Check = Callable[[], Awaitable[bool | str]]  # True: fine; False or a reason: failing
+T = TypeVar("T")
+
+
+class Cached(Generic[T]):
+    """An async probe whose outcome (its value, or the exception it raised) is kept `ttl` seconds.
+
+    Callers within `ttl` of the last probe get its outcome without any work; later ones start one new
+    probe, and callers arriving meanwhile wait for that same probe (never a second one), so the probe
+    runs at most once per `ttl` however many callers there are. A caller that gives up (a timeout)
+    does not cancel the probe the others wait for.
+    """
+
+    def __init__(
+        self, probe: Callable[[], Awaitable[T]], ttl: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._probe = probe
+        self._ttl = ttl
+        self._clock = clock
+        self._at: float | None = None
+        self._value: T | None = None
+        self._error: Exception | None = None
+        self._running: asyncio.Task[T] | None = None
+
+    async def __call__(self) -> T:
+        if self._at is not None and self._clock() - self._at < self._ttl:
+            if self._error is not None:
+                raise self._error.with_traceback(None)  # no traceback grows with each raise
+            return self._value  # type: ignore[return-value]  # set with _at by a probe that returned
+        if self._running is None:
+            self._running = asyncio.ensure_future(self._refresh())
+            self._running.add_done_callback(_retrieve)  # a failure no caller waited for is no ERROR
+        return await asyncio.shield(self._running)
+
+    async def _refresh(self) -> T:
+        try:
+            value = await self._probe()
+        except Exception as err:
+            self._value, self._error, self._at = None, err, self._clock()
+            raise
+        else:
+            self._value, self._error, self._at = value, None, self._clock()
+            return value
+        finally:
+            self._running = None
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 @dataclass(frozen=True)

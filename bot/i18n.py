@@ -334,6 +334,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "slack.save": {"en": "Save", "ko": "저장"},
     "slack.cancel": {"en": "Cancel", "ko": "취소"},
     "slack.bad_time": {"en": "Pick a time.", "ko": "시간을 골라 주세요."},
+    "slack.try_again": {
+        "en": "Slack did not answer when I checked who is saving; nothing was changed. Try again.",
+        "ko": "Slack이 응답하지 않아 아무것도 바꾸지 않았습니다. 다시 시도해 주세요.",
+    },
     "slack.no_days": {"en": "Pick at least one day.", "ko": "요일을 하나 이상 골라 주세요."},
     "slack.bad_number": {
         "en": "A whole number from {low} to {high}.",

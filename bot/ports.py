@@ -175,6 +175,14 @@ class Store(Protocol):
 
     async def stats(self) -> StoreStats: ...
 
+    async def ping(self) -> None:
+        """A trivial query (`SELECT 1`): returns when the database answers, raises when it does not."""
+        ...
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
+        ...
+
     async def get_subscription(self, destination: Destination) -> Subscription | None: ...
 
     async def list_subscriptions(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
@@ -16,6 +18,10 @@ from aiohttp import web
 from bot.errors import StartupError
 from bot.health import Health
 from bot.metrics import CONTENT_TYPE, Metrics
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1 << 20  # a Slack modal or a Telegram update is a few kilobytes; nothing we take is 1 MiB
+REFUSALS_EVERY_SECONDS = 60.0
 
 
 class HttpServer:
@@ -43,7 +49,7 @@ class HttpServer:
         self.port = port
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.add_routes(self._routes)
         if self._health is not None:
             app.router.add_get("/healthz", self._healthz)
@@ -78,6 +84,46 @@ class HttpServer:
         response = web.Response(body=self._metrics.exposition())
         response.headers["Content-Type"] = CONTENT_TYPE
         return response
+
+
+async def read_body(request: web.Request, route: str) -> bytes | web.Response:
+    """The request's body, or 413 (one WARNING line) when it is over MAX_BODY_BYTES: said by its
+    Content-Length before reading, else found while reading."""
+    too_big = request.content_length is not None and request.content_length > MAX_BODY_BYTES
+    if not too_big:
+        try:
+            return await request.read()  # the application's client_max_size stops it at the cap
+        except web.HTTPRequestEntityTooLarge:
+            too_big = True
+    log.warning("%s: refused a request over %d bytes (413)", route, MAX_BODY_BYTES)
+    return web.Response(status=413, text="request body too large")
+
+
+class Refusals:
+    """Refused requests anyone can send (no signature, a wrong secret): one WARNING line at most every
+    REFUSALS_EVERY_SECONDS per reason, saying how many more came meanwhile, so a flood cannot flood the
+    logs, while a misconfigured secret (every request refused) is still seen at the default level."""
+
+    def __init__(
+        self, logger: logging.Logger, route: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._log = logger
+        self._route = route
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._unsaid: dict[str, int] = {}
+
+    def refuse(self, why: str) -> None:
+        now = self._clock()
+        last = self._last.get(why)
+        if last is not None and now - last < REFUSALS_EVERY_SECONDS:
+            self._unsaid[why] = self._unsaid.get(why, 0) + 1
+            self._log.debug("%s: refused a request: %s", self._route, why)
+            return
+        self._last[why] = now
+        more = self._unsaid.pop(why, 0)
+        also = f" (and {more} more like it in the last {now - last:.0f} s)" if more and last else ""
+        self._log.warning("%s: refused a request: %s%s", self._route, why, also)
 
 
 def _why(err: OSError) -> str:

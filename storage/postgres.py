@@ -43,6 +43,7 @@ from storage.records import (
     UI_STATE_DAYS,
     json_text,
     merge_day,
+    outbox_counts,
     outbox_item_from_row,
     paper_from_row,
     paper_values,
@@ -287,6 +288,14 @@ class PostgresStore:
                 """SELECT last_error, count(*) AS n FROM outbox WHERE last_error IS NOT NULL
                    GROUP BY last_error ORDER BY n DESC LIMIT 10"""
             ),
+        )
+
+    async def ping(self) -> None:
+        await self._pool.fetchval("SELECT 1")
+
+    async def outbox_counts(self) -> dict[str, int]:
+        return outbox_counts(
+            await self._pool.fetch("SELECT status, count(*) AS n FROM outbox GROUP BY status")
         )
 
     # -- subscriptions ----------------------------------------------------------------------

@@ -293,7 +293,7 @@ def store_stats(
 ) -> StoreStats:
     """StoreStats from the stats queries: `totals` has one column per count, the others are
     (platform, n), (status, n) and (last_error, n) rows."""
-    by_status = {r["status"]: r["n"] for r in statuses}
+    by_status = outbox_counts(statuses)
     return StoreStats(
         papers=totals["papers"],
         days=totals["days"],
@@ -303,9 +303,20 @@ def store_stats(
         subscriptions_by_platform={r["platform"]: r["n"] for r in platforms},
         paused=totals["paused"],
         last_push=as_datetime(totals["last_push"]) if totals["last_push"] else None,
-        outbox_pending=by_status.get("pending", 0) + by_status.get("leased", 0),
-        outbox_sent=by_status.get("sent", 0),
-        outbox_failed=by_status.get("failed", 0),
-        outbox_dead=by_status.get("dead", 0),
+        outbox_pending=by_status["pending"],
+        outbox_sent=by_status["sent"],
+        outbox_failed=by_status["failed"],
+        outbox_dead=by_status["dead"],
         errors={r["last_error"]: r["n"] for r in errors},
     )
+
+
+def outbox_counts(statuses: Sequence[Row]) -> dict[str, int]:
+    """{pending, sent, failed, dead: count} from (status, n) rows; a leased push is still pending."""
+    by_status = {str(r["status"]): int(r["n"]) for r in statuses}
+    return {
+        "pending": by_status.get("pending", 0) + by_status.get("leased", 0),
+        "sent": by_status.get("sent", 0),
+        "failed": by_status.get("failed", 0),
+        "dead": by_status.get("dead", 0),
+    }

@@ -41,6 +41,7 @@ from storage.records import (
     PAPER_COLUMNS,
     UI_STATE_DAYS,
     merge_day,
+    outbox_counts,
     outbox_item_from_row,
     paper_from_row,
     paper_values,
@@ -322,6 +323,12 @@ class SqliteStore:
                    GROUP BY last_error ORDER BY n DESC LIMIT 10"""
             ),
         )
+
+    async def ping(self) -> None:
+        await self._one("SELECT 1")
+
+    async def outbox_counts(self) -> dict[str, int]:
+        return outbox_counts(await self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status"))
 
     # -- subscriptions ----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -22,7 +23,7 @@ from bot.i18n import Lang, t
 from bot.service import PaperService
 from handlers.slack_adapter.answers import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer
 from handlers.slack_adapter.blocks import SlackMessage, section
-from handlers.slack_adapter.channels import Place, check_manager, destination_of, place_of
+from handlers.slack_adapter.channels import Place, check_manager, destination_of, error_code, place_of
 from handlers.slack_adapter.render import LINK_ACTION, notice
 from handlers.slack_adapter.replies import guarded, reply
 from handlers.slack_adapter.settings_modal import CALLBACK_ID, FieldErrors, read_submission, settings_summary
@@ -96,13 +97,17 @@ class SlackActions:
         channel, user = str(view.get("private_metadata", "")), str(body["user"]["id"])
         place = await place_of(self._service, channel, user)
         try:
-            changes = read_submission(view["state"]["values"], place.lang)
+            changes = read_submission(view["state"]["values"], place.lang)  # MalformedRequest: 400
             await check_manager(client, place)
         except FieldErrors as err:
             await ack(response_action="errors", errors=err.errors)
             return
         except PaperboyError as err:
             await ack(response_action="errors", errors={"time": err.text.render(place.lang)})
+            return
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as err:  # users.info, conversations.info
+            log.warning("slack: could not check who saves the settings of %s: %s", channel, _why(err))
+            await ack(response_action="errors", errors={"time": t("slack.try_again").render(place.lang)})
             return
         await ack()
         try:
@@ -118,6 +123,12 @@ class SlackActions:
         except SlackApiError as err:
             log.warning("could not announce a settings change in %s: %s", channel, err.response.get("error"))
             await _tell(client, place, summary)
+
+
+def _why(err: Exception) -> str:
+    if isinstance(err, SlackApiError):
+        return f"{err.response.status_code} {error_code(err) or 'error'}"
+    return type(err).__name__ + (f": {err}" if str(err) else "")
 
 
 async def _tell(client: AsyncWebClient, place: Place, message: SlackMessage) -> None:

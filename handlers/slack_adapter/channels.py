@@ -21,6 +21,11 @@ from bot.service import PaperService
 PLATFORM = "slack"
 
 
+class MalformedRequest(Exception):
+    """A signed request holding what Slack's own elements cannot send (a weekday `x`): answered 400,
+    with one WARNING line."""
+
+
 @dataclass(frozen=True)
 class Place:
     """A request's channel and user, and the language to answer in (the channel's push language)."""

@@ -6,21 +6,23 @@ Slack shows field errors next to the field when the submission is answered with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
-from bot.i18n import Lang, t
+from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code, push_formats
 from bot.subscriptions import settings_rows
 from handlers.slack_adapter.blocks import Block
+from handlers.slack_adapter.channels import PLATFORM, MalformedRequest
 from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
 
 CALLBACK_ID = "settings"
 VALUE = "value"  # every input's action_id: the block_id names the setting
 OPTIONS = ("notify_empty", "late_risers")
+WEEKDAYS = tuple(str(day) for day in range(7))
 MAX_VALUE = 1200  # keeps the two keyword lists and the rest within one 3000-character section
 
 
@@ -115,45 +117,72 @@ def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
     }
 
 
-def read_submission(values: Mapping[str, Mapping[str, Mapping[str, Any]]], lang: Lang) -> dict[str, object]:
-    """The settings a submitted modal asks for; raises FieldErrors naming each bad field."""
+def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
+    """The settings a submitted modal asks for; raises FieldErrors naming each bad field that a person
+    can get wrong, and MalformedRequest for a value none of the modal's elements can submit (a
+    weekday `x`, a format it does not offer, a list where text goes)."""
 
     def field(block_id: str) -> Mapping[str, Any]:
-        return values.get(block_id, {}).get(VALUE, {})
+        block = values.get(block_id, {})
+        state = block.get(VALUE, {}) if isinstance(block, Mapping) else None
+        if not isinstance(state, Mapping):
+            raise MalformedRequest(f"settings field {block_id!r} is no object")
+        return state
+
+    def text(block_id: str, key: str = "value") -> str:
+        raw = field(block_id).get(key)
+        if raw is not None and not isinstance(raw, str):
+            raise MalformedRequest(f"settings field {block_id!r} is no text")
+        return raw or ""
+
+    def chosen(block_id: str, offered: Iterable[str]) -> list[str]:
+        raw = field(block_id).get("selected_options") or []
+        if not isinstance(raw, list) or not all(isinstance(o, Mapping) for o in raw):
+            raise MalformedRequest(f"settings field {block_id!r} is no list of options")
+        picked = [o.get("value") for o in raw]
+        if not set(picked) <= set(offered):
+            raise MalformedRequest(f"settings field {block_id!r} has an option the modal does not offer")
+        return [str(value) for value in picked]
+
+    def one(block_id: str, offered: tuple[str, ...]) -> str:
+        raw = field(block_id).get("selected_option") or {"value": offered[0]}
+        value = raw.get("value") if isinstance(raw, Mapping) else None
+        if value not in offered:
+            raise MalformedRequest(f"settings field {block_id!r} has an option the modal does not offer")
+        return str(value)
 
     errors: dict[str, str] = {}
     changes: dict[str, object] = {}
-    chosen_time = str(field("time").get("selected_time") or "")
     try:
-        changes["send_time"] = time.fromisoformat(chosen_time)
+        changes["send_time"] = time.fromisoformat(text("time", "selected_time"))
     except ValueError:
         errors["time"] = t("slack.bad_time").render(lang)
     try:
-        changes["time_zone"] = resolve_zone(str(field("zone").get("value") or "").strip() or "UTC")
+        changes["time_zone"] = resolve_zone(text("zone").strip() or "UTC")
     except UsageError as err:
         errors["zone"] = err.text.render(lang)
-    weekdays = frozenset(int(o["value"]) for o in field("days").get("selected_options") or [])
+    weekdays = frozenset(int(day) for day in chosen("days", WEEKDAYS))
     if weekdays:
         changes["weekdays"] = weekdays
     else:
         errors["days"] = t("slack.no_days").render(lang)
     for name, low in (("top_n", 1), ("min_votes", 0)):
-        raw = str(field(name).get("value") or "")
+        raw = text(name)
         high = MAX_TOP_N if name == "top_n" else 1_000_000
-        if raw.isdigit() and low <= int(raw) <= high:
+        if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
             changes[name] = int(raw)
         else:
             errors[name] = t("slack.bad_number", low=low, high=high).render(lang)
     for name in ("include", "exclude"):
-        changes[name] = parse_keywords(str(field(name).get("value") or ""))
-    changes["format"] = (field("format").get("selected_option") or {}).get("value", "compact")
-    changes["language"] = (field("language").get("selected_option") or {}).get("value", "en")
-    reads = str(field("summary_language").get("value") or "").strip()
+        changes[name] = parse_keywords(text(name))
+    changes["format"] = one("format", push_formats(PLATFORM))
+    changes["language"] = one("language", LANGUAGES)
+    reads = text("summary_language").strip()
     try:
         changes["summary_language"] = language_code(reads) if reads else None
     except ValueError:
         errors["summary_language"] = t("slack.bad_summary_language", code=reads[:20]).render(lang)
-    picked = {o["value"] for o in field("options").get("selected_options") or []}
+    picked = set(chosen("options", OPTIONS))
     changes |= {name: name in picked for name in OPTIONS}
     if errors:
         raise FieldErrors(errors)

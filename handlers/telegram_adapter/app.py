@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import secrets
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from bot.logs import register_secret
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
+from handlers.http_server import Refusals, read_body
 from handlers.telegram_adapter.buttons import Buttons
 from handlers.telegram_adapter.chats import destination_of, thread_of, where
 from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
@@ -32,6 +34,7 @@ from handlers.telegram_adapter.inline import Inline
 from handlers.telegram_adapter.limits import SharedRateLimiter
 from handlers.telegram_adapter.render import notice
 from handlers.telegram_adapter.sending import TelegramApp, send
+from handlers.telegram_adapter.update_shape import update_problem
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -143,20 +146,39 @@ class TelegramWebhook:
         )
         register_secret(self.secret)  # a random one is not in the settings, so logs learn it here
         self.path = urlsplit(settings.webhook_url or "/").path or "/"
+        self._refusals = Refusals(log, "telegram")
 
     async def handle(self, request: web.Request) -> web.Response:
+        """403 without the secret (one WARNING line a minute); with it, a body over the size cap is
+        413 and one that is no Update as Telegram sends it is 400, each in one WARNING line."""
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), self.secret.encode()):
+            self._refusals.refuse("a wrong or missing secret token (403)")
             return web.Response(status=403, text="forbidden")
+        body = await read_body(request, "telegram")
+        if isinstance(body, web.Response):
+            return body
         try:
-            update = Update.de_json(await request.json(), self._app.bot)
-        except ValueError:
-            return web.Response(status=400, text="not an update")
+            data = json.loads(body.decode("utf-8"))
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, a number too long, nested too deep
+            return _not_an_update("the body is not JSON in UTF-8")
+        problem = update_problem(data)
+        if problem is not None:
+            return _not_an_update(problem)
+        try:
+            update = Update.de_json(data, self._app.bot)
+        except Exception as err:  # whatever else PTB cannot build an Update from
+            return _not_an_update(f"PTB cannot read it: {type(err).__name__}: {str(err)[:100]}")
         await self._app.update_queue.put(update)
         return web.Response(text="ok")
 
     def route(self) -> web.RouteDef:
         return web.post(self.path, self.handle)
+
+
+def _not_an_update(why: str) -> web.Response:
+    log.warning("telegram: refused a webhook request (400): %s", why)
+    return web.Response(status=400, text="not an update")
 
 
 async def run_telegram(

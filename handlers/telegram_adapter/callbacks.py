@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.models import MAX_TOP_N
+from bot.service import PAGE
+
 MAX_BYTES = 64
 
 
@@ -43,11 +46,41 @@ class Setting:
 
 Action = OpenPaper | TopPage | SearchPage | Setting
 
-_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = (
-    (re.compile(r"p:(?P<arxiv_id>[\w.\-/]{1,40})"), OpenPaper),
-    (re.compile(r"t:(?P<day>\d{4}-\d{2}-\d{2}):(?P<n>\d{1,2}):(?P<offset>\d{1,3})"), TopPage),
-    (re.compile(r"s:(?P<token>[A-Za-z0-9_-]{1,32}):(?P<offset>\d{1,4})"), SearchPage),
-    (re.compile(r"c:(?P<name>[a-z_]{1,16}):(?P<argument>[\w+\-]{0,16}):(?P<chat>-?\d{0,20})"), Setting),
+# Every /settings button as (name, the arguments it may carry); settings_menu.py makes them. A press
+# whose name or argument is not here is one this version never made (forged, or from another version).
+SIGNS = frozenset({"+", "-"})
+# The time zones a channel's editor offers as buttons (west to east; `c:tz:<index>`); any other is
+# typed in the private chat.
+COMMON_ZONES = (
+    "America/Los_Angeles", "America/New_York", "UTC",
+    "Europe/London", "Europe/Berlin", "Asia/Kolkata",
+    "Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo",
+)  # fmt: skip
+SETTING_ARGUMENTS: dict[str, frozenset[str]] = {
+    "h": SIGNS,
+    "m": SIGNS,
+    "n": SIGNS,
+    "v": SIGNS,
+    "wd": frozenset(str(day) for day in range(7)),
+    "tz": frozenset({"", *(str(index) for index in range(len(COMMON_ZONES)))}),
+    "inc": frozenset({"", "clear"}),
+    "exc": frozenset({"", "clear"}),
+    "fmt": frozenset({""}),
+    "lang": frozenset({""}),
+    "empty": frozenset({""}),
+    "late": frozenset({""}),
+    "rd": frozenset({""}),
+    "menu": frozenset({""}),
+    "done": frozenset({""}),
+}
+MAX_SEARCH_OFFSET = 9990
+
+# ASCII only: `\d` would take other scripts' digits (int("٣") is 3) and `\w` any letter.
+_OPEN = re.compile(r"p:(?P<arxiv_id>\d{4}\.\d{4,5}|[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7})", re.ASCII)
+_TOP = re.compile(r"t:(?P<day>\d{4}-\d{2}-\d{2}):(?P<n>[1-9]\d?):(?P<offset>0|[1-9]\d{0,2})", re.ASCII)
+_SEARCH = re.compile(r"s:(?P<token>[A-Za-z0-9_-]{1,32}):(?P<offset>0|[1-9]\d{0,3})", re.ASCII)
+_SETTING = re.compile(
+    r"c:(?P<name>[a-z]{1,8}):(?P<argument>[a-z0-9+\-]{0,8}):(?P<chat>(?:-?[1-9]\d{0,15})?)", re.ASCII
 )
 
 
@@ -65,21 +98,27 @@ def encode(action: Action) -> str:
     return data
 
 
-def decode(data: str) -> Action | None:
-    """The action a payload names, or None for one this version does not know (answered as expired)."""
-    for pattern, kind in _PATTERNS:
-        match = pattern.fullmatch(data)
-        if match is None:
-            continue
-        values = {k: v for k, v in match.groupdict().items() if v is not None}
+def decode(data: object) -> Action | None:
+    """The action a payload names, or None for any payload this version could not have made (forged,
+    from another version, cut short): every field is checked, so a press never fails past here and
+    a None is answered as an expired button."""
+    if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    if match := _OPEN.fullmatch(data):
+        return OpenPaper(match["arxiv_id"])
+    if match := _TOP.fullmatch(data):
+        n, offset = int(match["n"]), int(match["offset"])
         try:
-            if kind is TopPage:
-                return TopPage(date.fromisoformat(values["day"]), int(values["n"]), int(values["offset"]))
-            if kind is SearchPage:
-                return SearchPage(values["token"], int(values["offset"]))
-            if kind is OpenPaper:
-                return OpenPaper(values["arxiv_id"])
-            return Setting(values["name"], values["argument"], values["chat"])
+            day = date.fromisoformat(match["day"])
         except ValueError:
             return None
+        return TopPage(day, n, offset) if n <= MAX_TOP_N and offset < n and offset % PAGE == 0 else None
+    if match := _SEARCH.fullmatch(data):
+        offset = int(match["offset"])
+        return (
+            SearchPage(match["token"], offset) if offset <= MAX_SEARCH_OFFSET and offset % PAGE == 0 else None
+        )
+    if match := _SETTING.fullmatch(data):
+        name, argument = match["name"], match["argument"]
+        return Setting(name, argument, match["chat"]) if argument in SETTING_ARGUMENTS.get(name, ()) else None
     return None

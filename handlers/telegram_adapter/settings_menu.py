@@ -19,7 +19,7 @@ from bot.commands import parse_keywords, parse_summary_language, resolve_zone
 from bot.i18n import Lang, Text, language_name, t
 from bot.models import Subscription
 from bot.subscriptions import settings_rows
-from handlers.telegram_adapter.callbacks import Setting, encode
+from handlers.telegram_adapter.callbacks import COMMON_ZONES, Setting, encode
 from handlers.telegram_adapter.html import Html, bold, italic, join, text
 from handlers.telegram_adapter.render import (
     Button,
@@ -34,12 +34,6 @@ TOP_N_STEPS = (1, 3, 5, 10, 15, 20, 30, 50)
 VOTE_STEPS = (0, 5, 10, 20, 30, 50, 100, 200)
 # A prompt starts with its setting's symbol, so a reply to it says what it sets, even after a restart.
 PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖", "rd": "📝"}
-# The time zones a channel's editor offers as buttons (west to east); any other is typed in private.
-COMMON_ZONES = (
-    "America/Los_Angeles", "America/New_York", "UTC",
-    "Europe/London", "Europe/Berlin", "Asia/Kolkata",
-    "Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo",
-)  # fmt: skip
 SETTINGS_LINK_PREFIX = "settings_"  # `/start settings_<chat id>`: the editor of that channel
 
 

@@ -69,7 +69,7 @@ async def running_slack(tmp_path: Path, *, rate_limits: bool = True) -> AsyncIte
         )
         client = web_client(settings, session)
         app = build_slack_app(settings, service, client)
-        server = HttpServer("127.0.0.1", 0, [events_route(app)])
+        server = HttpServer("127.0.0.1", 0, [events_route(app, settings)])
         await server.start()
         url = f"http://127.0.0.1:{server.port}{EVENTS_PATH}"
         try:

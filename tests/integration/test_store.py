@@ -159,6 +159,22 @@ async def test_lease_takes_the_first_due_pushes_then_the_expired_leases(
     assert not await store.extend_lease(first[0].id, first[0].lease, later)  # a finds out
 
 
+async def test_ping_and_outbox_counts_agree_with_stats(store: Store, sample_day: DigestDay) -> None:
+    """The cheap queries /healthz and /metrics use: a ping, and the outbox by status as stats counts it."""
+    await store.ping()
+    assert await store.outbox_counts() == {"pending": 0, "sent": 0, "failed": 0, "dead": 0}
+    due = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    await _outbox_of(store, sample_day, 3, due)
+    await store.lease("a", due + timedelta(minutes=1), seconds=60, limit=1)  # a leased push is pending
+    counts = await store.outbox_counts()
+    stats = await store.stats()
+    assert counts == {"pending": 3, "sent": 0, "failed": 0, "dead": 0}
+    assert counts == {
+        "pending": stats.outbox_pending, "sent": stats.outbox_sent,
+        "failed": stats.outbox_failed, "dead": stats.outbox_dead,
+    }  # fmt: skip
+
+
 async def test_messages_recorded_at_once_are_each_committed(
     store_url: str, store: Store, sample_day: DigestDay
 ) -> None:
