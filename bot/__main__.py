@@ -27,12 +27,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cluster import Membership
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler, utcnow
-from bot.errors import PaperboyError, StartupError, UsageError
+from bot.errors import PaperboyError, StartupError, StoreUnavailable, UsageError
 from bot.health import Health
 from bot.ingest import DigestSources
 from bot.logs import START_LOGGER, configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier
 from bot.models import Paper
+from bot.outage import StoreOutage
 from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
@@ -110,13 +111,22 @@ async def _pushes_forever(
 ) -> None:
     """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing.
     A round first waits (a bounded time) for the digest writer to finish the new day's summaries.
-    On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
+    On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`.
+    While the store is down, rounds are skipped quietly: the outage logs once when it goes and
+    once when it is back, and the drain under way waits for it (bot/outage.py)."""
     watcher = asyncio.create_task(stop.wait())
     watcher.add_done_callback(lambda _: deliverer.stop())
+    outage = deliverer.outage
 
     async def one_round() -> None:
-        if membership.leading:  # one scheduler among the instances; every one delivers
-            await scheduler.enqueue_due()
+        if outage.down:
+            return
+        try:
+            if membership.leading:  # one scheduler among the instances; every one delivers
+                await scheduler.enqueue_due()
+        except StoreUnavailable as err:
+            outage.failed(err)
+            return
         await writer_done()
         await deliverer.drain()
 
@@ -142,7 +152,6 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     health = Health()
-    health.add("database", partial(_database_answers, service))
     limiter = RateLimiter()  # one budget for answers and pushes
     async with contextlib.AsyncExitStack() as stack:
         senders = await _Senders.open(settings, stack)
@@ -160,14 +169,17 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         notifiers: dict[str, Notifier] = {
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
-        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        outage = StoreOutage(store.ping)  # one view of the database for pushes, heartbeats, /healthz
+        stack.push_async_callback(outage.close)
+        health.add("database", outage.check)
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
         gate, write_latest = WriterGate(), None
         if settings.llm.base_url is not None:  # new days are summarised before their pushes go out
             summarizer = await stack.enter_async_context(_writer(settings, store))
             write_latest = partial(summarizer.summarize_latest, max(1, settings.ingest.hf_days), gate)
             gate.expect()  # the first pass starts with the first ingest round, or right away below
         tick = settings.push.tick_seconds
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
         await membership.join()  # know the lead and the share before the first round
         work = [
             *(start() for start in platforms),  # made only now: a failed start leaves none unawaited
@@ -187,8 +199,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         try:
             await _until_stopped(work, stop)
         finally:
-            released = await store.release(deliverer.owner)
-            log.info("stopped; %d unfinished push(es) handed back for the next start", released)
+            await _release(store, deliverer.owner)
 
 
 def _platforms(
@@ -239,9 +250,17 @@ async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Ev
         failed[0].result()  # raises the first part's failure, after everything else stopped
 
 
-async def _database_answers(service: PaperService) -> bool:
-    await service.days(limit=1)
-    return True
+async def _release(store: Store, owner: str) -> int | None:
+    """Hand back the pushes this process holds; with the store down they come back when their lease
+    runs out instead (None)."""
+    try:
+        released = await store.release(owner)
+    except StoreUnavailable as err:
+        log.warning("stopped; the unfinished pushes could not be handed back (%s): they resume "
+                    "when their lease runs out", err)  # fmt: skip
+        return None
+    log.info("stopped; %d unfinished push(es) handed back for the next start", released)
+    return released
 
 
 async def _outbox_gauges(service: PaperService) -> None:
@@ -276,11 +295,15 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
+    waiting = (await store.stats()).outbox_pending  # pending or leased: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
-        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
+        # A store that stops answering ends the push (what it could not record resumes
+        # at the next run) rather than holding a one-off command for as long as it is down.
+        outage = StoreOutage(store.ping, waits=False)
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
         await membership.join()  # running instances keep their share of the caps: so does this one
         stop = asyncio.Event()
         beats = asyncio.create_task(membership.beat_forever(stop))
@@ -289,7 +312,13 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         finally:
             stop.set()
             await beats
-            await store.release(deliverer.owner)
+            if not outage.down:
+                await _release(store, deliverer.owner)
+    if report.store_lost is not None:
+        left = max(waiting - report.finished, 0)
+        print(f"paperboy: the database stopped answering ({report.store_lost}); {report.messages} "
+              f"message(s) sent, {left} push(es) left for the next run", file=sys.stderr)  # fmt: skip
+        return 1
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 

@@ -253,4 +253,9 @@ class Store(Protocol):
         """The payload of a token, or None once it has expired."""
         ...
 
+    async def ping(self) -> None:
+        """A cheap round trip that proves the database answers (and takes writes, where that can be
+        checked cheaply); StoreUnavailable when it does not."""
+        ...
+
     async def close(self) -> None: ...
