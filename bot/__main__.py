@@ -171,7 +171,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         }
         outage = StoreOutage(store.ping)  # one view of the database for pushes, heartbeats, /healthz
         stack.push_async_callback(outage.close)
-        health.add("database", outage.check)
+        health.add("database", partial(_database_answers, service, outage))
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
         gate, write_latest = WriterGate(), None
         if settings.llm.base_url is not None:  # new days are summarised before their pushes go out
@@ -248,6 +248,19 @@ async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Ev
     await asyncio.gather(*unfinished, return_exceptions=True)
     if failed:
         failed[0].result()  # raises the first part's failure, after everything else stopped
+
+
+async def _database_answers(service: PaperService, outage: StoreOutage) -> bool | str:
+    """/healthz: the reason while the store is known down, else whether a read answers now (a read:
+    the probe takes SQLite's write lock, which a health check cut short by its timeout would keep)."""
+    if outage.reason is not None:
+        return outage.reason
+    try:
+        await service.days(limit=1)
+    except StoreUnavailable as err:
+        outage.failed(err)
+        return str(err)
+    return True
 
 
 async def _release(store: Store, owner: str) -> int | None:

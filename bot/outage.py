@@ -66,18 +66,6 @@ class StoreOutage:
         """Return once the store answers (at once when it is not known down)."""
         await self._up.wait()
 
-    async def check(self) -> bool | str:
-        """For /healthz: the reason while the store is down, else whether it answers now (a failure
-        here marks it down too)."""
-        if self.reason is not None:
-            return self.reason
-        try:
-            await self._probe()
-        except StoreUnavailable as err:
-            self.failed(err)
-            return str(err)
-        return True
-
     async def close(self) -> None:
         if self._prober is not None:
             self._prober.cancel()
