@@ -27,12 +27,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cluster import Membership
 from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler, utcnow
-from bot.errors import PaperboyError, StartupError, UsageError
+from bot.errors import PaperboyError, StartupError, StoreUnavailable, UsageError
 from bot.health import Cached, Health
 from bot.ingest import DigestSources
 from bot.logs import START_LOGGER, configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier, Metrics
 from bot.models import Paper
+from bot.outage import StoreOutage
 from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
@@ -112,13 +113,22 @@ async def _pushes_forever(
 ) -> None:
     """Enqueue what is due and deliver it, every `tick` seconds, until `stop`; commands keep flowing.
     A round first waits (a bounded time) for the digest writer to finish the new day's summaries.
-    On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`."""
+    On `stop` a drain under way finishes the messages in flight and leaves the rest to `release`.
+    While the store is down, rounds are skipped quietly: the outage logs once when it goes and
+    once when it is back, and the drain under way waits for it (bot/outage.py)."""
     watcher = asyncio.create_task(stop.wait())
     watcher.add_done_callback(lambda _: deliverer.stop())
+    outage = deliverer.outage
 
     async def one_round() -> None:
-        if membership.leading:  # one scheduler among the instances; every one delivers
-            await scheduler.enqueue_due()
+        if outage.down:
+            return
+        try:
+            if membership.leading:  # one scheduler among the instances; every one delivers
+                await scheduler.enqueue_due()
+        except StoreUnavailable as err:
+            outage.failed(err)
+            return
         await writer_done()
         await deliverer.drain()
 
@@ -143,7 +153,8 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    health, outbox_gauges = observability(store)
+    outage = StoreOutage(store.writable)  # one view of the database for pushes, heartbeats, /healthz
+    health, outbox_gauges = observability(store, outage=outage)
     limiter = RateLimiter()  # one budget for answers and pushes
     async with contextlib.AsyncExitStack() as stack:
         senders = await _Senders.open(settings, stack)
@@ -161,14 +172,15 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         notifiers: dict[str, Notifier] = {
             name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
         }
-        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
+        stack.push_async_callback(outage.close)
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
         gate, write_latest = WriterGate(), None
         if settings.llm.base_url is not None:  # new days are summarised before their pushes go out
             summarizer = await stack.enter_async_context(_writer(settings, store))
             write_latest = partial(summarizer.summarize_latest, max(1, settings.ingest.hf_days), gate)
             gate.expect()  # the first pass starts with the first ingest round, or right away below
         tick = settings.push.tick_seconds
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
         await membership.join()  # know the lead and the share before the first round
         work = [
             *(start() for start in platforms),  # made only now: a failed start leaves none unawaited
@@ -188,8 +200,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         try:
             await _until_stopped(work, stop)
         finally:
-            released = await store.release(deliverer.owner)
-            log.info("stopped; %d unfinished push(es) handed back for the next start", released)
+            await _release(store, deliverer.owner)
 
 
 def _platforms(
@@ -241,23 +252,48 @@ async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Ev
         failed[0].result()  # raises the first part's failure, after everything else stopped
 
 
-def observability(store: Store, metrics: Metrics = METRICS) -> tuple[Health, Callable[[], Awaitable[None]]]:
+def observability(
+    store: Store, metrics: Metrics = METRICS, *, outage: StoreOutage | None = None
+) -> tuple[Health, Callable[[], Awaitable[None]]]:
     """/healthz's checks (the database's so far; each platform adds its own) and what refreshes the
     outbox gauges before /metrics. Both ask the database at most once every few seconds, however
-    often they are polled: a flood of probes costs the commands nothing."""
+    often they are polled: a flood of probes costs the commands nothing. With the process's `outage`,
+    the database check says why the store is down while it is, and tells the outage what it sees."""
     health = Health()
-    health.add("database", Cached(partial(_database_answers, store), DATABASE_CHECK_SECONDS))
+    health.add("database", Cached(partial(_database_answers, store, outage), DATABASE_CHECK_SECONDS))
     return health, Cached(partial(_outbox_gauges, store, metrics), OUTBOX_GAUGES_SECONDS)
 
 
-async def _database_answers(store: Store) -> bool:
-    await store.ping()
+async def _database_answers(store: Store, outage: StoreOutage | None) -> bool | str:
+    """/healthz: the reason while the store is known down, else whether a read answers now (a read:
+    a write probe takes SQLite's write lock, which a health check cut short by its timeout would keep)."""
+    if outage is not None and outage.reason is not None:
+        return outage.reason
+    try:
+        await store.ping()
+    except StoreUnavailable as err:
+        if outage is not None:
+            outage.failed(err)
+        return str(err)
     return True
 
 
 async def _outbox_gauges(store: Store, metrics: Metrics) -> None:
     for status, count in (await store.outbox_counts()).items():
         metrics.outbox.labels(status).set(count)
+
+
+async def _release(store: Store, owner: str) -> int | None:
+    """Hand back the pushes this process holds; with the store down they come back when their lease
+    runs out instead (None)."""
+    try:
+        released = await store.release(owner)
+    except StoreUnavailable as err:
+        log.warning("stopped; the unfinished pushes could not be handed back (%s): they resume "
+                    "when their lease runs out", err)  # fmt: skip
+        return None
+    log.info("stopped; %d unfinished push(es) handed back for the next start", released)
+    return released
 
 
 def _heartbeat_seconds(settings: Settings) -> float:
@@ -281,11 +317,15 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
+    waiting = (await store.stats()).outbox_pending  # pending or leased: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
-        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter)
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow)
+        # A store that stops answering ends the push (what it could not record resumes
+        # at the next run) rather than holding a one-off command for as long as it is down.
+        outage = StoreOutage(store.writable, waits=False)
+        deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
+        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
         await membership.join()  # running instances keep their share of the caps: so does this one
         stop = asyncio.Event()
         beats = asyncio.create_task(membership.beat_forever(stop))
@@ -294,7 +334,13 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         finally:
             stop.set()
             await beats
-            await store.release(deliverer.owner)
+            if not outage.down:
+                await _release(store, deliverer.owner)
+    if report.store_lost is not None:
+        left = max(waiting - report.finished, 0)
+        print(f"paperboy: the database stopped answering ({report.store_lost}); {report.messages} "
+              f"message(s) sent, {left} push(es) left for the next run", file=sys.stderr)  # fmt: skip
+        return 1
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 

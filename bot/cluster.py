@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.errors import StoreUnavailable
+from bot.outage import StoreOutage
 from bot.periodic import every
 from bot.ports import Store
 from bot.ratelimit import RateLimiter
@@ -24,9 +26,16 @@ class Membership:
     """This process's place among the instances; `beat` every `tick` seconds keeps it current."""
 
     def __init__(
-        self, store: Store, owner: str, limiter: RateLimiter, tick: float, clock: Callable[[], datetime]
+        self,
+        store: Store,
+        owner: str,
+        limiter: RateLimiter,
+        tick: float,
+        clock: Callable[[], datetime],
+        outage: StoreOutage | None = None,
     ) -> None:
         self._store = store
+        self._outage = outage
         self._owner = owner
         self._limiter = limiter
         self._tick = tick
@@ -53,5 +62,17 @@ class Membership:
         await self.beat()
 
     async def beat_forever(self, stop: asyncio.Event) -> None:
-        """Beat until `stop`, also while a long drain runs (a silent instance would be counted dead)."""
-        await every(self._tick, stop, self.beat, "heartbeat")
+        """Beat until `stop`, also while a long drain runs (a silent instance would be counted dead).
+        While the store is down the beats pause quietly (the outage says it once) and resume with it."""
+        await every(self._tick, stop, self._beat_unless_down, "heartbeat")
+
+    async def _beat_unless_down(self) -> None:
+        if self._outage is None:
+            await self.beat()
+            return
+        if self._outage.down:
+            return
+        try:
+            await self.beat()
+        except StoreUnavailable as err:
+            self._outage.failed(err)

@@ -9,18 +9,26 @@ what was sent and a paper never reaches a destination twice.
 Telegram has no idempotency key: a message in flight when the process dies (sent, but not yet
 recorded) is sent again on resume. That is the only duplicate this design allows, at most one
 message per push being delivered at the moment of a crash.
+
+A store that stops answering is not a crash: the first failed call marks it down for every worker
+(bot/outage.py), none starts another send, and each waits with what it holds (a message sent and
+not yet recorded is recorded once the store answers) and goes on when it is back. A `Deliverer`
+whose outage does not wait (`paperboy push`) stops instead, and says so in its report.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import socket
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 from bot.config import PushSettings
 from bot.errors import (
@@ -29,11 +37,13 @@ from bot.errors import (
     DestinationMoved,
     MessageRejected,
     RateLimited,
+    StoreUnavailable,
     ThreadGone,
     TransientFailure,
 )
 from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
+from bot.outage import StoreOutage
 from bot.ports import Notifier, Outgoing, Store
 from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import DayCache, latest_due, list_for
@@ -43,6 +53,7 @@ from bot.subscriptions import pause_subscription
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -138,7 +149,13 @@ class DeliveryReport:
     dead: int = 0
     paused: int = 0
     rejected: int = 0
+    finished: int = 0  # pushes taken out of the outbox (sent, failed or dead) by this drain
+    store_lost: str | None = None  # why a drain that may not wait for the store stopped
     errors: Counter[str] = field(default_factory=Counter)
+
+
+class _StoreLost(Exception):
+    """The store is down and this worker may not (or no longer) wait for it: it ends."""
 
 
 class Deliverer:
@@ -153,7 +170,10 @@ class Deliverer:
         limiter: RateLimiter | None = None,
         clock: Clock = utcnow,
         owner: str | None = None,
+        outage: StoreOutage | None = None,
     ) -> None:
+        """`outage` is the process's view of the store (one of its own when None); when it `waits`,
+        so do the workers for a store that stopped answering, else they stop at once."""
         self._store = store
         self._notifiers = notifiers
         self._settings = settings
@@ -166,6 +186,8 @@ class Deliverer:
         self._leasing = asyncio.Lock()
         self._drained = False
         self._stopping = False
+        self._stopped = asyncio.Event()
+        self.outage = outage or StoreOutage(store.writable)
         self.report = DeliveryReport()
 
     def stop(self) -> None:
@@ -175,6 +197,7 @@ class Deliverer:
         next drain (this process or another) resumes each after its last recorded message.
         """
         self._stopping = True
+        self._stopped.set()
 
     async def drain(self) -> DeliveryReport:
         """Deliver every ready push, `workers` at a time, until none is ready.
@@ -189,12 +212,44 @@ class Deliverer:
         return self.report
 
     async def _work(self) -> None:
-        while (item := await self._next_leased()) is not None:
+        with contextlib.suppress(_StoreLost):  # its push stays leased: resumed from what is recorded
+            while (item := await self._next_leased()) is not None:
+                try:
+                    await self.deliver(item)
+                except _StoreLost:
+                    raise
+                except Exception:  # one broken push must not stop the others
+                    log.exception("push %s failed unexpectedly", item.id)
+                    at = self._retry_at(item.attempts)
+                    await self._stored(partial(self._store.retry_later, item.id, at, "internal error"))
+
+    async def _stored(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A store call, made again once the store answers when it fails because the store is down.
+
+        Every write of the outbox is safe to repeat (a message recorded twice is recorded once), and
+        while the store is down no worker sends: see `_store_back`."""
+        while True:
+            if self.outage.down:
+                await self._store_back()
             try:
-                await self.deliver(item)
-            except Exception:  # one broken push must not stop the others
-                log.exception("push %s failed unexpectedly", item.id)
-                await self._store.retry_later(item.id, self._retry_at(item.attempts), "internal error")
+                return await call()
+            except StoreUnavailable as err:
+                self.outage.failed(err)
+
+    async def _store_back(self) -> None:
+        """Wait until the store answers; _StoreLost when this deliverer may not wait, or stops."""
+        if not self.outage.waits:
+            self.report.store_lost = self.report.store_lost or self.outage.reason
+            self.stop()
+            raise _StoreLost
+        if not self._stopping:
+            back = asyncio.ensure_future(self.outage.wait_up())
+            stopped = asyncio.ensure_future(self._stopped.wait())
+            await asyncio.wait([back, stopped], return_when=asyncio.FIRST_COMPLETED)
+            back.cancel()
+            stopped.cancel()
+        if self._stopping:
+            raise _StoreLost
 
     async def _next_leased(self) -> OutboxItem | None:
         """The next push to deliver; None once no push is ready.
@@ -208,11 +263,13 @@ class Deliverer:
                 return None
             if not self._leased and not self._drained:
                 self._leased.extend(
-                    await self._store.lease(
-                        self.owner,
-                        self._clock(),
-                        seconds=self._settings.lease_seconds,
-                        limit=self._settings.workers,
+                    await self._stored(
+                        lambda: self._store.lease(
+                            self.owner,
+                            self._clock(),
+                            seconds=self._settings.lease_seconds,
+                            limit=self._settings.workers,
+                        )
                     )
                 )
                 self._drained = not self._leased
@@ -223,12 +280,12 @@ class Deliverer:
         subscription = item.subscription
         notifier = self._notifiers.get(subscription.destination.platform)
         if notifier is None:
-            await self._store.finish(item.id, "failed", f"no sender for {subscription.destination.platform}")
+            await self._finish(item.id, "failed", f"no sender for {subscription.destination.platform}")
             return
         if not subscription.delivering:
-            await self._store.finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
+            await self._finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
             return
-        papers = await self._papers_of(item)
+        papers = await self._stored(lambda: self._papers_of(item))
         choice = [p.arxiv_id for p in papers]
         run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, item.leased_at)
         run.ids.update(item.message_ids)  # a resumed push's replies go to the thread it started
@@ -240,8 +297,14 @@ class Deliverer:
             if await self._send(run, seq, message, choice=first, final=seq == len(messages) - 1) is not None:
                 return  # the push was settled (retry later, dead, paused), lost, or stopped
         if not run.settled:  # the last message was skipped (rejected, or sent before a crash)
-            await self._store.finish(item.id, "sent")
+            await self._finish(item.id, "sent")
+        else:
+            self.report.finished += 1  # recording the last message marked it sent
         self.report.pushes += 1
+
+    async def _finish(self, item_id: int, status: str, error: str | None = None) -> None:
+        await self._stored(lambda: self._store.finish(item_id, status, error))
+        self.report.finished += 1
 
     async def _send(
         self, run: _Run, seq: int, message: Outgoing, *, choice: list[str] | None, final: bool
@@ -251,12 +314,16 @@ class Deliverer:
         while True:
             # Hold the lease before waiting for a send slot, so no slot is spent on a push another
             # worker has taken over; nothing but the send itself may come between slot and send, or
-            # the platform would see the sends bunched.
+            # the platform would see the sends bunched. No send starts while the store is down.
+            if self.outage.down:
+                await self._store_back()
             if self._stopping or not await self._keep_lease(run):
                 return "stopped" if self._stopping else "lost"
             await self._limiter.acquire(run.keys)
             if self._stopping:
                 return "stopped"
+            if self.outage.down:
+                continue  # it went down while this worker waited for its slot
             if self._lease_age(run) > self._settings.lease_seconds * 2 / 3:
                 continue  # the wait outlasted what the lease had left: another worker may hold it now
             try:
@@ -272,18 +339,29 @@ class Deliverer:
                 continue
             except DestinationMoved as err:
                 old = run.destination
-                await self._store.move_chat(old.platform, old.chat_id, err.new_chat_id)
+                await self._stored(partial(self._store.move_chat, old.platform, old.chat_id, err.new_chat_id))
                 run.destination = old.model_copy(update={"chat_id": err.new_chat_id})
                 continue
             except DeliveryError as err:
                 return await self._settle(item, run.destination, err)
-            await self._store.record_message(
-                item.id, seq, message_id, run.destination, message.papers, choice=choice, final=final
+            # Sent: until this is recorded, the worker sends nothing else (waiting for the store if
+            # it went down), so a push taken up later resends at most this message.
+            self.report.messages += 1
+            await self._stored(
+                partial(
+                    self._store.record_message,
+                    item.id,
+                    seq,
+                    message_id,
+                    run.destination,
+                    message.papers,
+                    choice=choice,
+                    final=final,
+                )
             )
             run.ids[seq] = message_id
             run.started = True
             run.settled = final
-            self.report.messages += 1
             return None
 
     @staticmethod
@@ -301,7 +379,8 @@ class Deliverer:
         after a longer wait goes round again); False when it was lost to another worker."""
         if self._lease_age(run) <= self._settings.lease_seconds / 3:
             return True
-        if not await self._store.extend_lease(run.item.id, run.item.lease, self._lease_end()):
+        item = run.item
+        if not await self._stored(lambda: self._store.extend_lease(item.id, item.lease, self._lease_end())):
             log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
             return False
         run.renewed = self._clock()
@@ -316,15 +395,16 @@ class Deliverer:
             return None
         if isinstance(err, DestinationGone):
             self.report.paused += 1
-            await pause_subscription(self._store, destination, err.reason)
-            await self._store.finish(item.id, "failed", err.reason)
+            await self._stored(lambda: pause_subscription(self._store, destination, err.reason))
+            await self._finish(item.id, "failed", err.reason)
             return "failed"
         if isinstance(err, TransientFailure) and item.attempts + 1 < self._settings.max_attempts:
             self.report.retried += 1
-            await self._store.retry_later(item.id, self._retry_at(item.attempts), err.reason)
+            at = self._retry_at(item.attempts)
+            await self._stored(lambda: self._store.retry_later(item.id, at, err.reason))
             return "retry"
         self.report.dead += 1
-        await self._store.finish(item.id, "dead", err.reason)
+        await self._finish(item.id, "dead", err.reason)
         return "dead"
 
     def _lease_age(self, run: _Run) -> float:

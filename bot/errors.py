@@ -5,7 +5,11 @@ The sentence is an i18n Text, so each adapter shows it in the chat's language; `
 
 from __future__ import annotations
 
-from bot.i18n import Text
+import logging
+
+from bot.i18n import Text, t
+
+log = logging.getLogger(__name__)
 
 
 class PaperboyError(Exception):
@@ -40,6 +44,16 @@ class StartupError(PaperboyError):
 class StoreUnavailable(PaperboyError):
     """The database cannot be opened or written for a reason outside Paperboy (a folder where the file
     should be, a read-only or full disk, a server that refuses); the sentence names it and where."""
+
+
+def for_users(err: PaperboyError) -> Text:
+    """What a chat user is told about an error: its sentence, except for a database that does not
+    answer, whose sentence (a file, a host) is for the operator: that goes to the log, one line, and
+    the user gets the apology."""
+    if isinstance(err, StoreUnavailable):
+        log.warning("a command was not answered: %s", err)
+        return t("error.internal")
+    return err.text
 
 
 class DeliveryError(Exception):

@@ -261,4 +261,9 @@ class Store(Protocol):
         """The payload of a token, or None once it has expired."""
         ...
 
+    async def writable(self) -> None:
+        """A cheap round trip that proves the database takes writes (SQLite: the write lock is free);
+        StoreUnavailable when it does not. The outage prober's question; /healthz asks `ping`."""
+        ...
+
     async def close(self) -> None: ...

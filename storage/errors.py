@@ -130,8 +130,16 @@ def _refused(err: OSError) -> bool:
     )
 
 
+def _closed(err: BaseException) -> bool:
+    """asyncpg's InterfaceError for a connection (or pool) that closed under a query, not a misuse."""
+    import asyncpg
+
+    return isinstance(err, asyncpg.InterfaceError) and ("closed" in str(err) or "closing" in str(err))
+
+
 def postgres_unavailable(err: BaseException, url: str) -> StoreUnavailable | None:
-    """The sentence for a PostgreSQL connection failure the user can fix, or None for a bug."""
+    """The sentence for a PostgreSQL connection failure the user can fix (at connection or in the
+    middle of a query: the server went away), or None for a bug."""
     import asyncpg  # only when PostgreSQL is in use
 
     place = postgres_place(url)
@@ -146,6 +154,10 @@ def postgres_unavailable(err: BaseException, url: str) -> StoreUnavailable | Non
         message = f"cannot reach the PostgreSQL server at {host}: no answer in time"
     elif isinstance(err, OSError):
         message = f"cannot reach the PostgreSQL server at {host}: {_reason(err)}"
+    elif isinstance(err, asyncpg.PostgresConnectionError) or _closed(err):  # lost mid-query
+        message = f"lost the connection to the PostgreSQL server at {host}: {err}"
+    elif isinstance(err, asyncpg.AdminShutdownError | asyncpg.CrashShutdownError):
+        message = f"the PostgreSQL server at {host} is shutting down: {err}"
     elif isinstance(err, asyncpg.InvalidCatalogNameError):
         database = place.rsplit("/", 1)[1]
         message = (

@@ -14,11 +14,13 @@ in SQLite. ts_rank weighs title, authors and the rest as bm25 does in SQLite.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -149,8 +151,9 @@ def _tsquery(terms: Iterable[Term]) -> str:
 class PostgresStore:
     """bot.ports.Store on PostgreSQL. Open with `await PostgresStore.open(url)`; close when done."""
 
-    def __init__(self, pool: _Pool) -> None:
+    def __init__(self, pool: _Pool, url: str = "") -> None:
         self._pool = pool
+        self._url = url  # for the sentence of a failure (host and database, never the password)
 
     @classmethod
     async def open(cls, url: str, *, max_connections: int = 10) -> PostgresStore:
@@ -160,9 +163,11 @@ class PostgresStore:
         # five runs) cannot tell a rare search word from a common one, and scanned 100,000 papers
         # for a word no paper has. Planning these statements costs well under a millisecond.
         try:
+            # No floor of idle connections: asyncpg would restore it in the background while the
+            # server is down, logging a traceback at every try.
             pool = await asyncpg.create_pool(
                 url,
-                min_size=1,
+                min_size=0,
                 max_size=max_connections,
                 server_settings={"plan_cache_mode": "force_custom_plan"},
             )
@@ -178,10 +183,15 @@ class PostgresStore:
             if (unavailable := postgres_unavailable(err, url)) is not None:
                 raise unavailable from err  # a user without rights, a read-only server, a full disk
             raise
-        return cls(pool)
+        return cls(pool, url)
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def writable(self) -> None:
+        """The cheapest round trip (a server that answers takes writes): raises StoreUnavailable
+        while it does not answer."""
+        await self.ping()
 
     # -- reading papers -------------------------------------------------------------------
 
@@ -693,3 +703,24 @@ class PostgresStore:
             paper_id,
         )
         return paper_id
+
+
+def _one_line_errors(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def wrapper(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+            if (unavailable := postgres_unavailable(err, self._url)) is not None:
+                raise unavailable from err
+            raise
+
+    return wrapper
+
+
+# Every Store method turns a server that went away (a reset or closed connection, a refused
+# reconnect, a shutdown) into StoreUnavailable, as SqliteStore does for its file: one sentence for
+# the user, and what the push loop waits out (bot/outage.py) instead of a traceback.
+for _name, _method in list(vars(PostgresStore).items()):
+    if not _name.startswith("_") and _name != "close" and inspect.iscoroutinefunction(_method):
+        setattr(PostgresStore, _name, _one_line_errors(_method))

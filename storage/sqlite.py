@@ -154,6 +154,12 @@ class SqliteStore:
             await self._recorder
         await self._db.close()
 
+    async def writable(self) -> None:
+        """Take the write lock and give it back: raises StoreUnavailable while another program
+        holds it past the busy timeout, or the file cannot be written."""
+        async with self._transaction():
+            pass
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
         """One writer at a time on the shared connection, all or nothing."""

@@ -18,7 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, t
 from bot.service import PaperService
 from handlers.slack_adapter.answers import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer
@@ -103,7 +103,7 @@ class SlackActions:
             await ack(response_action="errors", errors=err.errors)
             return
         except PaperboyError as err:
-            await ack(response_action="errors", errors={"time": err.text.render(place.lang)})
+            await ack(response_action="errors", errors={"time": for_users(err).render(place.lang)})
             return
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as err:  # users.info, conversations.info
             log.warning("slack: could not check who saves the settings of %s: %s", channel, _why(err))
@@ -113,7 +113,7 @@ class SlackActions:
         try:
             subscription = await self._service.update_subscription(destination_of(channel), user, **changes)
         except PaperboyError as err:
-            await _tell(client, place, notice(err.text, place.lang))
+            await _tell(client, place, notice(for_users(err), place.lang))
             return
         lang: Lang = subscription.language
         said = notice(t("slack.changed", title=subscription.title or channel), lang, mention=user)

@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UsageError
+from bot.errors import StoreUnavailable, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import PaperService
@@ -44,7 +44,10 @@ def destination_of(channel_id: str) -> Destination:
 
 
 async def place_of(service: PaperService, channel_id: str, user_id: str) -> Place:
-    subscription = await service.subscription(destination_of(channel_id))
+    try:
+        subscription = await service.subscription(destination_of(channel_id))
+    except StoreUnavailable:  # the database is down: the apology, in English
+        subscription = None
     return Place(channel_id, user_id, subscription.language if subscription else "en")
 
 

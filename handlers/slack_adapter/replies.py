@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, Text, t
 from handlers.slack_adapter.blocks import SlackMessage
 from handlers.slack_adapter.render import notice
@@ -53,7 +53,7 @@ async def guarded(respond: AsyncRespond, lang: Lang, work: Callable[[], Awaitabl
     try:
         await work()
     except PaperboyError as err:
-        await say(respond, err.text, lang)
+        await say(respond, for_users(err), lang)
     except Exception:
         log.exception("Slack %s failed", what)
         await say(respond, t("error.internal"), lang)

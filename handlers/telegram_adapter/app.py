@@ -19,7 +19,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.config import TelegramSettings
-from bot.errors import StartupError
+from bot.errors import StartupError, StoreUnavailable
 from bot.health import Health
 from bot.i18n import LANGUAGES, t
 from bot.logs import register_secret
@@ -119,7 +119,10 @@ class _Errors:
             if isinstance(error, ChatMigrated):
                 await self._service.move_chat("telegram", str(chat.id), str(error.new_chat_id))
                 return
-        log.error("update failed: %r", update, exc_info=error)
+        if isinstance(error, StoreUnavailable):  # the database is down: the operator gets its sentence
+            log.warning("update not handled: %s", error)
+        else:
+            log.error("update failed: %r", update, exc_info=error)
         if chat is not None and isinstance(update, Update):
             await self._apologise(update, context)
 

@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.cards import paper_card
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, Text, t
 from bot.service import PaperService
 from handlers.telegram_adapter.callbacks import OpenPaper, SearchPage, Setting, TopPage, decode
@@ -79,7 +79,7 @@ class Buttons:
                 await self._setting(update, context, here, message, action)
                 return
         except PaperboyError as err:
-            await self._answer(query, err.text, lang, alert=True)
+            await self._answer(query, for_users(err), lang, alert=True)
             return
         await query.answer()
 
@@ -166,7 +166,7 @@ class Buttons:
                 destination, here.by, **prompt_changes(name, message.text)
             )
         except PaperboyError as err:
-            await send(context.bot, here.chat.id, here.thread_id, notice(err.text, here.lang))
+            await send(context.bot, here.chat.id, here.thread_id, notice(for_users(err), here.lang))
             return
         await send(
             context.bot,

@@ -13,7 +13,7 @@ from telegram import Bot, Chat, ChatFullInfo, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
-from bot.errors import UsageError
+from bot.errors import StoreUnavailable, UsageError
 from bot.i18n import Lang, pick_language, t
 from bot.models import Destination
 from bot.service import PaperService
@@ -60,7 +60,10 @@ async def where(update: Update, service: PaperService) -> Where:
         raise ValueError("update without a chat")
     thread = thread_of(update.effective_message)
     user = update.effective_user
-    subscription = await service.subscription(destination_of(chat.id, thread))
+    try:
+        subscription = await service.subscription(destination_of(chat.id, thread))
+    except StoreUnavailable:  # the database is down: answer (the apology) in the user's language
+        subscription = None
     lang = subscription.language if subscription else pick_language(user.language_code if user else None)
     return Where(chat, thread, lang, user.id if user and not user.is_bot else None)
 

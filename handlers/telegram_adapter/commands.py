@@ -17,7 +17,7 @@ from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
 from bot.commands import COMMANDS, parse_required, parse_subscribe, parse_top, usage
-from bot.errors import PaperboyError, UsageError
+from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Lang, Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
@@ -63,7 +63,7 @@ class Commands:
                 try:
                     await handler(update, context, here)
                 except PaperboyError as err:
-                    await self._say(update, here, err.text)
+                    await self._say(update, here, for_users(err))
 
         return run
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
+import storage.sqlite
 from bot.models import Destination
 from handlers.slack_adapter.answers import OPEN_ACTION, SHARE_ACTION
 from tests.e2e.slack_rig import GUEST, OUTSIDE, button_value, running_slack
@@ -175,3 +179,23 @@ async def test_forged_and_stale_requests_get_401(tmp_path: Path) -> None:
         assert (await post_signed(rig.url, body, timestamp=int(time.time()) - 301))[0] == 401
         assert (await post_signed(rig.url, body, "another-secret"))[0] == 401
         assert rig.fake.responses == []
+
+
+async def test_a_database_that_does_not_answer_gets_the_apology_not_its_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SQLite file's write lock is held by another program past the busy timeout: the channel
+    cannot subscribe now. The user gets the apology; the database's sentence goes to the log."""
+    monkeypatch.setattr(storage.sqlite, "BUSY_TIMEOUT_MS", 200)
+    async with running_slack(tmp_path) as rig:
+        other = sqlite3.connect(tmp_path / "slack.db", isolation_level=None, timeout=10)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            [said] = await rig.answer("/papers", "subscribe 08:30 Asia/Seoul")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert "Something went wrong on my side" in _text(said.blocks)
+        assert "slack.db" not in _text(said.blocks)
+        assert "slack.db is locked by another program" in caplog.text
+        assert "Traceback" not in caplog.text

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+import storage.sqlite
 from bot.models import Destination, DigestDay, Subscription
 from bot.subscriptions import settings_rows
 from tests.e2e.telegram_rig import ADMIN, CHANNEL, FORUM, GROUP, USER, Rig, running_bot, until
@@ -380,3 +382,24 @@ async def test_flood_control_is_kept_and_a_429_is_waited_out(tmp_path: Path) -> 
         replies += await rig.say(USER, "/days", expect=1)
         assert len(replies) == 3  # the answer Telegram refused once still arrived
         assert [e.status for e in rig.fake.errors] == [429]
+
+
+async def test_a_database_that_does_not_answer_gets_the_apology_not_its_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another program holds the SQLite file's write lock past the busy timeout: /subscribe cannot
+    be saved. The user gets the apology (the database's sentence names a file, for the operator's
+    log), and the bot answers again once the lock is gone."""
+    monkeypatch.setattr(storage.sqlite, "BUSY_TIMEOUT_MS", 200)
+    async with running_bot(tmp_path) as rig:
+        other = sqlite3.connect(tmp_path / "telegram.db", isolation_level=None, timeout=10)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            reply = (await rig.say(USER, "/subscribe 08:30 Asia/Seoul"))[0]
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert reply.text == "Something went wrong on my side; the error is logged. Try again or /help."
+        assert "telegram.db is locked by another program" in caplog.text
+        assert "Traceback" not in caplog.text
+        assert "08:30" in (await rig.say(USER, "/subscribe 08:30 Asia/Seoul"))[0].text

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
+import storage.sqlite
 from bot.config import PushSettings, TelegramSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
@@ -17,6 +20,7 @@ from bot.ports import Store
 from bot.ratelimit import RateLimiter
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
+from storage.sqlite import SqliteStore
 from tests.clock import Clock
 from tests.conftest import PaperFactory
 from tests.fakes.telegram_api import FakeTelegram
@@ -248,3 +252,37 @@ async def test_stop_finishes_messages_in_flight_and_release_hands_back_the_rest(
     assert await push.store.release(deliverer.owner) == push.settings.workers  # the pushes under way
     await push.deliverer().drain()
     assert {chat: len(push.fake.sent_to(chat)) for chat in chats} == dict.fromkeys(chats, 4)
+
+
+async def test_a_locked_database_pauses_every_worker_and_nothing_comes_twice(
+    tmp_path: Path, sample_day: DigestDay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds SQLite's write lock past the busy timeout mid-push: no worker starts a
+    send until the file can be written again, what was sent meanwhile is recorded then, not resent."""
+    monkeypatch.setattr(storage.sqlite, "BUSY_TIMEOUT_MS", 200)
+    chats = [8000 + n for n in range(60)]
+    store = await SqliteStore.open(tmp_path / "paperboy.db")
+    async with FakeTelegram(rate_limits=False) as fake, PushClient(fake.api_url, fake.token) as client:
+        await store.upsert_day(sample_day)
+        push = Push(fake, store, client, Clock(DUE + timedelta(minutes=1)), PushSettings(workers=8))
+        for chat in chats:
+            fake.add_chat(chat)
+            await push.subscribe(chat, top_n=3)
+        await push.scheduler().enqueue_due()
+        deliverer = push.deliverer()
+        draining = asyncio.create_task(deliverer.drain())
+        await fake.wait_sent(15)
+        other = sqlite3.connect(tmp_path / "paperboy.db", isolation_level=None, timeout=10)
+        other.execute("BEGIN EXCLUSIVE")  # another program takes the write lock and keeps it
+        locked_at = len(fake.sent)
+        await asyncio.sleep(1.5)
+        in_flight = len(fake.sent) - locked_at
+        assert deliverer.outage.down
+        other.execute("ROLLBACK")
+        other.close()
+        report = await asyncio.wait_for(draining, 30)
+        assert not deliverer.outage.down
+    await store.close()
+    assert in_flight <= push.settings.workers  # only sends already under way went out
+    assert sorted(message.chat_id for message in fake.sent) == chats  # each once, none missed
+    assert (report.pushes, report.messages) == (len(chats), len(chats))
