@@ -43,7 +43,13 @@ from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
 from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.chat import run_console
-from handlers.console_adapter.cli import build_parser, render_push, run_command, run_summarize, summarize_days
+from handlers.console_adapter.cli import (
+    parse_arguments,
+    render_push,
+    run_command,
+    run_summarize,
+    summarize_days,
+)
 from handlers.console_adapter.notifier import ConsoleNotifier
 from handlers.http_server import HttpServer
 from handlers.llm_adapter.openai_chat import OpenAIChat
@@ -414,7 +420,7 @@ def _event_loop_run(main_coroutine: Coroutine[Any, Any, int]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         settings = load_settings(args.db)
     except SettingsError as err:  # one line per bad variable, as bad arguments get a usage line

@@ -8,17 +8,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card, paper_record
 from bot.config import LLMSettings
 from bot.delivery import DeliveryReport, EnqueueReport
-from bot.errors import UsageError
+from bot.errors import NotFoundError, UsageError
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
-from bot.models import MAX_VOTES, Paper, language_code
+from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.ports import StoreStats, SummaryStats
 from bot.service import PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
@@ -27,6 +29,10 @@ from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
 MAX_PROBLEMS_SHOWN = 50
+DB_HELP = (
+    "SQLite database file (overrides PAPERBOY_DB_PATH); before or after the command. As a URL "
+    "(PAPERBOY_DATABASE_URL), an absolute path takes four slashes: sqlite:////tmp/x.db"
+)
 
 
 def _day(text: str) -> date:
@@ -40,6 +46,14 @@ def _count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 50:
         raise argparse.ArgumentTypeError(f"not a count from 1 to 50: {text!r}")
     return int(text)
+
+
+def _paper_ref(text: str) -> str:
+    if canonical_arxiv_id(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"not an arXiv id or link: {text!r} (e.g. 2502.15007 or https://arxiv.org/abs/2502.15007)"
+        )
+    return text
 
 
 def _votes(text: str) -> int:
@@ -64,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperboy", description="Hugging Face Daily Papers, with Korean summaries, in your chats."
     )
-    parser.add_argument("--db", type=Path, help="SQLite database file (overrides PAPERBOY_DB_PATH)")
+    parser.add_argument("--db", type=Path, help=DB_HELP)
+    parser.add_argument("--version", action="version", version=f"paperboy {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="read digest files, directories or URLs into the database")
@@ -87,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
 
     paper = commands.add_parser("paper", help="one paper by arXiv id or arXiv/HF link")
-    paper.add_argument("ref", metavar="ID")
+    paper.add_argument("ref", metavar="ID", type=_paper_ref)
 
     for sub in (top, search, paper):
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
@@ -135,7 +150,46 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/db")
     commands.add_parser("console", help="chat with the bot in this terminal")
     commands.add_parser("run", help="start the bot on every configured platform (console when none)")
+    for sub in commands.choices.values():  # `paperboy top --db x.db` as well as `paperboy --db x.db top`
+        sub.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=DB_HELP)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("paperboy")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; arguments argparse cannot judge alone (an empty query, a range that
+    ends before it starts, a day that has not come yet) exit 2 with the command's usage line."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = _argument_problem(args)
+    if problem is not None:
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        subparsers.choices[args.command].error(problem)  # exits 2
+    return args
+
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    if args.command == "search":
+        if not " ".join(args.query).strip():
+            return "QUERY is empty: give words to look for, e.g. paperboy search diffusion"
+        if args.since and args.until and args.since > args.until:
+            return f"--since {args.since} is after --until {args.until}"
+    if args.command == "fetch-hf":
+        last = args.to or args.date
+        if args.date > last:
+            return f"--date {args.date} is after --to {last}"
+        today = datetime.now(UTC).date()
+        if last > today:
+            return f"{last} has not come yet (today is {today} in UTC): Hugging Face lists no future day"
+    if args.command == "summarize" and args.since and args.until and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}"
+    return None
 
 
 def _print_json(papers: list[Paper], out: TextIO) -> None:
@@ -192,7 +246,12 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
             out.write(render_digest(search_view(found, args.lang), lang=pick_language(args.lang)) + "\n")
         return 0
     if args.command == "paper":
-        paper = await service.paper(args.ref)
+        try:
+            paper = await service.paper(args.ref)
+        except NotFoundError:
+            if args.json:  # still a JSON array on stdout; the error goes to stderr
+                _print_json([], out)
+            raise
         if args.json:
             _print_json([paper], out)
         else:

@@ -223,3 +223,22 @@ async def test_copy_moves_a_sqlite_database_to_postgres(tmp_path: Path, postgres
     again = await paperboy(old, "copy", "--from", str(old), "--to", postgres_url)
     assert again.code == 1
     assert "copy into an empty database" in again.err
+
+
+async def test_an_unknown_paper_as_json_is_an_empty_array(tmp_path: Path) -> None:
+    run = await paperboy(tmp_path / "p.db", "paper", "2401.99999", "--json")
+    assert (run.code, json.loads(run.out)) == (1, [])
+    assert run.err.strip() == "paperboy: Paper 2401.99999 is not in the digest."
+
+
+async def test_db_after_the_command(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "days", "--db", str(tmp_path / "after.db"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=tmp_path, env=environment,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert "2025-02-24" in out.decode()
+    assert (tmp_path / "after.db").exists()
+    assert not (tmp_path / "data").exists()
