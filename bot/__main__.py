@@ -37,7 +37,7 @@ from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
-from bot.service import PaperService
+from bot.service import MAX_DAY_PAPERS, PaperService
 from bot.settings_errors import SettingsError, load_settings
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
@@ -320,7 +320,7 @@ def _slack_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> li
 
 async def _render(args: argparse.Namespace, service: PaperService) -> int:
     """`paperboy render telegram|slack`: the API calls of a push of that day, as JSON."""
-    result = await service.top(args.date, args.n)
+    result = await service.top(args.date, args.n, most=MAX_DAY_PAPERS)
     if result.day is None or not result.papers:
         print(f"paperboy: {result.empty_reason}", file=sys.stderr)
         return 1

@@ -22,13 +22,14 @@ from bot.i18n import pick_language
 from bot.ingest import IngestReport
 from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.ports import StoreStats, SummaryStats
-from bot.service import PaperService, search_view, top_view
+from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 
 MAX_PROBLEMS_SHOWN = 50
+MAX_DAY_COUNT = 500  # `top` and `render -n`: a whole day (the longest so far has 68); `all` has no cap
 DB_HELP = (
     "SQLite database file (overrides PAPERBOY_DB_PATH); before or after the command. As a URL "
     "(PAPERBOY_DATABASE_URL), an absolute path takes four slashes: sqlite:////tmp/x.db"
@@ -43,8 +44,17 @@ def _day(text: str) -> date:
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 50:
-        raise argparse.ArgumentTypeError(f"not a count from 1 to 50: {text!r}")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIST:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to {MAX_LIST}: {text!r}")
+    return int(text)
+
+
+def _day_count(text: str) -> int:
+    """How many papers of a day: 1 to MAX_DAY_COUNT, or `all` (the whole list)."""
+    if text.lower() == "all":
+        return MAX_DAY_PAPERS
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAY_COUNT:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to {MAX_DAY_COUNT}, or all: {text!r}")
     return int(text)
 
 
@@ -91,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     top = commands.add_parser("top", help="the most-voted papers of a day")
     top.add_argument("--date", type=_day, help="the day (default: the latest)")
-    top.add_argument("-n", type=_count, default=10, help="how many (1-50, default 10)")
+    top.add_argument(
+        "-n", type=_day_count, default=10, help=f"how many (1-{MAX_DAY_COUNT} or all, default 10)"
+    )
     top.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
 
     search = commands.add_parser("search", help="full-text search (English and Korean)")
@@ -116,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
     render.add_argument("platform", choices=["telegram", "slack"])
     render.add_argument("--date", type=_day, help="the day (default: the latest)")
-    render.add_argument("-n", type=_count, default=10, help="how many papers (1-50, default 10)")
+    render.add_argument(
+        "-n", type=_day_count, default=10, help=f"how many papers (1-{MAX_DAY_COUNT} or all, default 10)"
+    )
     render.add_argument("--format", choices=["compact", "cards"], default="compact")
     render.add_argument("--lang", choices=["en", "ko"], default="en")
     render.add_argument(
@@ -230,7 +244,7 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         _print_report(report, out)
         return 1 if report.errors else 0
     if args.command == "top":
-        result = await service.top(args.date, args.n, args.min_votes)
+        result = await service.top(args.date, args.n, args.min_votes, most=MAX_DAY_PAPERS)
         if args.json:
             _print_json(result.papers, out)
         else:

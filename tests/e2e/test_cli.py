@@ -109,7 +109,9 @@ async def test_ingest_directory_with_a_broken_file_keeps_the_rest(tmp_path: Path
     ("args", "message"),
     [
         (("top", "--date", "2025-02-30"), "not a date"),
-        (("top", "-n", "0"), "not a count from 1 to 50"),
+        (("top", "-n", "0"), "not a count from 1 to 500, or all"),
+        (("render", "slack", "-n", "501"), "not a count from 1 to 500, or all"),
+        (("search", "x", "-n", "51"), "not a count from 1 to 50"),
         (("fetch-hf",), "--date"),
         (("frobnicate",), "invalid choice"),
     ],
@@ -242,3 +244,29 @@ async def test_db_after_the_command(tmp_path: Path) -> None:
     assert "2025-02-24" in out.decode()
     assert (tmp_path / "after.db").exists()
     assert not (tmp_path / "data").exists()
+
+
+def long_day(tmp_path: Path, papers: int = 68) -> Path:
+    """A day as long as the archive's longest (2025-02-19: 68 papers)."""
+    entries = "".join(
+        f"### [Paper number {i}](https://arxiv.org/abs/2502.{10000 + i})\n\nVote: {200 - i}\n\n"
+        for i in range(papers)
+    )
+    path = tmp_path / "2025-02-19.md"
+    path.write_text(f"## Daily Papers (2025-02-19)\n\n{entries}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("n", ["all", "500"])
+async def test_top_and_render_list_a_whole_long_day(tmp_path: Path, n: str) -> None:
+    db = tmp_path / "p.db"
+    assert (await paperboy(db, "ingest", str(long_day(tmp_path)), seed=False)).code == 0
+    top = await paperboy(db, "top", "-n", n, "--json", seed=False)
+    assert top.code == 0, top.err
+    assert len(json.loads(top.out)) == 68
+    text = await paperboy(db, "top", "-n", n, seed=False)
+    assert text.out.startswith("Top 68 of 2025-02-19 (68 listed)")
+    for platform in ("telegram", "slack"):
+        render = await paperboy(db, "render", platform, "-n", n, "--json", seed=False)
+        assert render.code == 0, render.err
+        assert "Paper number 67" in render.out
