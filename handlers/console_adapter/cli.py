@@ -239,7 +239,9 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.command == "ingest":
             report = await service.ingest(args.targets, progress=bar)
         else:
-            report = await service.fetch_hf(args.date, args.to or args.date, progress=bar)
+            last = args.to or args.date
+            bar(0, (last - args.date).days + 1, f"Hugging Face {args.date}")  # shown before the first day
+            report = await service.fetch_hf(args.date, last, progress=bar)
         bar.finish()
         _print_report(report, out)
         return 1 if report.errors else 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -270,3 +272,20 @@ async def test_top_and_render_list_a_whole_long_day(tmp_path: Path, n: str) -> N
         render = await paperboy(db, "render", platform, "-n", n, "--json", seed=False)
         assert render.code == 0, render.err
         assert "Paper number 67" in render.out
+
+
+async def test_fetch_hf_stops_a_range_at_once_when_hugging_face_is_unreachable(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PAPERBOY_HF__BASE_URL": f"http://127.0.0.1:{port}"}  # default retries
+    started = time.monotonic()
+    run = await paperboy(
+        tmp_path / "p.db", "fetch-hf", "--date", "2024-01-01", "--to", "2024-12-31", env=env, seed=False
+    )
+    assert time.monotonic() - started < 20  # was 18.6 s for each of the 366 days
+    assert run.code == 1
+    assert_no_traceback(run)
+    assert run.out.count("not read: ") == 1
+    assert "cannot reach Hugging Face" in run.out
+    assert "stopped: 366 day(s), 2024-01-01 to 2024-12-31, not fetched" in run.out
