@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import TextIO
 
@@ -17,16 +18,18 @@ from bot.cards import paper_card
 from bot.commands import (
     COMMANDS,
     DEFAULT_TOP,
+    SETTINGS,
     parse_required,
+    parse_setting,
     parse_subscribe,
     parse_top,
     split_command,
     usage,
 )
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
-from bot.service import PaperService, search_view, top_view
+from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
 from handlers.console_adapter.render import (
     render_card,
     render_days,
@@ -43,9 +46,24 @@ HOME = Destination(platform="console", chat_id="local")
 LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in it
 
 
+# What the console takes beyond the other platforms: `/today N`, and `/settings NAME VALUE` (they
+# change settings with buttons and a form).
+CONSOLE_ARGUMENTS = {"today": "[N]", "settings": "[NAME VALUE]"}
+
+
 def help_text() -> str:
     lines = [str(t("help.heading"))]
-    lines += [f"  /{c.name} {c.arguments}".rstrip().ljust(36) + str(c.description) for c in COMMANDS]
+    lines += [
+        f"  /{c.name} {CONSOLE_ARGUMENTS.get(c.name, c.arguments)}".rstrip().ljust(36) + str(c.description)
+        for c in COMMANDS
+    ]
+    return "\n".join(lines)
+
+
+def settings_help() -> str:
+    """How to change each setting: `/settings NAME VALUE`, one line per setting with an example."""
+    lines = [str(t("set.change"))]
+    lines += [f"  /settings {s.name} {s.arguments}".ljust(44) + f"/settings {s.example}" for s in SETTINGS]
     return "\n".join(lines)
 
 
@@ -85,7 +103,11 @@ class ConsoleChat:
     _on_start = _on_help
 
     async def _on_today(self, arguments: str) -> str:
-        return await self._top(DEFAULT_TOP, None)
+        args = parse_top(arguments)
+        if args.day is not None:  # /today is the latest list: a day is /top's
+            today = t("usage.line", call="/today [N]", example="/today 5")
+            raise UsageError(t("usage.not_understood", word=args.day, usage=today))
+        return await self._top(args.n, None)
 
     async def _on_top(self, arguments: str) -> str:
         args = parse_top(arguments)
@@ -118,16 +140,36 @@ class ConsoleChat:
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
     async def _on_settings(self, arguments: str) -> str:
-        current = await self._service.subscription(HOME)
-        return render_settings(current) if current else str(t("sub.none"))
+        if not arguments:
+            current = await self._service.subscription(HOME)
+            return f"{render_settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+        spec, changes = parse_setting(arguments)
+        try:
+            updated = await self._service.update_subscription(HOME, "console", **changes)
+        except UsageError as err:  # a value the subscription refuses: say it, then how to write one
+            raise UsageError(f"{err} {spec.usage()}") from None
+        return f"{t('btn.saved')}.\n{render_settings(updated)}"
 
     async def _on_preview(self, arguments: str) -> str:
         return render_preview(await self._service.preview(HOME))
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
-        self._more = None
-        return render_digest(top_view(result, LANGUAGE))
+        return self._top_page(result, 0)
+
+    async def _top_more(self, day: date, offset: int) -> str:
+        result = await self._service.top(day, min(offset + PAGE, MAX_DAY_PAPERS), most=MAX_DAY_PAPERS)
+        return self._top_page(result, offset)
+
+    def _top_page(self, result: TopResult, offset: int) -> str:
+        """Items offset+1.. of a day's list; /more then pages on through the rest of it."""
+        view = top_view(result, LANGUAGE)
+        page = replace(view, items=view.items[offset:], offset=offset, total=result.listed)
+        shown = offset + len(page.items)
+        day = result.day
+        more = day is not None and page.items and shown < result.listed
+        self._more = (lambda: self._top_more(day, shown)) if more and day is not None else None
+        return render_digest(page, more_hint="/more")
 
     async def _search(self, query: str, offset: int) -> str:
         result = await self._service.search(query, limit=PAGE, offset=offset)
