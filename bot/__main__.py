@@ -51,6 +51,7 @@ from handlers.console_adapter.cli import (
     summarize_days,
 )
 from handlers.console_adapter.notifier import ConsoleNotifier
+from handlers.console_adapter.text import printable
 from handlers.http_server import HttpServer
 from handlers.llm_adapter.openai_chat import OpenAIChat
 from handlers.slack_adapter.app import build_slack_app, events_route, run_slack
@@ -433,10 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _event_loop_run(_serve(args, settings))
     except UsageError as err:  # a command's arguments: said with how to call it
-        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
+        print(f"paperboy: {printable(redact(str(err)))}", file=sys.stderr)
         return 2
-    except PaperboyError as err:
-        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
+    except PaperboyError as err:  # may quote a file or an answer: no control character reaches the terminal
+        print(f"paperboy: {printable(redact(str(err)))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -369,6 +369,7 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "set.weekdays_only": {"en": "Monday to Friday", "ko": "월~금"},
     "set.days_list": {"en": "{days}", "ko": "{days}"},
     "set.heading": {"en": "Daily push for {title}", "ko": "{title} 매일 받기 설정"},
+    "usage.then": {"en": "{problem} {usage}", "ko": "{problem} {usage}"},
     "set.change": {"en": "Change one with /settings NAME VALUE:", "ko": "바꾸려면 /settings 이름 값:"},
     "btn.fewer": {"en": "− papers", "ko": "− 편수"},
     "btn.more": {"en": "+ papers", "ko": "+ 편수"},

@@ -7,11 +7,15 @@ Reading stdin means it also works in a pipe: `printf '/top 3\n' | paperboy conso
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card
@@ -37,6 +41,7 @@ from handlers.console_adapter.render import (
     render_preview,
     render_settings,
 )
+from handlers.console_adapter.text import DEFAULT_WIDTH, clip, clipped, printable, terminal_width, wrap
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +73,20 @@ def settings_help() -> str:
 
 
 class ConsoleChat:
-    """Answers one line at a time; remembers the last search so /more can page through it."""
+    """Answers one line at a time; remembers the last list (a day's top, a search) so /more can page
+    through it. `width` is the terminal's, in cells; replies hold no control character."""
 
-    def __init__(self, service: PaperService) -> None:
+    def __init__(self, service: PaperService, width: int = DEFAULT_WIDTH) -> None:
         self._service = service
         self._more: Callable[[], Awaitable[str]] | None = None
+        self.width = width
 
     async def answer(self, line: str) -> str | None:
         """The reply to one line of input, or None for a blank line. Never raises."""
+        reply = await self._answer(line)
+        return None if reply is None else printable(reply)
+
+    async def _answer(self, line: str) -> str | None:
         if not line.strip():
             return None
         command = split_command(line)
@@ -85,15 +96,15 @@ class ConsoleChat:
         try:
             return await self._dispatch(name, arguments)
         except PaperboyError as err:
-            return str(err)
+            return clipped(err.text).render(LANGUAGE)
         except Exception:
-            log.exception("command failed: %s", line)
+            log.exception("command failed: %s", clip(line))
             return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
         handler = getattr(self, f"_on_{name}", None)
         if handler is None:
-            return str(t("error.unknown_command", name=name, usage=usage("help")))
+            raise UsageError(t("error.unknown_command", name=name, usage=usage("help")))
         reply: str = await handler(arguments)
         return reply
 
@@ -117,9 +128,8 @@ class ConsoleChat:
         return await self._search(parse_required("search", arguments), 0)
 
     async def _on_paper(self, arguments: str) -> str:
-        return render_card(
-            paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
-        )
+        card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
+        return render_card(card, width=self.width)
 
     async def _on_days(self, arguments: str) -> str:
         return render_days(await self._service.days())
@@ -147,11 +157,11 @@ class ConsoleChat:
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
-            raise UsageError(f"{err} {spec.usage()}") from None
+            raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
         return f"{t('btn.saved')}.\n{render_settings(updated)}"
 
     async def _on_preview(self, arguments: str) -> str:
-        return render_preview(await self._service.preview(HOME))
+        return render_preview(await self._service.preview(HOME), width=self.width)
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
@@ -169,28 +179,91 @@ class ConsoleChat:
         day = result.day
         more = day is not None and page.items and shown < result.listed
         self._more = (lambda: self._top_more(day, shown)) if more and day is not None else None
-        return render_digest(page, more_hint="/more")
+        return render_digest(page, more_hint="/more", width=self.width)
 
     async def _search(self, query: str, offset: int) -> str:
         result = await self._service.search(query, limit=PAGE, offset=offset)
         view = search_view(result, LANGUAGE)
         shown = offset + len(view.items)
         self._more = (lambda: self._search(query, shown)) if shown < view.total else None
-        return render_digest(view, more_hint="/more")
+        return render_digest(view, more_hint="/more", width=self.width)
 
 
-async def run_console(service: PaperService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
-    """Read commands until end of input; a prompt is shown only when a person is typing."""
+HISTORY_LENGTH = 1000
+
+
+def history_file() -> Path:
+    """Where the prompt's history is kept between sessions (`~/.paperboy_history`)."""
+    return Path.home() / ".paperboy_history"
+
+
+class _Prompt:
+    """A line editor for a person at a terminal: readline's editing and history (kept in `history`),
+    and Ctrl-C ends the chat at once (KeyboardInterrupt) rather than waiting for Enter."""
+
+    def __init__(self, history: Path | None) -> None:
+        self._history = history
+        try:
+            import readline
+        except ImportError:  # no GNU readline / libedit here: plain input() still works
+            self._readline = None
+            return
+        self._readline = readline
+        readline.set_history_length(HISTORY_LENGTH)
+        if history is not None:
+            with contextlib.suppress(OSError):
+                readline.read_history_file(history)
+
+    def read(self, prompt: str) -> str | None:
+        """One line, or None at end of input (Ctrl-D). It blocks the event loop on purpose: nothing
+        else runs in the console, and only a read in the main thread can be interrupted by Ctrl-C."""
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def save(self) -> None:
+        if self._readline is not None and self._history is not None:
+            with contextlib.suppress(OSError):
+                self._readline.write_history_file(self._history)
+
+
+async def run_console(
+    service: PaperService,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    history: Path | None = None,
+) -> None:
+    """Read commands until end of input; a prompt, line editing and history only when a person is
+    typing at a terminal. Ctrl-C there ends the chat (KeyboardInterrupt, after one newline)."""
     chat = ConsoleChat(service)
-    interactive = stdin.isatty()
-    if interactive:
-        print(WELCOME, file=stdout)
-    while True:
-        if interactive:
-            print("paperboy> ", end="", file=stdout, flush=True)
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            break
-        reply = await chat.answer(line)
-        if reply is not None:
-            print(reply + "\n", file=stdout, flush=True)
+    if isinstance(stdin, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a crash
+        stdin.reconfigure(errors="replace")
+    prompt = _Prompt(history or history_file()) if stdin.isatty() and stdin is sys.stdin else None
+    if prompt is not None:
+        print("\n".join(wrap(WELCOME, terminal_width(stdout))), file=stdout)
+    try:
+        while True:
+            if prompt is not None:
+                try:
+                    line = prompt.read("paperboy> ")
+                except KeyboardInterrupt:
+                    print(file=stdout, flush=True)
+                    raise
+                if line is None:
+                    print(file=stdout)
+                    break
+            else:
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    break
+            chat.width = terminal_width(stdout)
+            reply = await chat.answer(line)
+            if reply is not None:
+                print(reply + "\n", file=stdout, flush=True)
+    finally:
+        if prompt is not None:
+            prompt.save()

@@ -27,6 +27,7 @@ from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
+from handlers.console_adapter.text import PrintableWriter, Writer, printable, terminal_width
 
 MAX_PROBLEMS_SHOWN = 50
 MAX_DAY_COUNT = 500  # `top` and `render -n`: a whole day (the longest so far has 68); `all` has no cap
@@ -211,7 +212,7 @@ def _print_json(papers: list[Paper], out: TextIO) -> None:
     out.write("\n")
 
 
-def _print_report(report: IngestReport, out: TextIO) -> None:
+def _print_report(report: IngestReport, out: Writer) -> None:
     attempted = report.sources + report.sources_failed
     read = f"{report.sources} of {attempted}" if report.sources_failed else str(report.sources)
     notes = [f"{report.days_empty} day(s) without papers"] if report.days_empty else []
@@ -233,7 +234,10 @@ def _print_report(report: IngestReport, out: TextIO) -> None:
 
 
 async def run_command(args: argparse.Namespace, service: PaperService, out: TextIO = sys.stdout) -> int:
-    """Carry out one parsed command (not console/run); returns the process exit code."""
+    """Carry out one parsed command (not console/run); returns the process exit code. Text goes out
+    wrapped to the terminal's width and with control characters escaped; JSON as it is."""
+    text = PrintableWriter(out)
+    width = terminal_width(out)
     if args.command in ("ingest", "fetch-hf"):
         bar = ProgressBar()
         if args.command == "ingest":
@@ -243,14 +247,15 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
             bar(0, (last - args.date).days + 1, f"Hugging Face {args.date}")  # shown before the first day
             report = await service.fetch_hf(args.date, last, progress=bar)
         bar.finish()
-        _print_report(report, out)
+        _print_report(report, text)
         return 1 if report.errors else 0
     if args.command == "top":
         result = await service.top(args.date, args.n, args.min_votes, most=MAX_DAY_PAPERS)
         if args.json:
             _print_json(result.papers, out)
         else:
-            out.write(render_digest(top_view(result, args.lang), lang=pick_language(args.lang)) + "\n")
+            view = top_view(result, args.lang)
+            text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
         return 0 if result.papers else 1
     if args.command == "search":
         found = await service.search(
@@ -259,7 +264,8 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.json:
             _print_json(found.page.papers, out)
         else:
-            out.write(render_digest(search_view(found, args.lang), lang=pick_language(args.lang)) + "\n")
+            view = search_view(found, args.lang)
+            text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
         return 0
     if args.command == "paper":
         try:
@@ -271,15 +277,16 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.json:
             _print_json([paper], out)
         else:
-            out.write(render_card(paper_card(paper, args.lang), lang=pick_language(args.lang)) + "\n")
+            card = paper_card(paper, args.lang)
+            text.write(render_card(card, lang=pick_language(args.lang), width=width) + "\n")
         return 0
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
-        out.write(render_days(await service.days()) + "\n")
+        text.write(render_days(await service.days()) + "\n")
         return 0
-    out.write(render_stats(await service.stats()) + "\n")
-    out.write(render_summary_stats(await service.summary_stats()) + "\n")
+    text.write(render_stats(await service.stats()) + "\n")
+    text.write(render_summary_stats(await service.summary_stats()) + "\n")
     return 0
 
 
@@ -353,7 +360,7 @@ async def run_summarize(
     report = await summarizer.summarize_days(days, args.lang, force=args.force, progress=bar)
     bar.finish()
     for failure in report.failures[:MAX_PROBLEMS_SHOWN]:
-        out.write(f"  failed: {failure}\n")
+        out.write(printable(f"  failed: {failure}\n"))
     if len(report.failures) > MAX_PROBLEMS_SHOWN:
         out.write(f"  ... and {len(report.failures) - MAX_PROBLEMS_SHOWN} more failure(s)\n")
     out.write(f"paperboy: {report.line(prices)}\n")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 
+from bot.models import DigestDay
 from bot.service import PaperService
 from handlers.console_adapter.chat import ConsoleChat, run_console
+from handlers.console_adapter.text import cells
+from tests.conftest import PaperFactory
 
 
 @pytest.fixture
@@ -223,3 +227,64 @@ async def test_too_many_keywords_say_why_and_how(chat: ConsoleChat) -> None:
 
 async def test_settings_without_a_subscription(chat: ConsoleChat) -> None:
     assert (await answer(chat, "/settings top 5")).startswith("This chat has no subscription")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/" + "x" * 2_000_000,
+        "/top " + "y" * 2_000_000,
+        "/search " + "모" * 2_000_000,
+        "/subscribe 08:00 " + "Z" * 100_000,
+        "/settings " + "n" * 100_000,
+    ],
+)
+async def test_echoed_input_is_cut(chat: ConsoleChat, line: str) -> None:
+    reply = await answer(chat, line)
+    assert len(reply) < 2_000
+    assert "…" in reply
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/search \x1b[2J\x1b]0;pwned\x07 model\x00",
+        "/\x1b[31mtop",
+        "/top \x1b[31m5",
+        "/paper \x9b31m",
+        "/settings days \x1b[1mmon",
+    ],
+)
+async def test_control_characters_never_reach_the_terminal(chat: ConsoleChat, line: str) -> None:
+    await answer(chat, "/subscribe")
+    reply = await answer(chat, line)
+    assert not [c for c in reply if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F]
+
+
+async def test_data_text_is_shown_escaped(service: PaperService, make_paper: PaperFactory) -> None:
+    day = date(2025, 3, 3)
+    title = "Evil \x1b]0;pwned\x07 title"
+    await service._store.upsert_day(DigestDay(day=day, source="t", papers=[make_paper(title=title, votes=3)]))
+    reply = await ConsoleChat(service).answer("/top 1 2025-03-03")
+    assert reply is not None
+    assert "\x1b" not in reply
+    assert "\x07" not in reply
+    assert "Evil \\x1b]0;pwned\\x07 title" in reply
+
+
+async def test_invalid_utf8_on_stdin_is_read_as_replacement_characters(service: PaperService) -> None:
+    await service.seed_sample()
+    stdin = io.TextIOWrapper(io.BytesIO(b"/search \xff\xfe model\n/top 1\n"), encoding="utf-8")
+    out = io.StringIO()
+    await run_console(service, stdin, out)
+    assert "Search “\ufffd\ufffd model”" in out.getvalue()
+    assert "LLM-Microscope" in out.getvalue()
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+async def test_replies_fit_the_width_in_cells(chat: ConsoleChat, width: int) -> None:
+    chat.width = width
+    for line in ("/paper 2502.15007", "/top 5", "/search 모델"):
+        reply = await answer(chat, line)
+        too_wide = [row for row in reply.splitlines() if cells(row) > width and "://" not in row]
+        assert too_wide == []
