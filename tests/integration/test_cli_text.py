@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import io
+import socket
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from bot.config import HFSettings
+from bot.ingest import DigestSources
 from bot.models import Destination, DigestDay
-from bot.ports import Outgoing
+from bot.ports import Outgoing, Store
 from bot.service import PaperService
+from handlers.console_adapter import cli
 from handlers.console_adapter.cli import build_parser, run_command
 from handlers.console_adapter.notifier import ConsoleNotifier
 from tests.conftest import PaperFactory
@@ -58,3 +64,26 @@ async def test_a_console_push_is_escaped() -> None:
     out = io.StringIO()
     await ConsoleNotifier(out).send(Destination(platform="console", chat_id="local"), Outgoing(EVIL))
     assert _control_characters(out.getvalue()) == []
+
+
+async def test_fetch_hf_shows_progress_before_the_first_day(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int | None, str]] = []
+
+    class Recorder:
+        def __call__(self, done: int, total: int | None, label: str) -> None:
+            calls.append((done, total, label))
+
+        def finish(self) -> None:
+            pass
+
+    monkeypatch.setattr(cli, "ProgressBar", Recorder)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    service = PaperService(store, DigestSources(HFSettings(base_url=f"http://127.0.0.1:{port}")))
+    args = build_parser().parse_args(["fetch-hf", "--date", "2024-01-01", "--to", "2024-01-10"])
+    assert await run_command(args, service, io.StringIO()) == 1
+    assert calls[0] == (0, 10, "Hugging Face 2024-01-01")
+    assert calls[1] == (1, 10, "Hugging Face 2024-01-01")  # then the range stopped: unreachable
