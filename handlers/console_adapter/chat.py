@@ -67,9 +67,12 @@ def help_text() -> str:
 
 def settings_help() -> str:
     """How to change each setting: `/settings NAME VALUE`, one line per setting with an example."""
-    lines = [str(t("set.change"))]
-    lines += [f"  /settings {s.name} {s.arguments}".ljust(44) + f"/settings {s.example}" for s in SETTINGS]
-    return "\n".join(lines)
+    calls = [f"  /settings {s.name} {s.arguments}" for s in SETTINGS]
+    column = max(len(call) for call in calls) + 2
+    examples = [f"/settings {s.example}" for s in SETTINGS]
+    return "\n".join(
+        [str(t("set.change"))] + [c.ljust(column) + e for c, e in zip(calls, examples, strict=True)]
+    )
 
 
 class ConsoleChat:

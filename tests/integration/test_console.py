@@ -154,6 +154,7 @@ async def test_settings_list_how_to_change_each(chat: ConsoleChat) -> None:
         "late",
     ):
         assert f"  /settings {name} " in text
+    assert "  /settings days mon-fri | every | mon,wed,fri  /settings days mon-fri" in text  # a column apart
 
 
 @pytest.mark.parametrize(
