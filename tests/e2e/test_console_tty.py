@@ -47,6 +47,15 @@ class Terminal:
                     self.output += os.read(self.master, 65536)
                 except OSError:  # the process ended and closed the terminal
                     break
+        if wanted == PROMPT:
+            # readline writes the prompt before it sets up the terminal and waits for a key; a person
+            # is never that quick, and a key or Ctrl-C inside that gap is not seen until the next one.
+            time.sleep(0.5)
+
+    def read_answer(self, marker: bytes) -> None:
+        """Until `marker` has been printed and the prompt after it."""
+        self.read_until(marker)
+        self.read_until(PROMPT, self.output[: self.output.index(marker)].count(PROMPT) + 1)
 
     def type(self, text: bytes) -> None:
         os.write(self.master, text)
@@ -103,14 +112,14 @@ def test_history_is_kept_between_sessions(tmp_path: Path) -> None:
     terminal = Terminal(tmp_path)
     terminal.read_until(PROMPT)
     terminal.type(b"/days\r")
-    terminal.read_until(PROMPT, 2)
+    terminal.read_answer(b"32 papers")
     terminal.type(b"\x04")  # Ctrl-D leaves
     assert terminal.wait() == 0
     assert (tmp_path / ".paperboy_history").read_text().splitlines()[-1] == "/days"
     again = Terminal(tmp_path)
     again.read_until(PROMPT)
     again.type(b"\x1b[A\r")  # the up arrow brings /days back
-    again.read_until(b"32 papers")
+    again.read_answer(b"32 papers")
     again.type(b"\x04")
     assert again.wait() == 0
 
@@ -119,7 +128,7 @@ def test_replies_fit_the_terminals_width(tmp_path: Path) -> None:
     terminal = Terminal(tmp_path, columns=50)
     terminal.read_until(PROMPT)
     terminal.type(b"/paper 2502.15007\r")
-    terminal.read_until(PROMPT, 2)
+    terminal.read_answer(b"PDF: ")
     terminal.type(b"\x04")
     assert terminal.wait() == 0
     lines = terminal.output.decode().replace("\r", "").splitlines()
