@@ -38,14 +38,21 @@ from bot.periodic import every
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
-from bot.service import PaperService
+from bot.service import MAX_DAY_PAPERS, PaperService
 from bot.settings_errors import SettingsError, load_settings
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
 from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.chat import run_console
-from handlers.console_adapter.cli import build_parser, render_push, run_command, run_summarize, summarize_days
+from handlers.console_adapter.cli import (
+    parse_arguments,
+    render_push,
+    run_command,
+    run_summarize,
+    summarize_days,
+)
 from handlers.console_adapter.notifier import ConsoleNotifier
+from handlers.console_adapter.text import printable
 from handlers.http_server import HttpServer
 from handlers.llm_adapter.openai_chat import OpenAIChat
 from handlers.slack_adapter.app import build_slack_app, events_route, run_slack
@@ -365,7 +372,7 @@ def _slack_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> li
 
 async def _render(args: argparse.Namespace, service: PaperService) -> int:
     """`paperboy render telegram|slack`: the API calls of a push of that day, as JSON."""
-    result = await service.top(args.date, args.n)
+    result = await service.top(args.date, args.n, most=MAX_DAY_PAPERS)
     if result.day is None or not result.papers:
         print(f"paperboy: {result.empty_reason}", file=sys.stderr)
         return 1
@@ -465,7 +472,7 @@ def _event_loop_run(main_coroutine: Coroutine[Any, Any, int]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22: durations as timedelta, no deprecation noise
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         settings = load_settings(args.db)
     except SettingsError as err:  # one line per bad variable, as bad arguments get a usage line
@@ -478,10 +485,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _event_loop_run(_serve(args, settings))
     except UsageError as err:  # a command's arguments: said with how to call it
-        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
+        print(f"paperboy: {printable(redact(str(err)))}", file=sys.stderr)
         return 2
-    except PaperboyError as err:
-        print(f"paperboy: {redact(str(err))}", file=sys.stderr)
+    except PaperboyError as err:  # may quote a file or an answer: no control character reaches the terminal
+        print(f"paperboy: {printable(redact(str(err)))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -14,8 +14,8 @@ from datetime import date, time
 from functools import lru_cache
 
 from bot.errors import UsageError
-from bot.i18n import Text, t
-from bot.models import language_code
+from bot.i18n import LANGUAGES, Text, t
+from bot.models import ALL_WEEKDAYS, MAX_TOP_N, MAX_VOTES, language_code
 
 DEFAULT_TOP = 10
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -154,3 +154,130 @@ def parse_summary_language(answer: str) -> str | None:
         return language_code(answer)
     except ValueError:
         raise UsageError(t("usage.summary_language", code=answer.strip()[:20])) from None
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """A subscription setting as `/settings NAME VALUE` changes it (the console's way; Telegram and
+    Slack change the same fields with buttons and a form)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    arguments: str
+    example: str
+
+    def usage(self) -> Text:
+        call = f"/settings {self.name} {self.arguments}"
+        return t("usage.line", call=call, example=f"/settings {self.example}")
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("time", ("send_time",), "HH:MM [Area/City]", "time 09:00 Europe/Berlin"),
+    SettingSpec("zone", ("time_zone", "tz"), "Area/City", "zone Asia/Seoul"),
+    SettingSpec("days", ("weekdays",), "mon-fri | every | mon,wed,fri", "days mon-fri"),
+    SettingSpec("top", ("top_n", "n"), f"N (1-{MAX_TOP_N})", "top 5"),
+    SettingSpec("min", ("min_votes", "votes"), "VOTES (0 or more)", "min 10"),
+    SettingSpec("include", ("inc",), "WORD, WORD ... | -", "include llm, agents"),
+    SettingSpec("exclude", ("exc",), "WORD, WORD ... | -", "exclude -"),
+    SettingSpec("format", ("fmt",), "compact | cards", "format cards"),
+    SettingSpec("language", ("lang",), " | ".join(LANGUAGES), "language ko"),
+    SettingSpec("summaries", ("summary_language", "reads"), "LANGUAGE CODE | -", "summaries ja"),
+    SettingSpec("empty", ("notify_empty",), "on | off", "empty on"),
+    SettingSpec("late", ("late_risers",), "on | off", "late on"),
+)
+_SETTING_NAMES = {name: spec for spec in SETTINGS for name in (spec.name, *spec.aliases)}
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_KOREAN_WEEKDAYS = "월화수목금토일"
+_WEEKDAY_SETS = {
+    "every": ALL_WEEKDAYS,
+    "daily": ALL_WEEKDAYS,
+    "all": ALL_WEEKDAYS,
+    "weekdays": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
+    "weekend": frozenset({5, 6}),
+}
+_SWITCHES = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+
+
+def settings_usage() -> Text:
+    return t("usage.line", call="/settings [NAME VALUE]", example=f"/settings {SETTINGS[0].example}")
+
+
+def parse_setting(arguments: str) -> tuple[SettingSpec, dict[str, object]]:
+    """`NAME VALUE` -> the setting and the Subscription fields it changes. A bad value is a
+    UsageError with that setting's usage line; the ranges are the model's (checked again there)."""
+    name, _, value = arguments.strip().partition(" ")
+    spec = _SETTING_NAMES.get(name.lower())
+    if spec is None:
+        raise UsageError(t("usage.not_understood", word=name, usage=settings_usage()))
+    try:
+        return spec, _read_setting(spec.name, value.strip())
+    except ValueError:
+        raise UsageError(spec.usage()) from None
+
+
+def _read_setting(name: str, value: str) -> dict[str, object]:
+    """The changes one setting's value asks for; ValueError when the value does not read."""
+    words = value.split()
+    if name == "time":
+        send_time = parse_time(words[0]) if words else None
+        if send_time is None or len(words) > 2:
+            raise ValueError(value)
+        zone = {"time_zone": resolve_zone(words[1])} if len(words) == 2 else {}
+        return {"send_time": send_time, **zone}
+    if name == "zone":
+        if len(words) != 1:
+            raise ValueError(value)
+        return {"time_zone": resolve_zone(words[0])}
+    if name == "days":
+        return {"weekdays": parse_weekdays(value)}
+    if name in ("top", "min"):
+        low, high = (1, MAX_TOP_N) if name == "top" else (0, MAX_VOTES)
+        if len(words) != 1 or not re.fullmatch(r"[0-9]{1,10}", words[0]) or not low <= int(words[0]) <= high:
+            raise ValueError(value)
+        return {"top_n" if name == "top" else "min_votes": int(words[0])}
+    if name in ("include", "exclude"):
+        if not value:
+            raise ValueError(value)  # `-` clears: an empty value is more likely a slip
+        return {name: parse_keywords(value)}
+    if name == "summaries":
+        if len(words) != 1:
+            raise ValueError(value)
+        return {"summary_language": parse_summary_language(words[0])}
+    choice = value.lower()
+    if name == "format" and choice in ("compact", "cards", "thread"):  # the service says where thread is
+        return {"format": choice}
+    if name == "language" and choice in LANGUAGES:
+        return {"language": choice}
+    if name in ("empty", "late") and choice in _SWITCHES:
+        return {"notify_empty" if name == "empty" else "late_risers": _SWITCHES[choice]}
+    raise ValueError(value)
+
+
+def parse_weekdays(value: str) -> frozenset[int]:
+    """`mon-fri`, `every`, `weekdays`, `weekends`, `mon,wed,fri`, `sat sun`, `fri-mon` (wrapping),
+    Korean `월-금`; ValueError for anything else or nothing."""
+    days: set[int] = set()
+    words = [word for word in re.split(r"[\s,]+", value.lower()) if word]
+    for word in words:
+        if word in _WEEKDAY_SETS:
+            days |= _WEEKDAY_SETS[word]
+            continue
+        first, dash, last = word.partition("-")
+        start = _weekday(first)
+        end = _weekday(last) if dash else start
+        days |= {(start + step) % 7 for step in range((end - start) % 7 + 1)}
+    if not days:
+        raise ValueError(value)
+    return frozenset(days)
+
+
+def _weekday(word: str) -> int:
+    korean = word.removesuffix("요일")
+    if len(korean) == 1 and korean in _KOREAN_WEEKDAYS:
+        return _KOREAN_WEEKDAYS.index(korean)
+    for number, (short, full) in enumerate(zip(_WEEKDAY_NAMES, _WEEKDAY_FULL_NAMES, strict=True)):
+        if word in (short, full):
+            return number
+    raise ValueError(word)

@@ -24,6 +24,11 @@ class SourceError(PaperboyError):
     """A digest source could not be read at all (missing file, HTTP failure, bad date)."""
 
 
+class SourceUnreachable(SourceError):
+    """The source's host cannot be reached at all (no DNS answer, connection refused): the next day of
+    a range would fail the same way, so a range stops at the first one."""
+
+
 class StoreError(PaperboyError):
     """The database could not take a write at all (another writer kept the lock too long, the server
     went away); the message says so in one line, and what was stored before it stays stored."""

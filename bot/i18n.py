@@ -153,8 +153,8 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "내부 오류가 발생해 기록해 두었습니다. 다시 시도하거나 /help를 입력해 주세요.",
     },
     "more.nothing": {
-        "en": "Nothing to page through: /search something first.",
-        "ko": "넘길 목록이 없습니다. 먼저 /search로 검색해 보세요.",
+        "en": "Nothing to page through: /today, /top or /search first.",
+        "ko": "넘길 목록이 없습니다. 먼저 /today, /top 또는 /search를 입력해 보세요.",
     },
     # Command descriptions (menus and /help)
     "cmd.today": {"en": "the top papers of the latest list", "ko": "최신 목록의 인기 논문"},
@@ -264,6 +264,14 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "preview.no_new_list": {
         "en": "No new list since {day} (weekends and holidays have none): the next push would be skipped.",
         "ko": "{day} 이후 새 목록이 없어(주말·휴일) 다음 발송은 건너뜁니다.",
+    },
+    "preview.old_list": {
+        "en": "The newest list is from {day}, {days} days ago: no weekend or holiday is that long, so "
+        "ingestion may be off. Fetch the missing days with paperboy fetch-hf --date {start} --to {today} "
+        "(paperboy run fetches new days itself unless PAPERBOY_INGEST__EVERY_MINUTES is 0).",
+        "ko": "가장 최근 목록은 {day}({days}일 전)입니다. 주말이나 휴일로는 너무 길어 수집이 꺼져 있을 수 "
+        "있습니다. paperboy fetch-hf --date {start} --to {today} 로 빠진 날을 가져오세요 "
+        "(paperboy run은 PAPERBOY_INGEST__EVERY_MINUTES가 0이 아니면 새 날을 직접 가져옵니다).",
     },
     # Telegram: channels, permissions, buttons
     "tg.channel_unknown": {
@@ -383,6 +391,8 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "set.weekdays_only": {"en": "Monday to Friday", "ko": "월~금"},
     "set.days_list": {"en": "{days}", "ko": "{days}"},
     "set.heading": {"en": "Daily push for {title}", "ko": "{title} 매일 받기 설정"},
+    "usage.then": {"en": "{problem} {usage}", "ko": "{problem} {usage}"},
+    "set.change": {"en": "Change one with /settings NAME VALUE:", "ko": "바꾸려면 /settings 이름 값:"},
     "btn.fewer": {"en": "− papers", "ko": "− 편수"},
     "btn.more": {"en": "+ papers", "ko": "+ 편수"},
     "btn.votes_down": {"en": "− votes", "ko": "− 추천"},

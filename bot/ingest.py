@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import httpx
 
 from bot.config import HFSettings
-from bot.errors import PaperboyError, SourceError, StoreUnavailable
+from bot.errors import PaperboyError, SourceError, SourceUnreachable, StoreUnavailable
 from bot.models import DigestDay, Problem
 from bot.ports import RefusedPaper, Store
 from bot.sources.hf_api import HFDailyPapersClient
@@ -147,7 +147,8 @@ class DigestSources:
         return sum([await asyncio.to_thread(count_files, target) for target in targets])
 
     async def from_hf(self, start: date, end: date) -> AsyncIterator[LoadedFile]:
-        """One batch per day of the range; a day the API refuses is reported and the rest go on."""
+        """One batch per day of the range; a day the API refuses is reported and the rest go on, but an
+        unreachable host ends the range with one error (not one per day)."""
         async with HFDailyPapersClient(
             self._hf.base_url, timeout=self._hf.timeout, max_retries=self._hf.max_retries
         ) as client:
@@ -156,6 +157,12 @@ class DigestSources:
                 source = f"Hugging Face {day}"
                 try:
                     loaded = LoadedFile(source=source, days=[await client.fetch_day(day)])
+                except SourceUnreachable as err:  # every later day would fail alike: stop here
+                    left = (end - day).days + 1
+                    yield LoadedFile(
+                        source=source, error=f"{err}; stopped: {left} day(s), {day} to {end}, not fetched"
+                    )
+                    return
                 except SourceError as err:
                     loaded = LoadedFile(source=source, error=str(err))
                 except Exception as err:  # a parser bug on one day: the next days go on

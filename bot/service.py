@@ -44,9 +44,9 @@ class SearchResult:
     empty_reason: Text | None = None
 
 
-def _check_count(n: int) -> None:
-    if not 1 <= n <= MAX_LIST:
-        raise UsageError(t("usage.count_range", max=MAX_LIST))
+def _check_count(n: int, most: int = MAX_LIST) -> None:
+    if not 1 <= n <= most:
+        raise UsageError(t("usage.count_range", max=most))
 
 
 class PaperService(SubscriptionsMixin):
@@ -82,14 +82,17 @@ class PaperService(SubscriptionsMixin):
         await report.add_day(self._store, parse_markdown(text, source=f"bundled sample {SAMPLE_NAME}"))
         return report
 
-    async def top(self, day: date | None = None, n: int = 10, min_votes: int | None = None) -> TopResult:
-        """The n most-voted papers of `day`, or of the latest day listed when `day` is None."""
-        _check_count(n)
+    async def top(
+        self, day: date | None = None, n: int = 10, min_votes: int | None = None, *, most: int = MAX_LIST
+    ) -> TopResult:
+        """The n most-voted papers of `day`, or of the latest day listed when `day` is None. A chat
+        message holds at most MAX_LIST; the CLI (`most=MAX_DAY_PAPERS`) can list a whole day."""
+        _check_count(n, most)
         latest = await self._store.latest_day()
         if latest is None:
             return TopResult(None, [], 0, t("top.no_digest"))
         wanted = day or latest
-        listed = await self._store.top(wanted, limit=MAX_LIST * 4)
+        listed = await self._store.top(wanted, limit=MAX_DAY_PAPERS)
         if not listed:
             weekday = t(f"weekday.{wanted.weekday()}")
             return TopResult(wanted, [], 0, t("top.no_list", day=wanted, weekday=weekday, latest=latest))

@@ -7,7 +7,7 @@ adapters still call one facade.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
@@ -17,6 +17,9 @@ from bot.models import Destination, Subscription, push_formats
 from bot.ports import Store
 from bot.schedule import next_due, push_day
 from bot.selection import Selection, selection_for
+
+# Days without a new list that weekends and holidays explain (Christmas to New Year's is the longest).
+QUIET_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,19 @@ class SubscriptionsMixin:
         due = next_due(subscription, now)
         day, reason = await push_day(self._store, subscription, due, today_so_far=self._today_so_far)
         if day is None:
-            return Preview(subscription, due, None, empty, reason)
+            return Preview(subscription, due, None, empty, await self._old_list(now) or reason)
         selection = await selection_for(self._store, subscription, day)
         return Preview(subscription, due, day, selection, selection.empty_reason)
+
+    async def _old_list(self, now: datetime) -> Text | None:
+        """Why a push is empty when the newest list is older than any weekend or holiday explains:
+        its date, its age and how to fetch what is missing (ingestion is likely off)."""
+        latest = await self._store.latest_day()
+        today = now.astimezone(UTC).date()
+        if latest is None or (today - latest).days <= QUIET_DAYS:
+            return None
+        start = latest + timedelta(days=1)
+        return t("preview.old_list", day=latest, days=(today - latest).days, start=start, today=today)
 
 
 async def pause_subscription(store: Store, destination: Destination, reason: str) -> None:

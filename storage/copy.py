@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from bot.errors import StartupError
-from storage import sqlite_path
+from storage import absolute_path_hint, sqlite_path
 from storage.errors import sqlite_unavailable
 from storage.postgres import PostgresStore
 
@@ -68,7 +68,8 @@ async def copy_sqlite_to_postgres(source: str, target: str) -> CopyReport:
     if path is None:
         raise StartupError("copy reads a SQLite database: --from sqlite:///path (or a file path)")
     if not path.exists():
-        raise StartupError(f"no SQLite database at {path}")
+        hint = absolute_path_hint(source)
+        raise StartupError(f"no SQLite database at {path}" + (f": {hint}" if hint else ""))
     if not target.startswith(("postgresql://", "postgres://")):
         raise StartupError("copy writes to PostgreSQL: --to postgresql://user@host/db")
     sqlite = _read_only(path)  # a source that is no database stops the copy before the target changes

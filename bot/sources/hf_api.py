@@ -3,7 +3,8 @@
 The API is public but rate-limited (429 past about 500 requests per 5 minutes) and, like any
 network service, sometimes slow or failing. Backfills fetch hundreds of days in a row, so transient
 failures are retried with backoff and a 429's Retry-After is honoured, while answers that retrying
-cannot fix (a rejected date, a body that is not JSON) fail at once with a message a person can act on.
+cannot fix (a rejected date, a body that is not JSON) fail at once with a message a person can act on,
+and a host that cannot be reached at all (no DNS answer, connection refused) is SourceUnreachable at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Self
 
 import httpx
 
-from bot.errors import SourceError
+from bot.errors import SourceError, SourceUnreachable
 from bot.models import DigestDay
 from bot.retry_after import retry_after_seconds
 from bot.sources.hf_json import parse_hf_daily
@@ -31,11 +32,13 @@ _USER_AGENT = "paperboy/0.1"
 
 
 class _Retryable(Exception):
-    """A failure worth another try; `delay` is the wait the server asked for, if it did."""
+    """A failure worth another try; `delay` is the wait the server asked for, if it did;
+    `unreachable` when no connection was made (a connect timeout)."""
 
-    def __init__(self, what: str, delay: float | None = None) -> None:
+    def __init__(self, what: str, delay: float | None = None, *, unreachable: bool = False) -> None:
         super().__init__(what)
         self.delay = delay
+        self.unreachable = unreachable
 
 
 class HFDailyPapersClient:
@@ -126,7 +129,8 @@ class HFDailyPapersClient:
                 return await self._attempt(params)
             except _Retryable as failure:
                 if attempt == self._max_retries:
-                    raise SourceError(
+                    error = SourceUnreachable if failure.unreachable else SourceError
+                    raise error(
                         f"Hugging Face daily papers for {params['date']}: gave up after {attempt + 1} "
                         f"attempts; the last one failed with {failure}"
                     ) from None
@@ -138,8 +142,16 @@ class HFDailyPapersClient:
         """One request: the response if usable, _Retryable if worth retrying, else SourceError."""
         try:
             response = await self._client.get(self._endpoint, params=params, timeout=self._timeout)
+        except httpx.ConnectTimeout as err:
+            raise _Retryable(
+                f"a timeout after {self._timeout:g}s ({type(err).__name__})", unreachable=True
+            ) from None
         except httpx.TimeoutException as err:
             raise _Retryable(f"a timeout after {self._timeout:g}s ({type(err).__name__})") from None
+        except httpx.ConnectError as err:  # no DNS answer, refused: retrying in seconds will not help
+            raise SourceUnreachable(
+                f"cannot reach Hugging Face at {self._endpoint} ({type(err).__name__}: {err})"
+            ) from None
         except httpx.TransportError as err:
             raise _Retryable(f"a connection error ({type(err).__name__}: {err})") from None
         status = response.status_code

@@ -7,26 +7,33 @@ Reading stdin means it also works in a pipe: `printf '/top 3\n' | paperboy conso
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card
 from bot.commands import (
     COMMANDS,
     DEFAULT_TOP,
+    SETTINGS,
     parse_required,
+    parse_setting,
     parse_subscribe,
     parse_top,
     split_command,
     usage,
 )
-from bot.errors import PaperboyError
+from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
-from bot.service import PaperService, search_view, top_view
+from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
 from handlers.console_adapter.render import (
     render_card,
     render_days,
@@ -34,6 +41,7 @@ from handlers.console_adapter.render import (
     render_preview,
     render_settings,
 )
+from handlers.console_adapter.text import DEFAULT_WIDTH, clip, clipped, printable, terminal_width, wrap
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +51,45 @@ HOME = Destination(platform="console", chat_id="local")
 LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in it
 
 
+# What the console takes beyond the other platforms: `/today N`, and `/settings NAME VALUE` (they
+# change settings with buttons and a form).
+CONSOLE_ARGUMENTS = {"today": "[N]", "settings": "[NAME VALUE]"}
+
+
 def help_text() -> str:
     lines = [str(t("help.heading"))]
-    lines += [f"  /{c.name} {c.arguments}".rstrip().ljust(36) + str(c.description) for c in COMMANDS]
+    lines += [
+        f"  /{c.name} {CONSOLE_ARGUMENTS.get(c.name, c.arguments)}".rstrip().ljust(36) + str(c.description)
+        for c in COMMANDS
+    ]
     return "\n".join(lines)
 
 
-class ConsoleChat:
-    """Answers one line at a time; remembers the last search so /more can page through it."""
+def settings_help() -> str:
+    """How to change each setting: `/settings NAME VALUE`, one line per setting with an example."""
+    calls = [f"  /settings {s.name} {s.arguments}" for s in SETTINGS]
+    column = max(len(call) for call in calls) + 2
+    examples = [f"/settings {s.example}" for s in SETTINGS]
+    return "\n".join(
+        [str(t("set.change"))] + [c.ljust(column) + e for c, e in zip(calls, examples, strict=True)]
+    )
 
-    def __init__(self, service: PaperService) -> None:
+
+class ConsoleChat:
+    """Answers one line at a time; remembers the last list (a day's top, a search) so /more can page
+    through it. `width` is the terminal's, in cells; replies hold no control character."""
+
+    def __init__(self, service: PaperService, width: int = DEFAULT_WIDTH) -> None:
         self._service = service
         self._more: Callable[[], Awaitable[str]] | None = None
+        self.width = width
 
     async def answer(self, line: str) -> str | None:
         """The reply to one line of input, or None for a blank line. Never raises."""
+        reply = await self._answer(line)
+        return None if reply is None else printable(reply)
+
+    async def _answer(self, line: str) -> str | None:
         if not line.strip():
             return None
         command = split_command(line)
@@ -67,15 +99,15 @@ class ConsoleChat:
         try:
             return await self._dispatch(name, arguments)
         except PaperboyError as err:
-            return str(err)
+            return clipped(err.text).render(LANGUAGE)
         except Exception:
-            log.exception("command failed: %s", line)
+            log.exception("command failed: %s", clip(line))
             return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
         handler = getattr(self, f"_on_{name}", None)
         if handler is None:
-            return str(t("error.unknown_command", name=name, usage=usage("help")))
+            raise UsageError(t("error.unknown_command", name=name, usage=usage("help")))
         reply: str = await handler(arguments)
         return reply
 
@@ -85,7 +117,11 @@ class ConsoleChat:
     _on_start = _on_help
 
     async def _on_today(self, arguments: str) -> str:
-        return await self._top(DEFAULT_TOP, None)
+        args = parse_top(arguments)
+        if args.day is not None:  # /today is the latest list: a day is /top's
+            today = t("usage.line", call="/today [N]", example="/today 5")
+            raise UsageError(t("usage.not_understood", word=args.day, usage=today))
+        return await self._top(args.n, None)
 
     async def _on_top(self, arguments: str) -> str:
         args = parse_top(arguments)
@@ -95,9 +131,8 @@ class ConsoleChat:
         return await self._search(parse_required("search", arguments), 0)
 
     async def _on_paper(self, arguments: str) -> str:
-        return render_card(
-            paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
-        )
+        card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
+        return render_card(card, width=self.width)
 
     async def _on_days(self, arguments: str) -> str:
         return render_days(await self._service.days())
@@ -118,37 +153,120 @@ class ConsoleChat:
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
     async def _on_settings(self, arguments: str) -> str:
-        current = await self._service.subscription(HOME)
-        return render_settings(current) if current else str(t("sub.none"))
+        if not arguments:
+            current = await self._service.subscription(HOME)
+            return f"{render_settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+        spec, changes = parse_setting(arguments)
+        try:
+            updated = await self._service.update_subscription(HOME, "console", **changes)
+        except UsageError as err:  # a value the subscription refuses: say it, then how to write one
+            raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
+        return f"{t('btn.saved')}.\n{render_settings(updated)}"
 
     async def _on_preview(self, arguments: str) -> str:
-        return render_preview(await self._service.preview(HOME))
+        return render_preview(await self._service.preview(HOME), width=self.width)
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
-        self._more = None
-        return render_digest(top_view(result, LANGUAGE))
+        return self._top_page(result, 0)
+
+    async def _top_more(self, day: date, offset: int) -> str:
+        result = await self._service.top(day, min(offset + PAGE, MAX_DAY_PAPERS), most=MAX_DAY_PAPERS)
+        return self._top_page(result, offset)
+
+    def _top_page(self, result: TopResult, offset: int) -> str:
+        """Items offset+1.. of a day's list; /more then pages on through the rest of it."""
+        view = top_view(result, LANGUAGE)
+        page = replace(view, items=view.items[offset:], offset=offset, total=result.listed)
+        shown = offset + len(page.items)
+        day = result.day
+        more = day is not None and page.items and shown < result.listed
+        self._more = (lambda: self._top_more(day, shown)) if more and day is not None else None
+        return render_digest(page, more_hint="/more", width=self.width)
 
     async def _search(self, query: str, offset: int) -> str:
         result = await self._service.search(query, limit=PAGE, offset=offset)
         view = search_view(result, LANGUAGE)
         shown = offset + len(view.items)
         self._more = (lambda: self._search(query, shown)) if shown < view.total else None
-        return render_digest(view, more_hint="/more")
+        return render_digest(view, more_hint="/more", width=self.width)
 
 
-async def run_console(service: PaperService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
-    """Read commands until end of input; a prompt is shown only when a person is typing."""
+HISTORY_LENGTH = 1000
+
+
+def history_file() -> Path:
+    """Where the prompt's history is kept between sessions (`~/.paperboy_history`)."""
+    return Path.home() / ".paperboy_history"
+
+
+class _Prompt:
+    """A line editor for a person at a terminal: readline's editing and history (kept in `history`),
+    and Ctrl-C ends the chat at once (KeyboardInterrupt) rather than waiting for Enter."""
+
+    def __init__(self, history: Path | None) -> None:
+        self._history = history
+        try:
+            import readline
+        except ImportError:  # no GNU readline / libedit here: plain input() still works
+            self._readline = None
+            return
+        self._readline = readline
+        readline.set_history_length(HISTORY_LENGTH)
+        if history is not None:
+            with contextlib.suppress(OSError):
+                readline.read_history_file(history)
+
+    def read(self, prompt: str) -> str | None:
+        """One line, or None at end of input (Ctrl-D). It blocks the event loop on purpose: nothing
+        else runs in the console, and only a read in the main thread can be interrupted by Ctrl-C."""
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def save(self) -> None:
+        if self._readline is not None and self._history is not None:
+            with contextlib.suppress(OSError):
+                self._readline.write_history_file(self._history)
+
+
+async def run_console(
+    service: PaperService,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    history: Path | None = None,
+) -> None:
+    """Read commands until end of input; a prompt, line editing and history only when a person is
+    typing at a terminal. Ctrl-C there ends the chat (KeyboardInterrupt, after one newline)."""
     chat = ConsoleChat(service)
-    interactive = stdin.isatty()
-    if interactive:
-        print(WELCOME, file=stdout)
-    while True:
-        if interactive:
-            print("paperboy> ", end="", file=stdout, flush=True)
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            break
-        reply = await chat.answer(line)
-        if reply is not None:
-            print(reply + "\n", file=stdout, flush=True)
+    if isinstance(stdin, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a crash
+        stdin.reconfigure(errors="replace")
+    prompt = _Prompt(history or history_file()) if stdin.isatty() and stdin is sys.stdin else None
+    if prompt is not None:
+        print("\n".join(wrap(WELCOME, terminal_width(stdout))), file=stdout)
+    try:
+        while True:
+            if prompt is not None:
+                try:
+                    line = prompt.read("paperboy> ")
+                except KeyboardInterrupt:
+                    print(file=stdout, flush=True)
+                    raise
+                if line is None:
+                    print(file=stdout)
+                    break
+            else:
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    break
+            chat.width = terminal_width(stdout)
+            reply = await chat.answer(line)
+            if reply is not None:
+                print(reply + "\n", file=stdout, flush=True)
+    finally:
+        if prompt is not None:
+            prompt.save()

@@ -8,25 +8,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
 from bot.cards import paper_card, paper_record
 from bot.config import LLMSettings
 from bot.delivery import DeliveryReport, EnqueueReport
-from bot.errors import UsageError
+from bot.errors import NotFoundError, UsageError
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
-from bot.models import MAX_VOTES, Paper, language_code
+from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.ports import StoreStats, SummaryStats
-from bot.service import PaperService, search_view, top_view
+from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
+from handlers.console_adapter.text import PrintableWriter, Writer, printable, terminal_width
 
 MAX_PROBLEMS_SHOWN = 50
+MAX_DAY_COUNT = 500  # `top` and `render -n`: a whole day (the longest so far has 68); `all` has no cap
+DB_HELP = (
+    "SQLite database file (overrides PAPERBOY_DB_PATH); before or after the command. As a URL "
+    "(PAPERBOY_DATABASE_URL), an absolute path takes four slashes: sqlite:////tmp/x.db"
+)
 
 
 def _day(text: str) -> date:
@@ -37,9 +45,26 @@ def _day(text: str) -> date:
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 50:
-        raise argparse.ArgumentTypeError(f"not a count from 1 to 50: {text!r}")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIST:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to {MAX_LIST}: {text!r}")
     return int(text)
+
+
+def _day_count(text: str) -> int:
+    """How many papers of a day: 1 to MAX_DAY_COUNT, or `all` (the whole list)."""
+    if text.lower() == "all":
+        return MAX_DAY_PAPERS
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAY_COUNT:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to {MAX_DAY_COUNT}, or all: {text!r}")
+    return int(text)
+
+
+def _paper_ref(text: str) -> str:
+    if canonical_arxiv_id(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"not an arXiv id or link: {text!r} (e.g. 2502.15007 or https://arxiv.org/abs/2502.15007)"
+        )
+    return text
 
 
 def _votes(text: str) -> int:
@@ -64,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperboy", description="Hugging Face Daily Papers, with Korean summaries, in your chats."
     )
-    parser.add_argument("--db", type=Path, help="SQLite database file (overrides PAPERBOY_DB_PATH)")
+    parser.add_argument("--db", type=Path, help=DB_HELP)
+    parser.add_argument("--version", action="version", version=f"paperboy {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="read digest files, directories or URLs into the database")
@@ -76,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     top = commands.add_parser("top", help="the most-voted papers of a day")
     top.add_argument("--date", type=_day, help="the day (default: the latest)")
-    top.add_argument("-n", type=_count, default=10, help="how many (1-50, default 10)")
+    top.add_argument(
+        "-n", type=_day_count, default=10, help=f"how many (1-{MAX_DAY_COUNT} or all, default 10)"
+    )
     top.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
 
     search = commands.add_parser("search", help="full-text search (English and Korean)")
@@ -87,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--min-votes", type=_votes, help="leave out papers with fewer votes")
 
     paper = commands.add_parser("paper", help="one paper by arXiv id or arXiv/HF link")
-    paper.add_argument("ref", metavar="ID")
+    paper.add_argument("ref", metavar="ID", type=_paper_ref)
 
     for sub in (top, search, paper):
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
@@ -101,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
     render.add_argument("platform", choices=["telegram", "slack"])
     render.add_argument("--date", type=_day, help="the day (default: the latest)")
-    render.add_argument("-n", type=_count, default=10, help="how many papers (1-50, default 10)")
+    render.add_argument(
+        "-n", type=_day_count, default=10, help=f"how many papers (1-{MAX_DAY_COUNT} or all, default 10)"
+    )
     render.add_argument("--format", choices=["compact", "cards"], default="compact")
     render.add_argument("--lang", choices=["en", "ko"], default="en", help="the interface language")
     render.add_argument(
@@ -138,7 +168,46 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/db")
     commands.add_parser("console", help="chat with the bot in this terminal")
     commands.add_parser("run", help="start the bot on every configured platform (console when none)")
+    for sub in commands.choices.values():  # `paperboy top --db x.db` as well as `paperboy --db x.db top`
+        sub.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=DB_HELP)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("paperboy")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; arguments argparse cannot judge alone (an empty query, a range that
+    ends before it starts, a day that has not come yet) exit 2 with the command's usage line."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = _argument_problem(args)
+    if problem is not None:
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        subparsers.choices[args.command].error(problem)  # exits 2
+    return args
+
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    if args.command == "search":
+        if not " ".join(args.query).strip():
+            return "QUERY is empty: give words to look for, e.g. paperboy search diffusion"
+        if args.since and args.until and args.since > args.until:
+            return f"--since {args.since} is after --until {args.until}"
+    if args.command == "fetch-hf":
+        last = args.to or args.date
+        if args.date > last:
+            return f"--date {args.date} is after --to {last}"
+        today = datetime.now(UTC).date()
+        if last > today:
+            return f"{last} has not come yet (today is {today} in UTC): Hugging Face lists no future day"
+    if args.command == "summarize" and args.since and args.until and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}"
+    return None
 
 
 def _print_json(papers: list[Paper], out: TextIO) -> None:
@@ -146,7 +215,7 @@ def _print_json(papers: list[Paper], out: TextIO) -> None:
     out.write("\n")
 
 
-def _print_report(report: IngestReport, out: TextIO) -> None:
+def _print_report(report: IngestReport, out: Writer) -> None:
     attempted = report.sources + report.sources_failed
     read = f"{report.sources} of {attempted}" if report.sources_failed else str(report.sources)
     notes = [f"{report.days_empty} day(s) without papers"] if report.days_empty else []
@@ -168,22 +237,28 @@ def _print_report(report: IngestReport, out: TextIO) -> None:
 
 
 async def run_command(args: argparse.Namespace, service: PaperService, out: TextIO = sys.stdout) -> int:
-    """Carry out one parsed command (not console/run); returns the process exit code."""
+    """Carry out one parsed command (not console/run); returns the process exit code. Text goes out
+    wrapped to the terminal's width and with control characters escaped; JSON as it is."""
+    text = PrintableWriter(out)
+    width = terminal_width(out)
     if args.command in ("ingest", "fetch-hf"):
         bar = ProgressBar()
         if args.command == "ingest":
             report = await service.ingest(args.targets, progress=bar)
         else:
-            report = await service.fetch_hf(args.date, args.to or args.date, progress=bar)
+            last = args.to or args.date
+            bar(0, (last - args.date).days + 1, f"Hugging Face {args.date}")  # shown before the first day
+            report = await service.fetch_hf(args.date, last, progress=bar)
         bar.finish()
-        _print_report(report, out)
+        _print_report(report, text)
         return 1 if report.errors else 0
     if args.command == "top":
-        result = await service.top(args.date, args.n, args.min_votes)
+        result = await service.top(args.date, args.n, args.min_votes, most=MAX_DAY_PAPERS)
         if args.json:
             _print_json(result.papers, out)
         else:
-            out.write(render_digest(top_view(result, args.lang), lang=pick_language(args.lang)) + "\n")
+            view = top_view(result, args.lang)
+            text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
         return 0 if result.papers else 1
     if args.command == "search":
         found = await service.search(
@@ -192,22 +267,29 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         if args.json:
             _print_json(found.page.papers, out)
         else:
-            out.write(render_digest(search_view(found, args.lang), lang=pick_language(args.lang)) + "\n")
+            view = search_view(found, args.lang)
+            text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
         return 0
     if args.command == "paper":
-        paper = await service.paper(args.ref)
+        try:
+            paper = await service.paper(args.ref)
+        except NotFoundError:
+            if args.json:  # still a JSON array on stdout; the error goes to stderr
+                _print_json([], out)
+            raise
         if args.json:
             _print_json([paper], out)
         else:
-            out.write(render_card(paper_card(paper, args.lang), lang=pick_language(args.lang)) + "\n")
+            card = paper_card(paper, args.lang)
+            text.write(render_card(card, lang=pick_language(args.lang), width=width) + "\n")
         return 0
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
-        out.write(render_days(await service.days()) + "\n")
+        text.write(render_days(await service.days()) + "\n")
         return 0
-    out.write(render_stats(await service.stats()) + "\n")
-    out.write(render_summary_stats(await service.summary_stats()) + "\n")
+    text.write(render_stats(await service.stats()) + "\n")
+    text.write(render_summary_stats(await service.summary_stats()) + "\n")
     return 0
 
 
@@ -281,7 +363,7 @@ async def run_summarize(
     report = await summarizer.summarize_days(days, args.lang, force=args.force, progress=bar)
     bar.finish()
     for failure in report.failures[:MAX_PROBLEMS_SHOWN]:
-        out.write(f"  failed: {failure}\n")
+        out.write(printable(f"  failed: {failure}\n"))
     if len(report.failures) > MAX_PROBLEMS_SHOWN:
         out.write(f"  ... and {len(report.failures) - MAX_PROBLEMS_SHOWN} more failure(s)\n")
     out.write(f"paperboy: {report.line(prices)}\n")

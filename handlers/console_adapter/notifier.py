@@ -16,6 +16,7 @@ from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.ratelimit import RateKey
 from handlers.console_adapter.render import render_digest
+from handlers.console_adapter.text import printable
 
 
 class ConsoleNotifier:
@@ -41,6 +42,6 @@ class ConsoleNotifier:
         return []
 
     async def send(self, destination: Destination, message: Outgoing) -> str:
-        self._out.write(f"{message.payload}\n\n")
+        self._out.write(printable(f"{message.payload}\n\n"))
         self._out.flush()
         return str(next(self._ids))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from handlers.console_adapter.text import printable
+
 BAR_WIDTH = 30
 
 
@@ -24,7 +26,7 @@ class ProgressBar:
             head = f"[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done}/{total}"
         else:
             head = f"{done} read"
-        self._stream.write(f"\r\033[K{head} {label[-60:]}")
+        self._stream.write(f"\r\033[K{head} {printable(label[-60:])}")
         self._stream.flush()
         self._drawn = True
 

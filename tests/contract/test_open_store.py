@@ -53,3 +53,37 @@ def test_sqlite_never_imports_asyncpg(tmp_path: Path) -> None:
         "assert 'asyncpg' not in sys.modules, 'asyncpg was imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True, timeout=60)
+
+
+async def test_a_likely_absolute_sqlite_url_is_opened_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`sqlite:///tmp/x.db` names ./tmp/x.db: one warning line naming both paths and the spelling."""
+    monkeypatch.chdir(tmp_path)
+    name = f"paperboy-{tmp_path.name}.db"
+    await _opens_sqlite(f"sqlite:///tmp/{name}", tmp_path / "tmp" / name)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        f"the SQLite URL names the relative path tmp/{name}, here {tmp_path}/tmp/{name}; "
+        f"if you meant /tmp/{name}, put four slashes after sqlite: (three begin a relative path)"
+    ]
+    assert not (Path("/tmp") / name).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///data/relative.db",  # no /data here (or ./data exists): relative as written
+        "sqlite:///tmp/again.db",  # ./tmp exists now: the user works in it
+        "tmp/bare.db",  # a bare path is plainly relative
+    ],
+)
+async def test_plain_relative_paths_are_not_warned_about(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "data").mkdir()
+    store = await open_store(url)
+    await store.close()
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -109,7 +111,9 @@ async def test_ingest_directory_with_a_broken_file_keeps_the_rest(tmp_path: Path
     ("args", "message"),
     [
         (("top", "--date", "2025-02-30"), "not a date"),
-        (("top", "-n", "0"), "not a count from 1 to 50"),
+        (("top", "-n", "0"), "not a count from 1 to 500, or all"),
+        (("render", "slack", "-n", "501"), "not a count from 1 to 500, or all"),
+        (("search", "x", "-n", "51"), "not a count from 1 to 50"),
         (("fetch-hf",), "--date"),
         (("frobnicate",), "invalid choice"),
     ],
@@ -223,3 +227,65 @@ async def test_copy_moves_a_sqlite_database_to_postgres(tmp_path: Path, postgres
     again = await paperboy(old, "copy", "--from", str(old), "--to", postgres_url)
     assert again.code == 1
     assert "copy into an empty database" in again.err
+
+
+async def test_an_unknown_paper_as_json_is_an_empty_array(tmp_path: Path) -> None:
+    run = await paperboy(tmp_path / "p.db", "paper", "2401.99999", "--json")
+    assert (run.code, json.loads(run.out)) == (1, [])
+    assert run.err.strip() == "paperboy: Paper 2401.99999 is not in the digest."
+
+
+async def test_db_after_the_command(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "days", "--db", str(tmp_path / "after.db"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=tmp_path, env=environment,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert "2025-02-24" in out.decode()
+    assert (tmp_path / "after.db").exists()
+    assert not (tmp_path / "data").exists()
+
+
+def long_day(tmp_path: Path, papers: int = 68) -> Path:
+    """A day as long as the archive's longest (2025-02-19: 68 papers)."""
+    entries = "".join(
+        f"### [Paper number {i}](https://arxiv.org/abs/2502.{10000 + i})\n\nVote: {200 - i}\n\n"
+        for i in range(papers)
+    )
+    path = tmp_path / "2025-02-19.md"
+    path.write_text(f"## Daily Papers (2025-02-19)\n\n{entries}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("n", ["all", "500"])
+async def test_top_and_render_list_a_whole_long_day(tmp_path: Path, n: str) -> None:
+    db = tmp_path / "p.db"
+    assert (await paperboy(db, "ingest", str(long_day(tmp_path)), seed=False)).code == 0
+    top = await paperboy(db, "top", "-n", n, "--json", seed=False)
+    assert top.code == 0, top.err
+    assert len(json.loads(top.out)) == 68
+    text = await paperboy(db, "top", "-n", n, seed=False)
+    assert text.out.startswith("Top 68 of 2025-02-19 (68 listed)")
+    for platform in ("telegram", "slack"):
+        render = await paperboy(db, "render", platform, "-n", n, "--json", seed=False)
+        assert render.code == 0, render.err
+        assert "Paper number 67" in render.out
+
+
+async def test_fetch_hf_stops_a_range_at_once_when_hugging_face_is_unreachable(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PAPERBOY_HF__BASE_URL": f"http://127.0.0.1:{port}"}  # default retries
+    started = time.monotonic()
+    run = await paperboy(
+        tmp_path / "p.db", "fetch-hf", "--date", "2024-01-01", "--to", "2024-12-31", env=env, seed=False
+    )
+    assert time.monotonic() - started < 20  # was 18.6 s for each of the 366 days
+    assert run.code == 1
+    assert_no_traceback(run)
+    assert run.out.count("not read: ") == 1
+    assert "cannot reach Hugging Face" in run.out
+    assert "stopped: 366 day(s), 2024-01-01 to 2024-12-31, not fetched" in run.out

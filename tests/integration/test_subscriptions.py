@@ -145,7 +145,16 @@ async def test_preview_reasons_when_empty(
         "No new list since 2025-02-24 (weekends and holidays have none): the next push would be skipped."
     )
     years_later = await service.preview(GROUP, datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    assert str(years_later.empty_reason).startswith("No new list since 2025-02-24")  # no stale first push
+    assert str(years_later.empty_reason) == (  # no weekend: say how old the list is and how to fetch
+        "The newest list is from 2025-02-24, 639 days ago: no weekend or holiday is that long, so "
+        "ingestion may be off. Fetch the missing days with paperboy fetch-hf --date 2025-02-25 "
+        "--to 2026-11-25 (paperboy run fetches new days itself unless PAPERBOY_INGEST__EVERY_MINUTES is 0)."
+    )
+    assert years_later.day is None
+    six_days = await service.preview(GROUP, datetime(2025, 3, 2, 10, 0, tzinfo=UTC))
+    assert str(six_days.empty_reason).startswith("The newest list is from 2025-02-24, 6 days ago")
+    five_days = await service.preview(GROUP, datetime(2025, 3, 1, 10, 0, tzinfo=UTC))
+    assert str(five_days.empty_reason).startswith("No new list since 2025-02-24 (weekends")
     await service.update_subscription(GROUP, None, min_votes=1000)
     filtered = await service.preview(GROUP, early)
     assert str(filtered.empty_reason).startswith("All 1 papers were filtered out")

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.errors import SourceError
+from bot.errors import SourceError, SourceUnreachable
 from bot.sources.hf_api import MAX_DELAY, HFDailyPapersClient
 from tests.fakes.hf_api import FakeHFServer, Fault
 
@@ -164,16 +164,42 @@ async def test_timeout_is_retried(server: FakeHFServer, sleep: RecordingSleep) -
     assert len(sleep.delays) == 1
 
 
-async def test_connection_refused_is_retried_then_reported(sleep: RecordingSleep) -> None:
+async def test_connection_refused_fails_at_once(sleep: RecordingSleep) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
 
-    async with HFDailyPapersClient(f"http://127.0.0.1:{port}", max_retries=1, sleep=sleep) as hf:
-        with pytest.raises(SourceError, match=r"gave up after 2 attempts.*connection error"):
+    async with HFDailyPapersClient(f"http://127.0.0.1:{port}", max_retries=4, sleep=sleep) as hf:
+        with pytest.raises(SourceUnreachable, match=rf"cannot reach Hugging Face at http://127.0.0.1:{port}"):
             await hf.fetch_day(DAY)
 
-    assert len(sleep.delays) == 1
+    assert sleep.delays == []  # no backoff: a refused port is not going to open in a few seconds
+
+
+@pytest.mark.parametrize(
+    ("failure", "unreachable", "attempts"),
+    [
+        (httpx.ConnectError("[Errno -3] Temporary failure in name resolution"), True, 1),
+        (httpx.ConnectTimeout("timed out"), True, 3),
+        (httpx.ReadError("connection reset"), False, 3),
+    ],
+)
+async def test_which_transport_failures_mean_unreachable(
+    sleep: RecordingSleep, failure: httpx.TransportError, unreachable: bool, attempts: int
+) -> None:
+    calls: list[httpx.Request] = []
+
+    def fail(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise failure
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(fail))
+    async with HFDailyPapersClient("https://hf.example", max_retries=2, client=http, sleep=sleep) as hf:
+        with pytest.raises(SourceError) as caught:
+            await hf.fetch_day(DAY)
+    await http.aclose()
+    assert isinstance(caught.value, SourceUnreachable) is unreachable
+    assert len(calls) == attempts
 
 
 async def test_400_fails_at_once_with_the_api_error(
