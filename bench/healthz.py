@@ -31,7 +31,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import closing
 from datetime import date, timedelta
@@ -43,7 +42,6 @@ from bot.config import HFSettings
 from bot.health import Health
 from bot.ingest import DigestSources
 from bot.metrics import Metrics
-from bot.ports import Store
 from bot.service import PaperService
 from handlers.http_server import HttpServer
 from handlers.telegram_adapter.views import top_page
@@ -51,6 +49,7 @@ from storage import open_store
 from storage.copy import copy_sqlite_to_postgres
 from storage.sqlite import SqliteStore
 from tests import pg_server
+from tests.fakes.counting_store import CountingStore
 
 PER_DAY = 50
 FLOOD = """
@@ -71,25 +70,6 @@ async def main(url: str, seconds: float, rate: float) -> None:
 
 asyncio.run(main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3])))
 """
-
-
-class CountingStore:
-    """The real store, with every method call counted by name."""
-
-    def __init__(self, inner: Store) -> None:
-        self._inner = inner
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._inner, name)
-        if not callable(attribute):
-            return attribute
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attribute(*args, **kwargs)
-
-        return counted
 
 
 async def build(path: Path, papers: int) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
@@ -15,25 +13,7 @@ from bot.__main__ import DATABASE_CHECK_SECONDS, OUTBOX_GAUGES_SECONDS, observab
 from bot.metrics import Metrics
 from handlers.http_server import HttpServer
 from storage.sqlite import SqliteStore
-
-
-class CountingStore:
-    """The real store, with every coroutine method call counted by name."""
-
-    def __init__(self, inner: SqliteStore) -> None:
-        self._inner = inner
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._inner, name)
-        if not callable(attribute):
-            return attribute
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attribute(*args, **kwargs)
-
-        return counted
+from tests.fakes.counting_store import CountingStore
 
 
 async def _hammer(url: str, times: int, at_once: int = 20) -> list[int]:
