@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from bot.models import Destination, DigestDay, Section, Subscription
-from bot.ports import SearchQuery, Store
+from bot.ports import Enqueued, SearchQuery, Store
 from storage import open_store
 from tests.conftest import PaperFactory
 from tests.fixtures.adversarial import hostile_papers, huge_day
@@ -168,3 +168,45 @@ async def test_instances_count_each_other_and_the_oldest_live_one_schedules(stor
     assert await store.heartbeat("a", at(7), seconds=3) == (2, False)  # a is back, and now the younger
     await store.release("b")  # a clean shutdown leaves at once
     assert await store.heartbeat("a", at(8), seconds=3) == (1, True)
+
+
+async def test_enqueue_many_adds_each_push_once_and_counts_the_new_ones(store: Store) -> None:
+    destinations = []
+    for index in range(3):
+        destination = Destination(platform="telegram", chat_id=str(2000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private"))
+        destinations.append(destination)
+    nobody = Destination(platform="telegram", chat_id="999")  # no subscription: skipped
+    first = [Enqueued(d, "digest", DAY, DUE) for d in [*destinations[:2], nobody]]
+    assert await store.enqueue_many(first) == 2
+    assert await store.enqueue_many([]) == 0
+    again = [Enqueued(d, "digest", DAY, DUE + timedelta(hours=1)) for d in destinations]
+    note = Enqueued(destinations[0], "note", DAY, DUE, last_list=DAY - timedelta(days=1))
+    assert await store.enqueue_many([*again, note]) == 2  # the third digest and the note
+    assert await store.enqueued_at(destinations[0], "digest", DAY) == DUE  # the first one stays
+    assert await store.enqueued_at(destinations[2], "digest", DAY) == DUE + timedelta(hours=1)
+    assert not await store.enqueue(destinations[2], "digest", DAY, DUE)
+    assert (await store.outbox_counts())["pending"] == 4
+    leased = await store.lease("a", DUE + timedelta(hours=2), seconds=60, limit=10)
+    assert sorted((i.subscription.destination.chat_id, i.kind) for i in leased) == [
+        ("2000", "digest"), ("2000", "note"), ("2001", "digest"), ("2002", "digest")
+    ]  # fmt: skip
+
+
+async def test_subscriptions_come_in_pages_of_delivering_ones_by_id(store: Store) -> None:
+    for index in range(7):
+        destination = Destination(platform="telegram", chat_id=str(3000 + index))
+        subscription = Subscription(destination=destination, chat_type="private", active=index != 3)
+        await store.save_subscription(subscription)
+    paused = Destination(platform="slack", chat_id="C1")
+    await store.save_subscription(Subscription(destination=paused, chat_type="channel", paused_reason="gone"))
+    pages, after = [], 0
+    while page := await store.subscriptions_page(after=after, limit=2):
+        assert [i for i, _ in page] == sorted(i for i, _ in page)
+        assert page[0][0] > after
+        after = page[-1][0]
+        pages.append([s.destination.chat_id for _, s in page])
+    assert pages == [["3000", "3001"], ["3002", "3004"], ["3005", "3006"]]
+    assert [s for page in pages for s in page] == [
+        s.destination.chat_id for s in await store.list_subscriptions(delivering_only=True)
+    ]

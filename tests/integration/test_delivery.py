@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+import bot.delivery
 import storage.sqlite
 from bot.config import PushSettings, TelegramSettings
 from bot.delivery import Deliverer, Scheduler
@@ -140,6 +141,26 @@ async def test_weekend_without_a_list_sends_a_note_when_asked(push: Push) -> Non
     )
     await push.run()
     assert len(push.fake.sent_to(USER)) == 2
+
+
+async def test_the_scheduler_goes_page_by_page_and_each_push_is_enqueued_once(
+    push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.delivery, "SUBSCRIPTION_PAGE", 2)
+    await push.subscribe(USER, notify_empty=True)
+    await push.subscribe(GROUP, "supergroup", top_n=3)
+    await push.subscribe(FORUM, "supergroup", thread="7", top_n=2)
+    await push.subscribe(FORUM, "supergroup", thread="8", active_since=DUE + timedelta(seconds=30))
+    await push.subscribe(FORUM, "supergroup", thread="9", notify_empty=True, active=False)
+    first = await push.scheduler().enqueue_due()
+    again = await push.scheduler().enqueue_due()
+    assert (first.digests, first.notes, again.digests, again.notes) == (3, 0, 0, 0)
+    assert len(await push.scheduler().due()) == 3  # the new subscriber has no backlog
+    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: a note, once
+    later, last = await push.scheduler().enqueue_due(), await push.scheduler().enqueue_due()
+    # The subscriber too new yesterday gets the 24th's list now (it never had it); the others a note
+    # if they asked for one.
+    assert (later.digests, later.notes, last.digests, last.notes) == (1, 1, 0, 0)
 
 
 async def test_blocked_user_pauses_the_subscription(push: Push) -> None:
