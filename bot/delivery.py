@@ -48,15 +48,12 @@ from bot.ports import Enqueued, Notifier, Outgoing, Store
 from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import DayCache, latest_due, list_for
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
-from bot.subscriptions import pause_subscription
+from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscription
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-# Subscriptions read (and pushes enqueued) at a time: memory holds a page, not every subscriber.
-SUBSCRIPTION_PAGE = 5000
 
 
 def utcnow() -> datetime:
@@ -90,11 +87,9 @@ class Scheduler:
         order), so memory holds one page whatever the number of subscribers."""
         now = self._clock()
         grace = timedelta(hours=self._settings.grace_hours)
-        after = 0
-        while page := await self._store.subscriptions_page(after=after, limit=SUBSCRIPTION_PAGE):
-            after = page[-1][0]
+        async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE):
             found = []
-            for _, subscription in page:
+            for subscription in page:
                 due = now if everyone_now else latest_due(subscription, now)
                 if due is None or (due < subscription.active_since and not everyone_now):
                     continue  # a new subscriber gets no backlog

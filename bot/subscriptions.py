@@ -6,6 +6,7 @@ adapters still call one facade.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -17,6 +18,17 @@ from bot.models import Destination, Subscription, push_formats
 from bot.ports import Store
 from bot.schedule import next_due, push_day
 from bot.selection import Selection, selection_for
+
+# Subscriptions read at a time by whatever walks them all: memory holds a page, not every subscriber.
+SUBSCRIPTION_PAGE = 5000
+
+
+async def delivering_pages(store: Store, limit: int = SUBSCRIPTION_PAGE) -> AsyncIterator[list[Subscription]]:
+    """Every delivering subscription, `limit` at a time in the store's id order."""
+    after = 0
+    while page := await store.subscriptions_page(after=after, limit=limit):
+        after = page[-1][0]
+        yield [subscription for _, subscription in page]
 
 
 @dataclass(frozen=True)
