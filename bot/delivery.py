@@ -107,11 +107,14 @@ class Scheduler:
         """
         report = EnqueueReport()
         cache: DayCache = {}
+        days: dict[datetime, date | None] = {}  # subscribers share due times (all of them with --now)
         async for page in self._due_pages(everyone_now):
             digests: list[Enqueued] = []
             noting: list[tuple[Subscription, datetime, date | None]] = []
             for subscription, due in page:
-                day, _ = await self.day_for(due, manual=everyone_now, cache=cache)
+                if due not in days:
+                    days[due] = (await self.day_for(due, manual=everyone_now, cache=cache))[0]
+                day = days[due]
                 if subscription.notify_empty:
                     noting.append((subscription, due, day))
                 elif day is not None:

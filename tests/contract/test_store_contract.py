@@ -4,7 +4,7 @@ cases of the outbox, and the search rules that a second engine could easily get 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.models import Destination, DigestDay, Section, Subscription
 from bot.ports import Enqueued, SearchQuery, Store
@@ -193,20 +193,42 @@ async def test_enqueue_many_adds_each_push_once_and_counts_the_new_ones(store: S
     ]  # fmt: skip
 
 
+CHOSEN = {
+    "title": "Lab",
+    "language": "ko",
+    "summary_language": "de",
+    "send_time": time(7, 30),
+    "time_zone": "Asia/Seoul",
+    "weekdays": frozenset({0, 2}),
+    "top_n": 3,
+    "min_votes": 5,
+    "include": ("LLM", "agent"),
+    "exclude": ("survey",),
+    "format": "cards",
+    "notify_empty": True,
+    "late_risers": True,
+    "created_by": "u1",
+    "changed_by": "u2",
+    "active_since": datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
+}
+
+
 async def test_subscriptions_come_in_pages_of_delivering_ones_by_id(store: Store) -> None:
     for index in range(7):
         destination = Destination(platform="telegram", chat_id=str(3000 + index))
         subscription = Subscription(destination=destination, chat_type="private", active=index != 3)
+        if index == 0:  # every setting away from its default, to compare what each read gives
+            subscription = subscription.model_copy(update=CHOSEN)
         await store.save_subscription(subscription)
     paused = Destination(platform="slack", chat_id="C1")
     await store.save_subscription(Subscription(destination=paused, chat_type="channel", paused_reason="gone"))
-    pages, after = [], 0
+    pages, after, read = [], 0, []
     while page := await store.subscriptions_page(after=after, limit=2):
         assert [i for i, _ in page] == sorted(i for i, _ in page)
         assert page[0][0] > after
         after = page[-1][0]
         pages.append([s.destination.chat_id for _, s in page])
+        read += [s for _, s in page]
     assert pages == [["3000", "3001"], ["3002", "3004"], ["3005", "3006"]]
-    assert [s for page in pages for s in page] == [
-        s.destination.chat_id for s in await store.list_subscriptions(delivering_only=True)
-    ]
+    assert read == await store.list_subscriptions(delivering_only=True)  # every setting read back
+    assert read[0].model_dump() == {**read[0].model_dump(), **CHOSEN}
