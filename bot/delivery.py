@@ -105,6 +105,8 @@ class Scheduler:
         "already pushed?"); only a subscriber who wants a note on days without a new list needs a
         look of its own, to tell a push that is new from one already sent at an earlier due time.
         """
+        if everyone_now:
+            return await self._enqueue_everyone()
         report = EnqueueReport()
         cache: DayCache = {}
         days: dict[datetime, date | None] = {}  # subscribers share due times (all of them with --now)
@@ -122,6 +124,19 @@ class Scheduler:
             report.digests += await self._store.enqueue_many(digests)
             for subscription, due, day in noting:
                 await self._enqueue_noting(report, subscription, due, day)
+        return report
+
+    async def _enqueue_everyone(self) -> EnqueueReport:
+        """`push --now`: every delivering subscription is due this instant, with the same list, so
+        the store enqueues them in one statement; only those wanting a note go one by one."""
+        report = EnqueueReport()
+        now = self._clock()
+        day, _ = await self.day_for(now, manual=True)
+        if day is not None:
+            report.digests += await self._store.enqueue_delivering(day, now)
+        async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE, noting_only=True):
+            for subscription in page:
+                await self._enqueue_noting(report, subscription, now, day)
         return report
 
     async def _enqueue_noting(

@@ -200,9 +200,12 @@ class Store(Protocol):
         self, *, platform: str | None = None, delivering_only: bool = False
     ) -> list[Subscription]: ...
 
-    async def subscriptions_page(self, *, after: int, limit: int) -> list[tuple[int, Subscription]]:
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
         """Up to `limit` delivering subscriptions whose row id is above `after`, by id, each with its
-        id (the next page starts after the last): the scheduler streams them, never all at once."""
+        id (the next page starts after the last): the scheduler streams them, never all at once.
+        `noting_only`: only those that want a note on days without a new list (`notify_empty`)."""
         ...
 
     async def save_subscription(self, subscription: Subscription) -> None:
@@ -232,6 +235,11 @@ class Store(Protocol):
     async def enqueue_many(self, pushes: Sequence[Enqueued]) -> int:
         """`enqueue` for many pushes in one statement (a destination with no subscription is
         skipped); returns how many were new, the ones already there are not added again."""
+        ...
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        """`push --now`: the digest of `digest_day`, due at `due_at`, for every delivering
+        subscription without `notify_empty`, in one statement; returns how many were new."""
         ...
 
     async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None: ...

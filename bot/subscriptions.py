@@ -23,10 +23,13 @@ from bot.selection import Selection, selection_for
 SUBSCRIPTION_PAGE = 5000
 
 
-async def delivering_pages(store: Store, limit: int = SUBSCRIPTION_PAGE) -> AsyncIterator[list[Subscription]]:
-    """Every delivering subscription, `limit` at a time in the store's id order."""
+async def delivering_pages(
+    store: Store, limit: int = SUBSCRIPTION_PAGE, *, noting_only: bool = False
+) -> AsyncIterator[list[Subscription]]:
+    """Every delivering subscription (`noting_only`: that wants a note on days without a new
+    list), `limit` at a time in the store's id order."""
     after = 0
-    while page := await store.subscriptions_page(after=after, limit=limit):
+    while page := await store.subscriptions_page(after=after, limit=limit, noting_only=noting_only):
         after = page[-1][0]
         yield [subscription for _, subscription in page]
 

@@ -332,12 +332,16 @@ class PostgresStore:
         )
         return [subscription_from_row(row) for row in rows]
 
-    async def subscriptions_page(self, *, after: int, limit: int) -> list[tuple[int, Subscription]]:
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
         rows = await self._pool.fetch(
             """SELECT * FROM subscriptions
-               WHERE id > $1 AND active AND paused_reason IS NULL ORDER BY id LIMIT $2""",
+               WHERE id > $1 AND active AND paused_reason IS NULL AND (NOT $3 OR notify_empty)
+               ORDER BY id LIMIT $2""",
             after,
             limit,
+            noting_only,
         )
         return [(row["id"], subscription_from_row(row)) for row in rows]
 
@@ -423,6 +427,19 @@ class PostgresStore:
             [push.digest_day for push in pushes],
             [push.last_list for push in pushes],
             [push.due_at for push in pushes],
+            datetime.now(UTC),
+        )
+        return _affected(status)
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        status = await self._pool.execute(
+            """INSERT INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, 'digest', $1, NULL, $2, $2, $3 FROM subscriptions
+               WHERE active AND paused_reason IS NULL AND NOT notify_empty
+               ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING""",
+            digest_day,
+            due_at,
             datetime.now(UTC),
         )
         return _affected(status)

@@ -357,11 +357,14 @@ class SqliteStore:
         )
         return [subscription_from_row(row) for row in rows]
 
-    async def subscriptions_page(self, *, after: int, limit: int) -> list[tuple[int, Subscription]]:
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
         rows = await self._all(
             """SELECT * FROM subscriptions
-               WHERE id > ? AND active = 1 AND paused_reason IS NULL ORDER BY id LIMIT ?""",
-            (after, limit),
+               WHERE id > ? AND active = 1 AND paused_reason IS NULL AND (? = 0 OR notify_empty = 1)
+               ORDER BY id LIMIT ?""",
+            (after, int(noting_only), limit),
         )
         return [(row["id"], subscription_from_row(row)) for row in rows]
 
@@ -448,6 +451,15 @@ class SqliteStore:
                 rows,
             )
             return cursor.rowcount
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        return await self._write(
+            """INSERT OR IGNORE INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, 'digest', ?, NULL, ?, ?, ? FROM subscriptions
+               WHERE active = 1 AND paused_reason IS NULL AND notify_empty = 0""",
+            (digest_day.isoformat(), _ts(due_at), _ts(due_at), _now()),
+        )
 
     async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
         """When the push of that day (or note) to that destination was due, if it was ever enqueued."""

@@ -232,3 +232,26 @@ async def test_subscriptions_come_in_pages_of_delivering_ones_by_id(store: Store
     assert pages == [["3000", "3001"], ["3002", "3004"], ["3005", "3006"]]
     assert read == await store.list_subscriptions(delivering_only=True)  # every setting read back
     assert read[0].model_dump() == {**read[0].model_dump(), **CHOSEN}
+
+
+async def test_enqueue_delivering_adds_a_digest_for_every_delivering_subscription_without_a_note(
+    store: Store,
+) -> None:
+    settings: list[dict[str, object]] = [
+        {},
+        {"notify_empty": True},
+        {"active": False},
+        {"paused_reason": "gone"},
+        {},
+    ]
+    for index, chosen in enumerate(settings):
+        destination = Destination(platform="telegram", chat_id=str(4000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private", **chosen))
+    assert await store.enqueue_delivering(DAY, DUE) == 2
+    assert await store.enqueue_delivering(DAY, DUE + timedelta(hours=1)) == 0  # the unique key
+    assert await store.enqueue_delivering(DAY + timedelta(days=1), DUE) == 2
+    first = Destination(platform="telegram", chat_id="4000")
+    assert await store.enqueued_at(first, "digest", DAY) == DUE
+    assert await store.enqueued_at(Destination(platform="telegram", chat_id="4001"), "digest", DAY) is None
+    noting = await store.subscriptions_page(after=0, limit=10, noting_only=True)
+    assert [s.destination.chat_id for _, s in noting] == ["4001"]

@@ -163,6 +163,26 @@ async def test_the_scheduler_goes_page_by_page_and_each_push_is_enqueued_once(
     assert (later.digests, later.notes, last.digests, last.notes) == (1, 1, 0, 0)
 
 
+async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(
+    push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.delivery, "SUBSCRIPTION_PAGE", 1)
+    await push.subscribe(USER, notify_empty=True)
+    await push.subscribe(GROUP, "supergroup", top_n=3)
+    await push.subscribe(FORUM, "supergroup", thread="7", active_since=DUE + timedelta(hours=1))
+    await push.subscribe(FORUM, "supergroup", thread="8", active=False)
+    first = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (first.digests, first.notes) == (3, 0)  # a push by hand has no backlog rule: all are due
+    again = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (again.digests, again.notes) == (0, 0)
+    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: the same one again
+    later = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (later.digests, later.notes) == (0, 1)  # only the one who asked hears there is none
+    report = await push.deliverer().drain()
+    assert report.pushes == 4
+    assert len(push.fake.sent_to(USER)) == 2
+
+
 async def test_blocked_user_pauses_the_subscription(push: Push) -> None:
     home = await push.subscribe(USER)
     push.fake.block(USER)
