@@ -4,8 +4,9 @@ For each size N, a SQLite file gets the sample day and N subscriptions (bench/pu
 ten a Slack channel, one in ten a Telegram group), written straight into the table with one
 executemany, so preparing a million takes seconds rather than a million `save_subscription`s. Then:
 
-- enqueue: `Scheduler.enqueue_due(everyone_now=True)` in a process of its own on a copy of the
-  file, its wall time and its peak RSS (what the scheduler alone holds);
+- enqueue: `Scheduler.enqueue_due` in a process of its own on a copy of the file, its wall time
+  and its peak RSS (what the scheduler alone holds): with `everyone_now` as `push --now` does, and
+  as a scheduler round of `paperboy run` finds them all due (00:01 UTC the day after the list's);
 - push: a real `paperboy push --now` against the loopback fakes with Telegram's caps lifted (the
   helpers of bench/push.py): the time from its start to the first message, the send rate over a
   fixed window after it, and the bot's peak RSS (VmHWM) at the end of the window, when it is
@@ -53,14 +54,19 @@ HERE = Path(__file__).resolve().parent.parent
 
 ENQUEUE = """
 import asyncio, json, resource, sys, time
+from datetime import UTC, datetime, timedelta, time as dt_time
 from bot.config import PushSettings
 from bot.delivery import Scheduler
 from storage import open_store
 
 async def main():
     store = await open_store(sys.argv[1])
+    now = datetime.now(UTC)
+    day = await store.latest_day()  # the sample's: its push falls due at 00:00 UTC the day after
+    just_after = datetime.combine(day + timedelta(days=1), dt_time(0, 1), UTC)
+    scheduler = Scheduler(store, PushSettings(), clock=lambda: now if sys.argv[2] == "now" else just_after)
     started = time.perf_counter()
-    report = await Scheduler(store, PushSettings()).enqueue_due(everyone_now=True)
+    report = await scheduler.enqueue_due(everyone_now=sys.argv[2] == "now")
     seconds = time.perf_counter() - started
     await store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,6 +83,9 @@ class Growth:
     enqueue_s: float
     enqueue_peak_mb: float
     enqueued: int
+    scheduled_s: float  # the same, as a scheduler round finds them due (`paperboy run`)
+    scheduled_peak_mb: float
+    scheduled: int
     first_message_s: float | None
     rate_per_s: float
     bot_peak_mb: float | None
@@ -145,13 +154,19 @@ def working_in(folder: Path) -> Any:
         os.chdir(before)
 
 
-async def enqueue(database: Path, source: Path) -> dict[str, Any]:
+async def enqueue(database: Path, source: Path, mode: str) -> dict[str, Any]:
+    """`Scheduler.enqueue_due` on a copy of the database, in a process of its own: `now` as
+    `push --now` does, `scheduled` as a round of `paperboy run` just after they all fell due."""
+    copy = database.with_name("enqueue.db")
+    shutil.copy(database, copy)
     env = os.environ | {"PYTHONPATH": str(source)}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", ENQUEUE, f"sqlite:///{database}",
+        sys.executable, "-c", ENQUEUE, f"sqlite:///{copy}", mode,
         cwd=source, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, errors = await process.communicate()
+    for leftover in copy.parent.glob(f"{copy.name}*"):
+        leftover.unlink()
     if process.returncode != 0:
         raise RuntimeError(f"enqueue failed: {errors.decode()[-2000:]}")
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
@@ -164,10 +179,8 @@ async def measure(subscribers: int, source: Path, folder: Path) -> Growth:
         fakes = Fakes(telegram, slack)
         prepare_s = await fill(database, subscribers, fakes)
         size = database_mb(database)
-        copy = folder / "enqueue.db"
-        shutil.copy(database, copy)
-        enqueued = await enqueue(copy, source)
-        copy.unlink()
+        enqueued = await enqueue(database, source, "now")
+        scheduled = await enqueue(database, source, "scheduled")
         env = bot_env(fakes, UNCAPPED, f"sqlite:///{database}") | {"PYTHONPATH": str(source)}
         with working_in(source):
             started = time.perf_counter()
@@ -201,6 +214,9 @@ async def measure(subscribers: int, source: Path, folder: Path) -> Growth:
         enqueue_s=round(enqueued["seconds"], 2),
         enqueue_peak_mb=round(enqueued["peak_mb"], 1),
         enqueued=enqueued["digests"],
+        scheduled_s=round(scheduled["seconds"], 2),
+        scheduled_peak_mb=round(scheduled["peak_mb"], 1),
+        scheduled=scheduled["digests"],
         first_message_s=None if first is None else round(first, 2),
         rate_per_s=round(rate, 1),
         bot_peak_mb=None if peak is None else round(peak, 1),
@@ -222,8 +238,9 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             growth = await measure(subscribers, args.source.resolve(), Path(folder))
         print(
-            f"{growth.subscribers:>9,} subscribers: enqueue {growth.enqueue_s} s"
-            f" (peak {growth.enqueue_peak_mb} MB), first message {growth.first_message_s} s,"
+            f"{growth.subscribers:>9,} subscribers: enqueue --now {growth.enqueue_s} s"
+            f" (peak {growth.enqueue_peak_mb} MB), scheduled {growth.scheduled_s} s"
+            f" (peak {growth.scheduled_peak_mb} MB), first message {growth.first_message_s} s,"
             f" bot peak RSS {growth.bot_peak_mb} MB, {growth.rate_per_s}/s over {WINDOW_SECONDS:g} s,"
             f" database {growth.database_mb} MB ({growth.database_after_mb} MB after the window)",
             flush=True,
