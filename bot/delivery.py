@@ -24,7 +24,7 @@ import logging
 import random
 import socket
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -44,11 +44,11 @@ from bot.errors import (
 from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
-from bot.ports import Notifier, Outgoing, Store
+from bot.ports import Enqueued, Notifier, Outgoing, Store
 from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import DayCache, latest_due, list_for
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
-from bot.subscriptions import pause_subscription
+from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscription
 
 log = logging.getLogger(__name__)
 
@@ -78,41 +78,80 @@ class Scheduler:
         """Each delivering subscription whose latest due time has come, within the grace window.
 
         `everyone_now` treats every subscription as due this instant (`paperboy push --now`).
+        All of them in one list: for a listing (`push --dry-run`); the scheduler goes page by page.
         """
+        return [found async for page in self._due_pages(everyone_now) for found in page]
+
+    async def _due_pages(self, everyone_now: bool) -> AsyncIterator[list[tuple[Subscription, datetime]]]:
+        """`due`, a page of subscriptions at a time (SUBSCRIPTION_PAGE read from the store, in id
+        order), so memory holds one page whatever the number of subscribers."""
         now = self._clock()
         grace = timedelta(hours=self._settings.grace_hours)
-        found = []
-        for subscription in await self._store.list_subscriptions(delivering_only=True):
-            due = now if everyone_now else latest_due(subscription, now)
-            if due is None or (due < subscription.active_since and not everyone_now):
-                continue  # a new subscriber gets no backlog
-            if now - due > grace:
-                continue  # missed too long ago (the bot was down): skip it, do not flood
-            found.append((subscription, due))
-        return found
+        async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE):
+            found = []
+            for subscription in page:
+                due = now if everyone_now else latest_due(subscription, now)
+                if due is None or (due < subscription.active_since and not everyone_now):
+                    continue  # a new subscriber gets no backlog
+                if now - due > grace:
+                    continue  # missed too long ago (the bot was down): skip it, do not flood
+                found.append((subscription, due))
+            yield found
 
     async def enqueue_due(self, *, everyone_now: bool = False) -> EnqueueReport:
         """Put every due push in the outbox; what is there already is not added again.
 
-        The insert comes first and its unique key answers "already pushed?"; only a subscriber who
-        wants a note on days without a new list needs the second look.
+        A page of due subscriptions goes in with one `enqueue_many` (its unique key answers
+        "already pushed?"); only a subscriber who wants a note on days without a new list needs a
+        look of its own, to tell a push that is new from one already sent at an earlier due time.
         """
+        if everyone_now:
+            return await self._enqueue_everyone()
         report = EnqueueReport()
         cache: DayCache = {}
-        for subscription, due in await self.due(everyone_now=everyone_now):
-            destination = subscription.destination
-            day, _ = await self.day_for(due, manual=everyone_now, cache=cache)
-            if day is not None and await self._store.enqueue(destination, "digest", day, due):
-                report.digests += 1
-                continue
-            if not subscription.notify_empty:
-                continue
-            pushed = await self._store.enqueued_at(destination, "digest", day) if day else None
-            if day is None or (pushed is not None and pushed < due):
-                local_day = due.astimezone(subscription.zone).date()
-                last = await self._store.latest_day(on_or_before=local_day)
-                report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
+        days: dict[datetime, date | None] = {}  # subscribers share due times (all of them with --now)
+        async for page in self._due_pages(everyone_now):
+            digests: list[Enqueued] = []
+            noting: list[tuple[Subscription, datetime, date | None]] = []
+            for subscription, due in page:
+                if due not in days:
+                    days[due] = (await self.day_for(due, manual=everyone_now, cache=cache))[0]
+                day = days[due]
+                if subscription.notify_empty:
+                    noting.append((subscription, due, day))
+                elif day is not None:
+                    digests.append(Enqueued(subscription.destination, "digest", day, due))
+            report.digests += await self._store.enqueue_many(digests)
+            for subscription, due, day in noting:
+                await self._enqueue_noting(report, subscription, due, day)
         return report
+
+    async def _enqueue_everyone(self) -> EnqueueReport:
+        """`push --now`: every delivering subscription is due this instant, with the same list, so
+        the store enqueues them in one statement; only those wanting a note go one by one."""
+        report = EnqueueReport()
+        now = self._clock()
+        day, _ = await self.day_for(now, manual=True)
+        if day is not None:
+            report.digests += await self._store.enqueue_delivering(day, now)
+        async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE, noting_only=True):
+            for subscription in page:
+                await self._enqueue_noting(report, subscription, now, day)
+        return report
+
+    async def _enqueue_noting(
+        self, report: EnqueueReport, subscription: Subscription, due: datetime, day: date | None
+    ) -> None:
+        """The digest of `day`, or a note when there is no new list (none, or one already pushed)."""
+        destination = subscription.destination
+        if day is not None and await self._store.enqueue(destination, "digest", day, due):
+            report.digests += 1
+            return
+        pushed = await self._store.enqueued_at(destination, "digest", day) if day else None
+        if day is None or (pushed is not None and pushed < due):
+            local_day = due.astimezone(subscription.zone).date()
+            last = await self._store.latest_day(on_or_before=local_day)
+            report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
 
     async def day_for(
         self, due: datetime, *, manual: bool = False, cache: DayCache | None = None

@@ -25,6 +25,17 @@ class RefusedPaper:
 
 
 @dataclass(frozen=True)
+class Enqueued:
+    """One push for `Store.enqueue_many`: the same fields as `Store.enqueue` takes."""
+
+    destination: Destination
+    kind: str
+    digest_day: date
+    due_at: datetime
+    last_list: date | None = None
+
+
+@dataclass(frozen=True)
 class UpsertResult:
     """What storing one DigestDay changed: nothing at all when the same data comes again.
 
@@ -189,6 +200,14 @@ class Store(Protocol):
         self, *, platform: str | None = None, delivering_only: bool = False
     ) -> list[Subscription]: ...
 
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
+        """Up to `limit` delivering subscriptions whose row id is above `after`, by id, each with its
+        id (the next page starts after the last): the scheduler streams them, never all at once.
+        `noting_only`: only those that want a note on days without a new list (`notify_empty`)."""
+        ...
+
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination."""
         ...
@@ -211,6 +230,16 @@ class Store(Protocol):
 
         A note (a day without a new list) is keyed by its local date and names the `last_list`.
         """
+        ...
+
+    async def enqueue_many(self, pushes: Sequence[Enqueued]) -> int:
+        """`enqueue` for many pushes in one statement (a destination with no subscription is
+        skipped); returns how many were new, the ones already there are not added again."""
+        ...
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        """`push --now`: the digest of `digest_day`, due at `due_at`, for every delivering
+        subscription without `notify_empty`, in one statement; returns how many were new."""
         ...
 
     async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None: ...

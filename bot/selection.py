@@ -122,6 +122,9 @@ DayLoader = Callable[[date], Awaitable[list[Paper]]]
 
 
 SelectionMemo = dict[tuple[object, ...], Selection]
+# Selections a memo keeps (the oldest goes first): a push to a million destinations with their
+# own histories must not keep a million of them.
+MEMO_SIZE = 4096
 
 
 async def selection_for(
@@ -157,5 +160,7 @@ async def selection_for(
     s = subscription
     key = (day, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
     if key not in memo:
+        if len(memo) >= MEMO_SIZE:
+            del memo[next(iter(memo))]
         memo[key] = select(papers, subscription, already_sent=sent, late=late)
     return memo[key]

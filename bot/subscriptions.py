@@ -6,6 +6,7 @@ adapters still call one facade.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,6 +21,19 @@ from bot.selection import Selection, selection_for
 
 # Days without a new list that weekends and holidays explain (Christmas to New Year's is the longest).
 QUIET_DAYS = 5
+# Subscriptions read at a time by whatever walks them all: memory holds a page, not every subscriber.
+SUBSCRIPTION_PAGE = 5000
+
+
+async def delivering_pages(
+    store: Store, limit: int = SUBSCRIPTION_PAGE, *, noting_only: bool = False
+) -> AsyncIterator[list[Subscription]]:
+    """Every delivering subscription (`noting_only`: that wants a note on days without a new
+    list), `limit` at a time in the store's id order."""
+    after = 0
+    while page := await store.subscriptions_page(after=after, limit=limit, noting_only=noting_only):
+        after = page[-1][0]
+        yield [subscription for _, subscription in page]
 
 
 @dataclass(frozen=True)

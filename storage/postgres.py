@@ -30,6 +30,7 @@ from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ports import (
     DayInfo,
+    Enqueued,
     RefusedPaper,
     SearchPage,
     SearchQuery,
@@ -331,6 +332,19 @@ class PostgresStore:
         )
         return [subscription_from_row(row) for row in rows]
 
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
+        rows = await self._pool.fetch(
+            """SELECT * FROM subscriptions
+               WHERE id > $1 AND active AND paused_reason IS NULL AND (NOT $3 OR notify_empty)
+               ORDER BY id LIMIT $2""",
+            after,
+            limit,
+            noting_only,
+        )
+        return [(row["id"], subscription_from_row(row)) for row in rows]
+
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination (one per chat and topic)."""
         values = subscription_values(subscription, datetime.now(UTC))
@@ -391,6 +405,44 @@ class PostgresStore:
             destination.thread_id,
         )
         return _affected(status) == 1
+
+    async def enqueue_many(self, pushes: Sequence[Enqueued]) -> int:
+        """Many pushes in one INSERT over arrays (one round trip); how many were new."""
+        if not pushes:
+            return 0
+        status = await self._pool.execute(
+            """INSERT INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT s.id, p.kind, p.digest_day, p.last_list, p.due_at, p.due_at, $8
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[],
+                           $7::timestamptz[])
+                    AS p(platform, chat_id, thread_id, kind, digest_day, last_list, due_at)
+               JOIN subscriptions s
+                 ON s.platform = p.platform AND s.chat_id = p.chat_id AND s.thread_id = p.thread_id
+               ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING""",
+            [push.destination.platform for push in pushes],
+            [push.destination.chat_id for push in pushes],
+            [push.destination.thread_id for push in pushes],
+            [push.kind for push in pushes],
+            [push.digest_day for push in pushes],
+            [push.last_list for push in pushes],
+            [push.due_at for push in pushes],
+            datetime.now(UTC),
+        )
+        return _affected(status)
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        status = await self._pool.execute(
+            """INSERT INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, 'digest', $1, NULL, $2, $2, $3 FROM subscriptions
+               WHERE active AND paused_reason IS NULL AND NOT notify_empty
+               ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING""",
+            digest_day,
+            due_at,
+            datetime.now(UTC),
+        )
+        return _affected(status)
 
     async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
         """When the push of that day (or note) to that destination was due, if it was ever enqueued."""

@@ -26,6 +26,7 @@ from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ports import (
     DayInfo,
+    Enqueued,
     RefusedPaper,
     SearchPage,
     SearchQuery,
@@ -356,6 +357,17 @@ class SqliteStore:
         )
         return [subscription_from_row(row) for row in rows]
 
+    async def subscriptions_page(
+        self, *, after: int, limit: int, noting_only: bool = False
+    ) -> list[tuple[int, Subscription]]:
+        rows = await self._all(
+            """SELECT * FROM subscriptions
+               WHERE id > ? AND active = 1 AND paused_reason IS NULL AND (? = 0 OR notify_empty = 1)
+               ORDER BY id LIMIT ?""",
+            (after, int(noting_only), limit),
+        )
+        return [(row["id"], subscription_from_row(row)) for row in rows]
+
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination (one per chat and topic)."""
         values = {
@@ -412,6 +424,42 @@ class SqliteStore:
             ),
         )
         return rowcount == 1
+
+    async def enqueue_many(self, pushes: Sequence[Enqueued]) -> int:
+        """Many pushes in one transaction (one prepared statement run for each); how many were new."""
+        if not pushes:
+            return 0
+        now = _now()
+        rows = [
+            (
+                push.kind,
+                push.digest_day.isoformat(),
+                push.last_list.isoformat() if push.last_list else None,
+                _ts(push.due_at),
+                _ts(push.due_at),
+                now,
+                *_key(push.destination),
+            )
+            for push in pushes
+        ]
+        async with self._transaction():
+            cursor = await self._db.executemany(
+                """INSERT OR IGNORE INTO outbox
+                       (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+                   SELECT id, ?, ?, ?, ?, ?, ? FROM subscriptions
+                   WHERE platform = ? AND chat_id = ? AND thread_id = ?""",
+                rows,
+            )
+            return cursor.rowcount
+
+    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
+        return await self._write(
+            """INSERT OR IGNORE INTO outbox
+                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+               SELECT id, 'digest', ?, NULL, ?, ?, ? FROM subscriptions
+               WHERE active = 1 AND paused_reason IS NULL AND notify_empty = 0""",
+            (digest_day.isoformat(), _ts(due_at), _ts(due_at), _now()),
+        )
 
     async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
         """When the push of that day (or note) to that destination was due, if it was ever enqueued."""

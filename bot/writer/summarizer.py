@@ -23,6 +23,7 @@ from bot.ingest import Progress
 from bot.metrics import METRICS, Metrics
 from bot.models import Paper, Section, Summary
 from bot.ports import Store
+from bot.subscriptions import delivering_pages
 from bot.writer.compose import FormatLadder, RetryPolicy, SummaryFailed, Written, write_sections
 from bot.writer.fulltext import SourceText
 from bot.writer.gate import WriterGate
@@ -151,7 +152,7 @@ class Summarizer:
         """The configured languages, else those of every active subscription, plus Korean."""
         if self._settings.languages:
             return self._settings.languages
-        subscribed = {s.reads for s in await self._store.list_subscriptions(delivering_only=True)}
+        subscribed = {s.reads async for page in delivering_pages(self._store) for s in page}
         return tuple(sorted(subscribed | set(ALWAYS_WRITTEN)))
 
     async def summarize_days(

@@ -4,10 +4,10 @@ cases of the outbox, and the search rules that a second engine could easily get 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.models import Destination, DigestDay, Section, Subscription
-from bot.ports import SearchQuery, Store
+from bot.ports import Enqueued, SearchQuery, Store
 from storage import open_store
 from tests.conftest import PaperFactory
 from tests.fixtures.adversarial import hostile_papers, huge_day
@@ -168,3 +168,90 @@ async def test_instances_count_each_other_and_the_oldest_live_one_schedules(stor
     assert await store.heartbeat("a", at(7), seconds=3) == (2, False)  # a is back, and now the younger
     await store.release("b")  # a clean shutdown leaves at once
     assert await store.heartbeat("a", at(8), seconds=3) == (1, True)
+
+
+async def test_enqueue_many_adds_each_push_once_and_counts_the_new_ones(store: Store) -> None:
+    destinations = []
+    for index in range(3):
+        destination = Destination(platform="telegram", chat_id=str(2000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private"))
+        destinations.append(destination)
+    nobody = Destination(platform="telegram", chat_id="999")  # no subscription: skipped
+    first = [Enqueued(d, "digest", DAY, DUE) for d in [*destinations[:2], nobody]]
+    assert await store.enqueue_many(first) == 2
+    assert await store.enqueue_many([]) == 0
+    again = [Enqueued(d, "digest", DAY, DUE + timedelta(hours=1)) for d in destinations]
+    note = Enqueued(destinations[0], "note", DAY, DUE, last_list=DAY - timedelta(days=1))
+    assert await store.enqueue_many([*again, note]) == 2  # the third digest and the note
+    assert await store.enqueued_at(destinations[0], "digest", DAY) == DUE  # the first one stays
+    assert await store.enqueued_at(destinations[2], "digest", DAY) == DUE + timedelta(hours=1)
+    assert not await store.enqueue(destinations[2], "digest", DAY, DUE)
+    assert (await store.outbox_counts())["pending"] == 4
+    leased = await store.lease("a", DUE + timedelta(hours=2), seconds=60, limit=10)
+    assert sorted((i.subscription.destination.chat_id, i.kind) for i in leased) == [
+        ("2000", "digest"), ("2000", "note"), ("2001", "digest"), ("2002", "digest")
+    ]  # fmt: skip
+
+
+CHOSEN = {
+    "title": "Lab",
+    "language": "ko",
+    "summary_language": "de",
+    "send_time": time(7, 30),
+    "time_zone": "Asia/Seoul",
+    "weekdays": frozenset({0, 2}),
+    "top_n": 3,
+    "min_votes": 5,
+    "include": ("LLM", "agent"),
+    "exclude": ("survey",),
+    "format": "cards",
+    "notify_empty": True,
+    "late_risers": True,
+    "created_by": "u1",
+    "changed_by": "u2",
+    "active_since": datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
+}
+
+
+async def test_subscriptions_come_in_pages_of_delivering_ones_by_id(store: Store) -> None:
+    for index in range(7):
+        destination = Destination(platform="telegram", chat_id=str(3000 + index))
+        subscription = Subscription(destination=destination, chat_type="private", active=index != 3)
+        if index == 0:  # every setting away from its default, to compare what each read gives
+            subscription = subscription.model_copy(update=CHOSEN)
+        await store.save_subscription(subscription)
+    paused = Destination(platform="slack", chat_id="C1")
+    await store.save_subscription(Subscription(destination=paused, chat_type="channel", paused_reason="gone"))
+    pages, after, read = [], 0, []
+    while page := await store.subscriptions_page(after=after, limit=2):
+        assert [i for i, _ in page] == sorted(i for i, _ in page)
+        assert page[0][0] > after
+        after = page[-1][0]
+        pages.append([s.destination.chat_id for _, s in page])
+        read += [s for _, s in page]
+    assert pages == [["3000", "3001"], ["3002", "3004"], ["3005", "3006"]]
+    assert read == await store.list_subscriptions(delivering_only=True)  # every setting read back
+    assert read[0].model_dump() == {**read[0].model_dump(), **CHOSEN}
+
+
+async def test_enqueue_delivering_adds_a_digest_for_every_delivering_subscription_without_a_note(
+    store: Store,
+) -> None:
+    settings: list[dict[str, object]] = [
+        {},
+        {"notify_empty": True},
+        {"active": False},
+        {"paused_reason": "gone"},
+        {},
+    ]
+    for index, chosen in enumerate(settings):
+        destination = Destination(platform="telegram", chat_id=str(4000 + index))
+        await store.save_subscription(Subscription(destination=destination, chat_type="private", **chosen))
+    assert await store.enqueue_delivering(DAY, DUE) == 2
+    assert await store.enqueue_delivering(DAY, DUE + timedelta(hours=1)) == 0  # the unique key
+    assert await store.enqueue_delivering(DAY + timedelta(days=1), DUE) == 2
+    first = Destination(platform="telegram", chat_id="4000")
+    assert await store.enqueued_at(first, "digest", DAY) == DUE
+    assert await store.enqueued_at(Destination(platform="telegram", chat_id="4001"), "digest", DAY) is None
+    noting = await store.subscriptions_page(after=0, limit=10, noting_only=True)
+    assert [s.destination.chat_id for _, s in noting] == ["4001"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+import bot.delivery
 import storage.sqlite
 from bot.config import PushSettings, TelegramSettings
 from bot.delivery import Deliverer, Scheduler
@@ -139,6 +140,46 @@ async def test_weekend_without_a_list_sends_a_note_when_asked(push: Push) -> Non
         == "No new Daily Papers list since 2025-02-24 (weekends and holidays have none)."
     )
     await push.run()
+    assert len(push.fake.sent_to(USER)) == 2
+
+
+async def test_the_scheduler_goes_page_by_page_and_each_push_is_enqueued_once(
+    push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.delivery, "SUBSCRIPTION_PAGE", 2)
+    await push.subscribe(USER, notify_empty=True)
+    await push.subscribe(GROUP, "supergroup", top_n=3)
+    await push.subscribe(FORUM, "supergroup", thread="7", top_n=2)
+    await push.subscribe(FORUM, "supergroup", thread="8", active_since=DUE + timedelta(seconds=30))
+    await push.subscribe(FORUM, "supergroup", thread="9", notify_empty=True, active=False)
+    first = await push.scheduler().enqueue_due()
+    again = await push.scheduler().enqueue_due()
+    assert (first.digests, first.notes, again.digests, again.notes) == (3, 0, 0, 0)
+    assert len(await push.scheduler().due()) == 3  # the new subscriber has no backlog
+    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: a note, once
+    later, last = await push.scheduler().enqueue_due(), await push.scheduler().enqueue_due()
+    # The subscriber too new yesterday gets the 24th's list now (it never had it); the others a note
+    # if they asked for one.
+    assert (later.digests, later.notes, last.digests, last.notes) == (1, 1, 0, 0)
+
+
+async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(
+    push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.delivery, "SUBSCRIPTION_PAGE", 1)
+    await push.subscribe(USER, notify_empty=True)
+    await push.subscribe(GROUP, "supergroup", top_n=3)
+    await push.subscribe(FORUM, "supergroup", thread="7", active_since=DUE + timedelta(hours=1))
+    await push.subscribe(FORUM, "supergroup", thread="8", active=False)
+    first = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (first.digests, first.notes) == (3, 0)  # a push by hand has no backlog rule: all are due
+    again = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (again.digests, again.notes) == (0, 0)
+    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: the same one again
+    later = await push.scheduler().enqueue_due(everyone_now=True)
+    assert (later.digests, later.notes) == (0, 1)  # only the one who asked hears there is none
+    report = await push.deliverer().drain()
+    assert report.pushes == 4
     assert len(push.fake.sent_to(USER)) == 2
 
 

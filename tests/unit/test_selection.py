@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 import pytest
 
-from bot.models import Destination, Section, Subscription
-from bot.selection import keyword_hits, select
+import bot.selection
+from bot.models import Destination, Paper, Section, Subscription
+from bot.ports import Store
+from bot.selection import SelectionMemo, keyword_hits, select, selection_for
 from tests.conftest import PaperFactory
 
 HOME = Destination(platform="telegram", chat_id="1")
@@ -73,3 +78,27 @@ def test_subscription_validation() -> None:
         sub(weekdays=frozenset())
     assert sub(include=(" diffusion ", "diffusion", "", "LLM  agents")).include == ("diffusion", "LLM agents")
     assert Destination(platform="telegram", chat_id="-100", thread_id="7").key == "telegram:-100:7"
+
+
+async def test_selections_are_shared_by_equal_settings_and_histories_and_the_memo_is_bounded(
+    make_paper: PaperFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.selection, "MEMO_SIZE", 3)
+    papers = [make_paper(f"2501.0000{i}", votes=10 - i) for i in range(5)]
+    day = date(2025, 1, 6)
+
+    async def listed(_: date) -> list[Paper]:
+        return papers
+
+    memo: SelectionMemo = {}
+    nobody = cast(Store, None)  # `received` and the loader answer everything the store would
+    one = await selection_for(nobody, sub(top_n=2), day, listed, memo, received=())
+    other = Destination(platform="slack", chat_id="C1")
+    same = await selection_for(nobody, sub(top_n=2, destination=other), day, listed, memo, received=())
+    assert same is one  # the same settings and history: computed once
+    had = await selection_for(nobody, sub(top_n=2), day, listed, memo, received={"2501.00000"})
+    assert [p.paper.arxiv_id for p in had.picks] == ["2501.00001", "2501.00002"]  # the ledger stays exact
+    for top_n in (3, 4, 5):
+        await selection_for(nobody, sub(top_n=top_n), day, listed, memo, received=())
+    assert len(memo) == 3
+    assert await selection_for(nobody, sub(top_n=2), day, listed, memo, received=()) is not one
