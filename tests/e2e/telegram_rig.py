@@ -77,9 +77,14 @@ class Rig:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, *, rate_limits: RateLimits | bool = False, webhook: bool = False
+    tmp_path: Path,
+    *,
+    rate_limits: RateLimits | bool = False,
+    webhook: bool = False,
+    margin: float | None = None,
 ) -> AsyncIterator[Rig]:
-    """Fake Bot API up, sample day loaded, the bot polling (or on a webhook) until the block ends."""
+    """Fake Bot API up, sample day loaded, the bot polling (or on a webhook) until the block ends;
+    `margin` is the rate limiter's (its default when None)."""
     async with FakeTelegram(rate_limits=rate_limits) as fake:
         fake.add_chat(USER)
         fake.add_chat(ADMIN)
@@ -102,7 +107,7 @@ async def running_bot(
         )
         fake.forward_webhooks(f"http://127.0.0.1:{port}")
         stop = asyncio.Event()
-        limiter = RateLimiter()
+        limiter = RateLimiter() if margin is None else RateLimiter(margin=margin)
         app = build_application(settings, service, limiter)
         hook = TelegramWebhook(app, settings) if webhook else None
         server = HttpServer("127.0.0.1", port, [hook.route()] if hook else [])

@@ -21,7 +21,10 @@ SUBSCRIBERS = 120
 
 
 async def test_commands_are_answered_during_a_push(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, rate_limits=True) as rig:
+    # Here the fake shares the bot's event loop and stamps each send when the loop gets to it, so a
+    # stall of that loop (the fake's spec checks, PTB's polling) bunches arrivals a separate Telegram
+    # would see spread out; a wider pacing margin than production's 4.5% absorbs that test artifact.
+    async with running_bot(tmp_path, rate_limits=True, margin=0.15) as rig:
         for index in range(SUBSCRIBERS):
             chat = 10_000 + index
             rig.fake.add_chat(chat)
