@@ -41,7 +41,7 @@ import secrets
 import time
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -588,6 +588,16 @@ def _check_list(value: Any, path: Path, problems: Problems, *, limit: int, minim
     return value
 
 
+def _objects(items: list[Any], path: Path, problems: Problems) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each item of a list that is an object, with its path; any other item is reported."""
+    for index, item in enumerate(items):
+        where: Path = (*path, index)
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+
+
 def _check_url(
     owner: Mapping[str, Any],
     key: str,
@@ -634,13 +644,11 @@ def _check_embed(embed: Any, path: Path, problems: Problems) -> None:
         problems.add((*path, "type"), "EMBED_TYPE_INVALID", "Bots may only send rich embeds.")
     fields = embed.get("fields")
     if fields is not None:
-        for index, item in enumerate(
-            _check_list(fields, (*path, "fields"), problems, limit=MAX_EMBED_FIELDS)
+        for where, item in _objects(
+            _check_list(fields, (*path, "fields"), problems, limit=MAX_EMBED_FIELDS),
+            (*path, "fields"),
+            problems,
         ):
-            where = (*path, "fields", index)
-            if not isinstance(item, dict):
-                problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-                continue
             _check_str(item, "name", where, problems, limit=MAX_FIELD_NAME, required=True, minimum=1)
             _check_str(item, "value", where, problems, limit=MAX_FIELD_VALUE, required=True, minimum=1)
     for key, text_key, limit in (("footer", "text", MAX_FOOTER_TEXT), ("author", "name", MAX_AUTHOR_NAME)):
@@ -709,11 +717,7 @@ def _check_select(select: dict[str, Any], path: Path, problems: Problems) -> Non
     options = _check_list(
         select.get("options"), (*path, "options"), problems, limit=MAX_SELECT_OPTIONS, minimum=1
     )
-    for index, option in enumerate(options):
-        where = (*path, "options", index)
-        if not isinstance(option, dict):
-            problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-            continue
+    for where, option in _objects(options, (*path, "options"), problems):
         for key in ("label", "value"):
             _check_str(option, key, where, problems, limit=MAX_SELECT_OPTION_TEXT, required=True, minimum=1)
         _check_str(option, "description", where, problems, limit=MAX_SELECT_OPTION_TEXT)
@@ -739,11 +743,7 @@ def _check_components(components: Any, problems: Problems, path: Path = ("compon
                 "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
                 "The specified component exceeds the maximum width",
             )
-        for index, child in enumerate(children):
-            where = (*row_path, "components", index)
-            if not isinstance(child, dict):
-                problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-                continue
+        for where, child in _objects(children, (*row_path, "components"), problems):
             if child.get("type") == BUTTON:
                 _check_button(child, where, problems)
             elif child.get("type") in SELECT_TYPES:
@@ -944,11 +944,9 @@ def _check_options(options: Any, path: Path, problems: Problems, *, parent: int 
     names: set[str] = set()
     optional_seen = False
     kinds_here: set[str] = set()
-    for index, option in enumerate(_check_list(options, path, problems, limit=MAX_COMMAND_OPTIONS)):
-        where = (*path, index)
-        if not isinstance(option, dict):
-            problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-            continue
+    for where, option in _objects(
+        _check_list(options, path, problems, limit=MAX_COMMAND_OPTIONS), path, problems
+    ):
         kind = option.get("type")
         if not isinstance(kind, int) or not 1 <= kind <= 11:
             problems.add((*where, "type"), "BASE_TYPE_CHOICES", "Value must be one of 1..11.")
@@ -984,13 +982,11 @@ def _check_options(options: Any, path: Path, problems: Problems, *, parent: int 
             optional_seen = True
         choices = option.get("choices")
         if choices is not None:
-            for number, choice in enumerate(
-                _check_list(choices, (*where, "choices"), problems, limit=MAX_COMMAND_CHOICES)
+            for at, choice in _objects(
+                _check_list(choices, (*where, "choices"), problems, limit=MAX_COMMAND_CHOICES),
+                (*where, "choices"),
+                problems,
             ):
-                at = (*where, "choices", number)
-                if not isinstance(choice, dict):
-                    problems.add(at, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-                    continue
                 _check_str(choice, "name", at, problems, limit=100, required=True, minimum=1)
                 if kind == 3:
                     _check_str(choice, "value", at, problems, limit=100, required=True, minimum=1)
@@ -1019,11 +1015,7 @@ def command_problems(commands: Any) -> Problems:
     problems = Problems()
     listed = _check_list(commands, (), problems, limit=MAX_GLOBAL_COMMANDS)
     seen: set[tuple[int, str]] = set()
-    for index, command in enumerate(listed):
-        where: Path = (index,)
-        if not isinstance(command, dict):
-            problems.add(where, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
-            continue
+    for where, command in _objects(listed, (), problems):
         kind = command.get("type", 1)
         if kind not in (1, 2, 3):
             problems.add((*where, "type"), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
