@@ -16,30 +16,26 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from typing import Any
 
-import aiohttp
-from aiohttp import web
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.cluster import Membership
-from bot.config import Settings
 from bot.delivery import Deliverer, Scheduler, utcnow
 from bot.errors import PaperboyError, StartupError, StoreUnavailable, UsageError
 from bot.health import Cached, Health
 from bot.ingest import DigestSources
 from bot.logs import START_LOGGER, configure_logging, redact
 from bot.metrics import METRICS, MeteredNotifier, Metrics
-from bot.models import Paper
 from bot.outage import StoreOutage
 from bot.periodic import every
+from bot.platform import Connection, RenderRequest, Served, Serving
+from bot.platforms import PLATFORMS as REGISTERED
+from bot.platforms import Settings, chat_platforms, configured, load_settings, platform
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
 from bot.service import MAX_DAY_PAPERS, PaperService
-from bot.settings_errors import SettingsError, load_settings
+from bot.settings_errors import SettingsError
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
 from bot.writer.summarizer import Summarizer
@@ -51,18 +47,9 @@ from handlers.console_adapter.cli import (
     run_summarize,
     summarize_days,
 )
-from handlers.console_adapter.notifier import ConsoleNotifier
 from handlers.console_adapter.text import printable
 from handlers.http_server import HttpServer
 from handlers.llm_adapter.openai_chat import OpenAIChat
-from handlers.slack_adapter.app import build_slack_app, events_route, run_slack
-from handlers.slack_adapter.app import web_client as slack_web_client
-from handlers.slack_adapter.notifier import SlackNotifier
-from handlers.slack_adapter.render import push_messages as slack_push_messages
-from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
-from handlers.telegram_adapter.notifier import TelegramNotifier
-from handlers.telegram_adapter.push import push_messages
-from handlers.telegram_adapter.push_client import PushClient
 from storage import open_store
 
 _NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
@@ -78,36 +65,30 @@ OUTBOX_GAUGES_SECONDS = 5.0  # /metrics' outbox gauges likewise
 log = logging.getLogger("paperboy")
 
 
-@dataclass
-class _Senders:
-    """The platforms' outgoing clients, open until the stack closes; shared by commands and pushes."""
+@dataclass(frozen=True)
+class _Opened:
+    """The configured platforms' connections, open until the stack closes; shared by commands and
+    pushes (one connection pool per platform)."""
 
-    telegram: PushClient | None = None
-    slack: AsyncWebClient | None = None
+    connections: dict[str, Connection]
 
     @classmethod
-    async def open(cls, settings: Settings, stack: contextlib.AsyncExitStack) -> _Senders:
-        senders = cls()
-        token = settings.telegram.token
-        if token is not None:
-            client = PushClient(
-                settings.telegram.api_url, token.get_secret_value(), connections=settings.push.workers
-            )
-            senders.telegram = await stack.enter_async_context(client)
-        if settings.slack.bot_token is not None:
-            connector = aiohttp.TCPConnector(limit=settings.push.workers)
-            session = await stack.enter_async_context(aiohttp.ClientSession(connector=connector))
-            senders.slack = slack_web_client(settings.slack, session)
-        return senders
+    async def open(cls, settings: Settings, stack: contextlib.AsyncExitStack) -> _Opened:
+        return cls(
+            {
+                chosen.name: await chosen.open(group, stack, connections=settings.push.workers)
+                for chosen, group in configured(settings)
+            }
+        )
 
-    def notifiers(self, settings: Settings) -> dict[str, Notifier]:
-        """A sender per configured platform (the console always)."""
-        notifiers: dict[str, Notifier] = {"console": ConsoleNotifier()}
-        if self.telegram is not None:
-            notifiers["telegram"] = TelegramNotifier(self.telegram, settings.telegram)
-        if self.slack is not None:
-            notifiers["slack"] = SlackNotifier(self.slack)
-        return notifiers
+    def notifiers(self) -> dict[str, Notifier]:
+        """A sender per configured platform (the terminal's always)."""
+        return {name: connection.notifier for name, connection in self.connections.items()}
+
+    def serve(self, serving: Serving) -> list[Served]:
+        """What each platform serves while `paperboy run` runs (the terminal: nothing)."""
+        served = (connection.serve(serving) for connection in self.connections.values())
+        return [part for part in served if part is not None]
 
 
 async def _pushes_forever(
@@ -148,12 +129,13 @@ async def _pushes_forever(
 async def _run_platforms(settings: Settings, service: PaperService, store: Store) -> None:
     """Every configured platform, the daily push, periodic ingestion and the HTTP server until
     SIGINT/SIGTERM; the console chat when no platform is configured."""
-    if settings.telegram.token is None and settings.slack.bot_token is None:
+    if not any(chosen.name in chat_platforms() for chosen, _ in configured(settings)):
         if not sys.stdin.isatty():
+            names = ", ".join(f"PAPERBOY_{name.upper()}__*" for name in chat_platforms())
             log.warning(
-                "no platform configured (PAPERBOY_TELEGRAM__TOKEN, PAPERBOY_SLACK__BOT_TOKEN): "
-                "answering the commands on standard input, then stopping"
-            )
+                "no chat platform configured (%s): answering the commands on standard input, "
+                "then stopping", names
+            )  # fmt: skip
         await run_console(service)
         return
     stop = asyncio.Event()
@@ -164,8 +146,9 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
     health, outbox_gauges = observability(store, outage=outage)
     limiter = RateLimiter()  # one budget for answers and pushes
     async with contextlib.AsyncExitStack() as stack:
-        senders = await _Senders.open(settings, stack)
-        routes, platforms = _platforms(settings, service, senders, limiter, stop, health)
+        opened = await _Opened.open(settings, stack)
+        served = opened.serve(Serving(service, limiter, health, stop))
+        routes = [route for part in served for route in part.routes]
         server = HttpServer(
             settings.server.listen, settings.server.port, routes,
             health=health, metrics=METRICS, before_scrape=outbox_gauges,
@@ -177,7 +160,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             "HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port
         )
         notifiers: dict[str, Notifier] = {
-            name: MeteredNotifier(notifier) for name, notifier in senders.notifiers(settings).items()
+            name: MeteredNotifier(notifier) for name, notifier in opened.notifiers().items()
         }
         stack.push_async_callback(outage.close)
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
@@ -190,7 +173,7 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
         await membership.join()  # know the lead and the share before the first round
         work = [
-            *(start() for start in platforms),  # made only now: a failed start leaves none unawaited
+            *(part.run() for part in served),  # made only now: a failed start leaves none unawaited
             membership.beat_forever(stop),
             _pushes_forever(
                 Scheduler(store, settings.push),
@@ -208,34 +191,6 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             await _until_stopped(work, stop)
         finally:
             await _release(store, deliverer.owner)
-
-
-def _platforms(
-    settings: Settings,
-    service: PaperService,
-    senders: _Senders,
-    limiter: RateLimiter,
-    stop: asyncio.Event,
-    health: Health,
-) -> tuple[list[web.RouteDef], list[Callable[[], Coroutine[Any, Any, None]]]]:
-    """The HTTP routes and the runners of every configured platform."""
-    routes: list[web.RouteDef] = []
-    runners: list[Callable[[], Coroutine[Any, Any, None]]] = []
-    if settings.telegram.token is not None:
-        mode = "webhook" if settings.telegram.webhook_url else "long polling"
-        log.info("Telegram starting (%s)", mode)
-        app = build_application(settings.telegram, service, limiter)
-        hook = TelegramWebhook(app, settings.telegram) if settings.telegram.webhook_url else None
-        routes += [hook.route()] if hook else []
-        health.expect("telegram")
-        runners.append(partial(run_telegram, app, settings.telegram, stop, hook, health))
-    if senders.slack is not None:
-        slack_app = build_slack_app(settings.slack, service, senders.slack)
-        if settings.slack.app_token is None:  # Socket Mode serves no route: /slack/events is a 404
-            routes.append(events_route(slack_app, settings.slack))
-        health.expect("slack")
-        runners.append(partial(run_slack, slack_app, settings.slack, stop, health))
-    return routes, runners
 
 
 async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
@@ -327,7 +282,7 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
     waiting = (await store.stats()).outbox_pending  # pending or leased: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
-        notifiers = (await _Senders.open(settings, stack)).notifiers(settings)
+        notifiers = (await _Opened.open(settings, stack)).notifiers()
         # A store that stops answering ends the push (what it could not record resumes
         # at the next run) rather than holding a one-off command for as long as it is down.
         outage = StoreOutage(store.writable, waits=False)
@@ -352,31 +307,16 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
     return 0 if not report.dead else 1
 
 
-def _telegram_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> list[dict[str, Any]]:
-    return [
-        {
-            "method": m.method,
-            "params": m.to(args.chat_id),
-            **({"fallback": m.fallback.to(args.chat_id)} if m.fallback else {}),
-        }
-        for m in push_messages(day, papers, args.format, args.lang, args.summary_lang)
-    ]
-
-
-def _slack_calls(day: date, papers: list[Paper], args: argparse.Namespace) -> list[dict[str, Any]]:
-    return [
-        {"method": "chat.postMessage", "params": m.payload(args.chat_id)}
-        for m in slack_push_messages(day, papers, args.format, args.lang, args.summary_lang)
-    ]
-
-
 async def _render(args: argparse.Namespace, service: PaperService) -> int:
-    """`paperboy render telegram|slack`: the API calls of a push of that day, as JSON."""
+    """`paperboy render PLATFORM`: the API calls of a push of that day, as JSON."""
     result = await service.top(args.date, args.n, most=MAX_DAY_PAPERS)
     if result.day is None or not result.papers:
         print(f"paperboy: {result.empty_reason}", file=sys.stderr)
         return 1
-    calls = (_slack_calls if args.platform == "slack" else _telegram_calls)(result.day, result.papers, args)
+    request = RenderRequest(
+        result.day, result.papers, args.format, args.lang, args.summary_lang, args.chat_id
+    )
+    calls = platform(args.platform).render(request)
     json.dump(calls, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -478,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:  # one line per bad variable, as bad arguments get a usage line
         print(err.report(), file=sys.stderr)
         return 2
-    configure_logging(settings)  # text or JSON lines, with every token and secret masked
+    # text or JSON lines, with every token and secret masked
+    configure_logging(settings, [name for entry in REGISTERED for name in platform(entry.name).loggers])
     # Modules and settings live as long as the process: keep the collector off them, so its pauses
     # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).
     gc.freeze()

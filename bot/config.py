@@ -26,54 +26,6 @@ class HFSettings(BaseModel):
     max_retries: int = Field(4, ge=0, le=10, description="Retries after a timeout, 5xx or 429.")
 
 
-class TelegramSettings(BaseModel):
-    """The Telegram bot (python-telegram-bot). No token: Telegram stays off."""
-
-    token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
-    api_url: WebUrl = Field(
-        "https://api.telegram.org/bot",
-        description="Bot API base URL (a local telegram-bot-api server, a test fake); the token follows.",
-    )
-    webhook_url: WebUrl | None = Field(
-        None,
-        description="Public HTTPS URL Telegram POSTs updates to (served on the server port); unset: polling.",
-    )
-    webhook_secret: SecretStr | None = Field(
-        None,
-        description="Secret sent with every webhook update (1-256 of A-Z a-z 0-9 _ -); random if unset.",
-    )
-    rate_per_second: int = Field(
-        30, ge=1, le=1000, description="Messages per second overall (up to 1000 with paid broadcasts)."
-    )
-    paid_broadcast: bool = Field(False, description="Send pushes with allow_paid_broadcast (Telegram Stars).")
-
-
-class SlackSettings(BaseModel):
-    """The Slack app (slack-bolt). No bot token: Slack stays off."""
-
-    bot_token: SecretStr | None = Field(None, description="Bot token (xoxb-...) from the app's OAuth page.")
-    signing_secret: SecretStr | None = Field(
-        None, description="Signing secret; HTTP mode verifies every request with it (401 otherwise)."
-    )
-    app_token: SecretStr | None = Field(
-        None, description="App-level token (xapp-...); when set, Slack connects by Socket Mode."
-    )
-    api_url: WebUrl = Field(
-        "https://slack.com/api/", description="Web API base URL (a test fake); ends with a slash."
-    )
-    command: str = Field("/papers", description="The slash command with subcommands (top, search, ...).")
-    top_command: str = Field("/top", description="A slash command that runs `top` alone; `none`: none.")
-    search_command: str = Field(
-        "/search", description="A slash command that runs `search` alone; `none`: none."
-    )
-
-    @field_validator("top_command", "search_command")
-    @classmethod
-    def _none_turns_off(cls, value: str) -> str:
-        """An empty variable means the default (as for every setting), so `none` is the way to say none."""
-        return "" if value.strip().lower() == "none" else value
-
-
 class PushSettings(BaseModel):
     """The daily push: when missed pushes are still sent, which list counts, how hard to retry."""
 
@@ -172,8 +124,9 @@ class SummariesSettings(BaseModel):
         return tuple(dict.fromkeys(language_code(code) for code in value))
 
 
-class Settings(BaseSettings):
-    """Everything Paperboy can be told from outside; defaults run the bot with no setup at all."""
+class CoreSettings(BaseSettings):
+    """Everything Paperboy can be told from outside but the platforms' groups (bot/platforms.py adds
+    those); defaults run the bot with no setup at all."""
 
     model_config = SettingsConfigDict(
         env_prefix="PAPERBOY_",
@@ -204,8 +157,6 @@ class Settings(BaseSettings):
         "text", description="Log lines for people, or one JSON object each."
     )
     hf: HFSettings = Field(default_factory=HFSettings)
-    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
-    slack: SlackSettings = Field(default_factory=SlackSettings)
     push: PushSettings = Field(default_factory=PushSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)

@@ -2,7 +2,9 @@
 
 The core never builds user-facing strings directly: it returns a `Text` (a key and its values),
 and each adapter renders it in the chat's language. One catalog keeps the two languages in step
-(a test checks that every key has both, with the same placeholders).
+(a test checks that every key has both, with the same placeholders). The core's sentences are here;
+each adapter keeps its own (buttons, permissions, its settings form) in its `strings.py` and adds
+them with `register` when its package is imported.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Literal, get_args
 Lang = Literal["en", "ko"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
+Catalog = dict[str, dict[Lang, str]]
 
 
 def pick_language(code: str | None) -> Lang:
@@ -61,7 +64,15 @@ def language_name(code: str) -> Text:
     return Text("raw", {"text": code})
 
 
-CATALOG: dict[str, dict[Lang, str]] = {
+def register(strings: Catalog) -> None:
+    """Add an adapter's sentences to the catalog. A key may come twice only with the same text
+    (a module imported again); two adapters claiming one key is a bug, said at import time."""
+    for key, entry in strings.items():
+        if CATALOG.setdefault(key, entry) != entry:
+            raise ValueError(f"the catalog key {key!r} is registered twice with different text")
+
+
+CATALOG: Catalog = {
     "raw": {"en": "{text}", "ko": "{text}"},  # technical messages (file errors) are not translated
     # Lists and searches
     "top.heading": {"en": "Top {n} of {day}", "ko": "{day} 상위 {n}편"},
@@ -272,89 +283,6 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "ko": "가장 최근 목록은 {day}({days}일 전)입니다. 주말이나 휴일로는 너무 길어 수집이 꺼져 있을 수 "
         "있습니다. paperboy fetch-hf --date {start} --to {today} 로 빠진 날을 가져오세요 "
         "(paperboy run은 PAPERBOY_INGEST__EVERY_MINUTES가 0이 아니면 새 날을 직접 가져옵니다).",
-    },
-    # Telegram: channels, permissions, buttons
-    "tg.channel_unknown": {
-        "en": "I can't see {channel}. Add me to the channel as an administrator first.",
-        "ko": "{channel} 채널을 찾을 수 없습니다. 먼저 저를 채널 관리자로 추가해 주세요.",
-    },
-    "tg.not_a_channel": {"en": "{channel} is not a channel.", "ko": "{channel}은(는) 채널이 아닙니다."},
-    "tg.channel_not_admin": {
-        "en": "Only administrators of {channel} can change its subscription.",
-        "ko": "{channel}의 관리자만 구독을 바꿀 수 있습니다.",
-    },
-    "tg.channel_bot_not_admin": {
-        "en": "Make me an administrator of {channel} (allowed to post) first.",
-        "ko": "먼저 저를 {channel}의 관리자(게시 권한)로 지정해 주세요.",
-    },
-    "tg.admins_only": {
-        "en": "Only administrators can change this chat's subscription.",
-        "ko": "관리자만 이 대화방의 구독을 바꿀 수 있습니다.",
-    },
-    "tg.expired": {
-        "en": "This button has expired. Run the command again.",
-        "ko": "이 버튼은 만료되었습니다. 명령을 다시 실행해 주세요.",
-    },
-    # Slack
-    "slack.open": {"en": "Open", "ko": "열기"},
-    "slack.previous": {"en": "◀ Previous", "ko": "◀ 이전"},
-    "slack.next": {"en": "Next ▶", "ko": "다음 ▶"},
-    "slack.share": {"en": "Share in channel", "ko": "채널에 공유"},
-    "slack.shared_by": {"en": "Shared by {user}", "ko": "{user} 님이 공유함"},
-    "slack.bad_button": {
-        "en": "This button no longer works. Run the command again.",
-        "ko": "이 버튼은 더 이상 동작하지 않습니다. 명령을 다시 실행해 주세요.",
-    },
-    "slack.members_only": {
-        "en": "Only full members of the workspace can change this channel's daily push.",
-        "ko": "워크스페이스 정회원만 이 채널의 매일 받기를 바꿀 수 있습니다.",
-    },
-    "slack.invite_first": {
-        "en": "I am not in this channel yet. Invite me with /invite @Paperboy, then try again.",
-        "ko": "아직 이 채널에 없습니다. /invite @Paperboy 로 초대한 뒤 다시 시도해 주세요.",
-    },
-    "slack.archived": {"en": "This channel is archived.", "ko": "보관된 채널입니다."},
-    "slack.direct": {"en": "your direct messages", "ko": "내 DM"},
-    "slack.here_only": {
-        "en": "In Slack, subscribe from inside the channel. {usage}",
-        "ko": "Slack에서는 구독할 채널 안에서 명령하세요. {usage}",
-    },
-    "slack.singles": {"en": "Also: {commands}", "ko": "이것도 됩니다: {commands}"},
-    "slack.changed": {
-        "en": "changed the daily push of {title}:",
-        "ko": "님이 {title}의 매일 받기 설정을 바꿨습니다:",
-    },
-    "slack.zone": {"en": "Time zone (Area/City)", "ko": "시간대 (지역/도시)"},
-    "slack.summary_language": {
-        "en": "Summaries in another language (code)",
-        "ko": "다른 언어의 요약 (언어 코드)",
-    },
-    "slack.summary_language_hint": {
-        "en": "e.g. ja, de, zh, pt-br; empty: the language above",
-        "ko": "예: ja, de, zh, pt-br. 비우면 위의 언어",
-    },
-    "slack.bad_summary_language": {
-        "en": "“{code}” is not a language code: try ja, de, zh or pt-br.",
-        "ko": "“{code}”은(는) 언어 코드가 아닙니다. ja, de, zh, pt-br처럼 입력해 주세요.",
-    },
-    "slack.options": {"en": "Options", "ko": "옵션"},
-    "slack.modal_title": {"en": "Daily push", "ko": "매일 받기"},
-    "slack.save": {"en": "Save", "ko": "저장"},
-    "slack.cancel": {"en": "Cancel", "ko": "취소"},
-    "slack.bad_time": {"en": "Pick a time.", "ko": "시간을 골라 주세요."},
-    "slack.try_again": {
-        "en": "Slack did not answer when I checked who is saving; nothing was changed. Try again.",
-        "ko": "Slack이 응답하지 않아 아무것도 바꾸지 않았습니다. 다시 시도해 주세요.",
-    },
-    "slack.no_days": {"en": "Pick at least one day.", "ko": "요일을 하나 이상 골라 주세요."},
-    "slack.bad_number": {
-        "en": "A whole number from {low} to {high}.",
-        "ko": "{low}부터 {high}까지의 정수를 입력해 주세요.",
-    },
-    "slack.home_subscriptions": {"en": "Your subscriptions", "ko": "내 구독"},
-    "slack.home_none": {
-        "en": "None yet: type /papers subscribe in a channel (or here) to get the top papers every day.",
-        "ko": "아직 없습니다: 채널(또는 여기)에서 /papers subscribe 를 입력하면 매일 인기 논문을 받습니다.",
     },
     # Settings
     "set.time": {"en": "Time", "ko": "시간"},

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, SecretStr
 
-from bot.config import Settings
+from bot.config import CoreSettings
 
 MASK = "[redacted]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -44,9 +44,6 @@ NOISY_LOGGERS = (
     "httpcore",
     "aiohttp.access",
     "aiosqlite",
-    "telegram.ext",
-    "slack_bolt",
-    "slack_sdk",
 )
 
 # The key part of an `id:key` secret (a Telegram token) is masked on its own only when it is this long:
@@ -216,8 +213,9 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
     log.critical("uncaught exception in thread %s", name, exc_info=args.exc_value)
 
 
-def configure_logging(settings: Settings) -> None:
-    """Set up logging for the process from the settings: level, format, quiet SDKs, and redaction.
+def configure_logging(settings: CoreSettings, sdk_loggers: Iterable[str] = ()) -> None:
+    """Set up logging for the process from the settings: level, format, quiet SDKs (the platforms'
+    `sdk_loggers` too), and redaction.
 
     Call it once, first thing in main(), before any SDK logs. It replaces the root handlers (a line on
     stderr per record) and starts the secret list afresh from `settings`; `register_secret` adds to it.
@@ -250,7 +248,7 @@ def configure_logging(settings: Settings) -> None:
     # DEBUG shows the SDKs' request lines (INFO) but not their wire chatter; INFO and up keeps them to
     # warnings, so a push round is not a line per message.
     quiet = max(level, logging.INFO if level <= logging.DEBUG else logging.WARNING)
-    for name in NOISY_LOGGERS:
+    for name in (*NOISY_LOGGERS, *sdk_loggers):
         logging.getLogger(name).setLevel(quiet)
     logging.getLogger(START_LOGGER).setLevel(min(level, logging.INFO))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from bot.i18n import Lang
 
@@ -248,26 +248,22 @@ class Destination(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform: Literal["telegram", "slack", "console"]
+    # A registered platform's name (bot/platforms.py); the model checks only its shape, so stored
+    # rows of a platform that is switched off still load.
+    platform: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
     chat_id: str
     thread_id: str = ""
 
     @property
     def key(self) -> str:
-        """`telegram:-100123:7`: the ledger's name for this destination."""
+        """`platform:chat:thread` (`<platform>:-100123:7`): the ledger's name for this destination."""
         return ":".join(part for part in (self.platform, self.chat_id, self.thread_id) if part)
 
 
 PushFormat = Literal["compact", "cards", "thread"]
 # `thread`: a header message, then each paper as a reply in the header's thread. Only a platform
-# whose messages have threads of replies can carry it (Slack; a Telegram forum topic is a place, not
-# the thread of a message). Adapters offer push_formats(platform); the service refuses the others.
-THREADED_PLATFORMS: frozenset[str] = frozenset({"slack"})
-
-
-def push_formats(platform: str) -> tuple[PushFormat, ...]:
-    """The push formats a platform can carry, in the order settings offer them."""
-    return ("compact", "cards", "thread") if platform in THREADED_PLATFORMS else ("compact", "cards")
+# whose messages have threads of replies can carry it (bot.platforms.push_formats says which);
+# adapters offer those, and the service refuses the others.
 
 
 class Subscription(BaseModel):

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import SettingsError as UnparsableSetting
 
-from bot.config import Settings, SlackSettings, TelegramSettings
+from bot.config import CoreSettings
 from bot.errors import PaperboyError
 from bot.settings_types import URL_ERROR, choices, group, members
 
 HIDDEN = "[redacted]"
-TELEGRAM_API_HOST = "api.telegram.org"
-WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ones Telegram's servers send webhooks to
-_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_SLACK_PREFIX = re.compile(r"xox[a-z]-|xapp-")
+SettingsT = TypeVar("SettingsT", bound=CoreSettings)
 _SHOWN_CHARS = 60
 # Errors whose message already says what is expected (our own types, model validators).
 _OWN_MESSAGES = frozenset({URL_ERROR, "value_error", "assertion_error"})
@@ -47,31 +43,36 @@ class SettingsError(PaperboyError):
         return "\n".join(f"paperboy: {line}" for line in self.lines)
 
 
-def load_settings(db: Path | None = None) -> Settings:
-    """Settings from the environment and `.env` (`db` overrides PAPERBOY_DB_PATH), checked whole;
-    raises SettingsError with every problem found."""
+def load_settings(
+    model: type[SettingsT],
+    db: Path | None = None,
+    cross_checks: Callable[[SettingsT], list[str]] = lambda _: [],
+) -> SettingsT:
+    """Settings from the environment and `.env` (`db` overrides PAPERBOY_DB_PATH), checked whole
+    (`cross_checks`: what the platforms check across their own fields); raises SettingsError with
+    every problem found."""
     overrides: dict[str, Any] = {"db_path": db} if db else {}
     try:
-        settings = Settings(**overrides)
+        settings = model(**overrides)
     except ValidationError as err:
-        raise SettingsError(describe(err)) from None
+        raise SettingsError(describe(err, model)) from None
     except UnparsableSetting as err:  # a group given whole (PAPERBOY_SERVER=...) that is not JSON
-        raise SettingsError([_unparsable(err)]) from None
+        raise SettingsError([_unparsable(err, model)]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise SettingsError([f"cannot read the .env file: {err}"]) from None
-    problems = check(settings)
+    problems = check(settings) + cross_checks(settings)
     if problems:
         raise SettingsError(problems)
     return settings
 
 
-def variable(*path: str, model: type[BaseModel] = Settings) -> str:
+def variable(*path: str, model: type[BaseModel] = CoreSettings) -> str:
     """The environment variable of a setting: ("server", "port") is PAPERBOY_SERVER__PORT."""
     name, _ = _locate(model, path)
     return name
 
 
-def describe(error: ValidationError, model: type[BaseModel] = Settings) -> list[str]:
+def describe(error: ValidationError, model: type[BaseModel] = CoreSettings) -> list[str]:
     """One line per bad variable: `PAPERBOY_SERVER__PORT=abc: expected a whole number from 0 to 65535`."""
     lines = []
     for item in error.errors(include_url=False):
@@ -105,86 +106,16 @@ def accepts(field: FieldInfo) -> str | None:
     return None
 
 
-def check(settings: Settings) -> list[str]:
-    """What validation field by field lets through: infinite or NaN numbers, half-configured
-    platforms, and Telegram's rules for webhooks."""
-    not_finite = [
+def check(settings: BaseModel) -> list[str]:
+    """What validation field by field lets through and no platform checks: infinite or NaN numbers."""
+    return [
         f"{name}={value}: expected {accepts(field)}"
         for name, field, value in _leaves(settings)
         if isinstance(value, float) and not math.isfinite(value)
     ]
-    return not_finite + _telegram(settings.telegram) + _slack(settings.slack)
 
 
-def _telegram(telegram: TelegramSettings) -> list[str]:
-    token, url, secret = (variable("telegram", name) for name in ("token", "webhook_url", "webhook_secret"))
-    problems = []
-    if telegram.token is None:
-        webhook = [
-            name
-            for name, value in ((url, telegram.webhook_url), (secret, telegram.webhook_secret))
-            if value is not None
-        ]
-        if webhook:
-            problems.append(
-                f"{_listed(webhook)} set but {token} is not: Telegram needs the bot token from @BotFather "
-                "(or leave the webhook settings empty)"
-            )
-    elif telegram.webhook_secret is not None and telegram.webhook_url is None:
-        problems.append(
-            f"{secret} is set but {url} is not: the secret is for webhook mode; set the URL, "
-            "or leave the secret empty to long-poll"
-        )
-    if telegram.webhook_url is not None and urlsplit(telegram.api_url).hostname == TELEGRAM_API_HOST:
-        parts = urlsplit(telegram.webhook_url)  # a local Bot API server also takes http and any port
-        if parts.scheme.lower() != "https":
-            problems.append(
-                f"{url}={telegram.webhook_url}: expected an https:// URL "
-                "(Telegram sends webhooks over HTTPS only)"
-            )
-        elif (parts.port or 443) not in WEBHOOK_PORTS:
-            problems.append(
-                f"{url}={telegram.webhook_url}: expected port 443, 80, 88 or 8443 "
-                "(the ports Telegram sends webhooks to)"
-            )
-    if telegram.webhook_secret is not None and not _WEBHOOK_SECRET.fullmatch(
-        telegram.webhook_secret.get_secret_value()
-    ):
-        problems.append(
-            f"{secret}={HIDDEN}: expected 1 to 256 characters, each a letter (A-Z, a-z), a digit, _ or -"
-        )
-    return problems
-
-
-def _slack(slack: SlackSettings) -> list[str]:
-    bot, signing, app = (variable("slack", name) for name in ("bot_token", "signing_secret", "app_token"))
-    problems = []
-    if slack.bot_token is None:
-        others = [
-            name
-            for name, value in ((signing, slack.signing_secret), (app, slack.app_token))
-            if value is not None
-        ]
-        if others:
-            problems.append(f"{_listed(others)} set but {bot} is not: Slack needs the bot token (xoxb-…) too")
-    elif slack.signing_secret is None and slack.app_token is None:
-        problems.append(
-            f"{bot} is set but neither {signing} (HTTP mode) nor {app} (Socket Mode) is: set one of them"
-        )
-    for name, value, kind, prefix in (
-        (bot, slack.bot_token, "a bot token", "xoxb-"),
-        (app, slack.app_token, "an app-level token", "xapp-"),
-    ):
-        if value is not None and not value.get_secret_value().startswith(prefix):
-            shown = _SLACK_PREFIX.match(value.get_secret_value())  # public: says which token it is
-            problems.append(
-                f"{name}={HIDDEN}: expected {kind}, which starts with {prefix}"
-                + (f" (this one starts with {shown.group()})" if shown else "")
-            )
-    return problems
-
-
-def _listed(names: list[str]) -> str:
+def listed(names: list[str]) -> str:
     return f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are"
 
 
@@ -204,7 +135,7 @@ def _prefix(model: type[BaseModel]) -> str:
 
 
 def _delimiter() -> str:
-    return str(Settings.model_config.get("env_nested_delimiter") or "__")
+    return str(CoreSettings.model_config.get("env_nested_delimiter") or "__")
 
 
 def _locate(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, FieldInfo | None]:
@@ -282,10 +213,10 @@ def _lengths(field: FieldInfo) -> str:
     return f" of at least {shortest} characters" if shortest is not None else ""
 
 
-def _unparsable(err: UnparsableSetting) -> str:
+def _unparsable(err: UnparsableSetting, model: type[BaseModel]) -> str:
     """pydantic-settings says `error parsing value for field "server" from source ...`."""
     match = re.search(r'field "(\w+)"', str(err))
-    if match is None or match.group(1) not in Settings.model_fields:
+    if match is None or match.group(1) not in model.model_fields:
         return f"cannot read the settings: {err}"
-    name = variable(match.group(1))
+    name = variable(match.group(1), model=model)
     return f"{name}: expected a JSON object, or set {name}{_delimiter()}<SETTING> variables one by one"

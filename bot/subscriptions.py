@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, language_name, t
-from bot.models import Destination, Subscription, push_formats
+from bot.models import Destination, Subscription
+from bot.platforms import push_formats
 from bot.ports import Store
 from bot.schedule import next_due, push_day
 from bot.selection import Selection, selection_for
@@ -105,7 +106,7 @@ class SubscriptionsMixin:
             raise NotFoundError(t("sub.none"))
         updated = _changed(existing, {**changes, "changed_by": by})
         offered = push_formats(destination.platform)
-        if updated.format not in offered:  # a Telegram chat has no threads to put cards in
+        if updated.format not in offered:  # not every platform has threads
             formats = ", ".join(offered)
             raise UsageError(t("sub.format_unavailable", format=updated.format, formats=formats))
         await self._store.save_subscription(updated)

@@ -21,6 +21,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.i18n import pick_language
 from bot.ingest import IngestReport
 from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
+from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
 from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
 from bot.writer.summarizer import Summarizer
@@ -127,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
-    render.add_argument("platform", choices=["telegram", "slack"])
+    render.add_argument("platform", choices=NAMES)
     render.add_argument("--date", type=_day, help="the day (default: the latest)")
     render.add_argument(
         "-n", type=_day_count, default=10, help=f"how many papers (1-{MAX_DAY_COUNT} or all, default 10)"

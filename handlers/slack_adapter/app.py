@@ -30,7 +30,6 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import SlackSettings
 from bot.errors import StartupError
 from bot.health import Health
 from bot.service import PaperService
@@ -39,6 +38,7 @@ from handlers.http_server import Refusals, read_body
 from handlers.slack_adapter.actions import SlackActions
 from handlers.slack_adapter.channels import MalformedRequest, error_code
 from handlers.slack_adapter.commands import SlackCommands
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.home import SlackHome
 
 log = logging.getLogger(__name__)

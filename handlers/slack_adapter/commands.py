@@ -17,7 +17,6 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
-from bot.config import SlackSettings
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
@@ -25,6 +24,7 @@ from bot.service import PaperService
 from handlers.slack_adapter.answers import Ask, answer, top_ask
 from handlers.slack_adapter.blocks import MAX_SECTION, SlackMessage, context, header, section
 from handlers.slack_adapter.channels import Place, check_manager, place_of
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.mrkdwn import cut, escape
 from handlers.slack_adapter.preview import preview_messages
 from handlers.slack_adapter.render import notice

@@ -13,7 +13,8 @@ from typing import Any
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
-from bot.models import MAX_TOP_N, Subscription, language_code, push_formats
+from bot.models import MAX_TOP_N, Subscription, language_code
+from bot.platforms import push_formats
 from bot.subscriptions import settings_rows
 from handlers.slack_adapter.blocks import Block
 from handlers.slack_adapter.channels import PLATFORM, MalformedRequest

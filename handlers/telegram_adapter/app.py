@@ -18,7 +18,6 @@ from telegram import BotCommand, ChatMember, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from bot.config import TelegramSettings
 from bot.errors import StartupError, StoreUnavailable
 from bot.health import Health
 from bot.i18n import LANGUAGES, t
@@ -30,6 +29,7 @@ from handlers.http_server import Refusals, read_body
 from handlers.telegram_adapter.buttons import Buttons
 from handlers.telegram_adapter.chats import destination_of, thread_of, where
 from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.inline import Inline
 from handlers.telegram_adapter.limits import SharedRateLimiter
 from handlers.telegram_adapter.render import notice

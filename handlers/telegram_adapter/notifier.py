@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from telegram.constants import ChatType
 
-from bot.config import TelegramSettings
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.push_render import PushRenderer
 from bot.ratelimit import RateKey
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.limits import overall_key
 from handlers.telegram_adapter.push import push_messages
 from handlers.telegram_adapter.push_client import PushClient, PushMessage

@@ -13,11 +13,12 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from bot.config import HFSettings, SlackSettings
+from bot.config import HFSettings
 from bot.ingest import DigestSources
 from bot.service import PaperService
 from handlers.http_server import HttpServer
 from handlers.slack_adapter.app import EVENTS_PATH, build_slack_app, events_route, web_client
+from handlers.slack_adapter.config import SlackSettings
 from storage.sqlite import SqliteStore
 from tests.fakes.slack_api import DEFAULT_TOKEN, DEFAULT_USER_ID, FakeSlack, ResponsePost
 from tests.fakes.slack_requests import DEFAULT_CHANNEL_ID, DEFAULT_SECRET, Workspace, find_action

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.config import HFSettings, TelegramSettings
+from bot.config import HFSettings
 from bot.ingest import DigestSources
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.http_server import HttpServer
 from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
+from handlers.telegram_adapter.config import TelegramSettings
 from storage.sqlite import SqliteStore
 from tests.fakes.telegram_api import FakeTelegram, RateLimits, SentMessage
 

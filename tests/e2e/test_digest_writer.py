@@ -12,14 +12,7 @@ from pathlib import Path
 import aiohttp
 from pydantic import SecretStr
 
-from bot.config import (
-    HFSettings,
-    LLMSettings,
-    PushSettings,
-    SlackSettings,
-    SummariesSettings,
-    TelegramSettings,
-)
+from bot.config import HFSettings, LLMSettings, PushSettings, SummariesSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.ingest import DigestSources
 from bot.metrics import Metrics
@@ -30,7 +23,9 @@ from bot.writer.fulltext import FullTextFetcher
 from bot.writer.summarizer import Summarizer
 from handlers.llm_adapter.openai_chat import OpenAIChat
 from handlers.slack_adapter.app import web_client
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from tests.clock import Clock

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.config import PushSettings, TelegramSettings
+from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, Subscription
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from tests.e2e.telegram_rig import USER, running_bot, until

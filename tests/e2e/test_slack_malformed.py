@@ -19,15 +19,18 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.__main__ import _platforms, _Senders
-from bot.config import HFSettings, Settings, SlackSettings
+from bot.config import HFSettings
 from bot.health import Health
 from bot.ingest import DigestSources
 from bot.models import Destination
+from bot.platform import Serving
+from bot.platforms import Settings
 from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from handlers.http_server import MAX_BODY_BYTES, HttpServer, Refusals
 from handlers.slack_adapter.app import EVENTS_PATH
+from handlers.slack_adapter.config import SlackSettings
+from handlers.slack_adapter.platform import PLATFORM as SLACK
 from storage.sqlite import SqliteStore
 from tests.e2e.slack_rig import running_slack
 from tests.fakes.slack_requests import DEFAULT_CHANNEL_ID, DEFAULT_SECRET, FORM, JSON, sign, slash_command
@@ -204,9 +207,10 @@ async def test_slack_events_exists_only_in_http_mode(tmp_path: Path, mode: str) 
     try:
         service = PaperService(store, DigestSources(HFSettings()))
         async with contextlib.AsyncExitStack() as stack:
-            senders = await _Senders.open(settings, stack)
-            routes, _ = _platforms(settings, service, senders, RateLimiter(), asyncio.Event(), Health())
-            server = HttpServer("127.0.0.1", 0, routes)
+            connection = await SLACK.open(settings.slack, stack, connections=4)
+            served = connection.serve(Serving(service, RateLimiter(), Health(), asyncio.Event()))
+            assert served is not None
+            server = HttpServer("127.0.0.1", 0, served.routes)
             await server.start()
             stack.push_async_callback(server.stop)
             body = "command=%2Fpapers&text=help&user_id=U1&channel_id=C1"

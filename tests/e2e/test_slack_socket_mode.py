@@ -9,11 +9,12 @@ from urllib.parse import parse_qsl
 import aiohttp
 from pydantic import SecretStr
 
-from bot.config import HFSettings, SlackSettings
+from bot.config import HFSettings
 from bot.health import Health
 from bot.ingest import DigestSources
 from bot.service import PaperService
 from handlers.slack_adapter.app import build_slack_app, run_slack, web_client
+from handlers.slack_adapter.config import SlackSettings
 from storage.sqlite import SqliteStore
 from tests.e2e.telegram_rig import free_port, until
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack

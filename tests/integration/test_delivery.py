@@ -14,11 +14,12 @@ from pydantic import SecretStr
 
 import bot.delivery
 import storage.sqlite
-from bot.config import PushSettings, TelegramSettings
+from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
 from bot.ports import Store
 from bot.ratelimit import RateLimiter
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import PushSettings, SlackSettings
+from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.i18n import Lang
 from bot.models import Destination, DigestDay, Paper, Subscription
@@ -21,6 +21,7 @@ from bot.ports import Outgoing
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
 from handlers.slack_adapter.app import web_client
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import push_messages
 from storage.sqlite import SqliteStore

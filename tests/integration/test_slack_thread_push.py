@@ -14,12 +14,13 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import PushSettings, SlackSettings
+from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing, Store
 from bot.ratelimit import RateKey
 from handlers.slack_adapter.app import web_client
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
 from tests.clock import Clock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack, SlackMessage

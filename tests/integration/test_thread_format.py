@@ -12,7 +12,8 @@ import asyncpg
 import pytest
 
 from bot.errors import UsageError
-from bot.models import Destination, Subscription, push_formats
+from bot.models import Destination, Subscription
+from bot.platforms import push_formats
 from bot.ports import Store
 from bot.service import PaperService
 from handlers.slack_adapter.settings_modal import read_submission, settings_view

@@ -25,8 +25,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.config import Settings, SlackSettings, TelegramSettings
 from bot.logs import MASK, NOISY_LOGGERS, configure_logging, redact, register_secret
+from bot.platforms import Settings
+from handlers.slack_adapter.config import SlackSettings
+from handlers.telegram_adapter.config import TelegramSettings
 from tests.conftest import REPO
 
 TG_TOKEN = "7012345678:AAHd3kTqZ9xW2bV8nM4pL6sR1tY5uI0oPqE"
@@ -285,7 +287,7 @@ def test_an_uncaught_exception_in_a_real_process_is_logged_redacted() -> None:
     """The path of a crash in main(): sys.excepthook, JSON on stderr, exit status 1."""
     code = (
         "import os\n"
-        "from bot.config import Settings\n"
+        "from bot.platforms import Settings\n"
         "from bot.logs import configure_logging\n"
         "configure_logging(Settings(_env_file=None))\n"
         "raise RuntimeError(f\"401 for url 'https://api.telegram.org/bot{os.environ['PAPERBOY_TELEGRAM__TOKEN']}/getMe'\")\n"

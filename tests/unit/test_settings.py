@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from bot.config import Settings
+from bot.platforms import Settings
 from tests.conftest import REPO
 
 

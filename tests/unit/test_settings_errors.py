@@ -12,8 +12,8 @@ import pytest
 from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from bot.config import Settings
-from bot.settings_errors import HIDDEN, SettingsError, accepts, describe, load_settings
+from bot.platforms import Settings, load_settings
+from bot.settings_errors import HIDDEN, SettingsError, accepts, describe
 from bot.settings_types import choices, group, members
 
 
@@ -143,7 +143,7 @@ def test_a_secret_value_is_never_shown() -> None:
     bad: dict[str, Any] = {"telegram": {"token": 73125488}, "database_url": ["postgresql://u:pw@h/db"]}
     with pytest.raises(ValidationError) as caught:
         Settings(_env_file=None, **bad)
-    assert describe(caught.value) == [
+    assert describe(caught.value, Settings) == [
         f"PAPERBOY_DATABASE_URL={HIDDEN}: expected text",
         f"PAPERBOY_TELEGRAM__TOKEN={HIDDEN}: expected text",
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.config import SlackSettings
+from handlers.slack_adapter.config import SlackSettings
 from tests.conftest import REPO
 
 

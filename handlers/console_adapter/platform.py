@@ -1,0 +1,50 @@
+"""The terminal as a Platform (bot.platform): pushes printed on standard output, no settings of its own.
+
+It serves nothing while chat platforms run; with none configured, `paperboy run` talks on the
+terminal instead (the composition root runs the console chat).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.platform import NoSettings, Platform, RenderRequest, Served, Serving
+from handlers.console_adapter.notifier import ConsoleNotifier, digest_text
+
+
+@dataclass(frozen=True)
+class ConsoleConnection:
+    notifier: ConsoleNotifier = field(default_factory=ConsoleNotifier)
+
+    def serve(self, serving: Serving) -> Served | None:
+        return None
+
+
+class Console:
+    """bot.platform.Platform for the terminal: always on, nothing to open."""
+
+    name = "console"
+    loggers: tuple[str, ...] = ()
+
+    def configured(self, settings: NoSettings) -> bool:
+        return True
+
+    def problems(self, settings: NoSettings, variable: Callable[[str], str]) -> list[str]:
+        return []
+
+    async def open(
+        self, settings: NoSettings, stack: contextlib.AsyncExitStack, *, connections: int
+    ) -> ConsoleConnection:
+        return ConsoleConnection()
+
+    def render(self, request: RenderRequest) -> list[dict[str, Any]]:
+        text = digest_text(
+            request.day, request.papers, request.language, request.summary_language or request.language
+        )
+        return [{"method": "print", "params": {"text": text}}]
+
+
+PLATFORM: Platform[NoSettings] = Console()
