@@ -26,6 +26,7 @@ from bot import settings_errors
 from bot.config import CoreSettings
 from bot.models import PushFormat
 from bot.platform import NoSettings, Platform
+from handlers.discord_adapter.config import DiscordSettings
 from handlers.slack_adapter.config import SlackSettings
 from handlers.telegram_adapter.config import TelegramSettings
 
@@ -43,6 +44,7 @@ class Entry:
 PLATFORMS: tuple[Entry, ...] = (
     Entry("telegram", "handlers.telegram_adapter.platform"),
     Entry("slack", "handlers.slack_adapter.platform", ("compact", "cards", "thread")),
+    Entry("discord", "handlers.discord_adapter.platform"),
     Entry("console", "handlers.console_adapter.platform", chat=False),
 )
 
@@ -52,6 +54,7 @@ class Settings(CoreSettings):
 
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
 
 
 NAMES: tuple[str, ...] = tuple(entry.name for entry in PLATFORMS)

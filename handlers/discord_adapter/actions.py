@@ -1,0 +1,74 @@
+"""Button presses and menu picks, in one explicit table keyed by the custom_id's prefix.
+
+Page buttons replace the ephemeral answer they sit on; "Share in channel" posts the same answer for
+everyone, saying who shared it; the settings menus save one setting and redraw the settings. A
+custom_id that names nothing we make (or whose remembered search expired) gets one ephemeral line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import hikari
+
+from bot.errors import UsageError
+from bot.i18n import t
+from bot.service import PaperService
+from handlers.discord_adapter.answers import PAGE_ACTION, SHARE_ACTION, Ask, answer
+from handlers.discord_adapter.places import Place, check_manager
+from handlers.discord_adapter.replies import Reply
+from handlers.discord_adapter.settings import NAMES, SET_ACTION, read_pick, settings_message
+from handlers.discord_adapter.settings import PAGE_ACTION as SETTINGS_PAGE_ACTION
+
+Press = Callable[[hikari.ComponentInteraction, str, Place], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A handler, and whether it replaces the message pressed on (deferred as an update if slow)."""
+
+    run: Press
+    updates: bool
+
+
+class DiscordActions:
+    """The component handlers; `action(custom_id)` finds one by the part before the first colon."""
+
+    def __init__(self, service: PaperService) -> None:
+        self._service = service
+        self.table: dict[str, Action] = {
+            PAGE_ACTION: Action(self._page, updates=True),
+            SHARE_ACTION: Action(self._share, updates=False),
+            SET_ACTION: Action(self._set, updates=True),
+            SETTINGS_PAGE_ACTION: Action(self._settings_page, updates=True),
+        }
+
+    def action(self, custom_id: str) -> tuple[Action | None, str]:
+        prefix, _, argument = custom_id.partition(":")
+        return self.table.get(prefix), argument
+
+    async def _page(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        message = await answer(self._service, Ask.decode(argument), place.lang)
+        return Reply(message, update=True)
+
+    async def _share(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        message = await answer(self._service, Ask.decode(argument), place.lang, shared_by=place.user_id)
+        return Reply(message, ephemeral=False)
+
+    async def _set(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        if argument not in NAMES or not press.values:
+            raise UsageError(t("discord.bad_button"))
+        check_manager(place)
+        changes = read_pick(argument, list(press.values))
+        subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
+        page = 1 if argument in ("language", "summaries") else 0
+        return Reply(settings_message(subscription, subscription.language, page), update=True)
+
+    async def _settings_page(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        if argument not in ("0", "1"):
+            raise UsageError(t("discord.bad_button"))
+        subscription = await self._service.subscription(place.destination)
+        if subscription is None:
+            raise UsageError(t("sub.none"))
+        return Reply(settings_message(subscription, place.lang, int(argument)), update=True)

@@ -1,0 +1,229 @@
+"""Paper cards and lists as Discord embeds, within Discord's limits (FACTS.md §4d).
+
+Every outgoing Discord message is a `DiscordMessage`: content, embeds and component rows, the same
+object whether it answers a command (ephemeral), goes out in a push or is printed by
+`paperboy render discord`. A card is one embed (the title linking the paper, the thumbnail, votes,
+authors, the summary's sections) with link buttons under it; its section texts shrink together until
+the embed fits a message. A list is embeds of ranked lines, packed into messages of at most ten
+embeds and 6,000 characters, split only between items.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
+from bot.i18n import Lang, Text, t
+from bot.models import Paper, PushFormat, Section
+from handlers.discord_adapter.markup import (
+    MAX_CONTENT,
+    MAX_DESCRIPTION,
+    MAX_EMBED_TITLE,
+    MAX_EMBEDS,
+    MAX_EMBEDS_TOTAL,
+    MAX_FIELD_NAME,
+    MAX_FIELD_VALUE,
+    MAX_FIELDS,
+    MAX_FOOTER,
+    Component,
+    bold,
+    cut,
+    link,
+    link_button,
+    plain_cut,
+    rows,
+    safe_url,
+)
+
+Embed = dict[str, Any]
+EPHEMERAL = 1 << 6
+COLOR = 0xFFD21E  # Hugging Face yellow: the stripe beside every embed
+NO_MENTIONS: dict[str, Any] = {"parse": []}  # a title or a summary can never ping anyone
+MAX_AUTHORS_LINE = 300
+ITEM_TITLE = 250  # a ranked line: title, votes and one-line summary stay under 520 characters,
+ITEM_SUMMARY = 200  # so a page of ten (bot.service.PAGE) always fits one message's 6,000
+
+
+@dataclass(frozen=True)
+class DiscordMessage:
+    """One message: `content` above, `embeds` (cards, lists), `components` (action rows)."""
+
+    content: str = ""
+    embeds: tuple[Embed, ...] = ()
+    components: tuple[Component, ...] = field(default=())
+
+    def payload(self, *, ephemeral: bool = False) -> dict[str, Any]:
+        """The JSON body of POST /channels/{id}/messages, or of an interaction answer's `data`."""
+        body: dict[str, Any] = {
+            "content": self.content,
+            "embeds": list(self.embeds),
+            "components": list(self.components),
+            "allowed_mentions": NO_MENTIONS,
+        }
+        if ephemeral:
+            body["flags"] = EPHEMERAL
+        return body
+
+    def shows(self, paper: Paper) -> bool:
+        return safe_url(paper.arxiv_url) in json.dumps(self.embeds, ensure_ascii=False)
+
+
+def embed_chars(embeds: Sequence[Embed]) -> int:
+    """The characters Discord counts toward a message's 6,000: titles, descriptions, field names
+    and values, footers and author names."""
+    total = 0
+    for embed in embeds:
+        total += len(embed.get("title", "")) + len(embed.get("description", ""))
+        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in embed.get("fields", []))
+        total += len(embed.get("footer", {}).get("text", "")) + len(embed.get("author", {}).get("name", ""))
+    return total
+
+
+# --- a card ---------------------------------------------------------------------------------------
+
+
+def _section(part: Section, limit: int) -> str:
+    if not part.heading:
+        return cut(part.text, limit)
+    heading = bold(cut(part.heading, 200)) + "\n"
+    return heading + cut(part.text, max(1, limit - len(heading)))
+
+
+def _about(card: PaperCard, lang: Lang) -> str:
+    """Votes, the arXiv link and the days, then the authors cut with "+N more"."""
+    line = " · ".join(
+        [
+            cut(votes_label(card.votes, lang), 40),
+            link(card.url, f"arXiv {card.arxiv_id}"),
+            ", ".join(d.isoformat() for d in card.days),
+        ]
+    )
+    if card.authors:
+        names = ", ".join(card.authors)
+        if card.more_authors:
+            names += " " + t("authors.more", count=card.more_authors).render(lang)
+        line += "\n" + cut(names, MAX_AUTHORS_LINE)
+    return line
+
+
+def card_embed(card: PaperCard, lang: Lang, budget: int = MAX_EMBEDS_TOTAL) -> Embed:
+    """The card as one embed of at most `budget` characters: the sections shrink together."""
+    limit = MAX_FIELD_VALUE
+    while True:
+        embed = _card(card, lang, limit)
+        if embed_chars([embed]) <= budget or limit <= 100:
+            return embed
+        over = embed_chars([embed]) - budget
+        limit = max(100, limit - over // max(1, len(card.sections)) - 20)
+
+
+def _card(card: PaperCard, lang: Lang, limit: int) -> Embed:
+    about = _about(card, lang)
+    sections = list(card.sections)
+    first = _section(sections[0], min(limit, MAX_DESCRIPTION - len(about) - 2)) if sections else ""
+    embed: Embed = {
+        "title": cut(card.title, MAX_EMBED_TITLE),
+        "url": safe_url(card.url),
+        "color": COLOR,
+        "description": f"{about}\n\n{first}".rstrip(),
+    }
+    fields = [
+        {"name": cut(part.heading or "·", MAX_FIELD_NAME), "value": cut(part.text, limit) or "·"}
+        for part in sections[1 : MAX_FIELDS + 1]
+    ]
+    if fields:
+        embed["fields"] = fields
+    if card.thumbnail:
+        embed["thumbnail"] = {"url": safe_url(card.thumbnail)}
+    if card.notes:
+        embed["footer"] = {"text": plain_cut(" · ".join(n.render(lang) for n in card.notes), MAX_FOOTER)}
+    return embed
+
+
+def link_buttons(card: PaperCard) -> list[Component]:
+    return [link_button(item.label, item.url) for item in card.links]
+
+
+def card_message(card: PaperCard, lang: Lang, extra: Sequence[Component] = ()) -> DiscordMessage:
+    """The card with its links, and `extra` buttons (Share) in a row of their own."""
+    return DiscordMessage(embeds=(card_embed(card, lang),), components=rows(link_buttons(card), list(extra)))
+
+
+# --- a list ---------------------------------------------------------------------------------------
+
+
+def item_line(item: DigestItem, lang: Lang) -> str:
+    """`**1.** [Title](url) · ▲ 12` and the one-line summary under it."""
+    votes = cut(votes_label(item.votes, lang), 40)
+    head = f"**{item.rank}.** {link(item.url, item.title, ITEM_TITLE)} · {votes}"
+    return head + ("\n" + cut(item.summary, ITEM_SUMMARY) if item.summary else "")
+
+
+def _list_embeds(view: DigestView, lang: Lang) -> list[Embed]:
+    """The heading's embed and as many more as the lines need, each within 4,096 characters."""
+    title = cut(view.heading.render(lang), MAX_EMBED_TITLE)
+    if not view.items:
+        reason = (view.empty_reason or t("list.empty")).render(lang)
+        return [{"title": title, "color": COLOR, "description": cut(reason, MAX_DESCRIPTION)}]
+    embeds: list[Embed] = []
+    lines: list[str] = []
+    for line in (item_line(item, lang) for item in view.items):
+        if lines and len("\n\n".join([*lines, line])) > MAX_DESCRIPTION:
+            embeds.append({"color": COLOR, "description": "\n\n".join(lines)})
+            lines = []
+        lines.append(line)
+    embeds.append({"color": COLOR, "description": "\n\n".join(lines)})
+    embeds[0] = {"title": title, **embeds[0]}
+    return embeds
+
+
+def pack(embeds: Sequence[Embed], content: str = "") -> list[DiscordMessage]:
+    """Messages holding `embeds` in order, each within ten embeds and 6,000 characters;
+    `content` heads the first."""
+    messages: list[DiscordMessage] = []
+    current: list[Embed] = []
+    for embed in embeds:
+        if current and (len(current) == MAX_EMBEDS or embed_chars([*current, embed]) > MAX_EMBEDS_TOTAL):
+            messages.append(DiscordMessage("" if messages else content, tuple(current)))
+            current = []
+        current.append(embed)
+    if current or not messages:
+        messages.append(DiscordMessage("" if messages else content, tuple(current)))
+    return messages
+
+
+def list_messages(view: DigestView, lang: Lang) -> list[DiscordMessage]:
+    return pack(_list_embeds(view, lang))
+
+
+def list_message(view: DigestView, lang: Lang, components: Sequence[Component] = ()) -> DiscordMessage:
+    """A page of at most ten items as one message (see ITEM_TITLE), with `components` under it."""
+    [message] = pack(_list_embeds(view, lang))[:1]
+    return DiscordMessage(message.content, message.embeds, tuple(components))
+
+
+# --- the push -------------------------------------------------------------------------------------
+
+
+def push_messages(
+    day: date, papers: list[Paper], fmt: PushFormat, lang: Lang, reads: str | None = None
+) -> list[DiscordMessage]:
+    """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper
+    (its embed and link buttons). Discord has no reply threads here: `thread` is sent as cards.
+    Words in `lang`, summaries in `reads` (default: `lang`)."""
+    reads = reads or lang
+    heading = t("push.heading", day=day, n=len(papers))
+    if fmt == "compact":
+        return list_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
+    title = DiscordMessage(bold(cut(heading.render(lang), MAX_CONTENT - 4)))
+    return [title] + [card_message(paper_card(paper, reads), lang) for paper in papers]
+
+
+def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> DiscordMessage:
+    """A sentence as a message; `mention` (a user id) goes in front (shown, never pinging)."""
+    prefix = f"<@{mention}> " if mention else ""
+    return DiscordMessage(prefix + cut(sentence.render(lang), MAX_CONTENT - len(prefix)))

@@ -1,0 +1,88 @@
+"""The subscription settings as select menus: one choice changes one setting, the message updates.
+
+Each select's options carry the value `/settings NAME VALUE` takes (bot.commands.parse_setting), so
+a pick is read, checked and saved exactly as the console's typed setting. A message holds five
+rows, so the settings come on two pages: time, days, count and format, then the languages. Time
+zones, keywords and the vote floor are typed (`/papers subscribe time zone`); the message says how.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.commands import SETTINGS, parse_setting, settings_usage
+from bot.i18n import LANGUAGES, Lang, Text, language_name, t
+from bot.models import Subscription
+from bot.platforms import push_formats
+from bot.subscriptions import settings_rows
+from handlers.discord_adapter.markup import Component, bold, button, cut, option, rows, select
+from handlers.discord_adapter.render import COLOR, DiscordMessage
+
+SET_ACTION = "set"  # set:NAME, NAME a bot.commands SETTINGS name
+PAGE_ACTION = "setpage"  # setpage:0 / setpage:1
+COUNTS = (1, 3, 5, 10, 15, 20, 30, 50)
+SUMMARY_LANGUAGES = ("en", "ko", "ja", "zh", "de", "fr", "es", "pt-br", "vi", "id")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NAMES = frozenset(spec.name for spec in SETTINGS)
+
+
+def settings_message(subscription: Subscription, lang: Lang, page: int = 0) -> DiscordMessage:
+    """The settings as an embed, and the menus of `page` under it."""
+    lines = [f"{bold(cut(label.render(lang), 100))}: {cut(_shown(value, lang), 300)}"
+             for label, value in settings_rows(subscription)]  # fmt: skip
+    lines.append("")
+    lines.append(cut(t("discord.other_settings", usage=settings_usage()).render(lang), 400))
+    title = t("set.heading", title=subscription.title or subscription.destination.chat_id).render(lang)
+    embed = {"title": cut(title, 256), "color": COLOR, "description": "\n".join(lines)}
+    menus = _languages(subscription, lang) if page else _schedule(subscription, lang)
+    return DiscordMessage(embeds=(embed,), components=menus)
+
+
+def _shown(value: Text | str, lang: Lang) -> str:
+    return value if isinstance(value, str) else value.render(lang)
+
+
+def _say(key: str, lang: Lang) -> str:
+    return t(key).render(lang)
+
+
+def _schedule(subscription: Subscription, lang: Lang) -> tuple[Component, ...]:
+    hours = sorted({time(hour) for hour in range(24)} | {subscription.send_time})[:25]
+    times = [option(f"{h:%H:%M}", f"{h:%H:%M}", default=h == subscription.send_time) for h in hours]
+    days = [option(t(f"weekday.{day}").render(lang), _WEEKDAYS[day], default=day in subscription.weekdays)
+            for day in range(7)]  # fmt: skip
+    counts = sorted({*COUNTS, subscription.top_n})
+    numbers = [option(str(n), str(n), default=n == subscription.top_n) for n in counts]
+    formats = [option(_say(f"set.format_{name}", lang), name, default=name == subscription.format)
+               for name in push_formats(subscription.destination.platform)]  # fmt: skip
+    more = button(_say("discord.more_settings", lang), f"{PAGE_ACTION}:1")
+    return rows(
+        [select(f"{SET_ACTION}:time", _say("discord.pick_time", lang), times)],
+        [select(f"{SET_ACTION}:days", _say("discord.pick_days", lang), days, most=7)],
+        [select(f"{SET_ACTION}:top", _say("discord.pick_count", lang), numbers)],
+        [select(f"{SET_ACTION}:format", _say("discord.pick_format", lang), formats)],
+        [more],
+    )
+
+
+def _languages(subscription: Subscription, lang: Lang) -> tuple[Component, ...]:
+    languages = [option(_say(f"set.language_{code}", lang), code, default=code == subscription.language)
+                 for code in LANGUAGES]  # fmt: skip
+    own = subscription.summary_language
+    codes = list(SUMMARY_LANGUAGES) + ([own] if own and own not in SUMMARY_LANGUAGES else [])
+    reads = [option(_say("discord.same_language", lang), "-", default=own is None)] + [
+        option(f"{language_name(code).render(lang)} ({code})", code, default=code == own) for code in codes
+    ]
+    back = button(_say("discord.back", lang), f"{PAGE_ACTION}:0")
+    return rows(
+        [select(f"{SET_ACTION}:language", _say("discord.pick_language", lang), languages)],
+        [select(f"{SET_ACTION}:summaries", _say("discord.pick_summaries", lang), reads)],
+        [back],
+    )
+
+
+def read_pick(name: str, values: list[str]) -> dict[str, object]:
+    """The subscription fields a pick changes, read as `/settings NAME VALUE` (a UsageError for a
+    value no menu offers)."""
+    _, changes = parse_setting(f"{name} {','.join(values)}")
+    return changes
