@@ -883,7 +883,9 @@ def interaction_response_problems(response: Any, interaction: Mapping[str, Any])
 
     Types: 1 PONG (to a PING only), 4 message, 5 deferred message (data may carry only flags), 6
     deferred update and 7 update (to a component, or to a modal opened from a message), 9 modal (not
-    to a modal submission). Messages keep the message limits; flags may add EPHEMERAL (64).
+    to a modal submission). Messages keep the message limits; flags may add EPHEMERAL (64). A deferral's
+    data may also hold `allowed_mentions`, which Discord ignores there: hikari's callback calls
+    (`create_interaction_response`) send it with every response type, deferrals included.
     """
     problems = Problems()
     if not isinstance(response, dict):
@@ -913,12 +915,14 @@ def interaction_response_problems(response: Any, interaction: Mapping[str, Any])
         if kind == CHANNEL_MESSAGE_WITH_SOURCE and (not isinstance(data, dict) or _is_empty(data)):
             problems.add(("data",), "MESSAGE_EMPTY", "Cannot send an empty message")
     elif kind == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE and data is not None:
-        if not isinstance(data, dict) or data.keys() - {"flags"}:
+        if not isinstance(data, dict) or data.keys() - {"flags", "allowed_mentions"}:
             problems.add(("data",), "BASE_TYPE_INVALID", "A deferred answer carries only flags.")
         elif isinstance(data.get("flags", 0), int) and data.get("flags", 0) & ~INTERACTION_MESSAGE_FLAGS:
             problems.add(("data", "flags"), "MESSAGE_FLAGS_INVALID", "Flags cannot be set here.")
     elif kind in (PONG, DEFERRED_UPDATE_MESSAGE) and data:
-        problems.add(("data",), "BASE_TYPE_INVALID", "This answer carries no data.")
+        ignored = {"allowed_mentions"} if kind == DEFERRED_UPDATE_MESSAGE else set()
+        if not isinstance(data, dict) or data.keys() - ignored:
+            problems.add(("data",), "BASE_TYPE_INVALID", "This answer carries no data.")
     return problems
 
 
@@ -1138,6 +1142,9 @@ class _Route:
     major: str | None
     bot_auth: bool
     """Bot token required and the global limit applies (not for interaction and webhook-token routes)."""
+    limited: bool = True
+    """Counted in a bucket and answered with X-RateLimit headers; the interaction callback is not
+    (hikari's routes table says it has no rate limit, and logs an ERROR when it sees bucket headers)."""
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -1212,7 +1219,9 @@ class FakeDiscord(LoopbackServer):
             self._route(CREATE_MESSAGE, self._create_message, "channel_id"),
             self._route(PUT_COMMANDS, self._put_commands, "application_id"),
             self._route(PUT_GUILD_COMMANDS, self._put_commands, "guild_id"),
-            self._route(INTERACTION_CALLBACK, self._callback, "interaction_id", bot_auth=False),
+            self._route(
+                INTERACTION_CALLBACK, self._callback, "interaction_id", bot_auth=False, limited=False
+            ),
             self._route(CREATE_FOLLOWUP, self._create_followup, "token", bot_auth=False),
             self._route(GET_WEBHOOK_MESSAGE, self._get_webhook_message, "token", bot_auth=False),
             self._route(EDIT_WEBHOOK_MESSAGE, self._edit_webhook_message, "token", bot_auth=False),
@@ -1221,9 +1230,11 @@ class FakeDiscord(LoopbackServer):
         self.add_guild(GUILD_ID, "Paperboy Test", owner_id=OWNER_ID)
 
     @staticmethod
-    def _route(key: str, handler: _Handler, major: str | None, *, bot_auth: bool = True) -> _Route:
+    def _route(
+        key: str, handler: _Handler, major: str | None, *, bot_auth: bool = True, limited: bool = True
+    ) -> _Route:
         method, template = key.split(" ", 1)
-        return _Route(key, method, _compile(template), handler, major, bot_auth)
+        return _Route(key, method, _compile(template), handler, major, bot_auth, limited)
 
     # --- lifecycle ---
 
@@ -1592,7 +1603,7 @@ class FakeDiscord(LoopbackServer):
                 if not authorized:
                     raise _unauthorized()
                 self._check_global()
-            headers = self._take_bucket(route, params)
+            headers = self._take_bucket(route, params) if route.limited else {}
             faults = self._faults[route.key]
             if faults:
                 raise faults.popleft()
@@ -1785,7 +1796,29 @@ class FakeDiscord(LoopbackServer):
             raise _DiscordError.of(UNKNOWN_INTERACTION)
         interaction_response_problems(body, interaction.payload).raise_if_any()
         self._accept_response(interaction, body)
-        return 204, None
+        if request.query.get("with_response", "false").lower() != "true":
+            return 204, None
+        return 200, self._callback_response(interaction)
+
+    def _callback_response(self, interaction: _Interaction) -> dict[str, Any]:
+        """The InteractionCallbackResponse Discord answers with `?with_response=true` (hikari always
+        asks for it): the interaction, and the message it created or updated, if any."""
+        kind = interaction.answered
+        answer: dict[str, Any] = {
+            "id": interaction.id,
+            "type": interaction.type,
+            "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+            "response_message_ephemeral": bool(interaction.deferred_flags & EPHEMERAL),
+        }
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (CHANNEL_MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) and interaction.original_id in self._current:
+            message = self._current[interaction.original_id]
+            answer |= {
+                "response_message_id": message.message_id,
+                "response_message_ephemeral": message.ephemeral,
+            }
+            resource["message"] = self._message_json(message)
+        return {"interaction": answer, "resource": resource}
 
     def _webhook_interaction(self, params: dict[str, str]) -> _Interaction:
         if params["application_id"] != APPLICATION_ID:

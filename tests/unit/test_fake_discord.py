@@ -845,6 +845,46 @@ async def test_deferred_then_original_then_followups_through_hikari(
     assert fetched.content == "3 papers"
 
 
+async def test_hikari_defers_through_the_callback_endpoint(
+    fake: FakeDiscord, rest: hikari.api.RESTClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """hikari's `create_interaction_response` sends `allowed_mentions` with a deferral and asks for
+    `?with_response=true`; Discord takes both, and the callback route carries no bucket headers."""
+    answered: list[hikari.InteractionCallbackResponse] = []
+
+    async def deferring(payload: dict[str, Any]) -> Any:
+        kind = 6 if payload["type"] == 3 else 5
+        flags = EPHEMERAL if kind == 5 else hikari.UNDEFINED
+        answered.append(
+            await rest.create_interaction_response(int(payload["id"]), payload["token"], kind, flags=flags)
+        )
+        return None  # answered by REST: the HTTP answer is empty
+
+    card = await rest.create_message(
+        int(CHANNEL),
+        "page 1",
+        component=rest.build_message_action_row().add_interactive_button(2, "p:2", label="Next"),
+    )
+    bot = BotEndpoint(deferring)
+    await bot.start()
+    try:
+        command = await fake.interact(bot.url, fake.command("top", channel_id=CHANNEL))
+        press = await fake.interact(bot.url, fake.component(fake.current(str(card.id)), "p:2"))
+    finally:
+        await bot.stop()
+    await rest.edit_interaction_response(int(APPLICATION_ID), command.payload["token"], "3 papers")
+    await rest.edit_interaction_response(int(APPLICATION_ID), press.payload["token"], "page 2")
+
+    assert [a.interaction.response_message_loading for a in answered] == [True, False]
+    assert answered[0].interaction.response_message_ephemeral
+    assert [(m.source, m.content, m.ephemeral) for m in fake.messages()[1:]] == [
+        ("original", "3 papers", True),
+        ("update", "page 2", False),
+    ]
+    assert fake.current(str(card.id)).content == "page 2"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "no unexpected bucket headers"
+
+
 async def test_followups_keep_the_message_limits(fake: FakeDiscord, http: aiohttp.ClientSession) -> None:
     payload = fake.command("top", channel_id=CHANNEL)
     await exchange_with(fake, {"type": 4, "data": {"content": "hi"}}, payload, check=True)
