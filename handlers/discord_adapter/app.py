@@ -26,14 +26,14 @@ from nacl.signing import VerifyKey
 
 from bot.errors import StartupError
 from bot.health import Health
-from bot.i18n import pick_language, t
+from bot.i18n import Lang, pick_language, t
 from bot.metrics import METRICS
 from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.discord_adapter.actions import DiscordActions
 from handlers.discord_adapter.commands import Call, DiscordCommands, command_builders, invoked
 from handlers.discord_adapter.config import DiscordSettings
-from handlers.discord_adapter.places import Interaction, place_of
+from handlers.discord_adapter.places import Interaction, Place, place_of
 from handlers.discord_adapter.replies import DEFER_AFTER, Reply, answer_deferred, defer, guarded, said
 from handlers.http_server import Refusals, read_body
 
@@ -105,18 +105,13 @@ class Interactions:
         return False
 
     async def _reply(self, interaction: Interaction) -> Reply:
-        lang = pick_language(interaction.locale)
-        if isinstance(interaction, hikari.CommandInteraction):
-            name, arguments = invoked(interaction)
-            what = f"/{interaction.command_name} {name}"
-        elif isinstance(interaction, hikari.ComponentInteraction):
-            what = f"button {interaction.custom_id.partition(':')[0]}"
-        else:
-            what = "modal"
+        place: Place | None = None
 
         async def work() -> Reply:
+            nonlocal place
             place = await place_of(self._service, interaction)
             if isinstance(interaction, hikari.CommandInteraction):
+                name, arguments = invoked(interaction)
                 return await self._commands.run(name, Call(arguments, place))
             if isinstance(interaction, hikari.ComponentInteraction):
                 action, argument = self._actions.action(interaction.custom_id)
@@ -124,8 +119,20 @@ class Interactions:
                     return await action.run(interaction, argument, place)
             return said(t("discord.bad_button"), place.lang)  # a modal or a custom_id we never made
 
+        def lang() -> Lang:
+            return place.lang if place is not None else pick_language(interaction.locale)
+
         with METRICS.timed_command("discord"):
-            return await guarded(work, lang, what)
+            return await guarded(work, lang, _what(interaction))
+
+
+def _what(interaction: Interaction) -> str:
+    """The interaction in a log line: the command, or the kind of button."""
+    if isinstance(interaction, hikari.CommandInteraction):
+        return f"/{interaction.command_name} " + " ".join(option.name for option in interaction.options[:1])
+    if isinstance(interaction, hikari.ComponentInteraction):
+        return f"button {interaction.custom_id.partition(':')[0]}"
+    return "modal"
 
 
 def interactions_route(settings: DiscordSettings, service: PaperService, rest: RESTClient) -> web.RouteDef:

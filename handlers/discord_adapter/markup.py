@@ -1,7 +1,8 @@
 """Discord's markdown and message pieces: escaping, cutting to a limit, buttons and rows.
 
-Discord reads `*`, `_`, `~`, `` ` ``, `|`, `>`, `#`, `-`, `[`, `]` and `(` `)` as markup (bold, lists,
-headings, masked links), so a paper title like `[RE]think *everything*` must be escaped, and a cut
+Discord reads `*`, `_`, `~`, `` ` ``, `|`, `[`, `]` and `<` as markup anywhere (emphasis, spoilers,
+masked links, mentions) and `#`, `>`, `-` at a line's start (headings, quotes, lists), so a paper
+title like `[RE]think *everything*` must be escaped, and a cut
 must never leave a lone backslash at the end. Limits are FACTS.md §4d's.
 """
 
@@ -31,13 +32,14 @@ MAX_OPTIONS = 25
 MAX_OPTION_TEXT = 100
 MAX_PLACEHOLDER = 150
 
-_SPECIAL = re.compile(r"([\\*_~`|>#\-\[\]()<])")
+_INLINE = re.compile(r"([\\*_~`|\[\]<])")  # markup anywhere: emphasis, code, spoilers, links, mentions
+_LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)  # markup at a line's start: headings, quotes, lists
 URL_SAFE = ":/?#[]@!$&'*+,;=%~"  # no parentheses: they end a masked link
 
 
 def escape(raw: str) -> str:
     """The text as Discord shows it literally (`<` too: `<@id>` would show as a mention)."""
-    return _SPECIAL.sub(r"\\\1", raw)
+    return _LINE_START.sub(r"\1\\\2", _INLINE.sub(r"\\\1", raw))
 
 
 def cut(raw: str, limit: int) -> str:

@@ -53,15 +53,16 @@ def said(sentence: Text, lang: Lang) -> Reply:
     return Reply(notice(sentence, lang))
 
 
-async def guarded(work: Callable[[], Awaitable[Reply]], lang: Lang, what: str) -> Reply:
-    """`work`'s reply; its PaperboyError said to the user, any other failure logged and apologised for."""
+async def guarded(work: Callable[[], Awaitable[Reply]], lang: Callable[[], Lang], what: str) -> Reply:
+    """`work`'s reply; its PaperboyError said to the user, any other failure logged and apologised
+    for, in the language `lang` gives once `work` stopped (the channel's, once it is known)."""
     try:
         return await work()
     except PaperboyError as err:
-        return said(for_users(err), lang)
+        return said(for_users(err), lang())
     except Exception:
         log.exception("Discord %s failed", what)
-        return said(t("error.internal"), lang)
+        return said(t("error.internal"), lang())
 
 
 async def defer(rest: RESTClient, interaction: hikari.PartialInteraction, *, update: bool) -> None:
