@@ -1,0 +1,167 @@
+"""The daily push to Discord: scheduler, outbox and ledger, the real DiscordNotifier on hikari's REST
+client, the fake Discord judging every message (embeds, limits, buckets, permissions)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import PushSettings
+from bot.delivery import Deliverer, DeliveryReport, Scheduler
+from bot.models import Destination, DigestDay, Subscription
+from handlers.discord_adapter.client import open_rest
+from handlers.discord_adapter.notifier import DiscordNotifier
+from storage.sqlite import SqliteStore
+from tests.clock import Clock
+from tests.e2e.discord_rig import CHANNEL, THREAD, discord_settings, world
+from tests.fakes.discord_api import (
+    CREATE_MESSAGE,
+    GUILD_ID,
+    MISSING_ACCESS,
+    SEND_MESSAGES,
+    UNKNOWN_CHANNEL,
+    FakeDiscord,
+    Overwrite,
+    RateLimits,
+    RouteLimit,
+    embed_size,
+    message_problems,
+)
+
+DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
+OTHER = "1300000000000000007"
+READ_ONLY = "1300000000000000008"
+
+
+@dataclass
+class Push:
+    fake: FakeDiscord
+    store: SqliteStore
+    notifier: DiscordNotifier
+    clock: Clock
+
+    async def subscribe(self, channel: str, **settings: object) -> Destination:
+        destination = Destination(platform="discord", chat_id=channel)
+        values = {
+            "destination": destination, "chat_type": "channel", "send_time": time(9, 0),
+            "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=1), **settings,
+        }  # fmt: skip
+        await self.store.save_subscription(Subscription.model_validate(values))
+        return destination
+
+    async def run(self) -> DeliveryReport:
+        settings = PushSettings(workers=4, retry_seconds=1)
+        await Scheduler(self.store, settings, self.clock).enqueue_due()
+        return await Deliverer(self.store, {"discord": self.notifier}, settings, clock=self.clock).drain()
+
+
+@contextlib.asynccontextmanager
+async def pushing(
+    tmp_path: Path, sample_day: DigestDay, limits: RateLimits | bool = True
+) -> AsyncIterator[Push]:
+    async with FakeDiscord(rate_limits=limits) as fake, contextlib.AsyncExitStack() as stack:
+        world(fake)
+        fake.add_channel(OTHER, "elsewhere")
+        store = await SqliteStore.open(tmp_path / "push.db")
+        stack.push_async_callback(store.close)
+        await store.upsert_day(sample_day)
+        settings = discord_settings(fake)
+        rest = await open_rest(settings, stack, connections=8)
+        yield Push(
+            fake, store, DiscordNotifier(rest, settings.rate_per_second), Clock(DUE + timedelta(minutes=1))
+        )
+
+
+def _within_limits(fake: FakeDiscord) -> None:
+    for message in fake.messages():
+        assert message_problems(message.payload).lines() == []
+        assert embed_size(message.embeds) <= 6000
+        assert len(message.embeds) <= 10
+
+
+async def test_compact_and_cards_pushes_arrive_as_embeds_within_every_limit(
+    tmp_path: Path, sample_day: DigestDay
+) -> None:
+    async with pushing(tmp_path, sample_day) as push:
+        await push.subscribe(CHANNEL, top_n=30)
+        await push.subscribe(THREAD, format="cards", top_n=3, chat_type="thread")
+        report = await push.run()
+        assert (report.pushes, report.rejected, report.paused) == (2, 0, 0)
+        compact = push.fake.messages(CHANNEL)
+        assert (
+            compact[0].embeds[0]["title"].startswith("Top 30")
+            or "Daily Papers" in compact[0].embeds[0]["title"]
+        )
+        shown = "".join(embed["description"] for message in compact for embed in message.embeds)
+        assert "**1.**" in shown
+        assert "**30.**" in shown
+        cards = push.fake.messages(THREAD)
+        assert len(cards) == 1 + 3
+        assert cards[1].embeds[0]["url"].startswith("https://arxiv.org/abs/")
+        assert [c["label"] for c in cards[1].components[0]["components"]][:3] == ["arXiv", "PDF", "HF"]
+        assert all(not message.ephemeral for message in push.fake.messages())
+        _within_limits(push.fake)
+        assert push.fake.errors == []
+        again = await push.run()  # later the same morning: nothing is due again
+        assert again.pushes == 0
+
+
+async def test_a_429_is_waited_out_and_the_message_still_goes(tmp_path: Path, sample_day: DigestDay) -> None:
+    async with pushing(tmp_path, sample_day) as push:
+        await push.subscribe(CHANNEL, format="cards", top_n=2)
+        push.fake.fail_next(CREATE_MESSAGE, 429, retry_after=0.2)  # hikari waits this out by itself
+        push.fake.fail_next(CREATE_MESSAGE, 429, retry_after=2.5)  # over 2 s: back to the outbox
+        report = await push.run()
+        assert report.rate_limited == 1
+        assert report.messages == 3
+        assert len(push.fake.messages(CHANNEL)) == 3
+
+
+async def test_the_channel_bucket_is_kept_without_a_429(tmp_path: Path, sample_day: DigestDay) -> None:
+    limits = RateLimits(per_route={CREATE_MESSAGE: RouteLimit(5, 5.0)})
+    async with pushing(tmp_path, sample_day, limits) as push:
+        await push.subscribe(CHANNEL, format="cards", top_n=6)  # 7 messages to one channel
+        report = await push.run()
+        assert report.messages == 7
+        assert push.fake.rate_limited == 0  # the outbox paced the channel: 5 per 5 s
+
+
+@pytest.mark.parametrize(("code", "reason"), [(MISSING_ACCESS, "50001"), (UNKNOWN_CHANNEL, "10003")])
+async def test_a_channel_out_of_reach_pauses_its_subscription(
+    tmp_path: Path, sample_day: DigestDay, code: int, reason: str
+) -> None:
+    async with pushing(tmp_path, sample_day) as push:
+        gone = await push.subscribe(CHANNEL)
+        fine = await push.subscribe(OTHER)
+        push.fake.set_channel_error(CHANNEL, code)
+        report = await push.run()
+        assert report.paused == 1
+        subscription = await push.store.get_subscription(gone)
+        assert subscription is not None
+        assert subscription.paused_reason is not None
+        assert subscription.paused_reason.startswith(reason)
+        assert len(push.fake.messages(OTHER)) == 1
+        assert await push.store.get_subscription(fine) is not None
+        refused = len(push.fake.errors)
+        push.clock.now += timedelta(days=1)
+        await push.run()  # paused: no more invalid requests toward the ban
+        assert len(push.fake.errors) == refused
+
+
+async def test_missing_permissions_from_overwrites_pause_too(tmp_path: Path, sample_day: DigestDay) -> None:
+    async with pushing(tmp_path, sample_day) as push:
+        bot_role = str(int(GUILD_ID) + 1)
+        push.fake.add_channel(
+            READ_ONLY, "announcements", overwrites=[Overwrite(bot_role, 0, deny=SEND_MESSAGES)]
+        )
+        gone = await push.subscribe(READ_ONLY)
+        await push.run()
+        assert push.fake.errors[-1].code == 50013
+        subscription = await push.store.get_subscription(gone)
+        assert subscription is not None
+        assert "Send Messages" in (subscription.paused_reason or "")
