@@ -25,7 +25,6 @@ from handlers.discord_adapter.markup import (
     MAX_EMBED_TITLE,
     MAX_EMBEDS,
     MAX_EMBEDS_TOTAL,
-    MAX_FIELD_NAME,
     MAX_FIELD_VALUE,
     MAX_FIELDS,
     MAX_FOOTER,
@@ -44,6 +43,8 @@ EPHEMERAL = 1 << 6
 COLOR = 0xFFD21E  # Hugging Face yellow: the stripe beside every embed
 NO_MENTIONS: dict[str, Any] = {"parse": []}  # a title or a summary can never ping anyone
 MAX_AUTHORS_LINE = 300
+MIN_SECTION = 100  # a section's text is not cut shorter than this to fit a card
+FIELD_NAME = 100  # a section's heading as a field name (Discord allows 256; headings are a few words)
 ITEM_TITLE = 250  # a ranked line: title, votes and one-line summary stay under 520 characters,
 ITEM_SUMMARY = 200  # so a page of ten (bot.service.PAGE) always fits one message's 6,000
 
@@ -111,14 +112,23 @@ def _about(card: PaperCard, lang: Lang) -> str:
 
 
 def card_embed(card: PaperCard, lang: Lang, budget: int = MAX_EMBEDS_TOTAL) -> Embed:
-    """The card as one embed of at most `budget` characters: the sections shrink together."""
+    """The card as one embed of at most `budget` characters: the sections shrink together, and a
+    card with more sections than ever fit (dozens) loses its last ones."""
     limit = MAX_FIELD_VALUE
     while True:
         embed = _card(card, lang, limit)
-        if embed_chars([embed]) <= budget or limit <= 100:
-            return embed
         over = embed_chars([embed]) - budget
-        limit = max(100, limit - over // max(1, len(card.sections)) - 20)
+        if over <= 0:
+            return embed
+        if limit <= MIN_SECTION:
+            break
+        limit = max(MIN_SECTION, limit - over // max(1, len(card.sections)) - 20)
+    fields = embed.get("fields", [])
+    while fields and embed_chars([embed]) > budget:
+        fields.pop()
+    if not fields:
+        embed.pop("fields", None)
+    return embed
 
 
 def _card(card: PaperCard, lang: Lang, limit: int) -> Embed:
@@ -132,7 +142,7 @@ def _card(card: PaperCard, lang: Lang, limit: int) -> Embed:
         "description": f"{about}\n\n{first}".rstrip(),
     }
     fields = [
-        {"name": cut(part.heading or "·", MAX_FIELD_NAME), "value": cut(part.text, limit) or "·"}
+        {"name": cut(part.heading or "·", FIELD_NAME), "value": cut(part.text, limit) or "·", "inline": False}
         for part in sections[1 : MAX_FIELDS + 1]
     ]
     if fields:
