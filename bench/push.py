@@ -1,6 +1,7 @@
-"""Benchmark of the daily push against the loopback Telegram and Slack: rate, 429s, duplicates, misses.
+"""Benchmark of the daily push against the loopback Telegram, Slack and Discord: rate, 429s, duplicates,
+misses.
 
-The bot runs as a real `paperboy push --now` process (so its CPU time is its own); both fakes run in
+The bot runs as a real `paperboy push --now` process (so its CPU time is its own); the fakes run in
 this process and count what they accepted. Where there are two cores, the uncapped run pins the bot
 to one and this process to the other, so the bot's rate is what one core of its own gives. The bot's
 CPU is reported whole (interpreter start-up and enqueueing included) and over the sending window
@@ -17,12 +18,15 @@ several bot processes, their whole CPU only). Four modes:
    at each kill.
 
 The subscribers are those the issue names: one in ten a Slack channel, one in ten a Telegram group,
-the rest Telegram private chats, spread evenly so every stretch of the outbox holds the same mix.
-Each gets one message. Slack has no overall cap, only about one message a second per channel, and
-a channel gets one message here: Slack's messages go out as fast as the workers reach them. So
-`rate_per_s` and `cap_per_s` are Telegram's alone; `sent`, `duplicates`, `misses` and `http_429`
-add up both platforms, each checked against its own fake's records, and `platforms` holds each
-platform's figures. CPU per message is the bot's over all messages, Slack's included.
+plus one in ten a Discord channel (issue 13), the rest Telegram private chats, spread evenly so every
+stretch of the outbox holds the same mix. Each gets one message. Slack has no overall cap, only about
+one message a second per channel, and a channel gets one message here: Slack's messages go out as
+fast as the workers reach them. Discord allows 50 requests a second per bot (its fake answers 429
+beyond that) and 5 messages per 5 s per channel; the bot paces Discord at
+PAPERBOY_DISCORD__RATE_PER_SECOND (40/s by default). So `rate_per_s` and `cap_per_s` are
+Telegram's alone; `sent`, `duplicates`, `misses` and `http_429` add up every platform, each checked
+against its own fake's records, and `platforms` holds each platform's figures. CPU per message is the
+bot's over all messages, Slack's and Discord's included.
 
 4. instances: the capped run on PostgreSQL (a throwaway server, tests/pg_server.py), first with one
    `push --now` process, then with two at once on the same database (a fresh one each). The
@@ -60,13 +64,22 @@ from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
 from storage import open_store
 from tests import pg_server
+from tests.fakes.discord_api import APPLICATION_ID, FakeDiscord
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram, RateLimits, Window
 
 SLACK_SHARE = 0.1  # one subscriber in ten is a Slack channel...
-GROUP_SHARE = 0.1  # ...one in ten a Telegram group, the rest are Telegram private chats
-PLATFORMS = ("telegram", "slack")
+GROUP_SHARE = 0.1  # ...one in ten a Telegram group...
+DISCORD_SHARE = 0.1  # ...one in ten a Discord channel, the rest are Telegram private chats
+DISCORD_RATE = 40  # PAPERBOY_DISCORD__RATE_PER_SECOND's default: the bot's pace under Discord's 50/s
+DISCORD_CHANNELS = 1_300_000_000_000_000_000  # Discord ids are 19-digit snowflakes
+PLATFORMS = ("telegram", "slack", "discord")
 CAPPED_PLATFORM = "telegram"  # the only platform with an overall cap; Slack limits each channel only
+LIMITS = {  # what the uncapped platforms' fakes enforce, as the report says it
+    "slack": "no overall cap, 1 message/s per channel, one message each",
+    "discord": f"50 requests/s global, the bot paced at {DISCORD_RATE}/s, 5 per 5 s per channel, "
+    "one message each",
+}
 LEASE_SECONDS = 20.0  # short, so the crash run does not wait two minutes for a dead worker's leases
 INSTANCE_COUNTS = (1, 2)  # the instances run: one process on PostgreSQL, then two sharing the database
 
@@ -112,11 +125,14 @@ class Figures:
 def destination_of(index: int) -> tuple[Destination, str]:
     """Subscriber `index`'s destination and chat type, by the shares above.
 
-    Every tenth subscriber (counting from the first) is a Slack channel and the one after it a
-    Telegram group, so Slack's pushes are spread through the outbox instead of bunched at one end.
+    Every tenth subscriber (counting from the first) is a Slack channel, the one after it a
+    Telegram group and the fifth after it a Discord channel, so Slack's and Discord's pushes are
+    spread through the outbox instead of bunched at one end.
     """
     if index % round(1 / SLACK_SHARE) == 0:
         return Destination(platform="slack", chat_id=f"C{index:08d}"), "channel"
+    if index % round(1 / DISCORD_SHARE) == 5:
+        return Destination(platform="discord", chat_id=str(DISCORD_CHANNELS + index)), "channel"
     if index % round(1 / GROUP_SHARE) == 1:
         return Destination(platform="telegram", chat_id=str(-(10**12) - index)), "supergroup"
     return Destination(platform="telegram", chat_id=str(10**6 + index)), "private"
@@ -124,22 +140,29 @@ def destination_of(index: int) -> tuple[Destination, str]:
 
 @dataclass
 class Fakes:
-    """Both loopback platforms, read the same way by the probe and the checks."""
+    """The loopback platforms, read the same way by the probe and the checks."""
 
     telegram: FakeTelegram
     slack: FakeSlack
+    discord: FakeDiscord
 
     def add(self, destination: Destination, chat_type: str) -> None:
         """Make the destination exist in its platform's fake (the bot is a member of the channel)."""
         if destination.platform == "slack":
             self.slack.add_channel(destination.chat_id, f"papers-{destination.chat_id.lower()}")
+        elif destination.platform == "discord":
+            self.discord.add_channel(destination.chat_id, f"papers-{destination.chat_id[-6:]}")
         else:
             title = f"Group {destination.chat_id}" if chat_type != "private" else None
             self.telegram.add_chat(int(destination.chat_id), chat_type, title=title)
 
     def accepted(self) -> dict[str, int]:
         """How many messages each fake accepted so far (cheap: sampled every 50 ms)."""
-        return {"telegram": len(self.telegram.sent), "slack": len(self.slack.posted)}
+        return {
+            "telegram": len(self.telegram.sent),
+            "slack": len(self.slack.posted),
+            "discord": len(self.discord.sent),
+        }
 
     def total(self) -> int:
         return sum(self.accepted().values())
@@ -148,9 +171,16 @@ class Fakes:
         """The chat id of every message `platform`'s fake accepted, repeats included."""
         if platform == "slack":
             return [message.channel for message in self.slack.posted]
+        if platform == "discord":
+            return [message.channel_id for message in self.discord.sent]
         return [str(message.chat_id) for message in self.telegram.sent]
 
     def http_429(self, platform: str) -> int:
+        """429s for rate limits (Discord's: a channel's bucket or the global 50/s; its ban too)."""
+        if platform == "discord":
+            return self.discord.rate_limited + sum(
+                e.status == 429 for e in self.discord.errors if e.code == 0
+            )
         return self.slack.http_429 if platform == "slack" else self.telegram.rate_limited
 
 
@@ -194,6 +224,11 @@ def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
         "PAPERBOY_SLACK__BOT_TOKEN": fakes.slack.token,
         "PAPERBOY_SLACK__SIGNING_SECRET": "bench",  # Slack needs one to start; pushes never use it
         "PAPERBOY_SLACK__API_URL": fakes.slack.api_url,
+        "PAPERBOY_DISCORD__TOKEN": fakes.discord.token,
+        "PAPERBOY_DISCORD__APPLICATION_ID": APPLICATION_ID,
+        "PAPERBOY_DISCORD__PUBLIC_KEY": fakes.discord.public_key,
+        "PAPERBOY_DISCORD__API_URL": fakes.discord.api_url,
+        "PAPERBOY_DISCORD__RATE_PER_SECOND": str(DISCORD_RATE),
         "PAPERBOY_PUSH__LEASE_SECONDS": str(LEASE_SECONDS),
         "PAPERBOY_SEED_SAMPLE": "false",
         "PAPERBOY_LOG_LEVEL": "ERROR",
@@ -410,13 +445,14 @@ async def run_pinned(
 ) -> Figures:
     """One run on `database` (a URL) by `processes` concurrent bots. Telegram's fake enforces `cap`
     overall; Slack's keeps its real limit in every mode (one message a second per channel), which
-    one message per channel never reaches. Kills (the crash run) need a single process: the
+    one message per channel never reaches, and Discord's its real ones (50 requests/s, 5 messages
+    per 5 s per channel). Kills (the crash run) need a single process: the
     in-flight count is read between one process's death and the next one's start."""
     if kills and processes != 1:
         raise ValueError("the crash run kills one bot process at a time")
     limits = RateLimits(per_chat=Window(1, 1.0), per_group=Window(20, 60.0), overall=Window(cap, 1.0))
-    async with FakeTelegram(rate_limits=limits) as telegram, FakeSlack() as slack:
-        fakes = Fakes(telegram, slack)
+    async with FakeTelegram(rate_limits=limits) as telegram, FakeSlack() as slack, FakeDiscord() as discord:
+        fakes = Fakes(telegram, slack, discord)
         destinations = await prepare(database, subscribers, fakes)
         # The fakes keep every message they accept; a long garbage-collection pause in this
         # process would hold requests back and then count them as one burst (a false 429).
@@ -495,8 +531,8 @@ def verdict(figures: Figures) -> str:
             figures.http_429 or figures.duplicates or figures.misses
         )
         return (
-            f"target: Telegram >= 95% of its cap{together}, zero 429/duplicates/misses on both "
-            f"platforms -> {'PASS' if ok else 'FAIL'}"
+            f"target: Telegram >= 95% of its cap{together}, zero 429/duplicates/misses on every "
+            f"platform -> {'PASS' if ok else 'FAIL'}"
         )
     if figures.mode == "uncapped":
         capacity = figures.capacity_per_s or 0.0
@@ -531,11 +567,7 @@ def report(figures: Figures) -> list[str]:
         f"{figures.instances} bot process(es) on {figures.database}"
     ]
     for platform, own in figures.platforms.items():
-        limit = (
-            f"cap {cap}/s overall"
-            if platform == capped
-            else "no overall cap, 1 message/s per channel, one message each"
-        )
+        limit = f"cap {cap}/s overall" if platform == capped else LIMITS[platform]
         lines.append(
             f"{'':>11}{platform}: {own.sent} sent to {own.subscribers}, {own.rate_per_s}/s ({limit}), "
             f"429s {own.http_429}, duplicates {own.duplicates}, misses {own.misses}"
