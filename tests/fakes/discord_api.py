@@ -1477,7 +1477,7 @@ class FakeDiscord(LoopbackServer):
             }
             for key in (row["components"][0]["custom_id"] for row in modal.components)
         ]
-        data = {"custom_id": modal.custom_id, "components": rows}
+        data = {"custom_id": modal.custom_id, "components": _numbered(rows)}  # ids, as Discord sends them
         payload = self._interaction(MODAL_SUBMIT, data, channel_id, user_id, locale)
         if modal.from_message is not None:
             payload["message"] = self._message_json(self._current[modal.from_message])

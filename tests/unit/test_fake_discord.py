@@ -937,7 +937,9 @@ async def test_a_button_press_updates_its_message(fake: FakeDiscord, rest: hikar
         fake.component(fake.current(str(card.id)), "page:3")
 
 
-async def test_a_modal_opens_and_its_submission_is_answered(fake: FakeDiscord) -> None:
+async def test_a_modal_opens_and_its_submission_is_answered(
+    fake: FakeDiscord, rest: hikari.api.RESTClient
+) -> None:
     modal = {
         "type": 9,
         "data": {
@@ -971,9 +973,13 @@ async def test_a_modal_opens_and_its_submission_is_answered(fake: FakeDiscord) -
 
     assert submission["data"]["components"][0]["components"][0] == {
         "type": 4,
+        "id": 2,  # Discord numbers a submission's components, and hikari needs the ids
         "custom_id": "hour",
         "value": "9",
     }
+    read = rest.entity_factory.deserialize_interaction(submission)
+    assert isinstance(read, hikari.ModalInteraction)
+    assert [field.value for row in read.components for field in row.components] == ["9", ""]
     assert "A modal submission cannot open a modal." in " ".join(reopen.problems)
     assert fake.messages(CHANNEL)[-1].content == "Saved"
     with pytest.raises(ValueError, match="no text inputs"):
