@@ -1,8 +1,9 @@
-"""Button presses and menu picks, in one explicit table keyed by the custom_id's prefix.
+"""Button presses, menu picks and form submissions, in explicit tables keyed by the custom_id's prefix.
 
 Page buttons replace the ephemeral answer they sit on; "Share in channel" posts the same answer for
-everyone, saying who shared it; the settings menus save one setting and redraw the settings. A
-custom_id that names nothing we make (or whose remembered search expired) gets one ephemeral line.
+everyone, saying who shared it; the settings menus save one setting and redraw the settings, and
+their ✎ button opens the form of typed settings, whose submission does the same. A custom_id that
+names nothing we make (or whose remembered search expired) gets one ephemeral line.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ import hikari
 
 from bot.errors import UsageError
 from bot.i18n import t
+from bot.models import Subscription
 from bot.service import PaperService
 from handlers.discord_adapter.answers import PAGE_ACTION, SHARE_ACTION, Ask, answer
 from handlers.discord_adapter.places import Place, check_manager
-from handlers.discord_adapter.replies import Reply
-from handlers.discord_adapter.settings import NAMES, SET_ACTION, read_pick, settings_message
+from handlers.discord_adapter.replies import Reply, said
+from handlers.discord_adapter.settings import (
+    FORM_ACTION,
+    NAMES,
+    SET_ACTION,
+    read_form,
+    read_pick,
+    settings_form,
+    settings_message,
+)
 from handlers.discord_adapter.settings import PAGE_ACTION as SETTINGS_PAGE_ACTION
 
 Press = Callable[[hikari.ComponentInteraction, str, Place], Awaitable[Reply]]
+Submit = Callable[[hikari.ModalInteraction, Place], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,9 @@ class DiscordActions:
             SHARE_ACTION: Action(self._share, updates=False),
             SET_ACTION: Action(self._set, updates=True),
             SETTINGS_PAGE_ACTION: Action(self._settings_page, updates=True),
+            FORM_ACTION: Action(self._open_form, updates=False),
         }
+        self.forms: dict[str, Submit] = {FORM_ACTION: self._form_submitted}
 
     def action(self, custom_id: str) -> tuple[Action | None, str]:
         prefix, _, argument = custom_id.partition(":")
@@ -68,7 +81,23 @@ class DiscordActions:
     async def _settings_page(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         if argument not in ("0", "1"):
             raise UsageError(t("discord.bad_button"))
+        subscription = await self._subscription(place)
+        return Reply(settings_message(subscription, place.lang, int(argument)), update=True)
+
+    async def _open_form(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        check_manager(place)
+        form = settings_form(await self._subscription(place), place.lang)
+        return Reply(said(t("discord.press_again"), place.lang).message, modal=form)
+
+    async def _form_submitted(self, form: hikari.ModalInteraction, place: Place) -> Reply:
+        check_manager(place)
+        values = {field.custom_id: field.value for row in form.components for field in row.components}
+        changes = read_form(values)
+        subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
+        return Reply(settings_message(subscription, subscription.language), update=form.message is not None)
+
+    async def _subscription(self, place: Place) -> Subscription:
         subscription = await self._service.subscription(place.destination)
         if subscription is None:
             raise UsageError(t("sub.none"))
-        return Reply(settings_message(subscription, place.lang, int(argument)), update=True)
+        return subscription

@@ -99,10 +99,11 @@ class Interactions:
             log.warning("discord: a deferred answer was refused: %s", err)
 
     def _updates(self, interaction: Interaction) -> bool:
+        """Whether the answer replaces the message interacted with (then a deferral is type 6)."""
         if isinstance(interaction, hikari.ComponentInteraction):
             action, _ = self._actions.action(interaction.custom_id)
             return action is not None and action.updates
-        return False
+        return isinstance(interaction, hikari.ModalInteraction) and interaction.message is not None
 
     async def _reply(self, interaction: Interaction) -> Reply:
         place: Place | None = None
@@ -117,7 +118,9 @@ class Interactions:
                 action, argument = self._actions.action(interaction.custom_id)
                 if action is not None:
                     return await action.run(interaction, argument, place)
-            return said(t("discord.bad_button"), place.lang)  # a modal or a custom_id we never made
+            elif (form := self._actions.forms.get(interaction.custom_id)) is not None:
+                return await form(interaction, place)
+            return said(t("discord.bad_button"), place.lang)  # a custom_id we never made
 
         def lang() -> Lang:
             return place.lang if place is not None else pick_language(interaction.locale)

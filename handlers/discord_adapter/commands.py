@@ -90,11 +90,16 @@ def _description(name: str) -> str:
 
 
 def _option(option: Option) -> hikari.CommandOption:
-    bounds = {"min_value": 1, "max_value": MAX_TOP_N} if option.kind == hikari.OptionType.INTEGER else {}
+    """A typed option; the count is bounded where Discord's client can check it before sending."""
+    counted = option.kind == hikari.OptionType.INTEGER
     return hikari.CommandOption(
-        type=option.kind, name=option.name, description=option.description, is_required=option.required,
-        **bounds,  # type: ignore[arg-type]
-    )  # fmt: skip
+        type=option.kind,
+        name=option.name,
+        description=option.description,
+        is_required=option.required,
+        min_value=1 if counted else None,
+        max_value=MAX_TOP_N if counted else None,
+    )
 
 
 def invoked(interaction: hikari.CommandInteraction) -> tuple[str, str]:

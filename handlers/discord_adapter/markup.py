@@ -31,6 +31,10 @@ MAX_LABEL = 80
 MAX_OPTIONS = 25
 MAX_OPTION_TEXT = 100
 MAX_PLACEHOLDER = 150
+MAX_MODAL_TITLE = 45
+MAX_INPUT_LABEL = 45
+MAX_INPUT_VALUE = 4000
+MAX_INPUT_PLACEHOLDER = 100
 
 _INLINE = re.compile(r"([\\*_~`|\[\]<])")  # markup anywhere: emphasis, code, spoilers, links, mentions
 _LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)  # markup at a line's start: headings, quotes, lists
@@ -113,3 +117,18 @@ def rows(*groups: list[Component]) -> tuple[Component, ...]:
     """Action rows of the non-empty groups, each cut to five buttons; at most five rows."""
     built = [{"type": 1, "components": group[:MAX_BUTTONS]} for group in groups if group]
     return tuple(built[:MAX_ROWS])
+
+
+def text_input(custom_id: str, label: str, value: str = "", *, hint: str = "") -> Component:
+    """A one-line, optional text input of a modal."""
+    found: Component = {
+        "type": 4,
+        "custom_id": custom_id,
+        "style": 1,
+        "label": plain_cut(label, MAX_INPUT_LABEL),
+        "required": False,
+        "value": value[:MAX_INPUT_VALUE],
+    }
+    if hint:
+        found["placeholder"] = plain_cut(hint, MAX_INPUT_PLACEHOLDER)
+    return found

@@ -30,20 +30,25 @@ MESSAGE = 4
 DEFERRED_MESSAGE = 5
 DEFERRED_UPDATE = 6
 UPDATE = 7
+MODAL = 9
 DONE = "✓"  # the deferred (private) original when the answer itself goes to everyone
 
 
 @dataclass(frozen=True)
 class Reply:
-    """What an interaction is answered with: a new message (ephemeral unless shared on purpose), or
-    the message a component is on, replaced (`update`)."""
+    """What an interaction is answered with: a new message (ephemeral unless shared on purpose), the
+    message a component is on, replaced (`update`), or a form (`modal`, which only a first answer can
+    open: after a deferral `message` is said instead)."""
 
     message: DiscordMessage
     ephemeral: bool = True
     update: bool = False
+    modal: dict[str, Any] | None = None
 
     def response(self) -> dict[str, Any]:
         """The interaction response, for the HTTP answer."""
+        if self.modal is not None:
+            return {"type": MODAL, "data": self.modal}
         if self.update:
             return {"type": UPDATE, "data": self.message.payload()}
         return {"type": MESSAGE, "data": self.message.payload(ephemeral=self.ephemeral)}

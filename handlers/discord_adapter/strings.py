@@ -41,8 +41,12 @@ STRINGS: Catalog = {
     "discord.same_language": {"en": "Same as the language", "ko": "언어와 같게"},
     "discord.more_settings": {"en": "Language and summaries…", "ko": "언어와 요약…"},
     "discord.back": {"en": "◀ Back", "ko": "◀ 뒤로"},
-    "discord.other_settings": {
-        "en": "Time zone, keywords and vote floor: {usage}",
-        "ko": "시간대, 키워드, 최소 추천 수: {usage}",
+    "discord.more_filters": {"en": "Time zone, keywords, votes…", "ko": "시간대, 키워드, 추천 수…"},
+    "discord.form_title": {"en": "Daily push", "ko": "매일 받기"},
+    "discord.zone": {"en": "Time zone (Area/City)", "ko": "시간대 (지역/도시)"},
+    "discord.keywords_hint": {"en": "comma-separated; empty: none", "ko": "쉼표로 구분, 비우면 없음"},
+    "discord.press_again": {
+        "en": "That took too long to open the form. Press the button again.",
+        "ko": "양식을 여는 데 너무 오래 걸렸습니다. 버튼을 다시 눌러 주세요.",
     },
 }

@@ -163,7 +163,7 @@ async def test_settings_change_through_the_menus(tmp_path: Path) -> None:
         await rig.run("papers", subcommand="settings", user_id=MODERATOR)
         menu = rig.last()
         assert menu.ephemeral
-        assert menu.custom_ids() == ["set:time", "set:days", "set:top", "set:format", "setpage:1"]
+        assert menu.custom_ids() == ["set:time", "set:days", "set:top", "set:format", "setpage:1", "setform"]
 
         await rig.press(menu, "set:top", values=["5"], user_id=MODERATOR)
         await rig.press(rig.last(), "set:days", values=["mon", "wed", "fri"], user_id=MODERATOR)
@@ -218,4 +218,35 @@ async def test_a_slow_answer_is_deferred_within_three_seconds(
         await rig.fake.wait_until(lambda: rig.last().source == "followup")
         assert not rig.last().ephemeral
         assert f"<@{MODERATOR}>" in rig.last().content
+        assert rig.fake.errors == []
+
+
+async def test_the_typed_settings_come_in_a_form(tmp_path: Path) -> None:
+    async with running_discord(tmp_path) as rig:
+        await rig.run("papers", subcommand="subscribe", user_id=MODERATOR)
+        await rig.run("papers", subcommand="settings", user_id=MODERATOR)
+        menu = rig.last()
+        opened = await rig.press(menu, "setform", user_id=MODERATOR)
+        assert opened.response_type == 9
+        [form] = rig.fake.modals
+        assert form.from_message == menu.message_id
+
+        typo = rig.fake.modal_submit(form, {"zone": "Asia/Seol"}, channel_id=CHANNEL, user_id=MODERATOR)
+        refused = await rig.fake.interact(rig.url, typo)
+        assert refused.data["flags"] == EPHEMERAL
+        assert "Asia/Seoul" in refused.data["content"]  # the suggestion
+
+        values = {"zone": "Europe/Berlin", "include": "LLM, agents", "exclude": "", "min": "10"}
+        submitted = rig.fake.modal_submit(form, values, channel_id=CHANNEL, user_id=MODERATOR)
+        saved = await rig.fake.interact(rig.url, submitted)
+        assert saved.response_type == 7  # the settings message, redrawn
+        subscription = await rig.service.subscription(HERE)
+        assert subscription is not None
+        assert (subscription.time_zone, subscription.include, subscription.min_votes) == (
+            "Europe/Berlin", ("LLM", "agents"), 10,
+        )  # fmt: skip
+        assert "Europe/Berlin" in rig.fake.current(menu.message_id).embeds[0]["description"]
+
+        await rig.press(rig.fake.current(menu.message_id), "setform")  # not a manager: no form
+        assert len(rig.fake.modals) == 1
         assert rig.fake.errors == []
