@@ -37,7 +37,12 @@ async def test_the_endpoint_passes_discords_check_and_refuses_unsigned_requests(
 
 async def test_a_signed_body_that_is_no_interaction_is_a_400(tmp_path: Path) -> None:
     async with running_discord(tmp_path) as rig:
-        for body in (b"not json", b"[1, 2]", b'{"type": 2, "data": "x"}'):
+        command = rig.fake.command("top", channel_id=CHANNEL)
+        odd = [
+            b"not json", b"[1, 2]", b'{"type": 2, "data": "x"}', b'{"type": 99}', b"\xff\xfe",
+            json.dumps({**command, "type": 3}).encode(), json.dumps({**command, "member": 5}).encode(),
+        ]  # fmt: skip
+        for body in odd:
             headers = sign(rig.fake.signing_key, str(int(time.time())), body)
             async with (
                 aiohttp.ClientSession() as session,
