@@ -82,19 +82,11 @@ def link_button(label: str, url: str) -> Component:
     return {"type": 2, "style": 5, "label": plain_cut(label, MAX_LABEL), "url": safe_url(url)}
 
 
-def button(label: str, custom_id: str, *, style: int = 2, disabled: bool = False) -> Component:
+def button(label: str, custom_id: str, *, style: int = 2) -> Component:
     """An interactive button (1 primary, 2 secondary, 3 success, 4 danger)."""
     if len(custom_id) > MAX_CUSTOM_ID:
         raise ValueError(f"custom_id over {MAX_CUSTOM_ID} characters: {custom_id[:40]}…")
-    found: Component = {
-        "type": 2,
-        "style": style,
-        "label": plain_cut(label, MAX_LABEL),
-        "custom_id": custom_id,
-    }
-    if disabled:
-        found["disabled"] = True
-    return found
+    return {"type": 2, "style": style, "label": plain_cut(label, MAX_LABEL), "custom_id": custom_id}
 
 
 def option(label: str, value: str, *, default: bool = False) -> Component:

@@ -28,10 +28,6 @@ STRINGS: Catalog = {
         "en": "In Discord, subscribe from inside the channel. {usage}",
         "ko": "Discord에서는 구독할 채널 안에서 명령하세요. {usage}",
     },
-    "discord.changed": {
-        "en": "{user} changed the daily push of {title}: {setting}",
-        "ko": "{user} 님이 {title}의 매일 받기 설정을 바꿨습니다: {setting}",
-    },
     "discord.pick_time": {"en": "Send time", "ko": "보내는 시각"},
     "discord.pick_days": {"en": "Days", "ko": "요일"},
     "discord.pick_count": {"en": "Papers per push", "ko": "한 번에 보낼 논문 수"},
