@@ -122,16 +122,17 @@ class Figures:
     database: str = "sqlite"  # the store's URL scheme: sqlite or postgresql
 
 
-def destination_of(index: int) -> tuple[Destination, str]:
+def destination_of(index: int, *, discord: bool = False) -> tuple[Destination, str]:
     """Subscriber `index`'s destination and chat type, by the shares above.
 
     Every tenth subscriber (counting from the first) is a Slack channel, the one after it a
-    Telegram group and the fifth after it a Discord channel, so Slack's and Discord's pushes are
-    spread through the outbox instead of bunched at one end.
+    Telegram group and, with `discord`, the fifth after it a Discord channel, so Slack's and
+    Discord's pushes are spread through the outbox instead of bunched at one end. (bench/scale.py
+    keeps the mix without Discord.)
     """
     if index % round(1 / SLACK_SHARE) == 0:
         return Destination(platform="slack", chat_id=f"C{index:08d}"), "channel"
-    if index % round(1 / DISCORD_SHARE) == 5:
+    if discord and index % round(1 / DISCORD_SHARE) == 5:
         return Destination(platform="discord", chat_id=str(DISCORD_CHANNELS + index)), "channel"
     if index % round(1 / GROUP_SHARE) == 1:
         return Destination(platform="telegram", chat_id=str(-(10**12) - index)), "supergroup"
@@ -144,13 +145,13 @@ class Fakes:
 
     telegram: FakeTelegram
     slack: FakeSlack
-    discord: FakeDiscord
+    discord: FakeDiscord | None = None  # bench/scale.py runs without Discord
 
     def add(self, destination: Destination, chat_type: str) -> None:
         """Make the destination exist in its platform's fake (the bot is a member of the channel)."""
         if destination.platform == "slack":
             self.slack.add_channel(destination.chat_id, f"papers-{destination.chat_id.lower()}")
-        elif destination.platform == "discord":
+        elif destination.platform == "discord" and self.discord is not None:
             self.discord.add_channel(destination.chat_id, f"papers-{destination.chat_id[-6:]}")
         else:
             title = f"Group {destination.chat_id}" if chat_type != "private" else None
@@ -161,7 +162,7 @@ class Fakes:
         return {
             "telegram": len(self.telegram.sent),
             "slack": len(self.slack.posted),
-            "discord": len(self.discord.sent),
+            "discord": len(self.discord.sent) if self.discord is not None else 0,
         }
 
     def total(self) -> int:
@@ -172,14 +173,15 @@ class Fakes:
         if platform == "slack":
             return [message.channel for message in self.slack.posted]
         if platform == "discord":
-            return [message.channel_id for message in self.discord.sent]
+            return [message.channel_id for message in self.discord.sent] if self.discord else []
         return [str(message.chat_id) for message in self.telegram.sent]
 
     def http_429(self, platform: str) -> int:
         """429s for rate limits (Discord's: a channel's bucket or the global 50/s; its ban too)."""
         if platform == "discord":
-            return self.discord.rate_limited + sum(
-                e.status == 429 for e in self.discord.errors if e.code == 0
+            found = self.discord
+            return (
+                found.rate_limited + sum(e.status == 429 for e in found.errors if e.code == 0) if found else 0
             )
         return self.slack.http_429 if platform == "slack" else self.telegram.rate_limited
 
@@ -197,7 +199,7 @@ async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, li
         destinations: dict[str, list[str]] = {platform: [] for platform in PLATFORMS}
         long_ago = datetime(2020, 1, 1, tzinfo=UTC)
         for index in range(subscribers):
-            destination, chat_type = destination_of(index)
+            destination, chat_type = destination_of(index, discord=True)
             fakes.add(destination, chat_type)
             subscription = Subscription(
                 destination=destination,
@@ -216,6 +218,14 @@ def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
     """The bot's settings: the fakes, Telegram's cap, and the database by URL (the one setting that
     names a SQLite file and a PostgreSQL database alike); nothing inherited from this shell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOY_")}
+    if fakes.discord is not None:
+        env |= {
+            "PAPERBOY_DISCORD__TOKEN": fakes.discord.token,
+            "PAPERBOY_DISCORD__APPLICATION_ID": APPLICATION_ID,
+            "PAPERBOY_DISCORD__PUBLIC_KEY": fakes.discord.public_key,
+            "PAPERBOY_DISCORD__API_URL": fakes.discord.api_url,
+            "PAPERBOY_DISCORD__RATE_PER_SECOND": str(DISCORD_RATE),
+        }
     return env | {
         "PAPERBOY_DATABASE_URL": database,
         "PAPERBOY_TELEGRAM__TOKEN": fakes.telegram.token,
@@ -224,11 +234,6 @@ def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
         "PAPERBOY_SLACK__BOT_TOKEN": fakes.slack.token,
         "PAPERBOY_SLACK__SIGNING_SECRET": "bench",  # Slack needs one to start; pushes never use it
         "PAPERBOY_SLACK__API_URL": fakes.slack.api_url,
-        "PAPERBOY_DISCORD__TOKEN": fakes.discord.token,
-        "PAPERBOY_DISCORD__APPLICATION_ID": APPLICATION_ID,
-        "PAPERBOY_DISCORD__PUBLIC_KEY": fakes.discord.public_key,
-        "PAPERBOY_DISCORD__API_URL": fakes.discord.api_url,
-        "PAPERBOY_DISCORD__RATE_PER_SECOND": str(DISCORD_RATE),
         "PAPERBOY_PUSH__LEASE_SECONDS": str(LEASE_SECONDS),
         "PAPERBOY_SEED_SAMPLE": "false",
         "PAPERBOY_LOG_LEVEL": "ERROR",
