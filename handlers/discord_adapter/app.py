@@ -214,8 +214,16 @@ async def run_discord(
             raise StartupError(
                 f"Discord refused the slash commands: {err.message} {str(err.errors)[:300]}"
             ) from err
-        except (hikari.InternalServerError, hikari.RateLimitTooLongError) as err:
-            raise Unreachable(f"{host} answered {err}") from err
+        except hikari.RateLimitTooLongError as err:
+            raise Unreachable(f"{host} asked to wait {err.retry_after:.0f} s (429)") from err
+        except hikari.InternalServerError as err:
+            raise Unreachable(f"{host} answered HTTP {int(err.status)}") from err
+        except hikari.HTTPResponseError as err:  # 404 and the like: not Discord's API at that URL
+            raise StartupError(
+                f"{host} answered HTTP {int(err.status)} to GET /users/@me; check PAPERBOY_DISCORD__API_URL"
+            ) from err
+        except hikari.HTTPError as err:  # hikari's wrapper of a connection that failed
+            raise Unreachable(f"cannot reach {host}: {network_reason(err.__cause__ or err)}") from err
         except (aiohttp.ClientError, OSError) as err:
             raise Unreachable(f"cannot reach {host}: {network_reason(err)}") from err
         where = f"server {settings.commands_guild_id}" if settings.commands_guild_id else "every server"

@@ -72,8 +72,9 @@ class DiscordNotifier:
             ) from err
         except hikari.HTTPResponseError as err:
             raise classified(err) from err
-        except (aiohttp.ClientError, TimeoutError) as err:
-            raise TransientFailure(f"{type(err).__name__}: {err}") from err
+        except (hikari.HTTPError, aiohttp.ClientError, TimeoutError) as err:  # the connection failed
+            cause = err.__cause__ or err
+            raise TransientFailure(f"{type(cause).__name__}: {cause}") from err
         return str(sent.id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -68,6 +69,25 @@ async def test_a_refused_token_stops_run_with_one_line(tmp_path: Path) -> None:
         assert code != 0
         assert "Discord refused the bot token (401); check PAPERBOY_DISCORD__TOKEN" in output
         assert "Traceback" not in output
+
+
+async def test_an_unreachable_discord_is_retried_and_reported_unhealthy(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        environment = discord_environment(tmp_path / "run.db", free_port(), fake)
+    environment["PAPERBOY_DISCORD__API_URL"] = f"http://127.0.0.1:{free_port()}/api/v10"  # nothing there
+    async with paperboy_run(tmp_path, environment) as bot:
+        deadline = asyncio.get_running_loop().time() + 20
+        while "cannot reach" not in bot.log.read_text(encoding="utf-8"):
+            assert asyncio.get_running_loop().time() < deadline, bot.log.read_text(encoding="utf-8")
+            await asyncio.sleep(0.1)
+        status, health = await bot.get("/healthz")
+        assert status == 503
+        assert "cannot reach" in json.loads(health)["checks"]["discord"]  # why, instead of true
+        assert await bot.terminate() == 0
+    output = bot.log.read_text(encoding="utf-8")
+    assert "discord: cannot reach 127.0.0.1" in output
+    assert "connection refused; retrying in" in output
+    assert "Traceback" not in output
 
 
 async def test_settings_problems_are_said_before_anything_starts(tmp_path: Path) -> None:
