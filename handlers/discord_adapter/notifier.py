@@ -9,6 +9,8 @@ can act on: every further try would be one more invalid request toward Discord's
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import hikari
 from hikari.api import RESTClient
@@ -32,6 +34,13 @@ GONE = {
 REJECTED = frozenset({50035, 50006, 50109})  # Invalid Form Body, empty message, bad JSON: a rendering bug
 UNAUTHORIZED_PAUSE_SECONDS = 300.0  # a refused token stops every send for a while, not per channel
 BANNED_PAUSE_SECONDS = 60.0
+# hikari gives a route's first requests, before any answer has told it the route's bucket, one shared
+# bucket of limit 1; with many queued on it, hikari 2.7.0's RESTBucket.acquire can leave one waiting
+# for a release that never comes (it does not check again once it holds the bucket's lock: seen in
+# bench/push.py's uncapped run, 1 or 2 pushes of 500 hung for good). So the first message goes
+# alone, and the others after its answer, when each new channel gets a bucket of its own. A send
+# still bounded in time: hikari times out a request after 30 s and waits at most 2 s for a bucket.
+SEND_TIMEOUT_SECONDS = 45.0
 
 
 def channel_key(channel_id: str) -> RateKey:
@@ -53,6 +62,8 @@ class DiscordNotifier:
         self._rest = rest
         self._overall = overall_key(rate_per_second)
         self._renderer = PushRenderer(push_messages, notice, DiscordMessage.shows)
+        self._bucket_known = False  # an answer to POST /channels/{id}/messages came back (see above)
+        self._first = asyncio.Lock()
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         return self._renderer.render(item, papers)
@@ -61,20 +72,29 @@ class DiscordNotifier:
         return [self._overall, channel_key(subscription.destination.chat_id)]
 
     async def send(self, destination: Destination, message: Outgoing) -> str:
+        if self._bucket_known:
+            return await self._send(destination, message)
+        async with self._first:  # the first message alone, until hikari knows the route's bucket
+            return await self._send(destination, message)
+
+    async def _send(self, destination: Destination, message: Outgoing) -> str:
         payload: DiscordMessage = message.payload
         try:
-            sent = await self._rest.create_message(
-                int(destination.chat_id), **message_arguments(self._rest, payload)
-            )
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                sent = await self._rest.create_message(
+                    int(destination.chat_id), **message_arguments(self._rest, payload)
+                )
+            self._bucket_known = True
         except hikari.RateLimitTooLongError as err:
             raise RateLimited(
                 f"429 for {err.retry_after:.1f} s", err.retry_after, everything=err.is_global
             ) from err
         except hikari.HTTPResponseError as err:
+            self._bucket_known = True  # Discord's refusals carry the bucket headers too
             raise classified(err) from err
         except (hikari.HTTPError, aiohttp.ClientError, TimeoutError) as err:  # the connection failed
             cause = err.__cause__ or err
-            raise TransientFailure(f"{type(cause).__name__}: {cause}") from err
+            raise TransientFailure(f"{type(cause).__name__}: {cause or 'no answer in time'}") from err
         return str(sent.id)
 
 
