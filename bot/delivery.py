@@ -26,7 +26,7 @@ import socket
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -82,6 +82,26 @@ class _Looked:
         return NextCheck(self.found.row_id, self.found.saved_at, at)
 
 
+class _DueTimes:
+    """A round's due times by schedule (time, zone, weekdays): most subscribers share a handful of
+    schedules, and working a time out across time zones costs more than reading the row. Bounded."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._times: dict[tuple[time, str, frozenset[int]], tuple[datetime | None, datetime]] = {}
+
+    def of(self, subscription: Subscription, now: datetime) -> tuple[datetime | None, datetime]:
+        """Its latest due time at or before `now` (None: none this past week) and the next after."""
+        key = (subscription.send_time, subscription.time_zone, subscription.weekdays)
+        found = self._times.get(key)
+        if found is None:
+            if len(self._times) >= self.LIMIT:
+                self._times.clear()
+            found = self._times[key] = (latest_due(subscription, now), next_due(subscription, now))
+        return found
+
+
 class Scheduler:
     """Puts due pushes in the outbox; safe to run as often as wanted."""
 
@@ -94,35 +114,35 @@ class Scheduler:
         """Each delivering subscription whose latest due time has come, within the grace window,
         pushed already or not (`everyone_now`: every one, due this instant; `push --now`). For a
         listing (`push --dry-run`): it reads every subscription, a page at a time, and changes nothing."""
-        now = self._clock()
+        now, times = self._clock(), _DueTimes()
         found = []
         async for page in delivering_pages(self._store):
             for subscription in page:
-                due = now if everyone_now else self._due_at(subscription, now)
+                due = now if everyone_now else self._due_at(subscription, times.of(subscription, now)[0], now)
                 if due is not None:
                     found.append((subscription, due))
         return found
 
-    def _due_at(self, subscription: Subscription, now: datetime) -> datetime | None:
-        """When its push is due, if one is: not for a new subscriber's backlog, nor one missed
-        beyond the grace window (the bot was down: do not flood)."""
-        due = latest_due(subscription, now)
-        if due is None or due < subscription.active_since:
+    def _due_at(self, subscription: Subscription, latest: datetime | None, now: datetime) -> datetime | None:
+        """When its push is due (its `latest` due time), if one is: not for a new subscriber's
+        backlog, nor one missed beyond the grace window (the bot was down: do not flood)."""
+        if latest is None or latest < subscription.active_since:
             return None
-        return due if now - due <= timedelta(hours=self._settings.grace_hours) else None
+        return latest if now - latest <= timedelta(hours=self._settings.grace_hours) else None
 
     async def _due_pages(self) -> AsyncIterator[list[_Looked]]:
         """The subscriptions whose time to be looked at has come, a page at a time, each with its due
         time and its next look. Read through the store's index: a round that finds nothing costs one
         query, whatever the number of subscribers."""
-        now = self._clock()
+        now, times = self._clock(), _DueTimes()
         after: tuple[datetime, int] | None = None
         while page := await self._store.subscriptions_due(now, after=after, limit=SUBSCRIPTION_PAGE):
             after = (page[-1].next_check_at, page[-1].row_id)
-            yield [
-                _Looked(found, self._due_at(found.subscription, now), next_due(found.subscription, now))
-                for found in page
-            ]
+            looked = []
+            for found in page:
+                latest, following = times.of(found.subscription, now)
+                looked.append(_Looked(found, self._due_at(found.subscription, latest, now), following))
+            yield looked
 
     async def enqueue_due(self, *, everyone_now: bool = False) -> EnqueueReport:
         """Put every due push in the outbox; what is there already is not added again.
