@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cards import paper_card, paper_record
 from bot.config import LLMSettings
@@ -24,11 +24,13 @@ from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
 from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
-from bot.writer.summarizer import Summarizer
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 from handlers.console_adapter.text import PrintableWriter, Writer, printable, terminal_width
+
+if TYPE_CHECKING:  # the writer (openai, pypdf) is imported only by `paperboy summarize`
+    from bot.writer.summarizer import Summarizer
 
 MAX_PROBLEMS_SHOWN = 50
 MAX_DAY_COUNT = 500  # `top` and `render -n`: a whole day (the longest so far has 68); `all` has no cap
