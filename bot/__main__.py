@@ -279,7 +279,7 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
-    waiting = (await store.stats()).outbox_pending  # pending or leased: for the line if the store goes
+    waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Opened.open(settings, stack)).notifiers()
