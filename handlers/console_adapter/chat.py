@@ -23,6 +23,7 @@ from bot.commands import (
     COMMANDS,
     DEFAULT_TOP,
     SETTINGS,
+    CommandSpec,
     parse_required,
     parse_setting,
     parse_subscribe,
@@ -34,10 +35,12 @@ from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
+from bot.views import days_view, help_view, preview_view, settings_view
 from handlers.console_adapter.render import (
     render_card,
     render_days,
     render_digest,
+    render_help,
     render_preview,
     render_settings,
 )
@@ -56,13 +59,12 @@ LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in
 CONSOLE_ARGUMENTS = {"today": "[N]", "settings": "[NAME VALUE]"}
 
 
+def _console_call(spec: CommandSpec) -> str:
+    return f"/{spec.name} {CONSOLE_ARGUMENTS.get(spec.name, spec.arguments)}".rstrip()
+
+
 def help_text() -> str:
-    lines = [str(t("help.heading"))]
-    lines += [
-        f"  /{c.name} {CONSOLE_ARGUMENTS.get(c.name, c.arguments)}".rstrip().ljust(36) + str(c.description)
-        for c in COMMANDS
-    ]
-    return "\n".join(lines)
+    return render_help(help_view({spec.name for spec in COMMANDS}, _console_call))
 
 
 def settings_help() -> str:
@@ -135,7 +137,7 @@ class ConsoleChat:
         return render_card(card, width=self.width)
 
     async def _on_days(self, arguments: str) -> str:
-        return render_days(await self._service.days())
+        return render_days(days_view(await self._service.days()))
 
     async def _on_more(self, arguments: str) -> str:
         return await self._more() if self._more else str(t("more.nothing"))
@@ -146,7 +148,7 @@ class ConsoleChat:
             HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
             send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        return render_settings(subscription)
+        return render_settings(settings_view(subscription))
 
     async def _on_unsubscribe(self, arguments: str) -> str:
         stopped = await self._service.unsubscribe(HOME, "console")
@@ -155,16 +157,20 @@ class ConsoleChat:
     async def _on_settings(self, arguments: str) -> str:
         if not arguments:
             current = await self._service.subscription(HOME)
-            return f"{render_settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+            return (
+                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
+                if current
+                else str(t("sub.none"))
+            )
         spec, changes = parse_setting(arguments)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
             raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
-        return f"{t('btn.saved')}.\n{render_settings(updated)}"
+        return f"{t('btn.saved')}.\n{render_settings(settings_view(updated))}"
 
     async def _on_preview(self, arguments: str) -> str:
-        return render_preview(await self._service.preview(HOME), width=self.width)
+        return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)

@@ -16,18 +16,16 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
+from bot.views import days_view, help_view, preview_view
 from handlers.slack_adapter.answers import Ask, answer, top_ask
-from handlers.slack_adapter.blocks import MAX_SECTION, SlackMessage, context, header, section
 from handlers.slack_adapter.channels import Place, check_manager, place_of
 from handlers.slack_adapter.config import SlackSettings
-from handlers.slack_adapter.mrkdwn import cut, escape
-from handlers.slack_adapter.preview import preview_messages
-from handlers.slack_adapter.render import notice
+from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
 from handlers.slack_adapter.replies import guarded, reply, say
 from handlers.slack_adapter.settings_modal import settings_view
 
@@ -122,19 +120,8 @@ class SlackCommands:
     # -- reading -------------------------------------------------------------------------------
 
     async def _on_help(self, request: Request) -> None:
-        lang = request.place.lang
-        calls = [(self._as_slash(f"/{spec.name} {spec.arguments}".rstrip()), spec) for spec in COMMANDS]
-        rows = [
-            f"`{escape(call)}`  {escape(spec.description.render(lang))}"
-            for call, spec in calls
-            if spec.name in SUBCOMMANDS
-        ]
-        heading = t("help.heading").render(lang)
-        blocks = [header(heading), section(cut("\n".join(rows), MAX_SECTION))]
-        if self._single:
-            singles = ", ".join(f"`{name}`" for name in self._single)
-            blocks.append(context([t("slack.singles", commands=singles).render(lang)]))
-        await reply(request.respond, [SlackMessage(heading, tuple(blocks))])
+        view = help_view(SUBCOMMANDS, lambda spec: self._as_slash(spec.call))
+        await reply(request.respond, [help_message(view, request.place.lang, tuple(self._single))])
 
     async def _answer(self, ask: Ask, request: Request) -> None:
         await reply(request.respond, await answer(self._service, ask, request.place.lang))
@@ -155,15 +142,8 @@ class SlackCommands:
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
     async def _on_days(self, request: Request) -> None:
-        lang = request.place.lang
-        days = await self._service.days()
-        if not days:
-            await say(request.respond, t("days.none"), lang)
-            return
-        rows = [f"`{d.day}`  ▲ {d.top_votes if d.top_votes is not None else '?'}  ({d.papers})" for d in days]
-        heading = t("days.heading").render(lang)
-        body = section(cut("\n".join(rows), MAX_SECTION))
-        await reply(request.respond, [SlackMessage(heading, (header(heading), body))])
+        days = days_view(await self._service.days())
+        await reply(request.respond, [days_message(days, request.place.lang)])
 
     # -- the daily push ---------------------------------------------------------------------------
 
@@ -205,7 +185,7 @@ class SlackCommands:
 
     async def _on_preview(self, request: Request) -> None:
         _no_arguments(request, "preview")
-        preview = await self._service.preview(request.place.destination)
+        preview = preview_view(await self._service.preview(request.place.destination))
         await reply(request.respond, preview_messages(preview, request.place.lang))
 
 

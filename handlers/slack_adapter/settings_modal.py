@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
+from bot import views
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code
 from bot.platforms import push_formats
-from bot.subscriptions import settings_rows
 from handlers.slack_adapter.blocks import Block
 from handlers.slack_adapter.channels import PLATFORM, MalformedRequest
 from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
@@ -192,19 +192,18 @@ def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
 
 def settings_summary(subscription: Subscription, lang: Lang) -> str:
     """Every setting as a mrkdwn line `*Label:* value` (the channel announcement, App Home)."""
-    lines = []
-    for label, value in settings_rows(subscription):
-        shown = value if isinstance(value, str) else value.render(lang)
-        lines.append(f"*{escape(label.render(lang))}:* {cut(shown, MAX_VALUE)}")
-    return "\n".join(lines)
+    return "\n".join(
+        f"*{escape(row.label.render(lang))}:* {cut(row.value.render(lang), MAX_VALUE)}"
+        for row in views.settings_view(subscription).rows
+    )
 
 
 def subscription_line(subscription: Subscription, lang: Lang) -> str:
     """`#channel  09:00 Asia/Seoul · Top N 10 · compact digest · subscribed` as mrkdwn."""
     chat = subscription.destination.chat_id
     where = f"<#{chat}>" if chat[:1] in ("C", "G") else escape(subscription.title or chat)
-    rows = {label.key: value for label, value in settings_rows(subscription)}
-    parts = [rows["set.time"], f"{t('set.top_n').render(lang)} {subscription.top_n}", rows["set.format"],
-             rows["set.status"]]  # fmt: skip
-    shown = " · ".join(part if isinstance(part, str) else part.render(lang) for part in parts)
-    return f"{where}  {cut(shown, MAX_VALUE)}"
+    view = views.settings_view(subscription)
+    top_n = f"{t('set.top_n').render(lang)} {subscription.top_n}"
+    parts = [view.value("set.time").render(lang), top_n, view.value("set.format").render(lang),
+             view.value("set.status").render(lang)]  # fmt: skip
+    return f"{where}  {cut(' · '.join(parts), MAX_VALUE)}"

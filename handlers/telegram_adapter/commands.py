@@ -16,16 +16,22 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
-from bot.commands import COMMANDS, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_required, parse_subscribe, parse_top, usage
 from bot.errors import PaperboyError, UsageError, for_users
-from bot.i18n import Lang, Text, t
+from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
-from bot.subscriptions import Preview
+from bot.views import days_view, help_view, preview_view
 from handlers.telegram_adapter.chats import Where, channel_for, destination_of, may_manage, where
-from handlers.telegram_adapter.html import Html, bold, italic, join, link, text
-from handlers.telegram_adapter.render import TelegramMessage, card_message, notice, text_message
+from handlers.telegram_adapter.render import (
+    TelegramMessage,
+    card_message,
+    days_message,
+    help_message,
+    notice,
+    preview_message,
+)
 from handlers.telegram_adapter.sending import TelegramApp, send
 from handlers.telegram_adapter.settings_menu import SETTINGS_LINK_PREFIX, private_link, settings_message
 from handlers.telegram_adapter.views import search_page, top_page
@@ -92,10 +98,10 @@ class Commands:
         if editor and here.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings here
             await self._settings(update, context, here, editor.group(1))
             return
-        await self._reply(update, here, [text_message(help_html(here.lang, welcome=True))])
+        await self._reply(update, here, [help_message(help_view(TELEGRAM_COMMANDS, welcome=True), here.lang)])
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, [text_message(help_html(here.lang))])
+        await self._reply(update, here, [help_message(help_view(TELEGRAM_COMMANDS), here.lang)])
 
     async def on_today(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
         await self._reply(update, here, await top_page(self._service, here.lang, None, 10, 0))
@@ -116,12 +122,7 @@ class Commands:
         await self._reply(update, here, [card_message(paper_card(paper, here.lang), here.lang)])
 
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        days = await self._service.days()
-        rows = [
-            text(f"{d.day}  ▲ {d.top_votes if d.top_votes is not None else '?'}  ({d.papers})") for d in days
-        ]
-        body = bold(t("days.heading").render(here.lang)) + text("\n") + join(rows, "\n") if rows else None
-        await self._reply(update, here, [text_message(body) if body else notice(t("days.none"), here.lang)])
+        await self._reply(update, here, [days_message(days_view(await self._service.days()), here.lang)])
 
     # -- the daily push --------------------------------------------------------------------------
 
@@ -195,7 +196,7 @@ class Commands:
             else here.destination
         )
         preview = await self._service.preview(destination)
-        await self._reply(update, here, [text_message(preview_html(preview, here.lang))])
+        await self._reply(update, here, [preview_message(preview_view(preview), here.lang)])
 
     @staticmethod
     def _channel_argument(context: ContextTypes.DEFAULT_TYPE, command: str) -> str | None:
@@ -205,39 +206,3 @@ class Commands:
         if len(words) == 1 and words[0].startswith("@") and len(words[0]) > 1:
             return words[0]
         raise UsageError(t("usage.not_understood", word=" ".join(words), usage=usage(command)))
-
-
-def help_html(lang: Lang, *, welcome: bool = False) -> Html:
-    lines = [bold(t("help.welcome" if welcome else "help.heading").render(lang))]
-    lines += [
-        text(f"/{spec.name} {spec.arguments}".rstrip() + " — ") + italic(spec.description.render(lang))
-        for spec in COMMANDS
-        if spec.name in TELEGRAM_COMMANDS
-    ]
-    lines.append(text(t("help.inline").render(lang)))
-    lines.append(link("https://github.com/l-yohai/daily_papers_ko", t("help.credit").render(lang)))
-    return join(lines, "\n")
-
-
-def preview_html(preview: Preview, lang: Lang) -> Html:
-    """When the next push goes out, which day it holds, and each paper with why it is in."""
-    lines: list[Html] = []
-    if preview.due is not None and preview.subscription is not None:
-        local = preview.due.astimezone(preview.subscription.zone)
-        lines.append(
-            bold(
-                t("preview.next", when=f"{local:%Y-%m-%d %H:%M} {preview.subscription.time_zone}").render(
-                    lang
-                )
-            )
-        )
-    if preview.day is not None:
-        lines.append(text(t("preview.day", day=preview.day).render(lang)))
-    for rank, pick in enumerate(preview.selection.picks, start=1):
-        reasons = "; ".join(reason.render(lang) for reason in pick.reasons)
-        lines.append(
-            text(f"{rank}. ") + link(pick.paper.arxiv_url, pick.paper.title) + text("\n") + italic(reasons)
-        )
-    if preview.empty_reason is not None:
-        lines.append(text(preview.empty_reason.render(lang)))
-    return join(lines, "\n\n")

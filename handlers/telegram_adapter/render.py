@@ -14,6 +14,7 @@ from typing import Any
 from bot.cards import DigestItem, DigestView, Link, PaperCard, votes_label
 from bot.i18n import Lang, Text, t
 from bot.models import Section
+from bot.views import DaysView, HelpView, PreviewView
 from handlers.telegram_adapter.html import (
     MAX_CAPTION,
     MAX_ENTITIES,
@@ -197,3 +198,40 @@ def _page(start: Html, items: list[DigestItem], lang: Lang, terms: Sequence[str]
 
 def notice(sentence: Text, lang: Lang) -> TelegramMessage:
     return text_message(text(sentence.render(lang)))
+
+
+# -- answers built in bot/views.py --------------------------------------------------------------
+
+CREDIT_URL = "https://github.com/l-yohai/daily_papers_ko"
+
+
+def help_message(view: HelpView, lang: Lang) -> TelegramMessage:
+    """The commands, then how inline mode works and whose summaries these are."""
+    lines = [bold(view.heading.render(lang))]
+    lines += [text(f"{line.call} — ") + italic(line.description.render(lang)) for line in view.commands]
+    lines.append(text(t("help.inline").render(lang)))
+    lines.append(link(CREDIT_URL, t("help.credit").render(lang)))
+    return text_message(join(lines, "\n"))
+
+
+def days_message(view: DaysView, lang: Lang) -> TelegramMessage:
+    if not view.rows:
+        return notice(view.empty, lang)
+    rows = [text(row.line.render(lang)) for row in view.rows]
+    return text_message(bold(view.heading.render(lang)) + text("\n") + join(rows, "\n"))
+
+
+def preview_message(view: PreviewView, lang: Lang) -> TelegramMessage:
+    """When the next push goes out, which day it holds, and each paper with why it is in."""
+    lines: list[Html] = []
+    if view.next_push is not None:
+        lines.append(bold(view.next_push.render(lang)))
+    if view.day is not None:
+        lines.append(text(view.day.render(lang)))
+    lines += [
+        text(f"{pick.rank}. ") + link(pick.url, pick.title) + text("\n") + italic(pick.reason(lang))
+        for pick in view.picks
+    ]
+    if view.empty_reason is not None:
+        lines.append(text(view.empty_reason.render(lang)))
+    return text_message(join(lines, "\n\n"))
