@@ -23,7 +23,8 @@ from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view
-from handlers.telegram_adapter.chats import Where, channel_for, destination_of, may_manage, where
+from handlers.telegram_adapter.asks import search_page, top_page
+from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
     card_message,
@@ -32,9 +33,8 @@ from handlers.telegram_adapter.render import (
     notice,
     preview_message,
 )
-from handlers.telegram_adapter.sending import TelegramApp, send
-from handlers.telegram_adapter.settings_menu import SETTINGS_LINK_PREFIX, private_link, settings_message
-from handlers.telegram_adapter.views import search_page, top_page
+from handlers.telegram_adapter.replies import TelegramApp, send
+from handlers.telegram_adapter.settings import SETTINGS_LINK_PREFIX, private_link, settings_message
 
 log = logging.getLogger(__name__)
 
@@ -59,28 +59,28 @@ class Commands:
             )
 
     def _guarded(
-        self, handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, Where], Awaitable[None]]
+        self, handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, Place], Awaitable[None]]
     ) -> Handler:
         """Find the chat, run the handler, and turn a PaperboyError into a reply."""
 
         async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             with METRICS.timed_command("telegram"):
-                here = await where(update, self._service)
+                place = await place_of(update, self._service)
                 try:
-                    await handler(update, context, here)
+                    await handler(update, context, place)
                 except PaperboyError as err:
-                    await self._say(update, here, for_users(err))
+                    await self._say(update, place, for_users(err))
 
         return run
 
-    async def _reply(self, update: Update, here: Where, messages: list[TelegramMessage]) -> Message | None:
+    async def _reply(self, update: Update, place: Place, messages: list[TelegramMessage]) -> Message | None:
         sent = None
         for message in messages:
-            sent = await send(update.get_bot(), here.chat.id, here.thread_id, message)
+            sent = await send(update.get_bot(), place.chat.id, place.thread_id, message)
         return sent
 
-    async def _say(self, update: Update, here: Where, sentence: Text) -> None:
-        await self._reply(update, here, [notice(sentence, here.lang)])
+    async def _say(self, update: Update, place: Place, sentence: Text) -> None:
+        await self._reply(update, place, [notice(sentence, place.lang)])
 
     @staticmethod
     def _arguments(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -88,75 +88,77 @@ class Commands:
 
     # -- reading -----------------------------------------------------------------------------
 
-    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         payload = self._arguments(context)
         deep = _DEEP_LINK.fullmatch(payload)
         if deep:
-            await self.on_paper_ref(update, here, f"{deep.group(1)}.{deep.group(2)}")
+            await self.on_paper_ref(update, place, f"{deep.group(1)}.{deep.group(2)}")
             return
         editor = _SETTINGS_LINK.fullmatch(payload)
-        if editor and here.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings here
-            await self._settings(update, context, here, editor.group(1))
+        if editor and place.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings place
+            await self._settings(update, context, place, editor.group(1))
             return
-        await self._reply(update, here, [help_message(help_view(TELEGRAM_COMMANDS, welcome=True), here.lang)])
+        await self._reply(
+            update, place, [help_message(help_view(TELEGRAM_COMMANDS, welcome=True), place.lang)]
+        )
 
-    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, [help_message(help_view(TELEGRAM_COMMANDS), here.lang)])
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, [help_message(help_view(TELEGRAM_COMMANDS), place.lang)])
 
-    async def on_today(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, await top_page(self._service, here.lang, None, 10, 0))
+    async def on_today(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, await top_page(self._service, place.lang, None, 10, 0))
 
-    async def on_top(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_top(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         args = parse_top(self._arguments(context))
-        await self._reply(update, here, await top_page(self._service, here.lang, args.day, args.n, 0))
+        await self._reply(update, place, await top_page(self._service, place.lang, args.day, args.n, 0))
 
-    async def on_search(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_search(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         query = parse_required("search", self._arguments(context))
-        await self._reply(update, here, await search_page(self._service, here.lang, query, 0))
+        await self._reply(update, place, await search_page(self._service, place.lang, query, 0))
 
-    async def on_paper(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self.on_paper_ref(update, here, parse_required("paper", self._arguments(context)))
+    async def on_paper(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self.on_paper_ref(update, place, parse_required("paper", self._arguments(context)))
 
-    async def on_paper_ref(self, update: Update, here: Where, ref: str) -> None:
+    async def on_paper_ref(self, update: Update, place: Place, ref: str) -> None:
         paper = await self._service.paper(ref)
-        await self._reply(update, here, [card_message(paper_card(paper, here.lang), here.lang)])
+        await self._reply(update, place, [card_message(paper_card(paper, place.lang), place.lang)])
 
-    async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, [days_message(days_view(await self._service.days()), here.lang)])
+    async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
 
     # -- the daily push --------------------------------------------------------------------------
 
     async def _target(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where, channel: str | None
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place, channel: str | None
     ) -> tuple[Destination, str | None, str]:
         """The destination a subscription command acts on: this chat/topic, or `@channel` from a private chat.
 
         Returns it with the chat's title and its type; raises UsageError when the user may not manage it.
         """
         if channel is not None:
-            found = await channel_for(context.bot, channel, here.user_id)
+            found = await channel_for(context.bot, channel, place.user_id)
             return destination_of(found.id), found.title or channel, found.type
-        if not await may_manage(context.bot, update, here.chat, here.user_id):
+        if not await may_manage(context.bot, update, place.chat, place.user_id):
             raise UsageError(t("tg.admins_only"))
-        title = here.chat.title or here.chat.full_name or here.chat.username
-        return here.destination, title, here.chat.type
+        title = place.chat.title or place.chat.full_name or place.chat.username
+        return place.destination, title, place.chat.type
 
-    async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         args = parse_subscribe(self._arguments(context))
-        destination, title, chat_type = await self._target(update, context, here, args.channel)
+        destination, title, chat_type = await self._target(update, context, place, args.channel)
         subscription, new = await self._service.subscribe(
             destination,
             chat_type=chat_type,
             title=title,
-            by=here.by,
-            language=here.lang,
+            by=place.by,
+            language=place.lang,
             send_time=args.send_time,
             time_zone=args.time_zone,
         )
         key = "sub.started" if new else "sub.updated"
         await self._say(
             update,
-            here,
+            place,
             t(
                 key,
                 title=title or "",
@@ -166,37 +168,37 @@ class Commands:
             ),
         )
 
-    async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "unsubscribe")
-        destination, title, _ = await self._target(update, context, here, channel)
-        stopped = await self._service.unsubscribe(destination, here.by)
-        await self._say(update, here, t("sub.stopped" if stopped else "sub.none", title=title or ""))
+        destination, title, _ = await self._target(update, context, place, channel)
+        stopped = await self._service.unsubscribe(destination, place.by)
+        await self._say(update, place, t("sub.stopped" if stopped else "sub.none", title=title or ""))
 
-    async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._settings(update, context, here, self._channel_argument(context, "settings"))
+    async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._settings(update, context, place, self._channel_argument(context, "settings"))
 
     async def _settings(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where, channel: str | None
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place, channel: str | None
     ) -> None:
         """The editor of this chat, or of `channel` (`@name`, or its id from a deep link)."""
-        destination, _, _ = await self._target(update, context, here, channel)
+        destination, _, _ = await self._target(update, context, place, channel)
         subscription = await self._service.subscription(destination)
         if subscription is None:
             raise UsageError(t("sub.none"))
         target = destination.chat_id if channel else ""
-        in_channel = here.chat.type == ChatType.CHANNEL
-        private = private_link(context.bot.username, here.chat.id) if in_channel else None
-        await self._reply(update, here, [settings_message(subscription, here.lang, target, private)])
+        in_channel = place.chat.type == ChatType.CHANNEL
+        private = private_link(context.bot.username, place.chat.id) if in_channel else None
+        await self._reply(update, place, [settings_message(subscription, place.lang, target, private)])
 
-    async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "preview")
         destination = (
-            destination_of((await channel_for(context.bot, channel, here.user_id)).id)
+            destination_of((await channel_for(context.bot, channel, place.user_id)).id)
             if channel
-            else here.destination
+            else place.destination
         )
         preview = await self._service.preview(destination)
-        await self._reply(update, here, [preview_message(preview_view(preview), here.lang)])
+        await self._reply(update, place, [preview_message(preview_view(preview), place.lang)])
 
     @staticmethod
     def _channel_argument(context: ContextTypes.DEFAULT_TYPE, command: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Paper cards and digests as Telegram messages: HTML text, a photo caption, inline buttons.
+"""Views as Telegram messages: paper cards, digests, a push, and the answers of bot/views.py, as
+HTML text, a photo caption and inline buttons.
 
 Every outgoing message is a `TelegramMessage` (a Bot API method and its parameters), the same
 object whether it answers a command, goes out in a push or is printed by `paperboy render telegram`,
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from bot.cards import DigestItem, DigestView, Link, PaperCard, votes_label
+from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
-from bot.models import Section
+from bot.models import Paper, PushFormat, Section
 from bot.views import DaysView, HelpView, PreviewView
-from handlers.telegram_adapter.html import (
+from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
     MAX_TEXT,
@@ -198,6 +200,28 @@ def _page(start: Html, items: list[DigestItem], lang: Lang, terms: Sequence[str]
 
 def notice(sentence: Text, lang: Lang) -> TelegramMessage:
     return text_message(text(sentence.render(lang)))
+
+
+# -- a push ------------------------------------------------------------------------------------
+
+Format = PushFormat  # `thread` is never a Telegram subscription's (the service refuses it): cards
+
+
+def push_messages(
+    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+) -> list[TelegramMessage]:
+    """The messages of one push (or of `paperboy render telegram`).
+    Compact: the ranked list, split between items when it passes 4096 characters.
+    Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
+    Words in `lang`, summaries in `reads` (default: `lang`)."""
+    reads = reads or lang
+    heading = t("push.heading", day=day, n=len(papers))
+    if fmt == "compact":
+        view = DigestView(heading, digest_items(papers, reads), total=len(papers))
+        return [text_message(body) for body in digest_pages(view, lang)]
+    return [text_message(bold(heading.render(lang)))] + [
+        card_message(paper_card(p, reads), lang) for p in papers
+    ]
 
 
 # -- answers built in bot/views.py --------------------------------------------------------------

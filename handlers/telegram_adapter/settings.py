@@ -20,7 +20,7 @@ from bot.i18n import Lang, language_name, t
 from bot.models import Subscription
 from bot.views import settings_view
 from handlers.telegram_adapter.callbacks import COMMON_ZONES, Setting, encode
-from handlers.telegram_adapter.html import Html, bold, italic, join, text
+from handlers.telegram_adapter.markup import Html, bold, italic, join, text
 from handlers.telegram_adapter.render import (
     Button,
     Keyboard,
