@@ -22,12 +22,12 @@ from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view
-from handlers.slack_adapter.answers import Ask, answer, top_ask
-from handlers.slack_adapter.channels import Place, check_manager, place_of
+from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
+from handlers.slack_adapter.places import Place, check_manager, place_of
 from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
 from handlers.slack_adapter.replies import guarded, reply, say
-from handlers.slack_adapter.settings_modal import settings_view
+from handlers.slack_adapter.settings import settings_view
 
 SUBCOMMANDS = (
     "help",

@@ -14,21 +14,25 @@ from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_car
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.views import DaysView, HelpView, PreviewView
-from handlers.slack_adapter.blocks import (
+from handlers.slack_adapter.markup import (
     MAX_MESSAGE_CHARS,
     MAX_SECTION,
     Block,
     SlackMessage,
     actions,
+    bold,
     button,
     context,
+    cut,
+    escape,
     header,
     image,
+    link,
     pack,
+    plain_cut,
     section,
     size,
 )
-from handlers.slack_adapter.mrkdwn import bold, cut, escape, link, plain_cut
 
 Format = PushFormat
 MAX_AUTHORS_LINE = 300

@@ -16,7 +16,7 @@ from bot.models import Destination, Subscription
 from bot.platforms import push_formats
 from bot.ports import Store
 from bot.service import PaperService
-from handlers.slack_adapter.settings_modal import read_submission, settings_view
+from handlers.slack_adapter.settings import read_submission, settings_view
 from storage import open_store
 from storage.migrate import available_migrations
 

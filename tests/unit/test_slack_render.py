@@ -15,11 +15,21 @@ from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.i18n import Lang
 from bot.models import Destination, Paper, Subscription
-from handlers.slack_adapter.answers import Ask
-from handlers.slack_adapter.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, SlackMessage, pack, section, size
-from handlers.slack_adapter.mrkdwn import cut, escape, escaped_len, link
+from handlers.slack_adapter.asks import Ask
+from handlers.slack_adapter.markup import (
+    MAX_BLOCKS,
+    MAX_MESSAGE_CHARS,
+    SlackMessage,
+    cut,
+    escape,
+    escaped_len,
+    link,
+    pack,
+    section,
+    size,
+)
 from handlers.slack_adapter.render import card_message, push_messages
-from handlers.slack_adapter.settings_modal import FieldErrors, read_submission, settings_view
+from handlers.slack_adapter.settings import FieldErrors, read_submission, settings_view
 from tests.fixtures.adversarial import DAY, SPECIALS, hostile_papers, huge_day
 
 

@@ -16,9 +16,8 @@ from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code
 from bot.platforms import push_formats
-from handlers.slack_adapter.blocks import Block
-from handlers.slack_adapter.channels import PLATFORM, MalformedRequest
-from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
+from handlers.slack_adapter.markup import Block, cut, escape, plain_cut
+from handlers.slack_adapter.places import PLATFORM, MalformedRequest
 
 CALLBACK_ID = "settings"
 VALUE = "value"  # every input's action_id: the block_id names the setting
