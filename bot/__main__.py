@@ -39,7 +39,7 @@ from bot.settings_errors import SettingsError
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
 from bot.writer.summarizer import Summarizer
-from handlers.console_adapter.chat import run_console
+from handlers.console_adapter.app import run_console
 from handlers.console_adapter.cli import (
     parse_arguments,
     render_push,

@@ -1,4 +1,5 @@
-"""Paper cards and digests as plain terminal text, wrapped to a width in display cells.
+"""Views as plain terminal text, wrapped to a width in display cells: paper cards, digests, a push,
+and the answers of bot/views.py.
 
 Echoed values (a search query) are cut; control characters are escaped where the text is printed
 (see handlers/console_adapter/text.py).
@@ -6,8 +7,11 @@ Echoed values (a search query) are cut; control characters are escaped where the
 
 from __future__ import annotations
 
-from bot.cards import DigestView, PaperCard, votes_label
+from datetime import date
+
+from bot.cards import DigestView, PaperCard, digest_items, votes_label
 from bot.i18n import DEFAULT_LANG, Lang, t
+from bot.models import Paper
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.console_adapter.text import DEFAULT_WIDTH, clipped, wrap
 
@@ -67,6 +71,12 @@ def render_digest(
     if more_hint and shown < view.total:
         lines += ["", t("list.more", count=view.total - shown, hint=more_hint).render(lang)]
     return "\n".join(lines)
+
+
+def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
+    """A day's push as the terminal shows it (one text), summaries in `reads`."""
+    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
+    return [render_digest(view, lang=lang)]
 
 
 def render_days(view: DaysView, lang: Lang = DEFAULT_LANG) -> str:

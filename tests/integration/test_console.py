@@ -9,7 +9,8 @@ import pytest
 
 from bot.models import DigestDay
 from bot.service import PaperService
-from handlers.console_adapter.chat import ConsoleChat, run_console
+from handlers.console_adapter.app import run_console
+from handlers.console_adapter.commands import ConsoleChat
 from handlers.console_adapter.text import cells
 from tests.conftest import PaperFactory
 
