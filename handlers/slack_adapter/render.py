@@ -1,4 +1,5 @@
-"""Paper cards and digests in Block Kit, within Slack's limits.
+"""Views in Block Kit, within Slack's limits: paper cards, digests, a push, and the answers of
+bot/views.py.
 
 A card: header (the title), a section with the first summary and the thumbnail beside it, a
 context line (votes, authors cut with "+N more", days), the other summary sections, and link
