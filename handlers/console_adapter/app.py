@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.service import PaperService
-from handlers.console_adapter.commands import ConsoleChat
+from handlers.console_adapter.commands import ConsoleCommands
 from handlers.console_adapter.text import terminal_width, wrap
 
 WELCOME = "Paperboy: Hugging Face Daily Papers in your terminal. Type /help for commands, Ctrl-D to leave."
@@ -70,7 +70,7 @@ async def run_console(
 ) -> None:
     """Read commands until end of input; a prompt, line editing and history only when a person is
     typing at a terminal. Ctrl-C there ends the chat (KeyboardInterrupt, after one newline)."""
-    chat = ConsoleChat(service)
+    chat = ConsoleCommands(service)
     if isinstance(stdin, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a crash
         stdin.reconfigure(errors="replace")
     prompt = _Prompt(history or history_file()) if stdin.isatty() and stdin is sys.stdin else None

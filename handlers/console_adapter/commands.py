@@ -69,7 +69,7 @@ def settings_help() -> str:
     )
 
 
-class ConsoleChat:
+class ConsoleCommands:
     """Answers one line at a time; remembers the last list (a day's top, a search) so /more can page
     through it. `width` is the terminal's, in cells; replies hold no control character."""
 

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 MAX_ANSWER = 200
 
 
-class Buttons:
+class TelegramActions:
     """Callback queries and the replies to /settings prompts."""
 
     def __init__(self, service: PaperService) -> None:

@@ -26,8 +26,8 @@ from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.http_server import Refusals, read_body
-from handlers.telegram_adapter.actions import Buttons
-from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
+from handlers.telegram_adapter.actions import TelegramActions
+from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, TelegramCommands
 from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.inline import Inline
 from handlers.telegram_adapter.limits import SharedRateLimiter
@@ -60,8 +60,8 @@ def build_application(
     if limiter is not None:  # the same budget as the push (see limits.py)
         builder = builder.rate_limiter(SharedRateLimiter(limiter, settings.rate_per_second))
     app: TelegramApp = builder.build()
-    Commands(service).register(app)
-    Buttons(service).register(app)
+    TelegramCommands(service).register(app)
+    TelegramActions(service).register(app)
     Inline(service).register(app)
     membership = _Membership(service)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))

@@ -46,7 +46,7 @@ TELEGRAM_COMMANDS = ("start", "help", "today", "top", "search", "paper", "days",
                      "settings", "preview")  # fmt: skip
 
 
-class Commands:
+class TelegramCommands:
     """Every slash command of the bot; `register` adds them to a PTB Application."""
 
     def __init__(self, service: PaperService) -> None:
