@@ -13,7 +13,6 @@ from datetime import date
 
 from bot.cards import paper_card
 from bot.commands import (
-    COMMANDS,
     DEFAULT_TOP,
     SETTINGS,
     CommandSpec,
@@ -56,7 +55,7 @@ def _console_call(spec: CommandSpec) -> str:
 
 
 def help_text() -> str:
-    return render_help(help_view({spec.name for spec in COMMANDS}, _console_call))
+    return render_help(help_view(HANDLERS, _console_call))
 
 
 def settings_help() -> str:
@@ -99,42 +98,39 @@ class ConsoleCommands:
             return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
-        handler = getattr(self, f"_on_{name}", None)
+        handler = HANDLERS.get(name)
         if handler is None:
             raise UsageError(t("error.unknown_command", name=name, usage=usage("help")))
-        reply: str = await handler(arguments)
-        return reply
+        return await handler(self, arguments)
 
-    async def _on_help(self, arguments: str) -> str:
+    async def on_help(self, arguments: str) -> str:
         return help_text()
 
-    _on_start = _on_help
-
-    async def _on_today(self, arguments: str) -> str:
+    async def on_today(self, arguments: str) -> str:
         args = parse_top(arguments)
         if args.day is not None:  # /today is the latest list: a day is /top's
             today = t("usage.line", call="/today [N]", example="/today 5")
             raise UsageError(t("usage.not_understood", word=args.day, usage=today))
         return await self._top(args.n, None)
 
-    async def _on_top(self, arguments: str) -> str:
+    async def on_top(self, arguments: str) -> str:
         args = parse_top(arguments)
         return await self._top(args.n, args.day)
 
-    async def _on_search(self, arguments: str) -> str:
+    async def on_search(self, arguments: str) -> str:
         return await self._search(parse_required("search", arguments), 0)
 
-    async def _on_paper(self, arguments: str) -> str:
+    async def on_paper(self, arguments: str) -> str:
         card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
         return render_card(card, width=self.width)
 
-    async def _on_days(self, arguments: str) -> str:
+    async def on_days(self, arguments: str) -> str:
         return render_days(days_view(await self._service.days()))
 
-    async def _on_more(self, arguments: str) -> str:
+    async def on_more(self, arguments: str) -> str:
         return await self._more() if self._more else str(t("more.nothing"))
 
-    async def _on_subscribe(self, arguments: str) -> str:
+    async def on_subscribe(self, arguments: str) -> str:
         wanted = parse_subscribe(arguments)
         subscription, _ = await self._service.subscribe(
             HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
@@ -142,11 +138,11 @@ class ConsoleCommands:
         )  # fmt: skip
         return render_settings(settings_view(subscription))
 
-    async def _on_unsubscribe(self, arguments: str) -> str:
+    async def on_unsubscribe(self, arguments: str) -> str:
         stopped = await self._service.unsubscribe(HOME, "console")
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
-    async def _on_settings(self, arguments: str) -> str:
+    async def on_settings(self, arguments: str) -> str:
         if not arguments:
             current = await self._service.subscription(HOME)
             return (
@@ -161,7 +157,7 @@ class ConsoleCommands:
             raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
         return f"{t('btn.saved')}.\n{render_settings(settings_view(updated))}"
 
-    async def _on_preview(self, arguments: str) -> str:
+    async def on_preview(self, arguments: str) -> str:
         return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)
 
     async def _top(self, n: int, day: date | None) -> str:
@@ -188,3 +184,23 @@ class ConsoleCommands:
         shown = offset + len(view.items)
         self._more = (lambda: self._search(query, shown)) if shown < view.total else None
         return render_digest(view, more_hint="/more", width=self.width)
+
+
+# A command's handler, a method of ConsoleCommands: (commands, arguments) -> the reply.
+Handler = Callable[[ConsoleCommands, str], Awaitable[str]]
+
+# Every command the console answers, and its handler.
+HANDLERS: dict[str, Handler] = {
+    "start": ConsoleCommands.on_help,
+    "help": ConsoleCommands.on_help,
+    "today": ConsoleCommands.on_today,
+    "top": ConsoleCommands.on_top,
+    "search": ConsoleCommands.on_search,
+    "paper": ConsoleCommands.on_paper,
+    "days": ConsoleCommands.on_days,
+    "more": ConsoleCommands.on_more,
+    "subscribe": ConsoleCommands.on_subscribe,
+    "unsubscribe": ConsoleCommands.on_unsubscribe,
+    "settings": ConsoleCommands.on_settings,
+    "preview": ConsoleCommands.on_preview,
+}

@@ -29,18 +29,6 @@ from handlers.slack_adapter.render import days_message, help_message, notice, pr
 from handlers.slack_adapter.replies import guarded, reply, say
 from handlers.slack_adapter.settings import settings_view
 
-SUBCOMMANDS = (
-    "help",
-    "today",
-    "top",
-    "search",
-    "paper",
-    "days",
-    "subscribe",
-    "unsubscribe",
-    "settings",
-    "preview",
-)
 Payload = Mapping[str, Any]
 
 
@@ -53,9 +41,6 @@ class Request:
     trigger_id: str
     respond: AsyncRespond
     client: AsyncWebClient
-
-
-Handler = Callable[[Request], Awaitable[None]]
 
 
 class SlackCommands:
@@ -90,16 +75,16 @@ class SlackCommands:
         self, name: str, arguments: str, command: Payload, respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         place = await place_of(self._service, str(command["channel_id"]), str(command["user_id"]))
-        if name not in SUBCOMMANDS:
+        handler = HANDLERS.get(name)
+        if handler is None:
             await say(respond, self.slack_text(t("error.unknown_command", name=name, usage=usage("help"))),
                       place.lang)  # fmt: skip
             return
-        handler: Handler = getattr(self, f"_on_{name}")
         request = Request(arguments, place, str(command.get("trigger_id", "")), respond, client)
 
         async def work() -> None:
             try:
-                await handler(request)
+                await handler(self, request)
             except UsageError as err:
                 raise UsageError(self.slack_text(err.text)) from err
 
@@ -119,35 +104,35 @@ class SlackCommands:
 
     # -- reading -------------------------------------------------------------------------------
 
-    async def _on_help(self, request: Request) -> None:
-        view = help_view(SUBCOMMANDS, lambda spec: self._as_slash(spec.call))
+    async def on_help(self, request: Request) -> None:
+        view = help_view(HANDLERS, lambda spec: self._as_slash(spec.call))
         await reply(request.respond, [help_message(view, request.place.lang, tuple(self._single))])
 
     async def _answer(self, ask: Ask, request: Request) -> None:
         await reply(request.respond, await answer(self._service, ask, request.place.lang))
 
-    async def _on_today(self, request: Request) -> None:
+    async def on_today(self, request: Request) -> None:
         _no_arguments(request, "today")
         await self._answer(top_ask(None, DEFAULT_TOP), request)
 
-    async def _on_top(self, request: Request) -> None:
+    async def on_top(self, request: Request) -> None:
         args = parse_top(request.arguments)
         await self._answer(top_ask(args.day, args.n), request)
 
-    async def _on_search(self, request: Request) -> None:
+    async def on_search(self, request: Request) -> None:
         await self._answer(Ask("search", query=parse_required("search", request.arguments)), request)
 
-    async def _on_paper(self, request: Request) -> None:
+    async def on_paper(self, request: Request) -> None:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
-    async def _on_days(self, request: Request) -> None:
+    async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
         await reply(request.respond, [days_message(days, request.place.lang)])
 
     # -- the daily push ---------------------------------------------------------------------------
 
-    async def _on_subscribe(self, request: Request) -> None:
+    async def on_subscribe(self, request: Request) -> None:
         wanted = parse_subscribe(request.arguments)
         if wanted.channel is not None:
             raise UsageError(t("slack.here_only", usage=usage("subscribe")))
@@ -166,7 +151,7 @@ class SlackCommands:
         )
         await _announce(request, said)
 
-    async def _on_unsubscribe(self, request: Request) -> None:
+    async def on_unsubscribe(self, request: Request) -> None:
         _no_arguments(request, "unsubscribe")
         channel = await check_manager(request.client, request.place)
         if not await self._service.unsubscribe(request.place.destination, request.place.user_id):
@@ -174,7 +159,7 @@ class SlackCommands:
             return
         await _announce(request, t("sub.stopped", title=channel.title))
 
-    async def _on_settings(self, request: Request) -> None:
+    async def on_settings(self, request: Request) -> None:
         _no_arguments(request, "settings")
         subscription = await self._service.subscription(request.place.destination)
         if subscription is None:
@@ -183,10 +168,28 @@ class SlackCommands:
         view = settings_view(subscription, request.place.lang)
         await request.client.views_open(trigger_id=request.trigger_id, view=view)
 
-    async def _on_preview(self, request: Request) -> None:
+    async def on_preview(self, request: Request) -> None:
         _no_arguments(request, "preview")
         preview = preview_view(await self._service.preview(request.place.destination))
         await reply(request.respond, preview_messages(preview, request.place.lang))
+
+
+# A subcommand's handler, a method of SlackCommands: (commands, request).
+Handler = Callable[[SlackCommands, Request], Awaitable[None]]
+
+# Every subcommand of `/papers` and its handler (/help lists them in the catalog's order).
+HANDLERS: dict[str, Handler] = {
+    "help": SlackCommands.on_help,
+    "today": SlackCommands.on_today,
+    "top": SlackCommands.on_top,
+    "search": SlackCommands.on_search,
+    "paper": SlackCommands.on_paper,
+    "days": SlackCommands.on_days,
+    "subscribe": SlackCommands.on_subscribe,
+    "unsubscribe": SlackCommands.on_unsubscribe,
+    "settings": SlackCommands.on_settings,
+    "preview": SlackCommands.on_preview,
+}
 
 
 def _no_arguments(request: Request, name: str) -> None:

@@ -38,12 +38,10 @@ from handlers.telegram_adapter.settings import SETTINGS_LINK_PREFIX, private_lin
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]  # as PTB calls it
 _DEEP_LINK = re.compile(r"paper_(\d{4})_(\d{4,5})")
 _SETTINGS_LINK = re.compile(re.escape(SETTINGS_LINK_PREFIX) + r"(-\d{1,20})")
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-TELEGRAM_COMMANDS = ("start", "help", "today", "top", "search", "paper", "days", "subscribe", "unsubscribe",
-                     "settings", "preview")  # fmt: skip
 
 
 class TelegramCommands:
@@ -53,21 +51,17 @@ class TelegramCommands:
         self._service = service
 
     def register(self, app: TelegramApp) -> None:
-        for name in TELEGRAM_COMMANDS:
-            app.add_handler(
-                CommandHandler(name, self._guarded(getattr(self, f"on_{name}")), filters=COMMAND_UPDATES)
-            )
+        for name, handler in HANDLERS.items():
+            app.add_handler(CommandHandler(name, self._guarded(handler), filters=COMMAND_UPDATES))
 
-    def _guarded(
-        self, handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, Place], Awaitable[None]]
-    ) -> Handler:
+    def _guarded(self, handler: Handler) -> Callback:
         """Find the chat, run the handler, and turn a PaperboyError into a reply."""
 
         async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             with METRICS.timed_command("telegram"):
                 place = await place_of(update, self._service)
                 try:
-                    await handler(update, context, place)
+                    await handler(self, update, context, place)
                 except PaperboyError as err:
                     await self._say(update, place, for_users(err))
 
@@ -208,3 +202,23 @@ class TelegramCommands:
         if len(words) == 1 and words[0].startswith("@") and len(words[0]) > 1:
             return words[0]
         raise UsageError(t("usage.not_understood", word=" ".join(words), usage=usage(command)))
+
+
+# A command's handler, a method of TelegramCommands: (commands, update, context, place).
+Handler = Callable[[TelegramCommands, Update, ContextTypes.DEFAULT_TYPE, Place], Awaitable[None]]
+
+# Every command and its handler, in the order of the command menu.
+HANDLERS: dict[str, Handler] = {
+    "start": TelegramCommands.on_start,
+    "help": TelegramCommands.on_help,
+    "today": TelegramCommands.on_today,
+    "top": TelegramCommands.on_top,
+    "search": TelegramCommands.on_search,
+    "paper": TelegramCommands.on_paper,
+    "days": TelegramCommands.on_days,
+    "subscribe": TelegramCommands.on_subscribe,
+    "unsubscribe": TelegramCommands.on_unsubscribe,
+    "settings": TelegramCommands.on_settings,
+    "preview": TelegramCommands.on_preview,
+}
+TELEGRAM_COMMANDS = tuple(HANDLERS)
