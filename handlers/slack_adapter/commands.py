@@ -27,7 +27,7 @@ from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
 from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
 from handlers.slack_adapter.replies import guarded, reply, say
-from handlers.slack_adapter.settings import settings_view
+from handlers.slack_adapter.settings import settings_modal
 
 Payload = Mapping[str, Any]
 
@@ -165,7 +165,7 @@ class SlackCommands:
         if subscription is None:
             raise UsageError(t("sub.none"))
         await check_manager(request.client, request.place)
-        view = settings_view(subscription, request.place.lang)
+        view = settings_modal(subscription, request.place.lang)
         await request.client.views_open(trigger_id=request.trigger_id, view=view)
 
     async def on_preview(self, request: Request) -> None:

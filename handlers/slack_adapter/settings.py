@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
-from bot import views
 from bot.commands import parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code
 from bot.platforms import push_formats
+from bot.views import settings_view
 from handlers.slack_adapter.markup import Block, cut, escape, plain_cut
 from handlers.slack_adapter.places import PLATFORM, MalformedRequest
 
@@ -65,7 +65,7 @@ def _choices(kind: str, options: list[dict[str, Any]], chosen: list[dict[str, An
     return element
 
 
-def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
+def settings_modal(subscription: Subscription, lang: Lang) -> dict[str, Any]:
     """The modal for `subscription` (its channel travels in private_metadata)."""
 
     def say(key: str, **values: object) -> str:
@@ -193,7 +193,7 @@ def settings_summary(subscription: Subscription, lang: Lang) -> str:
     """Every setting as a mrkdwn line `*Label:* value` (the channel announcement, App Home)."""
     return "\n".join(
         f"*{escape(row.label.render(lang))}:* {cut(row.value.render(lang), MAX_VALUE)}"
-        for row in views.settings_view(subscription).rows
+        for row in settings_view(subscription).rows
     )
 
 
@@ -201,7 +201,7 @@ def subscription_line(subscription: Subscription, lang: Lang) -> str:
     """`#channel  09:00 Asia/Seoul · Top N 10 · compact digest · subscribed` as mrkdwn."""
     chat = subscription.destination.chat_id
     where = f"<#{chat}>" if chat[:1] in ("C", "G") else escape(subscription.title or chat)
-    view = views.settings_view(subscription)
+    view = settings_view(subscription)
     top_n = f"{t('set.top_n').render(lang)} {subscription.top_n}"
     parts = [view.value("set.time").render(lang), top_n, view.value("set.format").render(lang),
              view.value("set.status").render(lang)]  # fmt: skip
