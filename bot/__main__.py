@@ -37,7 +37,7 @@ from bot.refresh import ingest_forever, ingesting
 from bot.service import MAX_DAY_PAPERS, PaperService
 from bot.settings_errors import SettingsError
 from bot.writer.gate import WriterGate
-from handlers.console_adapter.chat import run_console
+from handlers.console_adapter.app import run_console
 from handlers.console_adapter.cli import (
     parse_arguments,
     render_push,

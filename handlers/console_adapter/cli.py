@@ -24,6 +24,7 @@ from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
 from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
+from bot.views import days_view
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
@@ -289,7 +290,7 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
-        text.write(render_days(await service.days()) + "\n")
+        text.write(render_days(days_view(await service.days())) + "\n")
         return 0
     text.write(render_stats(await service.stats()) + "\n")
     text.write(render_summary_stats(await service.summary_stats()) + "\n")
