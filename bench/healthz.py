@@ -44,7 +44,7 @@ from bot.ingest import DigestSources
 from bot.metrics import Metrics
 from bot.service import PaperService
 from handlers.http_server import HttpServer
-from handlers.telegram_adapter.views import top_page
+from handlers.telegram_adapter.asks import top_page
 from storage import open_store
 from storage.copy import copy_sqlite_to_postgres
 from storage.sqlite import SqliteStore

@@ -68,11 +68,14 @@ async def main():
     started = time.perf_counter()
     report = await scheduler.enqueue_due(everyone_now=sys.argv[2] == "now")
     seconds = time.perf_counter() - started
+    started = time.perf_counter()  # a round right after: everything handled, nothing due
+    await scheduler.enqueue_due()
+    idle = time.perf_counter() - started
     await store.close()
     # VmHWM, not ru_maxrss: that one keeps the bench's own size from before the exec
     status = open("/proc/self/status").read().split("VmHWM:")[1]
     peak = int(status.split()[0]) / 1024
-    print(json.dumps({"seconds": seconds, "digests": report.digests, "peak_mb": peak}))
+    print(json.dumps({"seconds": seconds, "idle_seconds": idle, "digests": report.digests, "peak_mb": peak}))
 
 asyncio.run(main())
 """
@@ -88,6 +91,7 @@ class Growth:
     scheduled_s: float  # the same, as a scheduler round finds them due (`paperboy run`)
     scheduled_peak_mb: float
     scheduled: int
+    idle_round_s: float  # a scheduler round right after that one, which finds nothing due
     first_message_s: float | None
     rate_per_s: float
     bot_peak_mb: float | None
@@ -219,6 +223,7 @@ async def measure(subscribers: int, source: Path, folder: Path) -> Growth:
         scheduled_s=round(scheduled["seconds"], 2),
         scheduled_peak_mb=round(scheduled["peak_mb"], 1),
         scheduled=scheduled["digests"],
+        idle_round_s=round(scheduled["idle_seconds"], 4),
         first_message_s=None if first is None else round(first, 2),
         rate_per_s=round(rate, 1),
         bot_peak_mb=None if peak is None else round(peak, 1),
@@ -242,7 +247,8 @@ async def main() -> None:
         print(
             f"{growth.subscribers:>9,} subscribers: enqueue --now {growth.enqueue_s} s"
             f" (peak {growth.enqueue_peak_mb} MB), scheduled {growth.scheduled_s} s"
-            f" (peak {growth.scheduled_peak_mb} MB), first message {growth.first_message_s} s,"
+            f" (peak {growth.scheduled_peak_mb} MB), idle round {growth.idle_round_s} s,"
+            f" first message {growth.first_message_s} s,"
             f" bot peak RSS {growth.bot_peak_mb} MB, {growth.rate_per_s}/s over {WINDOW_SECONDS:g} s,"
             f" database {growth.database_mb} MB ({growth.database_after_mb} MB after the window)",
             flush=True,

@@ -17,7 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cluster import Membership
 from bot.delivery import Deliverer, Scheduler, utcnow
@@ -36,10 +36,8 @@ from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
 from bot.service import MAX_DAY_PAPERS, PaperService
 from bot.settings_errors import SettingsError
-from bot.writer.fulltext import FullTextFetcher
 from bot.writer.gate import WriterGate
-from bot.writer.summarizer import Summarizer
-from handlers.console_adapter.chat import run_console
+from handlers.console_adapter.app import run_console
 from handlers.console_adapter.cli import (
     parse_arguments,
     render_push,
@@ -49,8 +47,10 @@ from handlers.console_adapter.cli import (
 )
 from handlers.console_adapter.text import printable
 from handlers.http_server import HttpServer
-from handlers.llm_adapter.openai_chat import OpenAIChat
 from storage import open_store
+
+if TYPE_CHECKING:
+    from bot.writer.summarizer import Summarizer
 
 _NO_SEED = frozenset({"ingest", "fetch-hf", "migrate"})
 LLM_UNSET = (
@@ -279,7 +279,7 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
     enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
-    waiting = (await store.stats()).outbox_pending  # pending or leased: for the line if the store goes
+    waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Opened.open(settings, stack)).notifiers()
@@ -324,7 +324,12 @@ async def _render(args: argparse.Namespace, service: PaperService) -> int:
 
 @contextlib.asynccontextmanager
 async def _writer(settings: Settings, store: Store) -> AsyncIterator[Summarizer]:
-    """The digest writer: the configured LLM server and arXiv, closed when done."""
+    """The digest writer: the configured LLM server and arXiv, closed when done. Its modules (the
+    `openai` package, the PDF reader: a second of start-up) are imported only when it runs."""
+    from bot.writer.fulltext import FullTextFetcher
+    from bot.writer.summarizer import Summarizer
+    from handlers.llm_adapter.openai_chat import OpenAIChat
+
     base_url = settings.llm.base_url
     if base_url is None:
         raise StartupError(LLM_UNSET)

@@ -134,8 +134,12 @@ def digest_items(papers: list[Paper], language: str, start_rank: int = 1) -> tup
     )
 
 
+def votes_text(votes: int | None) -> Text:
+    return t("votes.unknown") if votes is None else t("raw", text=f"▲ {votes}")
+
+
 def votes_label(votes: int | None, lang: Lang = DEFAULT_LANG) -> str:
-    return t("votes.unknown").render(lang) if votes is None else f"▲ {votes}"
+    return votes_text(votes).render(lang)
 
 
 def paper_record(paper: Paper) -> dict[str, object]:

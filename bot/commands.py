@@ -31,6 +31,11 @@ class CommandSpec:
     def description(self) -> Text:
         return t(f"cmd.{self.name}")
 
+    @property
+    def call(self) -> str:
+        """`/top [N] [YYYY-MM-DD]`."""
+        return f"/{self.name} {self.arguments}".rstrip()
+
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("today", "", "/today"),
@@ -51,7 +56,7 @@ _SPECS = {spec.name: spec for spec in COMMANDS}
 def usage(name: str) -> Text:
     """`Usage: /top [N] [YYYY-MM-DD], e.g. /top 5 2025-02-24`."""
     spec = _SPECS[name]
-    return t("usage.line", call=f"/{spec.name} {spec.arguments}".rstrip(), example=spec.example)
+    return t("usage.line", call=spec.call, example=spec.example)
 
 
 def split_command(text: str) -> tuple[str, str] | None:

@@ -26,7 +26,7 @@ import socket
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -44,9 +44,9 @@ from bot.errors import (
 from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
-from bot.ports import Enqueued, Notifier, Outgoing, Store
+from bot.ports import DueSubscription, Enqueued, NextCheck, Notifier, Outgoing, Store
 from bot.ratelimit import RateKey, RateLimiter
-from bot.schedule import DayCache, latest_due, list_for
+from bot.schedule import DayCache, expected_day, latest_due, list_for, next_due
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
 from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscription
 
@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+# How often a due subscription whose list has not come yet is looked at again (until the grace window
+# ends): a late list goes out at most this long after it is stored; ingest rounds come every 30 minutes.
+LIST_WAIT = timedelta(minutes=10)
 
 
 def utcnow() -> datetime:
@@ -66,6 +69,39 @@ class EnqueueReport:
     notes: int = 0
 
 
+@dataclass(frozen=True)
+class _Looked:
+    """A subscription a scheduler round looked at: its due time, if a push is due, and when it is
+    next due (its next look, once this one is handled)."""
+
+    found: DueSubscription
+    due: datetime | None
+    next_due: datetime
+
+    def look_again(self, at: datetime) -> NextCheck:
+        return NextCheck(self.found.row_id, self.found.saved_at, at)
+
+
+class _DueTimes:
+    """A round's due times by schedule (time, zone, weekdays): most subscribers share a handful of
+    schedules, and working a time out across time zones costs more than reading the row. Bounded."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._times: dict[tuple[time, str, frozenset[int]], tuple[datetime | None, datetime]] = {}
+
+    def of(self, subscription: Subscription, now: datetime) -> tuple[datetime | None, datetime]:
+        """Its latest due time at or before `now` (None: none this past week) and the next after."""
+        key = (subscription.send_time, subscription.time_zone, subscription.weekdays)
+        found = self._times.get(key)
+        if found is None:
+            if len(self._times) >= self.LIMIT:
+                self._times.clear()
+            found = self._times[key] = (latest_due(subscription, now), next_due(subscription, now))
+        return found
+
+
 class Scheduler:
     """Puts due pushes in the outbox; safe to run as often as wanted."""
 
@@ -75,28 +111,38 @@ class Scheduler:
         self._clock = clock
 
     async def due(self, *, everyone_now: bool = False) -> list[tuple[Subscription, datetime]]:
-        """Each delivering subscription whose latest due time has come, within the grace window.
-
-        `everyone_now` treats every subscription as due this instant (`paperboy push --now`).
-        All of them in one list: for a listing (`push --dry-run`); the scheduler goes page by page.
-        """
-        return [found async for page in self._due_pages(everyone_now) for found in page]
-
-    async def _due_pages(self, everyone_now: bool) -> AsyncIterator[list[tuple[Subscription, datetime]]]:
-        """`due`, a page of subscriptions at a time (SUBSCRIPTION_PAGE read from the store, in id
-        order), so memory holds one page whatever the number of subscribers."""
-        now = self._clock()
-        grace = timedelta(hours=self._settings.grace_hours)
-        async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE):
-            found = []
+        """Each delivering subscription whose latest due time has come, within the grace window,
+        pushed already or not (`everyone_now`: every one, due this instant; `push --now`). For a
+        listing (`push --dry-run`): it reads every subscription, a page at a time, and changes nothing."""
+        now, times = self._clock(), _DueTimes()
+        found = []
+        async for page in delivering_pages(self._store):
             for subscription in page:
-                due = now if everyone_now else latest_due(subscription, now)
-                if due is None or (due < subscription.active_since and not everyone_now):
-                    continue  # a new subscriber gets no backlog
-                if now - due > grace:
-                    continue  # missed too long ago (the bot was down): skip it, do not flood
-                found.append((subscription, due))
-            yield found
+                due = now if everyone_now else self._due_at(subscription, times.of(subscription, now)[0], now)
+                if due is not None:
+                    found.append((subscription, due))
+        return found
+
+    def _due_at(self, subscription: Subscription, latest: datetime | None, now: datetime) -> datetime | None:
+        """When its push is due (its `latest` due time), if one is: not for a new subscriber's
+        backlog, nor one missed beyond the grace window (the bot was down: do not flood)."""
+        if latest is None or latest < subscription.active_since:
+            return None
+        return latest if now - latest <= timedelta(hours=self._settings.grace_hours) else None
+
+    async def _due_pages(self) -> AsyncIterator[list[_Looked]]:
+        """The subscriptions whose time to be looked at has come, a page at a time, each with its due
+        time and its next look. Read through the store's index: a round that finds nothing costs one
+        query, whatever the number of subscribers."""
+        now, times = self._clock(), _DueTimes()
+        after: tuple[datetime, int] | None = None
+        while page := await self._store.subscriptions_due(now, after=after, limit=SUBSCRIPTION_PAGE):
+            after = (page[-1].next_check_at, page[-1].row_id)
+            looked = []
+            for found in page:
+                latest, following = times.of(found.subscription, now)
+                looked.append(_Looked(found, self._due_at(found.subscription, latest, now), following))
+            yield looked
 
     async def enqueue_due(self, *, everyone_now: bool = False) -> EnqueueReport:
         """Put every due push in the outbox; what is there already is not added again.
@@ -104,26 +150,38 @@ class Scheduler:
         A page of due subscriptions goes in with one `enqueue_many` (its unique key answers
         "already pushed?"); only a subscriber who wants a note on days without a new list needs a
         look of its own, to tell a push that is new from one already sent at an earlier due time.
+        Each subscription is looked at next when it is next due; one whose list has not come yet
+        (ingestion lags, or a weekend) every LIST_WAIT until the grace window ends, so a late list
+        still goes out, as late as the grace window allows.
         """
         if everyone_now:
             return await self._enqueue_everyone()
         report = EnqueueReport()
         cache: DayCache = {}
-        days: dict[datetime, date | None] = {}  # subscribers share due times (all of them with --now)
-        async for page in self._due_pages(everyone_now):
+        days: dict[datetime, date | None] = {}  # subscribers share due times
+        now, grace = self._clock(), timedelta(hours=self._settings.grace_hours)
+        async for page in self._due_pages():
             digests: list[Enqueued] = []
             noting: list[tuple[Subscription, datetime, date | None]] = []
-            for subscription, due in page:
-                if due not in days:
-                    days[due] = (await self.day_for(due, manual=everyone_now, cache=cache))[0]
-                day = days[due]
-                if subscription.notify_empty:
-                    noting.append((subscription, due, day))
-                elif day is not None:
-                    digests.append(Enqueued(subscription.destination, "digest", day, due))
+            checks: list[NextCheck] = []
+            for looked in page:
+                subscription, due, again = looked.found.subscription, looked.due, looked.next_due
+                if due is not None:
+                    if due not in days:
+                        days[due] = (await self.day_for(due, cache=cache))[0]
+                    day = days[due]
+                    if subscription.notify_empty:
+                        noting.append((subscription, due, day))
+                    elif day is not None:
+                        digests.append(Enqueued(subscription.destination, "digest", day, due))
+                    expected = expected_day(due, today_so_far=self._settings.today_so_far)
+                    if day is None or day < expected:  # its list may still come
+                        again = min(again, due + grace, now + LIST_WAIT)
+                checks.append(looked.look_again(again))
             report.digests += await self._store.enqueue_many(digests)
             for subscription, due, day in noting:
                 await self._enqueue_noting(report, subscription, due, day)
+            await self._store.schedule_checks(checks)  # after the pushes are in: a crash repeats them
         return report
 
     async def _enqueue_everyone(self) -> EnqueueReport:

@@ -36,6 +36,28 @@ class Enqueued:
 
 
 @dataclass(frozen=True)
+class DueSubscription:
+    """A subscription whose time to be looked at has come (`Store.subscriptions_due`): its row id
+    and `next_check_at` are the page's position; `saved_at` (when the row was last written) is what
+    `NextCheck.was` must still match."""
+
+    row_id: int
+    next_check_at: datetime
+    saved_at: datetime
+    subscription: Subscription
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    """When the scheduler should look at a subscription again. It applies only while the row was
+    last written at `was`: a save in between (new settings) asked for a fresh look, which wins."""
+
+    row_id: int
+    was: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
 class UpsertResult:
     """What storing one DigestDay changed: nothing at all when the same data comes again.
 
@@ -209,7 +231,21 @@ class Store(Protocol):
         ...
 
     async def save_subscription(self, subscription: Subscription) -> None:
-        """Insert or replace the subscription of its destination."""
+        """Insert or replace the subscription of its destination; the scheduler looks at it again
+        at its next round (new settings may make it due)."""
+        ...
+
+    async def subscriptions_due(
+        self, now: datetime, *, after: tuple[datetime, int] | None, limit: int
+    ) -> list[DueSubscription]:
+        """Up to `limit` delivering subscriptions whose `next_check_at` is at or before `now`, in
+        (next_check_at, row id) order after the position `after` (None: from the start). Indexed:
+        the cost follows the number found, not the number of subscribers."""
+        ...
+
+    async def schedule_checks(self, checks: Sequence[NextCheck]) -> int:
+        """Set each subscription's next look, where its row was not written since `was`; returns
+        how many."""
         ...
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:

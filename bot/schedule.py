@@ -66,6 +66,12 @@ def complete_before(instant: datetime) -> date:
     return instant.astimezone(UTC).date() - timedelta(days=1)
 
 
+def expected_day(due: datetime, *, today_so_far: bool = False) -> date:
+    """The list a push due at `due` should carry when every list came on time: the last complete
+    day, or (`today_so_far`) the due day's own list as it stands."""
+    return due.astimezone(UTC).date() if today_so_far else complete_before(due)
+
+
 # A list older than this when a push is due is old news: it is not sent, even to a new subscriber.
 STALE_AFTER = timedelta(days=2)
 
@@ -94,7 +100,7 @@ async def list_for(
     """The list a push due at `due` would carry, or why there is none: the latest complete day by
     default (a list fills up during its own UTC day), unless it is stale and the push was not asked
     for by hand. `cache` shares the lookup between subscribers due at the same time."""
-    bound = due.astimezone(UTC).date() if today_so_far else complete_before(due)
+    bound = expected_day(due, today_so_far=today_so_far)
     if cache is not None and bound in cache:
         day = cache[bound]
     else:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import ValidationError
 
 from bot.errors import NotFoundError, UsageError
-from bot.i18n import Lang, Text, language_name, t
+from bot.i18n import Lang, Text, t
 from bot.models import Destination, Subscription
 from bot.platforms import push_formats
 from bot.ports import Store
@@ -182,38 +182,3 @@ def _changed(subscription: Subscription, changes: dict[str, object]) -> Subscrip
         problem = err.errors()[0]
         field = ".".join(str(part) for part in problem["loc"])
         raise UsageError(t("sub.bad_value", field=field, problem=problem["msg"])) from None
-
-
-def settings_rows(subscription: Subscription) -> list[tuple[Text, Text | str]]:
-    """Every setting as (label, value), for any platform's settings view."""
-    none = t("set.none")
-    return [
-        (t("set.time"), f"{subscription.send_time:%H:%M} {subscription.time_zone}"),
-        (t("set.days"), weekdays_text(subscription.weekdays)),
-        (t("set.top_n"), str(subscription.top_n)),
-        (t("set.min_votes"), str(subscription.min_votes)),
-        (t("set.include"), ", ".join(subscription.include) or none),
-        (t("set.exclude"), ", ".join(subscription.exclude) or none),
-        (t("set.format"), t(f"set.format_{subscription.format}")),
-        (t("set.language"), t(f"set.language_{subscription.language}")),
-        (t("set.summary_language"), language_name(subscription.reads)),
-        (t("set.notify_empty"), t("set.on" if subscription.notify_empty else "set.off")),
-        (t("set.late_risers"), t("set.on" if subscription.late_risers else "set.off")),
-        (t("set.status"), _status(subscription)),
-    ]
-
-
-def weekdays_text(days: frozenset[int]) -> Text:
-    if days == frozenset(range(7)):
-        return t("set.every_day")
-    if days == frozenset(range(5)):
-        return t("set.weekdays_only")
-    return t("set.days_list", days=tuple(t(f"weekday_short.{day}") for day in sorted(days)))
-
-
-def _status(subscription: Subscription) -> Text:
-    if not subscription.active:
-        return t("set.status_off")
-    if subscription.paused_reason:
-        return t("set.status_paused", reason=subscription.paused_reason)
-    return t("set.status_on")

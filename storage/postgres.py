@@ -30,7 +30,9 @@ from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ports import (
     DayInfo,
+    DueSubscription,
     Enqueued,
+    NextCheck,
     RefusedPaper,
     SearchPage,
     SearchQuery,
@@ -42,6 +44,7 @@ from bot.selection import LATE_RISER_DAYS
 from storage.errors import postgres_unavailable
 from storage.migrate import migrate_postgres
 from storage.records import (
+    EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
     json_text,
@@ -344,6 +347,38 @@ class PostgresStore:
             noting_only,
         )
         return [(row["id"], subscription_from_row(row)) for row in rows]
+
+    async def subscriptions_due(
+        self, now: datetime, *, after: tuple[datetime, int] | None, limit: int
+    ) -> list[DueSubscription]:
+        checked, row_id = after if after is not None else (EPOCH, -1)
+        rows = await self._pool.fetch(
+            """SELECT * FROM subscriptions
+               WHERE active AND paused_reason IS NULL AND next_check_at <= $1
+                 AND (next_check_at, id) > ($2, $3)
+               ORDER BY next_check_at, id LIMIT $4""",
+            now,
+            checked,
+            row_id,
+            limit,
+        )
+        return [
+            DueSubscription(row["id"], row["next_check_at"], row["updated_at"], subscription_from_row(row))
+            for row in rows
+        ]
+
+    async def schedule_checks(self, checks: Sequence[NextCheck]) -> int:
+        if not checks:
+            return 0
+        status = await self._pool.execute(
+            """UPDATE subscriptions s SET next_check_at = v.at
+               FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS v(id, was, at)
+               WHERE s.id = v.id AND s.updated_at = v.was""",
+            [check.row_id for check in checks],
+            [check.was for check in checks],
+            [check.at for check in checks],
+        )
+        return _affected(status)
 
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination (one per chat and topic)."""

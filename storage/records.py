@@ -22,6 +22,9 @@ from bot.ports import RefusedPaper, StoreStats, SummaryStats, UpsertResult
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
 
+# `next_check_at` of a row just saved, or from before that column (migration 0007): look at once.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 class Row(Protocol):
     """A database row by column name: sqlite3.Row and asyncpg.Record both are."""
@@ -235,6 +238,7 @@ def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
         "active_since": sub.active_since,
         "created_at": now,
         "updated_at": now,
+        "next_check_at": EPOCH,  # new settings may make it due: the scheduler looks at its next round
     }
 
 

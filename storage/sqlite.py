@@ -26,7 +26,9 @@ from bot.i18n import t
 from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
 from bot.ports import (
     DayInfo,
+    DueSubscription,
     Enqueued,
+    NextCheck,
     RefusedPaper,
     SearchPage,
     SearchQuery,
@@ -39,6 +41,7 @@ from storage.errors import sqlite_unavailable
 from storage.fts_text import build_match, index_columns
 from storage.migrate import migrate
 from storage.records import (
+    EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
     merge_day,
@@ -108,6 +111,14 @@ def _column(value: Any) -> Any:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return value
+
+
+# The scheduler's read (`subscriptions_due`): a range of the partial index subscriptions_next_check,
+# already in its order (tests/integration/test_store.py checks the plan: no scan, no sort).
+DUE_QUERY = """SELECT * FROM subscriptions
+               WHERE active = 1 AND paused_reason IS NULL AND next_check_at <= ?
+                 AND (next_check_at, id) > (?, ?)
+               ORDER BY next_check_at, id LIMIT ?"""
 
 
 class SqliteStore:
@@ -367,6 +378,31 @@ class SqliteStore:
             (after, int(noting_only), limit),
         )
         return [(row["id"], subscription_from_row(row)) for row in rows]
+
+    async def subscriptions_due(
+        self, now: datetime, *, after: tuple[datetime, int] | None, limit: int
+    ) -> list[DueSubscription]:
+        checked, row_id = after if after is not None else (EPOCH, -1)
+        rows = await self._all(DUE_QUERY, (_ts(now), _ts(checked), row_id, limit))
+        return [
+            DueSubscription(
+                row["id"],
+                datetime.fromisoformat(row["next_check_at"]),
+                datetime.fromisoformat(row["updated_at"]),
+                subscription_from_row(row),
+            )
+            for row in rows
+        ]
+
+    async def schedule_checks(self, checks: Sequence[NextCheck]) -> int:
+        if not checks:
+            return 0
+        async with self._transaction():
+            cursor = await self._db.executemany(
+                "UPDATE subscriptions SET next_check_at = ? WHERE id = ? AND updated_at = ?",
+                [(_ts(check.at), check.row_id, _ts(check.was)) for check in checks],
+            )
+            return cursor.rowcount
 
     async def save_subscription(self, subscription: Subscription) -> None:
         """Insert or replace the subscription of its destination (one per chat and topic)."""

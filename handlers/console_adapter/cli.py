@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cards import paper_card, paper_record
 from bot.config import LLMSettings
@@ -24,11 +24,14 @@ from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
 from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
-from bot.writer.summarizer import Summarizer
+from bot.views import days_view
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
 from handlers.console_adapter.render import render_card, render_days, render_digest
 from handlers.console_adapter.text import PrintableWriter, Writer, printable, terminal_width
+
+if TYPE_CHECKING:  # the writer (openai, pypdf) is imported only by `paperboy summarize`
+    from bot.writer.summarizer import Summarizer
 
 MAX_PROBLEMS_SHOWN = 50
 MAX_DAY_COUNT = 500  # `top` and `render -n`: a whole day (the longest so far has 68); `all` has no cap
@@ -287,7 +290,7 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
-        text.write(render_days(await service.days()) + "\n")
+        text.write(render_days(days_view(await service.days())) + "\n")
         return 0
     text.write(render_stats(await service.stats()) + "\n")
     text.write(render_summary_stats(await service.summary_stats()) + "\n")

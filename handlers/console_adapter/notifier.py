@@ -8,22 +8,14 @@ from __future__ import annotations
 
 import itertools
 import sys
-from datetime import date
 from typing import TextIO
 
-from bot.cards import DigestView, digest_items
-from bot.i18n import Lang, t
+from bot.i18n import t
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.ratelimit import RateKey
-from handlers.console_adapter.render import render_digest
+from handlers.console_adapter.render import push_messages
 from handlers.console_adapter.text import printable
-
-
-def digest_text(day: date, papers: list[Paper], lang: Lang, reads: str) -> str:
-    """A day's push as the terminal shows it, summaries in `reads`."""
-    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
-    return render_digest(view, lang=lang)
 
 
 class ConsoleNotifier:
@@ -39,8 +31,8 @@ class ConsoleNotifier:
         lang = item.subscription.language
         if item.kind == "note":
             return [Outgoing(t("push.no_new", day=item.last_list or "-").render(lang))]
-        text = digest_text(item.digest_day, papers, lang, item.subscription.reads)
-        return [Outgoing(text, tuple(p.arxiv_id for p in papers))]
+        texts = push_messages(item.digest_day, papers, lang, item.subscription.reads)
+        return [Outgoing(text, tuple(p.arxiv_id for p in papers)) for text in texts]
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:
         return []

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.platform import NoSettings, Platform, RenderRequest, Served, Serving
-from handlers.console_adapter.notifier import ConsoleNotifier, digest_text
+from handlers.console_adapter.notifier import ConsoleNotifier
+from handlers.console_adapter.render import push_messages
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ class Console:
         return ConsoleConnection()
 
     def render(self, request: RenderRequest) -> list[dict[str, Any]]:
-        text = digest_text(
+        texts = push_messages(
             request.day, request.papers, request.language, request.summary_language or request.language
         )
-        return [{"method": "print", "params": {"text": text}}]
+        return [{"method": "print", "params": {"text": text}} for text in texts]
 
 
 PLATFORM: Platform[NoSettings] = Console()

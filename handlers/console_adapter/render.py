@@ -1,4 +1,5 @@
-"""Paper cards and digests as plain terminal text, wrapped to a width in display cells.
+"""Views as plain terminal text, wrapped to a width in display cells: paper cards, digests, a push,
+and the answers of bot/views.py.
 
 Echoed values (a search query) are cut; control characters are escaped where the text is printed
 (see handlers/console_adapter/text.py).
@@ -6,11 +7,12 @@ Echoed values (a search query) are cut; control characters are escaped where the
 
 from __future__ import annotations
 
-from bot.cards import DigestView, PaperCard, votes_label
+from datetime import date
+
+from bot.cards import DigestView, PaperCard, digest_items, votes_label
 from bot.i18n import DEFAULT_LANG, Lang, t
-from bot.models import Subscription
-from bot.ports import DayInfo
-from bot.subscriptions import Preview, settings_rows
+from bot.models import Paper
+from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.console_adapter.text import DEFAULT_WIDTH, clipped, wrap
 
 WIDTH = DEFAULT_WIDTH
@@ -71,40 +73,36 @@ def render_digest(
     return "\n".join(lines)
 
 
-def render_days(days: list[DayInfo], lang: Lang = DEFAULT_LANG) -> str:
+def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
+    """A day's push as the terminal shows it (one text), summaries in `reads`."""
+    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
+    return [render_digest(view, lang=lang)]
+
+
+def render_days(view: DaysView, lang: Lang = DEFAULT_LANG) -> str:
     """The days in the store, latest first, with their size and best vote count."""
-    if not days:
-        return t("days.none").render(lang)
-    rows = [
-        t("days.row", day=d.day, papers=d.papers, votes=votes_label(d.top_votes, lang)).render(lang)
-        for d in days
-    ]
-    return "\n".join([t("days.heading").render(lang), *rows])
+    if not view.rows:
+        return view.empty.render(lang)
+    return "\n".join([view.heading.render(lang), *(row.line.render(lang) for row in view.rows)])
 
 
-def render_settings(subscription: Subscription, lang: Lang = DEFAULT_LANG) -> str:
+def render_settings(view: SettingsView, lang: Lang = DEFAULT_LANG) -> str:
     """The subscription's settings, one per line."""
-    rows = [
-        f"{label.render(lang)}: {value if isinstance(value, str) else value.render(lang)}"
-        for label, value in settings_rows(subscription)
-    ]
-    return "\n".join(rows)
+    return "\n".join(f"{row.label.render(lang)}: {row.value.render(lang)}" for row in view.rows)
 
 
-def render_preview(preview: Preview, lang: Lang = DEFAULT_LANG, *, width: int = WIDTH) -> str:
+def render_help(view: HelpView, lang: Lang = DEFAULT_LANG) -> str:
+    """The heading, then one command a line with its description in a column."""
+    lines = [f"  {line.call}".ljust(36) + line.description.render(lang) for line in view.commands]
+    return "\n".join([view.heading.render(lang), *lines])
+
+
+def render_preview(view: PreviewView, lang: Lang = DEFAULT_LANG, *, width: int = WIDTH) -> str:
     """When the next push goes out, which day, and each paper with why it is in (or why none)."""
-    lines = []
-    if preview.due is not None and preview.subscription is not None:
-        local = preview.due.astimezone(preview.subscription.zone)
-        lines.append(
-            t("preview.next", when=f"{local:%Y-%m-%d %H:%M} {preview.subscription.time_zone}").render(lang)
-        )
-    if preview.day is not None:
-        lines.append(t("preview.day", day=preview.day).render(lang))
-    for rank, pick in enumerate(preview.selection.picks, start=1):
-        reasons = "; ".join(reason.render(lang) for reason in pick.reasons)
-        lines += [_wrap(f"{rank:>2}. {pick.paper.title}", width, first="", indent=_INDENT)]
-        lines += [_wrap(reasons, width)]
-    if preview.empty_reason is not None:
-        lines.append(_wrap(preview.empty_reason.render(lang), width, indent=""))
+    lines = [text.render(lang) for text in (view.next_push, view.day) if text is not None]
+    for pick in view.picks:
+        lines += [_wrap(f"{pick.rank:>2}. {pick.title}", width, first="", indent=_INDENT)]
+        lines += [_wrap(pick.reason(lang), width)]
+    if view.empty_reason is not None:
+        lines.append(_wrap(view.empty_reason.render(lang), width, indent=""))
     return "\n".join(lines)

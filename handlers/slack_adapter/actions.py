@@ -21,12 +21,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, t
 from bot.service import PaperService
-from handlers.slack_adapter.answers import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer
-from handlers.slack_adapter.blocks import SlackMessage, section
-from handlers.slack_adapter.channels import Place, check_manager, destination_of, error_code, place_of
+from handlers.slack_adapter.asks import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer
+from handlers.slack_adapter.markup import SlackMessage, section
+from handlers.slack_adapter.places import Place, check_manager, destination_of, error_code, place_of
 from handlers.slack_adapter.render import LINK_ACTION, notice
 from handlers.slack_adapter.replies import guarded, reply
-from handlers.slack_adapter.settings_modal import CALLBACK_ID, FieldErrors, read_submission, settings_summary
+from handlers.slack_adapter.settings import CALLBACK_ID, FieldErrors, read_submission, settings_summary
 
 log = logging.getLogger(__name__)
 Payload = Mapping[str, Any]

@@ -36,10 +36,10 @@ from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.http_server import Refusals, read_body
 from handlers.slack_adapter.actions import SlackActions
-from handlers.slack_adapter.channels import MalformedRequest, error_code
 from handlers.slack_adapter.commands import SlackCommands
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.home import SlackHome
+from handlers.slack_adapter.places import MalformedRequest, error_code
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

@@ -16,33 +16,19 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
-from handlers.slack_adapter.answers import Ask, answer, top_ask
-from handlers.slack_adapter.blocks import MAX_SECTION, SlackMessage, context, header, section
-from handlers.slack_adapter.channels import Place, check_manager, place_of
+from bot.views import days_view, help_view, preview_view
+from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
-from handlers.slack_adapter.mrkdwn import cut, escape
-from handlers.slack_adapter.preview import preview_messages
-from handlers.slack_adapter.render import notice
+from handlers.slack_adapter.places import Place, check_manager, place_of
+from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
 from handlers.slack_adapter.replies import guarded, reply, say
-from handlers.slack_adapter.settings_modal import settings_view
+from handlers.slack_adapter.settings import settings_modal
 
-SUBCOMMANDS = (
-    "help",
-    "today",
-    "top",
-    "search",
-    "paper",
-    "days",
-    "subscribe",
-    "unsubscribe",
-    "settings",
-    "preview",
-)
 Payload = Mapping[str, Any]
 
 
@@ -55,9 +41,6 @@ class Request:
     trigger_id: str
     respond: AsyncRespond
     client: AsyncWebClient
-
-
-Handler = Callable[[Request], Awaitable[None]]
 
 
 class SlackCommands:
@@ -92,16 +75,16 @@ class SlackCommands:
         self, name: str, arguments: str, command: Payload, respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         place = await place_of(self._service, str(command["channel_id"]), str(command["user_id"]))
-        if name not in SUBCOMMANDS:
+        handler = HANDLERS.get(name)
+        if handler is None:
             await say(respond, self.slack_text(t("error.unknown_command", name=name, usage=usage("help"))),
                       place.lang)  # fmt: skip
             return
-        handler: Handler = getattr(self, f"_on_{name}")
         request = Request(arguments, place, str(command.get("trigger_id", "")), respond, client)
 
         async def work() -> None:
             try:
-                await handler(request)
+                await handler(self, request)
             except UsageError as err:
                 raise UsageError(self.slack_text(err.text)) from err
 
@@ -121,53 +104,35 @@ class SlackCommands:
 
     # -- reading -------------------------------------------------------------------------------
 
-    async def _on_help(self, request: Request) -> None:
-        lang = request.place.lang
-        calls = [(self._as_slash(f"/{spec.name} {spec.arguments}".rstrip()), spec) for spec in COMMANDS]
-        rows = [
-            f"`{escape(call)}`  {escape(spec.description.render(lang))}"
-            for call, spec in calls
-            if spec.name in SUBCOMMANDS
-        ]
-        heading = t("help.heading").render(lang)
-        blocks = [header(heading), section(cut("\n".join(rows), MAX_SECTION))]
-        if self._single:
-            singles = ", ".join(f"`{name}`" for name in self._single)
-            blocks.append(context([t("slack.singles", commands=singles).render(lang)]))
-        await reply(request.respond, [SlackMessage(heading, tuple(blocks))])
+    async def on_help(self, request: Request) -> None:
+        view = help_view(HANDLERS, lambda spec: self._as_slash(spec.call))
+        await reply(request.respond, [help_message(view, request.place.lang, tuple(self._single))])
 
     async def _answer(self, ask: Ask, request: Request) -> None:
         await reply(request.respond, await answer(self._service, ask, request.place.lang))
 
-    async def _on_today(self, request: Request) -> None:
+    async def on_today(self, request: Request) -> None:
         _no_arguments(request, "today")
         await self._answer(top_ask(None, DEFAULT_TOP), request)
 
-    async def _on_top(self, request: Request) -> None:
+    async def on_top(self, request: Request) -> None:
         args = parse_top(request.arguments)
         await self._answer(top_ask(args.day, args.n), request)
 
-    async def _on_search(self, request: Request) -> None:
+    async def on_search(self, request: Request) -> None:
         await self._answer(Ask("search", query=parse_required("search", request.arguments)), request)
 
-    async def _on_paper(self, request: Request) -> None:
+    async def on_paper(self, request: Request) -> None:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
-    async def _on_days(self, request: Request) -> None:
-        lang = request.place.lang
-        days = await self._service.days()
-        if not days:
-            await say(request.respond, t("days.none"), lang)
-            return
-        rows = [f"`{d.day}`  ▲ {d.top_votes if d.top_votes is not None else '?'}  ({d.papers})" for d in days]
-        heading = t("days.heading").render(lang)
-        body = section(cut("\n".join(rows), MAX_SECTION))
-        await reply(request.respond, [SlackMessage(heading, (header(heading), body))])
+    async def on_days(self, request: Request) -> None:
+        days = days_view(await self._service.days())
+        await reply(request.respond, [days_message(days, request.place.lang)])
 
     # -- the daily push ---------------------------------------------------------------------------
 
-    async def _on_subscribe(self, request: Request) -> None:
+    async def on_subscribe(self, request: Request) -> None:
         wanted = parse_subscribe(request.arguments)
         if wanted.channel is not None:
             raise UsageError(t("slack.here_only", usage=usage("subscribe")))
@@ -186,7 +151,7 @@ class SlackCommands:
         )
         await _announce(request, said)
 
-    async def _on_unsubscribe(self, request: Request) -> None:
+    async def on_unsubscribe(self, request: Request) -> None:
         _no_arguments(request, "unsubscribe")
         channel = await check_manager(request.client, request.place)
         if not await self._service.unsubscribe(request.place.destination, request.place.user_id):
@@ -194,19 +159,37 @@ class SlackCommands:
             return
         await _announce(request, t("sub.stopped", title=channel.title))
 
-    async def _on_settings(self, request: Request) -> None:
+    async def on_settings(self, request: Request) -> None:
         _no_arguments(request, "settings")
         subscription = await self._service.subscription(request.place.destination)
         if subscription is None:
             raise UsageError(t("sub.none"))
         await check_manager(request.client, request.place)
-        view = settings_view(subscription, request.place.lang)
+        view = settings_modal(subscription, request.place.lang)
         await request.client.views_open(trigger_id=request.trigger_id, view=view)
 
-    async def _on_preview(self, request: Request) -> None:
+    async def on_preview(self, request: Request) -> None:
         _no_arguments(request, "preview")
-        preview = await self._service.preview(request.place.destination)
+        preview = preview_view(await self._service.preview(request.place.destination))
         await reply(request.respond, preview_messages(preview, request.place.lang))
+
+
+# A subcommand's handler, a method of SlackCommands: (commands, request).
+Handler = Callable[[SlackCommands, Request], Awaitable[None]]
+
+# Every subcommand of `/papers` and its handler (/help lists them in the catalog's order).
+HANDLERS: dict[str, Handler] = {
+    "help": SlackCommands.on_help,
+    "today": SlackCommands.on_today,
+    "top": SlackCommands.on_top,
+    "search": SlackCommands.on_search,
+    "paper": SlackCommands.on_paper,
+    "days": SlackCommands.on_days,
+    "subscribe": SlackCommands.on_subscribe,
+    "unsubscribe": SlackCommands.on_unsubscribe,
+    "settings": SlackCommands.on_settings,
+    "preview": SlackCommands.on_preview,
+}
 
 
 def _no_arguments(request: Request, name: str) -> None:

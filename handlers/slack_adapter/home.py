@@ -10,11 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Lang, t
 from bot.service import PaperService, top_view
-from handlers.slack_adapter.blocks import DIVIDER, Block, context, header, section
-from handlers.slack_adapter.channels import PLATFORM
-from handlers.slack_adapter.mrkdwn import escape
+from handlers.slack_adapter.markup import DIVIDER, Block, context, escape, header, section
+from handlers.slack_adapter.places import PLATFORM
 from handlers.slack_adapter.render import digest_blocks
-from handlers.slack_adapter.settings_modal import subscription_line
+from handlers.slack_adapter.settings import subscription_line
 
 HOME_TOP = 10
 

@@ -18,8 +18,8 @@ from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
 from bot.push_render import PushRenderer
 from bot.ratelimit import RateKey
-from handlers.slack_adapter.blocks import SlackMessage
-from handlers.slack_adapter.channels import error_code
+from handlers.slack_adapter.markup import SlackMessage
+from handlers.slack_adapter.places import error_code
 from handlers.slack_adapter.render import notice, push_messages
 
 # The channel is out of reach until someone acts (FACTS.md §4); the reason is shown in settings.

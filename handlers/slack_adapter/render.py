@@ -1,4 +1,5 @@
-"""Paper cards and digests in Block Kit, within Slack's limits.
+"""Views in Block Kit, within Slack's limits: paper cards, digests, a push, and the answers of
+bot/views.py.
 
 A card: header (the title), a section with the first summary and the thumbnail beside it, a
 context line (votes, authors cut with "+N more", days), the other summary sections, and link
@@ -13,21 +14,26 @@ from datetime import date
 from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
-from handlers.slack_adapter.blocks import (
+from bot.views import DaysView, HelpView, PreviewView
+from handlers.slack_adapter.markup import (
     MAX_MESSAGE_CHARS,
     MAX_SECTION,
     Block,
     SlackMessage,
     actions,
+    bold,
     button,
     context,
+    cut,
+    escape,
     header,
     image,
+    link,
     pack,
+    plain_cut,
     section,
     size,
 )
-from handlers.slack_adapter.mrkdwn import bold, cut, escape, link, plain_cut
 
 Format = PushFormat
 MAX_AUTHORS_LINE = 300
@@ -149,3 +155,40 @@ def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> SlackMe
 def _fallback(raw: str) -> str:
     """Notification text: Slack escapes nothing here for us either."""
     return cut(raw, 3000)
+
+
+# -- answers built in bot/views.py --------------------------------------------------------------
+
+
+def help_message(view: HelpView, lang: Lang, singles: Sequence[str] = ()) -> SlackMessage:
+    """The commands in code type, and the stand-alone slash commands this workspace also has."""
+    rows = [f"`{escape(line.call)}`  {escape(line.description.render(lang))}" for line in view.commands]
+    heading = view.heading.render(lang)
+    blocks = [header(heading), section(cut("\n".join(rows), MAX_SECTION))]
+    if singles:
+        commands = ", ".join(f"`{name}`" for name in singles)
+        blocks.append(context([t("slack.singles", commands=commands).render(lang)]))
+    return SlackMessage(heading, tuple(blocks))
+
+
+def days_message(view: DaysView, lang: Lang) -> SlackMessage:
+    if not view.rows:
+        return notice(view.empty, lang)
+    heading = view.heading.render(lang)
+    body = section(cut("\n".join(escape(row.line.render(lang)) for row in view.rows), MAX_SECTION))
+    return SlackMessage(heading, (header(heading), body))
+
+
+def preview_messages(view: PreviewView, lang: Lang) -> list[SlackMessage]:
+    """The preview, split into several messages only when it holds more than about 45 papers."""
+    top: list[Block] = [header(view.heading.render(lang))]
+    if view.day is not None:
+        top.append(context([escape(view.day.render(lang))]))
+    groups = [top]
+    for pick in view.picks:
+        title = link(pick.url, plain_cut(pick.title, 300))
+        groups.append([section(f"*{pick.rank}.* {title}\n" + cut(pick.reason(lang), MAX_SECTION - 400))])
+    if view.empty_reason is not None:
+        groups.append([section(cut(view.empty_reason.render(lang), MAX_SECTION))])
+    fallback = view.empty_reason.render(lang) if view.empty_reason else top[0]["text"]["text"]
+    return pack(groups, cut(fallback, 3000))

@@ -15,7 +15,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, Text, t
-from handlers.slack_adapter.blocks import SlackMessage
+from handlers.slack_adapter.markup import SlackMessage
 from handlers.slack_adapter.render import notice
 
 log = logging.getLogger(__name__)

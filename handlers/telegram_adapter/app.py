@@ -26,14 +26,14 @@ from bot.ratelimit import RateLimiter
 from bot.service import PaperService
 from bot.startup import Unreachable, host_of, network_reason, start_when_reachable
 from handlers.http_server import Refusals, read_body
-from handlers.telegram_adapter.buttons import Buttons
-from handlers.telegram_adapter.chats import destination_of, thread_of, where
-from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, Commands
+from handlers.telegram_adapter.actions import TelegramActions
+from handlers.telegram_adapter.commands import TELEGRAM_COMMANDS, TelegramCommands
 from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.inline import Inline
 from handlers.telegram_adapter.limits import SharedRateLimiter
+from handlers.telegram_adapter.places import destination_of, place_of, thread_of
 from handlers.telegram_adapter.render import notice
-from handlers.telegram_adapter.sending import TelegramApp, send
+from handlers.telegram_adapter.replies import TelegramApp, send
 from handlers.telegram_adapter.update_shape import update_problem
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ def build_application(
     if limiter is not None:  # the same budget as the push (see limits.py)
         builder = builder.rate_limiter(SharedRateLimiter(limiter, settings.rate_per_second))
     app: TelegramApp = builder.build()
-    Commands(service).register(app)
-    Buttons(service).register(app)
+    TelegramCommands(service).register(app)
+    TelegramActions(service).register(app)
     Inline(service).register(app)
     membership = _Membership(service)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
@@ -128,11 +128,13 @@ class _Errors:
 
     async def _apologise(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            here = await where(update, self._service)
+            place = await place_of(update, self._service)
             if update.callback_query is not None:
-                await update.callback_query.answer(t("error.internal").render(here.lang)[:200])
+                await update.callback_query.answer(t("error.internal").render(place.lang)[:200])
             else:
-                await send(context.bot, here.chat.id, here.thread_id, notice(t("error.internal"), here.lang))
+                await send(
+                    context.bot, place.chat.id, place.thread_id, notice(t("error.internal"), place.lang)
+                )
         except TelegramError:
             log.warning("could not tell the chat about the error", exc_info=True)
 
@@ -147,7 +149,7 @@ class TelegramWebhook:
             if settings.webhook_secret
             else secrets.token_urlsafe(32)
         )
-        register_secret(self.secret)  # a random one is not in the settings, so logs learn it here
+        register_secret(self.secret)  # a random one is not in the settings, so logs learn it place
         self.path = urlsplit(settings.webhook_url or "/").path or "/"
         self._refusals = Refusals(log, "telegram")
 

@@ -3,6 +3,10 @@
 Everything a button needs is in its payload (a day, an offset, a setting), so a button from before
 a restart still works. Search pages refer to the query through a token kept in the database; a
 token that is gone makes the button answer plainly that it expired.
+
+A module of its own rather than part of actions.py: the vocabulary is written by two modules
+(asks.py's page buttons, settings.py's editor) and read by a third (actions.py), and its strict
+decoder, checked against forged payloads, is a job apart from answering presses.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ class Setting:
 
 Action = OpenPaper | TopPage | SearchPage | Setting
 
-# Every /settings button as (name, the arguments it may carry); settings_menu.py makes them. A press
+# Every /settings button as (name, the arguments it may carry); settings.py makes them. A press
 # whose name or argument is not here is one this version never made (forged, or from another version).
 SIGNS = frozenset({"+", "-"})
 # The time zones a channel's editor offers as buttons (west to east; `c:tz:<index>`); any other is

@@ -16,65 +16,65 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
-from bot.commands import COMMANDS, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_required, parse_subscribe, parse_top, usage
 from bot.errors import PaperboyError, UsageError, for_users
-from bot.i18n import Lang, Text, t
+from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
-from bot.subscriptions import Preview
-from handlers.telegram_adapter.chats import Where, channel_for, destination_of, may_manage, where
-from handlers.telegram_adapter.html import Html, bold, italic, join, link, text
-from handlers.telegram_adapter.render import TelegramMessage, card_message, notice, text_message
-from handlers.telegram_adapter.sending import TelegramApp, send
-from handlers.telegram_adapter.settings_menu import SETTINGS_LINK_PREFIX, private_link, settings_message
-from handlers.telegram_adapter.views import search_page, top_page
+from bot.views import days_view, help_view, preview_view
+from handlers.telegram_adapter.asks import search_page, top_page
+from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
+from handlers.telegram_adapter.render import (
+    TelegramMessage,
+    card_message,
+    days_message,
+    help_message,
+    notice,
+    preview_message,
+)
+from handlers.telegram_adapter.replies import TelegramApp, send
+from handlers.telegram_adapter.settings import SETTINGS_LINK_PREFIX, private_link, settings_message
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]  # as PTB calls it
 _DEEP_LINK = re.compile(r"paper_(\d{4})_(\d{4,5})")
 _SETTINGS_LINK = re.compile(re.escape(SETTINGS_LINK_PREFIX) + r"(-\d{1,20})")
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-TELEGRAM_COMMANDS = ("start", "help", "today", "top", "search", "paper", "days", "subscribe", "unsubscribe",
-                     "settings", "preview")  # fmt: skip
 
 
-class Commands:
+class TelegramCommands:
     """Every slash command of the bot; `register` adds them to a PTB Application."""
 
     def __init__(self, service: PaperService) -> None:
         self._service = service
 
     def register(self, app: TelegramApp) -> None:
-        for name in TELEGRAM_COMMANDS:
-            app.add_handler(
-                CommandHandler(name, self._guarded(getattr(self, f"on_{name}")), filters=COMMAND_UPDATES)
-            )
+        for name, handler in HANDLERS.items():
+            app.add_handler(CommandHandler(name, self._guarded(handler), filters=COMMAND_UPDATES))
 
-    def _guarded(
-        self, handler: Callable[[Update, ContextTypes.DEFAULT_TYPE, Where], Awaitable[None]]
-    ) -> Handler:
+    def _guarded(self, handler: Handler) -> Callback:
         """Find the chat, run the handler, and turn a PaperboyError into a reply."""
 
         async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             with METRICS.timed_command("telegram"):
-                here = await where(update, self._service)
+                place = await place_of(update, self._service)
                 try:
-                    await handler(update, context, here)
+                    await handler(self, update, context, place)
                 except PaperboyError as err:
-                    await self._say(update, here, for_users(err))
+                    await self._say(update, place, for_users(err))
 
         return run
 
-    async def _reply(self, update: Update, here: Where, messages: list[TelegramMessage]) -> Message | None:
+    async def _reply(self, update: Update, place: Place, messages: list[TelegramMessage]) -> Message | None:
         sent = None
         for message in messages:
-            sent = await send(update.get_bot(), here.chat.id, here.thread_id, message)
+            sent = await send(update.get_bot(), place.chat.id, place.thread_id, message)
         return sent
 
-    async def _say(self, update: Update, here: Where, sentence: Text) -> None:
-        await self._reply(update, here, [notice(sentence, here.lang)])
+    async def _say(self, update: Update, place: Place, sentence: Text) -> None:
+        await self._reply(update, place, [notice(sentence, place.lang)])
 
     @staticmethod
     def _arguments(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -82,80 +82,77 @@ class Commands:
 
     # -- reading -----------------------------------------------------------------------------
 
-    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         payload = self._arguments(context)
         deep = _DEEP_LINK.fullmatch(payload)
         if deep:
-            await self.on_paper_ref(update, here, f"{deep.group(1)}.{deep.group(2)}")
+            await self.on_paper_ref(update, place, f"{deep.group(1)}.{deep.group(2)}")
             return
         editor = _SETTINGS_LINK.fullmatch(payload)
-        if editor and here.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings here
-            await self._settings(update, context, here, editor.group(1))
+        if editor and place.chat.type == ChatType.PRIVATE:  # from a channel's editor: its settings place
+            await self._settings(update, context, place, editor.group(1))
             return
-        await self._reply(update, here, [text_message(help_html(here.lang, welcome=True))])
+        await self._reply(
+            update, place, [help_message(help_view(TELEGRAM_COMMANDS, welcome=True), place.lang)]
+        )
 
-    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, [text_message(help_html(here.lang))])
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, [help_message(help_view(TELEGRAM_COMMANDS), place.lang)])
 
-    async def on_today(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._reply(update, here, await top_page(self._service, here.lang, None, 10, 0))
+    async def on_today(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, await top_page(self._service, place.lang, None, 10, 0))
 
-    async def on_top(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_top(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         args = parse_top(self._arguments(context))
-        await self._reply(update, here, await top_page(self._service, here.lang, args.day, args.n, 0))
+        await self._reply(update, place, await top_page(self._service, place.lang, args.day, args.n, 0))
 
-    async def on_search(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_search(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         query = parse_required("search", self._arguments(context))
-        await self._reply(update, here, await search_page(self._service, here.lang, query, 0))
+        await self._reply(update, place, await search_page(self._service, place.lang, query, 0))
 
-    async def on_paper(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self.on_paper_ref(update, here, parse_required("paper", self._arguments(context)))
+    async def on_paper(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self.on_paper_ref(update, place, parse_required("paper", self._arguments(context)))
 
-    async def on_paper_ref(self, update: Update, here: Where, ref: str) -> None:
+    async def on_paper_ref(self, update: Update, place: Place, ref: str) -> None:
         paper = await self._service.paper(ref)
-        await self._reply(update, here, [card_message(paper_card(paper, here.lang), here.lang)])
+        await self._reply(update, place, [card_message(paper_card(paper, place.lang), place.lang)])
 
-    async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        days = await self._service.days()
-        rows = [
-            text(f"{d.day}  ▲ {d.top_votes if d.top_votes is not None else '?'}  ({d.papers})") for d in days
-        ]
-        body = bold(t("days.heading").render(here.lang)) + text("\n") + join(rows, "\n") if rows else None
-        await self._reply(update, here, [text_message(body) if body else notice(t("days.none"), here.lang)])
+    async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
 
     # -- the daily push --------------------------------------------------------------------------
 
     async def _target(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where, channel: str | None
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place, channel: str | None
     ) -> tuple[Destination, str | None, str]:
         """The destination a subscription command acts on: this chat/topic, or `@channel` from a private chat.
 
         Returns it with the chat's title and its type; raises UsageError when the user may not manage it.
         """
         if channel is not None:
-            found = await channel_for(context.bot, channel, here.user_id)
+            found = await channel_for(context.bot, channel, place.user_id)
             return destination_of(found.id), found.title or channel, found.type
-        if not await may_manage(context.bot, update, here.chat, here.user_id):
+        if not await may_manage(context.bot, update, place.chat, place.user_id):
             raise UsageError(t("tg.admins_only"))
-        title = here.chat.title or here.chat.full_name or here.chat.username
-        return here.destination, title, here.chat.type
+        title = place.chat.title or place.chat.full_name or place.chat.username
+        return place.destination, title, place.chat.type
 
-    async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         args = parse_subscribe(self._arguments(context))
-        destination, title, chat_type = await self._target(update, context, here, args.channel)
+        destination, title, chat_type = await self._target(update, context, place, args.channel)
         subscription, new = await self._service.subscribe(
             destination,
             chat_type=chat_type,
             title=title,
-            by=here.by,
-            language=here.lang,
+            by=place.by,
+            language=place.lang,
             send_time=args.send_time,
             time_zone=args.time_zone,
         )
         key = "sub.started" if new else "sub.updated"
         await self._say(
             update,
-            here,
+            place,
             t(
                 key,
                 title=title or "",
@@ -165,37 +162,37 @@ class Commands:
             ),
         )
 
-    async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "unsubscribe")
-        destination, title, _ = await self._target(update, context, here, channel)
-        stopped = await self._service.unsubscribe(destination, here.by)
-        await self._say(update, here, t("sub.stopped" if stopped else "sub.none", title=title or ""))
+        destination, title, _ = await self._target(update, context, place, channel)
+        stopped = await self._service.unsubscribe(destination, place.by)
+        await self._say(update, place, t("sub.stopped" if stopped else "sub.none", title=title or ""))
 
-    async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
-        await self._settings(update, context, here, self._channel_argument(context, "settings"))
+    async def on_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        await self._settings(update, context, place, self._channel_argument(context, "settings"))
 
     async def _settings(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where, channel: str | None
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place, channel: str | None
     ) -> None:
         """The editor of this chat, or of `channel` (`@name`, or its id from a deep link)."""
-        destination, _, _ = await self._target(update, context, here, channel)
+        destination, _, _ = await self._target(update, context, place, channel)
         subscription = await self._service.subscription(destination)
         if subscription is None:
             raise UsageError(t("sub.none"))
         target = destination.chat_id if channel else ""
-        in_channel = here.chat.type == ChatType.CHANNEL
-        private = private_link(context.bot.username, here.chat.id) if in_channel else None
-        await self._reply(update, here, [settings_message(subscription, here.lang, target, private)])
+        in_channel = place.chat.type == ChatType.CHANNEL
+        private = private_link(context.bot.username, place.chat.id) if in_channel else None
+        await self._reply(update, place, [settings_message(subscription, place.lang, target, private)])
 
-    async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, here: Where) -> None:
+    async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "preview")
         destination = (
-            destination_of((await channel_for(context.bot, channel, here.user_id)).id)
+            destination_of((await channel_for(context.bot, channel, place.user_id)).id)
             if channel
-            else here.destination
+            else place.destination
         )
         preview = await self._service.preview(destination)
-        await self._reply(update, here, [text_message(preview_html(preview, here.lang))])
+        await self._reply(update, place, [preview_message(preview_view(preview), place.lang)])
 
     @staticmethod
     def _channel_argument(context: ContextTypes.DEFAULT_TYPE, command: str) -> str | None:
@@ -207,37 +204,21 @@ class Commands:
         raise UsageError(t("usage.not_understood", word=" ".join(words), usage=usage(command)))
 
 
-def help_html(lang: Lang, *, welcome: bool = False) -> Html:
-    lines = [bold(t("help.welcome" if welcome else "help.heading").render(lang))]
-    lines += [
-        text(f"/{spec.name} {spec.arguments}".rstrip() + " — ") + italic(spec.description.render(lang))
-        for spec in COMMANDS
-        if spec.name in TELEGRAM_COMMANDS
-    ]
-    lines.append(text(t("help.inline").render(lang)))
-    lines.append(link("https://github.com/l-yohai/daily_papers_ko", t("help.credit").render(lang)))
-    return join(lines, "\n")
+# A command's handler, a method of TelegramCommands: (commands, update, context, place).
+Handler = Callable[[TelegramCommands, Update, ContextTypes.DEFAULT_TYPE, Place], Awaitable[None]]
 
-
-def preview_html(preview: Preview, lang: Lang) -> Html:
-    """When the next push goes out, which day it holds, and each paper with why it is in."""
-    lines: list[Html] = []
-    if preview.due is not None and preview.subscription is not None:
-        local = preview.due.astimezone(preview.subscription.zone)
-        lines.append(
-            bold(
-                t("preview.next", when=f"{local:%Y-%m-%d %H:%M} {preview.subscription.time_zone}").render(
-                    lang
-                )
-            )
-        )
-    if preview.day is not None:
-        lines.append(text(t("preview.day", day=preview.day).render(lang)))
-    for rank, pick in enumerate(preview.selection.picks, start=1):
-        reasons = "; ".join(reason.render(lang) for reason in pick.reasons)
-        lines.append(
-            text(f"{rank}. ") + link(pick.paper.arxiv_url, pick.paper.title) + text("\n") + italic(reasons)
-        )
-    if preview.empty_reason is not None:
-        lines.append(text(preview.empty_reason.render(lang)))
-    return join(lines, "\n\n")
+# Every command and its handler, in the order of the command menu.
+HANDLERS: dict[str, Handler] = {
+    "start": TelegramCommands.on_start,
+    "help": TelegramCommands.on_help,
+    "today": TelegramCommands.on_today,
+    "top": TelegramCommands.on_top,
+    "search": TelegramCommands.on_search,
+    "paper": TelegramCommands.on_paper,
+    "days": TelegramCommands.on_days,
+    "subscribe": TelegramCommands.on_subscribe,
+    "unsubscribe": TelegramCommands.on_unsubscribe,
+    "settings": TelegramCommands.on_settings,
+    "preview": TelegramCommands.on_preview,
+}
+TELEGRAM_COMMANDS = tuple(HANDLERS)

@@ -21,7 +21,7 @@ from bot.i18n import Lang, pick_language
 from bot.models import MAX_TOP_N, Paper
 from bot.service import PaperService
 from handlers.telegram_adapter.render import card_html
-from handlers.telegram_adapter.sending import TelegramApp
+from handlers.telegram_adapter.replies import TelegramApp
 
 PAGE = 20
 MAX_OFFSET = 1000

@@ -14,9 +14,8 @@ from bot.push_render import PushRenderer
 from bot.ratelimit import RateKey
 from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.limits import overall_key
-from handlers.telegram_adapter.push import push_messages
 from handlers.telegram_adapter.push_client import PushClient, PushMessage
-from handlers.telegram_adapter.render import TelegramMessage, notice
+from handlers.telegram_adapter.render import TelegramMessage, notice, push_messages
 
 GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL})
 

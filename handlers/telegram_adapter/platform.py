@@ -13,8 +13,8 @@ from bot.platform import Platform, RenderRequest, Served, Serving
 from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
 from handlers.telegram_adapter.config import TelegramSettings, problems
 from handlers.telegram_adapter.notifier import TelegramNotifier
-from handlers.telegram_adapter.push import push_messages
 from handlers.telegram_adapter.push_client import PushClient
+from handlers.telegram_adapter.render import push_messages
 
 NAME = "telegram"
 log = logging.getLogger("paperboy")

@@ -1,4 +1,5 @@
-"""Paper cards and digests as Telegram messages: HTML text, a photo caption, inline buttons.
+"""Views as Telegram messages: paper cards, digests, a push, and the answers of bot/views.py, as
+HTML text, a photo caption and inline buttons.
 
 Every outgoing message is a `TelegramMessage` (a Bot API method and its parameters), the same
 object whether it answers a command, goes out in a push or is printed by `paperboy render telegram`,
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from bot.cards import DigestItem, DigestView, Link, PaperCard, votes_label
+from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
-from bot.models import Section
-from handlers.telegram_adapter.html import (
+from bot.models import Paper, PushFormat, Section
+from bot.views import DaysView, HelpView, PreviewView
+from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
     MAX_TEXT,
@@ -197,3 +200,62 @@ def _page(start: Html, items: list[DigestItem], lang: Lang, terms: Sequence[str]
 
 def notice(sentence: Text, lang: Lang) -> TelegramMessage:
     return text_message(text(sentence.render(lang)))
+
+
+# -- a push ------------------------------------------------------------------------------------
+
+Format = PushFormat  # `thread` is never a Telegram subscription's (the service refuses it): cards
+
+
+def push_messages(
+    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+) -> list[TelegramMessage]:
+    """The messages of one push (or of `paperboy render telegram`).
+    Compact: the ranked list, split between items when it passes 4096 characters.
+    Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
+    Words in `lang`, summaries in `reads` (default: `lang`)."""
+    reads = reads or lang
+    heading = t("push.heading", day=day, n=len(papers))
+    if fmt == "compact":
+        view = DigestView(heading, digest_items(papers, reads), total=len(papers))
+        return [text_message(body) for body in digest_pages(view, lang)]
+    return [text_message(bold(heading.render(lang)))] + [
+        card_message(paper_card(p, reads), lang) for p in papers
+    ]
+
+
+# -- answers built in bot/views.py --------------------------------------------------------------
+
+CREDIT_URL = "https://github.com/l-yohai/daily_papers_ko"
+
+
+def help_message(view: HelpView, lang: Lang) -> TelegramMessage:
+    """The commands, then how inline mode works and whose summaries these are."""
+    lines = [bold(view.heading.render(lang))]
+    lines += [text(f"{line.call} — ") + italic(line.description.render(lang)) for line in view.commands]
+    lines.append(text(t("help.inline").render(lang)))
+    lines.append(link(CREDIT_URL, t("help.credit").render(lang)))
+    return text_message(join(lines, "\n"))
+
+
+def days_message(view: DaysView, lang: Lang) -> TelegramMessage:
+    if not view.rows:
+        return notice(view.empty, lang)
+    rows = [text(row.line.render(lang)) for row in view.rows]
+    return text_message(bold(view.heading.render(lang)) + text("\n") + join(rows, "\n"))
+
+
+def preview_message(view: PreviewView, lang: Lang) -> TelegramMessage:
+    """When the next push goes out, which day it holds, and each paper with why it is in."""
+    lines: list[Html] = []
+    if view.next_push is not None:
+        lines.append(bold(view.next_push.render(lang)))
+    if view.day is not None:
+        lines.append(text(view.day.render(lang)))
+    lines += [
+        text(f"{pick.rank}. ") + link(pick.url, pick.title) + text("\n") + italic(pick.reason(lang))
+        for pick in view.picks
+    ]
+    if view.empty_reason is not None:
+        lines.append(text(view.empty_reason.render(lang)))
+    return text_message(join(lines, "\n\n"))

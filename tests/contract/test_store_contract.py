@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.models import Destination, DigestDay, Section, Subscription
-from bot.ports import Enqueued, SearchQuery, Store
+from bot.ports import Enqueued, NextCheck, SearchQuery, Store
 from storage import open_store
 from tests.conftest import PaperFactory
 from tests.fixtures.adversarial import hostile_papers, huge_day
@@ -255,3 +255,50 @@ async def test_enqueue_delivering_adds_a_digest_for_every_delivering_subscriptio
     assert await store.enqueued_at(Destination(platform="telegram", chat_id="4001"), "digest", DAY) is None
     noting = await store.subscriptions_page(after=0, limit=10, noting_only=True)
     assert [s.destination.chat_id for _, s in noting] == ["4001"]
+
+
+async def test_subscriptions_due_reads_only_those_to_look_at_in_keyset_pages(store: Store) -> None:
+    for index in range(6):
+        destination = Destination(platform="telegram", chat_id=str(5000 + index))
+        await store.save_subscription(
+            Subscription(destination=destination, chat_type="private", active=index != 4)
+        )
+    paused = Destination(platform="slack", chat_id="C2")
+    await store.save_subscription(Subscription(destination=paused, chat_type="channel", paused_reason="gone"))
+    now = DUE
+    pages, after = [], None
+    while page := await store.subscriptions_due(now, after=after, limit=2):
+        after = (page[-1].next_check_at, page[-1].row_id)
+        pages.append([found.subscription.destination.chat_id for found in page])
+    assert pages == [["5000", "5001"], ["5002", "5003"], ["5005"]]  # saved rows: look at once
+
+    found = await store.subscriptions_due(now, after=None, limit=10)
+    later = [NextCheck(f.row_id, f.saved_at, now + timedelta(hours=index)) for index, f in enumerate(found)]
+    assert await store.schedule_checks(later) == 5
+    assert [
+        f.subscription.destination.chat_id for f in await store.subscriptions_due(now, after=None, limit=10)
+    ] == [
+        "5000"  # its next look is `now` itself
+    ]
+    ahead = await store.subscriptions_due(now + timedelta(hours=2, minutes=1), after=None, limit=10)
+    assert [f.subscription.destination.chat_id for f in ahead] == ["5000", "5001", "5002"]
+    assert [f.next_check_at for f in ahead] == [now, now + timedelta(hours=1), now + timedelta(hours=2)]
+
+
+async def test_a_save_between_reading_and_scheduling_wins(store: Store) -> None:
+    """New settings ask for a fresh look; the scheduler's next look, worked out from the old ones,
+    must not overwrite that."""
+    destination = Destination(platform="telegram", chat_id="5100")
+    await store.save_subscription(Subscription(destination=destination, chat_type="private"))
+    [found] = await store.subscriptions_due(DUE, after=None, limit=10)
+    await asyncio.sleep(0.002)  # the save's moment differs from the read's
+    await store.save_subscription(found.subscription.model_copy(update={"send_time": time(7, 0)}))
+    assert (
+        await store.schedule_checks([NextCheck(found.row_id, found.saved_at, DUE + timedelta(days=1))]) == 0
+    )
+    [again] = await store.subscriptions_due(DUE, after=None, limit=10)
+    assert again.subscription.send_time == time(7, 0)
+    assert (
+        await store.schedule_checks([NextCheck(again.row_id, again.saved_at, DUE + timedelta(days=1))]) == 1
+    )
+    assert await store.subscriptions_due(DUE, after=None, limit=10) == []

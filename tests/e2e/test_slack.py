@@ -11,7 +11,7 @@ import pytest
 
 import storage.sqlite
 from bot.models import Destination
-from handlers.slack_adapter.answers import OPEN_ACTION, SHARE_ACTION
+from handlers.slack_adapter.asks import OPEN_ACTION, SHARE_ACTION
 from tests.e2e.slack_rig import GUEST, OUTSIDE, button_value, running_slack
 from tests.fakes.slack_api import DEFAULT_USER_ID
 from tests.fakes.slack_requests import DEFAULT_CHANNEL_ID, post_signed, slash_command

@@ -11,7 +11,7 @@ import pytest
 
 import storage.sqlite
 from bot.models import Destination, DigestDay, Subscription
-from bot.subscriptions import settings_rows
+from bot.views import settings_view
 from tests.e2e.telegram_rig import ADMIN, CHANNEL, FORUM, GROUP, USER, Rig, running_bot, until
 from tests.fakes.telegram_api import post_webhook
 from tests.fakes.telegram_html import parse_html
@@ -26,7 +26,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 def settings_rows_text(subscription: Subscription | None) -> str:
     assert subscription is not None
-    return "\n".join(f"{label}: {value}" for label, value in settings_rows(subscription))
+    return "\n".join(f"{row.label}: {row.value}" for row in settings_view(subscription).rows)
 
 
 def buttons(message: object) -> list[dict[str, str]]:

@@ -12,10 +12,9 @@ from bot.i18n import LANGUAGES, Lang
 from bot.models import Paper
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
-from handlers.telegram_adapter.html import MAX_TEXT
-from handlers.telegram_adapter.push import Format, push_messages
-from handlers.telegram_adapter.render import card_message
-from handlers.telegram_adapter.sending import send
+from handlers.telegram_adapter.markup import MAX_TEXT
+from handlers.telegram_adapter.render import Format, card_message, push_messages
+from handlers.telegram_adapter.replies import send
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 

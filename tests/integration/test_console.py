@@ -9,24 +9,25 @@ import pytest
 
 from bot.models import DigestDay
 from bot.service import PaperService
-from handlers.console_adapter.chat import ConsoleChat, run_console
+from handlers.console_adapter.app import run_console
+from handlers.console_adapter.commands import ConsoleCommands
 from handlers.console_adapter.text import cells
 from tests.conftest import PaperFactory
 
 
 @pytest.fixture
-async def chat(service: PaperService) -> ConsoleChat:
+async def chat(service: PaperService) -> ConsoleCommands:
     await service.seed_sample()
-    return ConsoleChat(service)
+    return ConsoleCommands(service)
 
 
-async def answer(chat: ConsoleChat, line: str) -> str:
+async def answer(chat: ConsoleCommands, line: str) -> str:
     reply = await chat.answer(line)
     assert reply is not None
     return reply
 
 
-async def test_today_and_top(chat: ConsoleChat) -> None:
+async def test_today_and_top(chat: ConsoleCommands) -> None:
     today = await answer(chat, "/today")
     assert today.startswith("Top 10 of 2025-02-24 (32 listed)")
     top = await answer(chat, "/top 2")
@@ -36,7 +37,7 @@ async def test_today_and_top(chat: ConsoleChat) -> None:
     assert "https://arxiv.org/abs/2502.15007" in top
 
 
-async def test_paper_card(chat: ConsoleChat) -> None:
+async def test_paper_card(chat: ConsoleCommands) -> None:
     card = await answer(chat, "/paper https://huggingface.co/papers/2502.15007")
     assert (
         card.splitlines()[0]
@@ -52,7 +53,7 @@ async def test_paper_card(chat: ConsoleChat) -> None:
         assert part in card
 
 
-async def test_search_and_more(chat: ConsoleChat) -> None:
+async def test_search_and_more(chat: ConsoleCommands) -> None:
     first = await answer(chat, "/search 모델")
     assert "more: /more" in first
     second = await answer(chat, "/more")
@@ -76,15 +77,15 @@ async def test_search_and_more(chat: ConsoleChat) -> None:
         ("/top 2025-02-23", "No list for 2025-02-23 (Sunday)."),
     ],
 )
-async def test_bad_input_gets_a_hint(chat: ConsoleChat, line: str, expected: str) -> None:
+async def test_bad_input_gets_a_hint(chat: ConsoleCommands, line: str, expected: str) -> None:
     assert expected in await answer(chat, line)
 
 
-async def test_blank_line_is_ignored(chat: ConsoleChat) -> None:
+async def test_blank_line_is_ignored(chat: ConsoleCommands) -> None:
     assert await chat.answer("   ") is None
 
 
-async def test_help_lists_every_command(chat: ConsoleChat) -> None:
+async def test_help_lists_every_command(chat: ConsoleCommands) -> None:
     text = await answer(chat, "/help")
     for name in ("/today", "/top", "/search", "/paper", "/days", "/more", "/help"):
         assert name in text
@@ -100,7 +101,7 @@ async def test_run_console_reads_until_end_of_input(service: PaperService) -> No
     assert "paperboy>" not in text  # no prompt when input is not a terminal
 
 
-async def test_more_pages_through_the_days_list(chat: ConsoleChat) -> None:
+async def test_more_pages_through_the_days_list(chat: ConsoleCommands) -> None:
     first = await answer(chat, "/today")
     assert "22 more: /more" in first
     second = await answer(chat, "/more")
@@ -117,7 +118,7 @@ async def test_more_pages_through_the_days_list(chat: ConsoleChat) -> None:
     assert (await answer(chat, "/more")).startswith("Nothing to page through")
 
 
-async def test_more_after_top_n_goes_on_from_n(chat: ConsoleChat) -> None:
+async def test_more_after_top_n_goes_on_from_n(chat: ConsoleCommands) -> None:
     assert "29 more: /more" in await answer(chat, "/top 3 2025-02-24")
     page = await answer(chat, "/more")
     assert page.splitlines()[2].startswith(" 4. ")
@@ -125,7 +126,7 @@ async def test_more_after_top_n_goes_on_from_n(chat: ConsoleChat) -> None:
     assert "14. " not in page
 
 
-async def test_today_takes_a_count(chat: ConsoleChat) -> None:
+async def test_today_takes_a_count(chat: ConsoleCommands) -> None:
     five = await answer(chat, "/today 5")
     assert five.startswith("Top 5 of 2025-02-24 (32 listed)")
     assert " 5. " in five
@@ -135,7 +136,7 @@ async def test_today_takes_a_count(chat: ConsoleChat) -> None:
     assert "/today [N]" in await answer(chat, "/help")
 
 
-async def test_settings_list_how_to_change_each(chat: ConsoleChat) -> None:
+async def test_settings_list_how_to_change_each(chat: ConsoleCommands) -> None:
     assert (await answer(chat, "/settings")).startswith("This chat has no subscription")
     await answer(chat, "/subscribe")
     text = await answer(chat, "/settings")
@@ -181,7 +182,7 @@ async def test_settings_list_how_to_change_each(chat: ConsoleChat) -> None:
         ("/settings late on", "Late risers"),
     ],
 )
-async def test_settings_change_one_at_a_time(chat: ConsoleChat, line: str, shown: str) -> None:
+async def test_settings_change_one_at_a_time(chat: ConsoleCommands, line: str, shown: str) -> None:
     await answer(chat, "/subscribe")
     changed = await answer(chat, line)
     assert changed.startswith("Saved.")
@@ -215,7 +216,7 @@ async def test_settings_change_one_at_a_time(chat: ConsoleChat, line: str, shown
     ],
 )
 async def test_a_bad_setting_gets_its_usage_and_changes_nothing(
-    chat: ConsoleChat, line: str, hint: str
+    chat: ConsoleCommands, line: str, hint: str
 ) -> None:
     await answer(chat, "/subscribe")
     before = await answer(chat, "/settings")
@@ -223,14 +224,14 @@ async def test_a_bad_setting_gets_its_usage_and_changes_nothing(
     assert await answer(chat, "/settings") == before
 
 
-async def test_too_many_keywords_say_why_and_how(chat: ConsoleChat) -> None:
+async def test_too_many_keywords_say_why_and_how(chat: ConsoleCommands) -> None:
     await answer(chat, "/subscribe")
     reply = await answer(chat, "/settings include " + ", ".join(f"w{i}" for i in range(100)))
     assert reply.startswith("Cannot set include")
     assert "Usage: /settings include" in reply
 
 
-async def test_settings_without_a_subscription(chat: ConsoleChat) -> None:
+async def test_settings_without_a_subscription(chat: ConsoleCommands) -> None:
     assert (await answer(chat, "/settings top 5")).startswith("This chat has no subscription")
 
 
@@ -244,7 +245,7 @@ async def test_settings_without_a_subscription(chat: ConsoleChat) -> None:
         "/settings " + "n" * 100_000,
     ],
 )
-async def test_echoed_input_is_cut(chat: ConsoleChat, line: str) -> None:
+async def test_echoed_input_is_cut(chat: ConsoleCommands, line: str) -> None:
     reply = await answer(chat, line)
     assert len(reply) < 2_000
     assert "…" in reply
@@ -260,7 +261,7 @@ async def test_echoed_input_is_cut(chat: ConsoleChat, line: str) -> None:
         "/settings days \x1b[1mmon",
     ],
 )
-async def test_control_characters_never_reach_the_terminal(chat: ConsoleChat, line: str) -> None:
+async def test_control_characters_never_reach_the_terminal(chat: ConsoleCommands, line: str) -> None:
     await answer(chat, "/subscribe")
     reply = await answer(chat, line)
     assert not [c for c in reply if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F]
@@ -270,7 +271,7 @@ async def test_data_text_is_shown_escaped(service: PaperService, make_paper: Pap
     day = date(2025, 3, 3)
     title = "Evil \x1b]0;pwned\x07 title"
     await service._store.upsert_day(DigestDay(day=day, source="t", papers=[make_paper(title=title, votes=3)]))
-    reply = await ConsoleChat(service).answer("/top 1 2025-03-03")
+    reply = await ConsoleCommands(service).answer("/top 1 2025-03-03")
     assert reply is not None
     assert "\x1b" not in reply
     assert "\x07" not in reply
@@ -287,7 +288,7 @@ async def test_invalid_utf8_on_stdin_is_read_as_replacement_characters(service: 
 
 
 @pytest.mark.parametrize("width", [40, 60, 100])
-async def test_replies_fit_the_width_in_cells(chat: ConsoleChat, width: int) -> None:
+async def test_replies_fit_the_width_in_cells(chat: ConsoleCommands, width: int) -> None:
     chat.width = width
     for line in ("/paper 2502.15007", "/top 5", "/search 모델"):
         reply = await answer(chat, line)

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 import bot.delivery
 import storage.sqlite
 from bot.config import PushSettings
-from bot.delivery import Deliverer, Scheduler
+from bot.delivery import LIST_WAIT, Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
 from bot.ports import Store
 from bot.ratelimit import RateLimiter
@@ -107,9 +107,17 @@ async def test_not_before_its_time_and_not_after_the_grace_window(push: Push) ->
     await push.subscribe(USER)
     push.clock.now = DUE - timedelta(minutes=1)
     assert (await push.scheduler().enqueue_due()).digests == 0
+    push.clock.now = DUE + timedelta(hours=5)  # the bot was down, but not for longer than the grace
+    assert (await push.scheduler().enqueue_due()).digests == 1
+
+
+async def test_a_push_missed_beyond_the_grace_window_is_skipped_not_sent_late(push: Push) -> None:
+    await push.subscribe(USER)
     push.clock.now = DUE + timedelta(hours=7)  # the bot was down all morning
     assert (await push.scheduler().enqueue_due()).digests == 0
-    push.clock.now = DUE + timedelta(hours=5)
+    push.clock.now = DUE + timedelta(hours=8)  # and it is not sent at the next rounds either
+    assert (await push.scheduler().enqueue_due()).digests == 0
+    push.clock.now = DUE + timedelta(days=1)  # the next day's goes out as usual
     assert (await push.scheduler().enqueue_due()).digests == 1
 
 
@@ -162,6 +170,42 @@ async def test_the_scheduler_goes_page_by_page_and_each_push_is_enqueued_once(
     # The subscriber too new yesterday gets the 24th's list now (it never had it); the others a note
     # if they asked for one.
     assert (later.digests, later.notes, last.digests, last.notes) == (1, 1, 0, 0)
+
+
+async def test_a_round_looks_only_at_subscriptions_whose_time_has_come(push: Push) -> None:
+    """Once handled, a subscription is not read again before it is next due (O(due) rounds); a
+    change of its settings has it looked at by the next round."""
+    group = await push.subscribe(GROUP, "supergroup")
+    await push.subscribe(USER)
+    assert (await push.scheduler().enqueue_due()).digests == 2
+    push.clock.now = DUE + timedelta(minutes=2)
+    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
+    assert (await push.scheduler().enqueue_due()).digests == 0
+    saved = await push.store.get_subscription(group)
+    assert saved is not None
+    await push.store.save_subscription(saved.model_copy(update={"top_n": 3}))
+    [looked] = await push.store.subscriptions_due(push.clock.now, after=None, limit=10)
+    assert looked.subscription.destination == group
+    assert (await push.scheduler().enqueue_due()).digests == 0  # the day went out already
+    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
+    push.clock.now = DUE + timedelta(days=1)  # next due: both looked at again
+    assert len(await push.store.subscriptions_due(push.clock.now, after=None, limit=10)) == 2
+
+
+async def test_a_list_that_comes_late_still_goes_out_within_the_grace_window(
+    push: Push, make_paper: PaperFactory
+) -> None:
+    await push.subscribe(USER)
+    await push.run()
+    push.clock.now = DUE + timedelta(days=1)  # the 25th's list is not in yet (ingestion lags)
+    assert (await push.scheduler().enqueue_due()).digests == 0
+    late = date(2025, 2, 25)
+    await push.store.upsert_day(DigestDay(day=late, source="t", papers=[make_paper("2502.90001")]))
+    push.clock.now += LIST_WAIT
+    assert (await push.scheduler().enqueue_due()).digests == 1
+    assert await push.store.enqueued_at(Destination(platform="telegram", chat_id=str(USER)), "digest", late)
+    push.clock.now += timedelta(hours=1)
+    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
 
 
 async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(

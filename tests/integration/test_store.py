@@ -13,7 +13,7 @@ from bot.models import Destination, DigestDay, Section, Subscription
 from bot.ports import Store
 from storage import open_store
 from storage.migrate import available_migrations
-from storage.sqlite import SqliteStore
+from storage.sqlite import DUE_QUERY, SqliteStore
 from tests.conftest import SAMPLE_DAY, PaperFactory, archive_sections
 
 DAY = date(2025, 3, 3)
@@ -217,3 +217,15 @@ async def test_a_failed_record_fails_its_callers(store: Store, sample_day: Diges
     (item,) = await store.lease("a", datetime(2025, 3, 4, tzinfo=UTC), seconds=60, limit=1)
     await store.record_message(item.id, 0, "1", destination, [], final=True)  # the next batch goes on
     assert (await store.stats()).outbox_sent == 1
+
+
+async def test_the_schedulers_read_is_a_range_of_its_index_in_order(tmp_path: Path) -> None:
+    """O(due), not O(subscribers): SQLite reads the partial index's range, with no scan and no sort."""
+    async with aiosqlite.connect(tmp_path / "plan.db") as db:
+        store = await SqliteStore.open(tmp_path / "plan.db")
+        await store.close()
+        plan = await db.execute_fetchall(f"EXPLAIN QUERY PLAN {DUE_QUERY}", ("2025", "1970", -1, 10))
+    details = " ".join(str(row[3]) for row in plan)
+    assert "USING INDEX subscriptions_next_check" in details, details
+    assert "SCAN" not in details, details
+    assert "TEMP B-TREE" not in details, details

@@ -16,7 +16,7 @@ from bot.models import Destination, Subscription
 from bot.platforms import push_formats
 from bot.ports import Store
 from bot.service import PaperService
-from handlers.slack_adapter.settings_modal import read_submission, settings_view
+from handlers.slack_adapter.settings import read_submission, settings_modal
 from storage import open_store
 from storage.migrate import available_migrations
 
@@ -47,7 +47,7 @@ async def test_only_slack_can_be_set_to_thread(service: PaperService) -> None:
 
 def test_the_slack_settings_modal_offers_thread_and_reads_it_back() -> None:
     subscription = Subscription(destination=SLACK, chat_type="channel", format="thread")
-    view = settings_view(subscription, "ko")
+    view = settings_modal(subscription, "ko")
     [block] = [b for b in view["blocks"] if b["block_id"] == "format"]
     assert [o["value"] for o in block["element"]["options"]] == ["compact", "cards", "thread"]
     assert block["element"]["initial_option"]["value"] == "thread"

@@ -20,7 +20,7 @@ from handlers.telegram_adapter.callbacks import (
     decode,
     encode,
 )
-from handlers.telegram_adapter.settings_menu import settings_keyboard
+from handlers.telegram_adapter.settings import settings_keyboard
 
 # Values that are wrong for any field: types, shapes, sizes and scripts this version never writes.
 WRONG = [

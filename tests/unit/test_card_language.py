@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from bot.cards import one_line, paper_card, paper_record, summary_to_show
 from bot.models import Destination, OutboxItem, Paper, Section, Subscription, Summary
 from handlers.console_adapter.notifier import ConsoleNotifier
-from handlers.telegram_adapter.push import push_messages as telegram_push
+from handlers.telegram_adapter.render import push_messages as telegram_push
 
 DAY = date(2025, 6, 2)
 KOREAN = Summary(language="ko", source="archive", sections=(Section(heading="What's New", text="새 방법."),))

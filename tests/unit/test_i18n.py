@@ -7,6 +7,10 @@ import string
 import pytest
 
 from bot.i18n import CATALOG, LANGUAGES, pick_language, t
+from bot.platforms import PLATFORMS, platform
+
+for _entry in PLATFORMS:  # each adapter adds its own sentences when its package is imported
+    platform(_entry.name)
 
 
 def _fields(template: str) -> set[str]:

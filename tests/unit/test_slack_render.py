@@ -15,11 +15,21 @@ from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.i18n import Lang
 from bot.models import Destination, Paper, Subscription
-from handlers.slack_adapter.answers import Ask
-from handlers.slack_adapter.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, SlackMessage, pack, section, size
-from handlers.slack_adapter.mrkdwn import cut, escape, escaped_len, link
+from handlers.slack_adapter.asks import Ask
+from handlers.slack_adapter.markup import (
+    MAX_BLOCKS,
+    MAX_MESSAGE_CHARS,
+    SlackMessage,
+    cut,
+    escape,
+    escaped_len,
+    link,
+    pack,
+    section,
+    size,
+)
 from handlers.slack_adapter.render import card_message, push_messages
-from handlers.slack_adapter.settings_modal import FieldErrors, read_submission, settings_view
+from handlers.slack_adapter.settings import FieldErrors, read_submission, settings_modal
 from tests.fixtures.adversarial import DAY, SPECIALS, hostile_papers, huge_day
 
 
@@ -122,7 +132,7 @@ def _submission(**fields: dict[str, object]) -> dict[str, dict[str, dict[str, ob
 
 def test_the_settings_modal_reads_back_what_it_shows() -> None:
     subscription = Subscription(destination=Destination(platform="slack", chat_id="C1"), chat_type="channel")
-    view = settings_view(subscription, "en")
+    view = settings_modal(subscription, "en")
     assert view["private_metadata"] == "C1"
     assert len(view["title"]["text"]) <= 24
     changes = read_submission(_submission(), "en")

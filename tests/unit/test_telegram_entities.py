@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cards import DigestItem, DigestView
 from bot.i18n import t
-from handlers.telegram_adapter.html import MAX_ENTITIES, bold, highlight, link, text
+from handlers.telegram_adapter.markup import MAX_ENTITIES, bold, highlight, link, text
 from handlers.telegram_adapter.render import digest_pages
 from tests.fakes.telegram_html import parse_html
 

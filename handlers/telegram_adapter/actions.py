@@ -16,11 +16,19 @@ from bot.cards import paper_card
 from bot.errors import PaperboyError, for_users
 from bot.i18n import Lang, Text, t
 from bot.service import PaperService
+from handlers.telegram_adapter.asks import search_page, top_page
 from handlers.telegram_adapter.callbacks import OpenPaper, SearchPage, Setting, TopPage, decode
-from handlers.telegram_adapter.chats import Where, destination_of, is_manager, may_manage, thread_of, where
+from handlers.telegram_adapter.places import (
+    Place,
+    destination_of,
+    is_manager,
+    may_manage,
+    place_of,
+    thread_of,
+)
 from handlers.telegram_adapter.render import card_message, notice
-from handlers.telegram_adapter.sending import TelegramApp, edit, send
-from handlers.telegram_adapter.settings_menu import (
+from handlers.telegram_adapter.replies import TelegramApp, edit, send
+from handlers.telegram_adapter.settings import (
     changes_for,
     private_link,
     prompt_changes,
@@ -29,13 +37,12 @@ from handlers.telegram_adapter.settings_menu import (
     settings_message,
     zone_message,
 )
-from handlers.telegram_adapter.views import search_page, top_page
 
 log = logging.getLogger(__name__)
 MAX_ANSWER = 200
 
 
-class Buttons:
+class TelegramActions:
     """Callback queries and the replies to /settings prompts."""
 
     def __init__(self, service: PaperService) -> None:
@@ -53,30 +60,30 @@ class Buttons:
         if query is None:
             return
         message = query.message if isinstance(query.message, Message) else None
-        here = await where(update, self._service) if message else None
-        lang = here.lang if here else "en"
+        place = await place_of(update, self._service) if message else None
+        lang = place.lang if place else "en"
         action = decode(query.data or "")
-        if action is None or message is None or here is None:
+        if action is None or message is None or place is None:
             await self._answer(query, t("tg.expired"), lang, alert=True)
             return
         try:
             if isinstance(action, OpenPaper):
                 paper = await self._service.paper(action.arxiv_id)
                 await send(
-                    context.bot, here.chat.id, here.thread_id, card_message(paper_card(paper, lang), lang)
+                    context.bot, place.chat.id, place.thread_id, card_message(paper_card(paper, lang), lang)
                 )
             elif isinstance(action, TopPage):
                 pages = await top_page(self._service, lang, action.day, action.n, action.offset)
-                await edit(context.bot, here.chat.id, message.message_id, pages[0])
+                await edit(context.bot, place.chat.id, message.message_id, pages[0])
             elif isinstance(action, SearchPage):
                 text = await self._service.recall_query(action.token)
                 if text is None:
                     await self._answer(query, t("tg.expired"), lang, alert=True)
                     return
                 pages = await search_page(self._service, lang, text, action.offset)
-                await edit(context.bot, here.chat.id, message.message_id, pages[0])
+                await edit(context.bot, place.chat.id, message.message_id, pages[0])
             else:
-                await self._setting(update, context, here, message, action)
+                await self._setting(update, context, place, message, action)
                 return
         except PaperboyError as err:
             await self._answer(query, for_users(err), lang, alert=True)
@@ -90,39 +97,39 @@ class Buttons:
         self,
         update: Update,
         context: ContextTypes.DEFAULT_TYPE,
-        here: Where,
+        place: Place,
         message: Message,
         press: Setting,
     ) -> None:
         query = update.callback_query
         assert query is not None
-        target = press.chat or str(here.chat.id)
-        if not await may_manage_target(context, update, here, target):
-            await self._answer(query, t("tg.admins_only"), here.lang, alert=True)
+        target = press.chat or str(place.chat.id)
+        if not await may_manage_target(context, update, place, target):
+            await self._answer(query, t("tg.admins_only"), place.lang, alert=True)
             return
-        destination = destination_of(target, None if press.chat else here.thread_id)
+        destination = destination_of(target, None if press.chat else place.thread_id)
         subscription = await self._service.subscription(destination)
         if subscription is None:
-            await self._answer(query, t("sub.none"), here.lang, alert=True)
+            await self._answer(query, t("sub.none"), place.lang, alert=True)
             return
         if press.name == "done":
-            await context.bot.edit_message_reply_markup(here.chat.id, message.message_id, reply_markup=None)
+            await context.bot.edit_message_reply_markup(place.chat.id, message.message_id, reply_markup=None)
             await query.answer()
             return
         # Shown in a channel (not managed from a private chat): nothing can be typed in reply there.
         private = (
-            private_link(context.bot.username, here.chat.id)
-            if here.chat.type == ChatType.CHANNEL and not press.chat
+            private_link(context.bot.username, place.chat.id)
+            if place.chat.type == ChatType.CHANNEL and not press.chat
             else None
         )
         changes = changes_for(subscription, press)
         if press.name == "menu" or (changes is None and private is not None and press.name == "tz"):
             shown = (
-                zone_message(subscription, here.lang, private)
+                zone_message(subscription, place.lang, private)
                 if press.name == "tz" and private is not None
-                else settings_message(subscription, here.lang, press.chat, private)
+                else settings_message(subscription, place.lang, press.chat, private)
             )
-            await edit(context.bot, here.chat.id, message.message_id, shown)
+            await edit(context.bot, place.chat.id, message.message_id, shown)
             await query.answer()
             return
         if changes is None and private is not None:  # keywords: typed in the private chat
@@ -130,14 +137,17 @@ class Buttons:
             return
         if changes is None:  # a free-text setting: ask for it
             await send(
-                context.bot, here.chat.id, here.thread_id, prompt_message(press.name, here.lang, press.chat)
+                context.bot,
+                place.chat.id,
+                place.thread_id,
+                prompt_message(press.name, place.lang, press.chat),
             )
             await query.answer()
             return
-        updated = await self._service.update_subscription(destination, here.by, **changes)
+        updated = await self._service.update_subscription(destination, place.by, **changes)
         await edit(
             context.bot,
-            here.chat.id,
+            place.chat.id,
             message.message_id,
             settings_message(updated, updated.language, press.chat, private),
         )
@@ -155,31 +165,33 @@ class Buttons:
         if read is None:
             return
         name, target_chat = read
-        here = await where(update, self._service)
-        target = target_chat or str(here.chat.id)
+        place = await place_of(update, self._service)
+        target = target_chat or str(place.chat.id)
         try:
-            if not await may_manage_target(context, update, here, target):
-                await send(context.bot, here.chat.id, here.thread_id, notice(t("tg.admins_only"), here.lang))
+            if not await may_manage_target(context, update, place, target):
+                await send(
+                    context.bot, place.chat.id, place.thread_id, notice(t("tg.admins_only"), place.lang)
+                )
                 return
             destination = destination_of(target, None if target_chat else thread_of(message))
             updated = await self._service.update_subscription(
-                destination, here.by, **prompt_changes(name, message.text)
+                destination, place.by, **prompt_changes(name, message.text)
             )
         except PaperboyError as err:
-            await send(context.bot, here.chat.id, here.thread_id, notice(for_users(err), here.lang))
+            await send(context.bot, place.chat.id, place.thread_id, notice(for_users(err), place.lang))
             return
         await send(
             context.bot,
-            here.chat.id,
-            here.thread_id,
+            place.chat.id,
+            place.thread_id,
             settings_message(updated, updated.language, target_chat),
         )
 
 
 async def may_manage_target(
-    context: ContextTypes.DEFAULT_TYPE, update: Update, here: Where, target: str
+    context: ContextTypes.DEFAULT_TYPE, update: Update, place: Place, target: str
 ) -> bool:
     """Whether the presser may change `target`: this chat by the usual rule, another chat as its admin."""
-    if target == str(here.chat.id):
-        return await may_manage(context.bot, update, here.chat, here.user_id)
-    return here.user_id is not None and await is_manager(context.bot, int(target), here.user_id)
+    if target == str(place.chat.id):
+        return await may_manage(context.bot, update, place.chat, place.user_id)
+    return place.user_id is not None and await is_manager(context.bot, int(target), place.user_id)

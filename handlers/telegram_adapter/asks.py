@@ -1,4 +1,5 @@
-"""Lists with buttons: a page of /top or /search, shared by the commands and the page buttons."""
+"""Lists with buttons: a page of /top or /search, asked by a command and asked again by its page
+buttons (the same role as the Slack adapter's asks.py)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ MANAGERS = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
 
 @dataclass(frozen=True)
-class Where:
+class Place:
     """The chat an update came from and how to answer it there."""
 
     chat: Chat
@@ -53,7 +53,7 @@ def thread_of(message: Message | None) -> int | None:
     return None
 
 
-async def where(update: Update, service: PaperService) -> Where:
+async def place_of(update: Update, service: PaperService) -> Place:
     """The chat of an update, answering in the subscription's language or else the user's."""
     chat = update.effective_chat
     if chat is None:
@@ -65,7 +65,7 @@ async def where(update: Update, service: PaperService) -> Where:
     except StoreUnavailable:  # the database is down: answer (the apology) in the user's language
         subscription = None
     lang = subscription.language if subscription else pick_language(user.language_code if user else None)
-    return Where(chat, thread, lang, user.id if user and not user.is_bot else None)
+    return Place(chat, thread, lang, user.id if user and not user.is_bot else None)
 
 
 def is_anonymous_admin(message: Message | None, chat: Chat) -> bool:

@@ -1,28 +1,21 @@
-"""A chat in the terminal: type the bot's commands, read its answers. No token, no network.
+"""The console's commands: a typed line in, the bot's answer out, as plain text. No token, no network.
 
-It is the embedded default of `paperboy run`, and a quick way to see what the platforms will say.
-Reading stdin means it also works in a pipe: `printf '/top 3\n' | paperboy console`.
+The terminal loop that reads the lines is in app.py; this is what the other adapters' commands.py
+is to theirs, and a quick way to see what the platforms will say.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import io
 import logging
-import signal
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
-from typing import TextIO
 
 from bot.cards import paper_card
 from bot.commands import (
-    COMMANDS,
     DEFAULT_TOP,
     SETTINGS,
+    CommandSpec,
     parse_required,
     parse_setting,
     parse_subscribe,
@@ -34,18 +27,19 @@ from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
+from bot.views import days_view, help_view, preview_view, settings_view
 from handlers.console_adapter.render import (
     render_card,
     render_days,
     render_digest,
+    render_help,
     render_preview,
     render_settings,
 )
-from handlers.console_adapter.text import DEFAULT_WIDTH, clip, clipped, printable, terminal_width, wrap
+from handlers.console_adapter.text import DEFAULT_WIDTH, clip, clipped, printable
 
 log = logging.getLogger(__name__)
 
-WELCOME = "Paperboy: Hugging Face Daily Papers in your terminal. Type /help for commands, Ctrl-D to leave."
 PAGE = DEFAULT_TOP
 HOME = Destination(platform="console", chat_id="local")
 LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in it
@@ -56,13 +50,12 @@ LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in
 CONSOLE_ARGUMENTS = {"today": "[N]", "settings": "[NAME VALUE]"}
 
 
+def _console_call(spec: CommandSpec) -> str:
+    return f"/{spec.name} {CONSOLE_ARGUMENTS.get(spec.name, spec.arguments)}".rstrip()
+
+
 def help_text() -> str:
-    lines = [str(t("help.heading"))]
-    lines += [
-        f"  /{c.name} {CONSOLE_ARGUMENTS.get(c.name, c.arguments)}".rstrip().ljust(36) + str(c.description)
-        for c in COMMANDS
-    ]
-    return "\n".join(lines)
+    return render_help(help_view(HANDLERS, _console_call))
 
 
 def settings_help() -> str:
@@ -75,7 +68,7 @@ def settings_help() -> str:
     )
 
 
-class ConsoleChat:
+class ConsoleCommands:
     """Answers one line at a time; remembers the last list (a day's top, a search) so /more can page
     through it. `width` is the terminal's, in cells; replies hold no control character."""
 
@@ -105,66 +98,67 @@ class ConsoleChat:
             return str(t("error.internal"))
 
     async def _dispatch(self, name: str, arguments: str) -> str:
-        handler = getattr(self, f"_on_{name}", None)
+        handler = HANDLERS.get(name)
         if handler is None:
             raise UsageError(t("error.unknown_command", name=name, usage=usage("help")))
-        reply: str = await handler(arguments)
-        return reply
+        return await handler(self, arguments)
 
-    async def _on_help(self, arguments: str) -> str:
+    async def on_help(self, arguments: str) -> str:
         return help_text()
 
-    _on_start = _on_help
-
-    async def _on_today(self, arguments: str) -> str:
+    async def on_today(self, arguments: str) -> str:
         args = parse_top(arguments)
         if args.day is not None:  # /today is the latest list: a day is /top's
             today = t("usage.line", call="/today [N]", example="/today 5")
             raise UsageError(t("usage.not_understood", word=args.day, usage=today))
         return await self._top(args.n, None)
 
-    async def _on_top(self, arguments: str) -> str:
+    async def on_top(self, arguments: str) -> str:
         args = parse_top(arguments)
         return await self._top(args.n, args.day)
 
-    async def _on_search(self, arguments: str) -> str:
+    async def on_search(self, arguments: str) -> str:
         return await self._search(parse_required("search", arguments), 0)
 
-    async def _on_paper(self, arguments: str) -> str:
+    async def on_paper(self, arguments: str) -> str:
         card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
         return render_card(card, width=self.width)
 
-    async def _on_days(self, arguments: str) -> str:
-        return render_days(await self._service.days())
+    async def on_days(self, arguments: str) -> str:
+        return render_days(days_view(await self._service.days()))
 
-    async def _on_more(self, arguments: str) -> str:
+    async def on_more(self, arguments: str) -> str:
         return await self._more() if self._more else str(t("more.nothing"))
 
-    async def _on_subscribe(self, arguments: str) -> str:
+    async def on_subscribe(self, arguments: str) -> str:
         wanted = parse_subscribe(arguments)
         subscription, _ = await self._service.subscribe(
             HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
             send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        return render_settings(subscription)
+        return render_settings(settings_view(subscription))
 
-    async def _on_unsubscribe(self, arguments: str) -> str:
+    async def on_unsubscribe(self, arguments: str) -> str:
         stopped = await self._service.unsubscribe(HOME, "console")
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
-    async def _on_settings(self, arguments: str) -> str:
+    async def on_settings(self, arguments: str) -> str:
         if not arguments:
             current = await self._service.subscription(HOME)
-            return f"{render_settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+            return (
+                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
+                if current
+                else str(t("sub.none"))
+            )
         spec, changes = parse_setting(arguments)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
             raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
-        return f"{t('btn.saved')}.\n{render_settings(updated)}"
+        return f"{t('btn.saved')}.\n{render_settings(settings_view(updated))}"
 
-    async def _on_preview(self, arguments: str) -> str:
-        return render_preview(await self._service.preview(HOME), width=self.width)
+    async def on_preview(self, arguments: str) -> str:
+        return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
@@ -192,81 +186,21 @@ class ConsoleChat:
         return render_digest(view, more_hint="/more", width=self.width)
 
 
-HISTORY_LENGTH = 1000
+# A command's handler, a method of ConsoleCommands: (commands, arguments) -> the reply.
+Handler = Callable[[ConsoleCommands, str], Awaitable[str]]
 
-
-def history_file() -> Path:
-    """Where the prompt's history is kept between sessions (`~/.paperboy_history`)."""
-    return Path.home() / ".paperboy_history"
-
-
-class _Prompt:
-    """A line editor for a person at a terminal: readline's editing and history (kept in `history`),
-    and Ctrl-C ends the chat at once (KeyboardInterrupt) rather than waiting for Enter."""
-
-    def __init__(self, history: Path | None) -> None:
-        self._history = history
-        try:
-            import readline
-        except ImportError:  # no GNU readline / libedit here: plain input() still works
-            self._readline = None
-            return
-        self._readline = readline
-        readline.set_history_length(HISTORY_LENGTH)
-        if history is not None:
-            with contextlib.suppress(OSError):
-                readline.read_history_file(history)
-
-    def read(self, prompt: str) -> str | None:
-        """One line, or None at end of input (Ctrl-D). It blocks the event loop on purpose: nothing
-        else runs in the console, and only a read in the main thread can be interrupted by Ctrl-C."""
-        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-        try:
-            return input(prompt)
-        except EOFError:
-            return None
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-    def save(self) -> None:
-        if self._readline is not None and self._history is not None:
-            with contextlib.suppress(OSError):
-                self._readline.write_history_file(self._history)
-
-
-async def run_console(
-    service: PaperService,
-    stdin: TextIO = sys.stdin,
-    stdout: TextIO = sys.stdout,
-    history: Path | None = None,
-) -> None:
-    """Read commands until end of input; a prompt, line editing and history only when a person is
-    typing at a terminal. Ctrl-C there ends the chat (KeyboardInterrupt, after one newline)."""
-    chat = ConsoleChat(service)
-    if isinstance(stdin, io.TextIOWrapper):  # undecodable bytes become U+FFFD, not a crash
-        stdin.reconfigure(errors="replace")
-    prompt = _Prompt(history or history_file()) if stdin.isatty() and stdin is sys.stdin else None
-    if prompt is not None:
-        print("\n".join(wrap(WELCOME, terminal_width(stdout))), file=stdout)
-    try:
-        while True:
-            if prompt is not None:
-                try:
-                    line = prompt.read("paperboy> ")
-                except KeyboardInterrupt:
-                    print(file=stdout, flush=True)
-                    raise
-                if line is None:
-                    print(file=stdout)
-                    break
-            else:
-                line = await asyncio.to_thread(stdin.readline)
-                if not line:
-                    break
-            chat.width = terminal_width(stdout)
-            reply = await chat.answer(line)
-            if reply is not None:
-                print(reply + "\n", file=stdout, flush=True)
-    finally:
-        if prompt is not None:
-            prompt.save()
+# Every command the console answers, and its handler.
+HANDLERS: dict[str, Handler] = {
+    "start": ConsoleCommands.on_help,
+    "help": ConsoleCommands.on_help,
+    "today": ConsoleCommands.on_today,
+    "top": ConsoleCommands.on_top,
+    "search": ConsoleCommands.on_search,
+    "paper": ConsoleCommands.on_paper,
+    "days": ConsoleCommands.on_days,
+    "more": ConsoleCommands.on_more,
+    "subscribe": ConsoleCommands.on_subscribe,
+    "unsubscribe": ConsoleCommands.on_unsubscribe,
+    "settings": ConsoleCommands.on_settings,
+    "preview": ConsoleCommands.on_preview,
+}

@@ -15,10 +15,9 @@ from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code
 from bot.platforms import push_formats
-from bot.subscriptions import settings_rows
-from handlers.slack_adapter.blocks import Block
-from handlers.slack_adapter.channels import PLATFORM, MalformedRequest
-from handlers.slack_adapter.mrkdwn import cut, escape, plain_cut
+from bot.views import settings_view
+from handlers.slack_adapter.markup import Block, cut, escape, plain_cut
+from handlers.slack_adapter.places import PLATFORM, MalformedRequest
 
 CALLBACK_ID = "settings"
 VALUE = "value"  # every input's action_id: the block_id names the setting
@@ -66,7 +65,7 @@ def _choices(kind: str, options: list[dict[str, Any]], chosen: list[dict[str, An
     return element
 
 
-def settings_view(subscription: Subscription, lang: Lang) -> dict[str, Any]:
+def settings_modal(subscription: Subscription, lang: Lang) -> dict[str, Any]:
     """The modal for `subscription` (its channel travels in private_metadata)."""
 
     def say(key: str, **values: object) -> str:
@@ -192,19 +191,18 @@ def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
 
 def settings_summary(subscription: Subscription, lang: Lang) -> str:
     """Every setting as a mrkdwn line `*Label:* value` (the channel announcement, App Home)."""
-    lines = []
-    for label, value in settings_rows(subscription):
-        shown = value if isinstance(value, str) else value.render(lang)
-        lines.append(f"*{escape(label.render(lang))}:* {cut(shown, MAX_VALUE)}")
-    return "\n".join(lines)
+    return "\n".join(
+        f"*{escape(row.label.render(lang))}:* {cut(row.value.render(lang), MAX_VALUE)}"
+        for row in settings_view(subscription).rows
+    )
 
 
 def subscription_line(subscription: Subscription, lang: Lang) -> str:
     """`#channel  09:00 Asia/Seoul · Top N 10 · compact digest · subscribed` as mrkdwn."""
     chat = subscription.destination.chat_id
     where = f"<#{chat}>" if chat[:1] in ("C", "G") else escape(subscription.title or chat)
-    rows = {label.key: value for label, value in settings_rows(subscription)}
-    parts = [rows["set.time"], f"{t('set.top_n').render(lang)} {subscription.top_n}", rows["set.format"],
-             rows["set.status"]]  # fmt: skip
-    shown = " · ".join(part if isinstance(part, str) else part.render(lang) for part in parts)
-    return f"{where}  {cut(shown, MAX_VALUE)}"
+    view = settings_view(subscription)
+    top_n = f"{t('set.top_n').render(lang)} {subscription.top_n}"
+    parts = [view.value("set.time").render(lang), top_n, view.value("set.format").render(lang),
+             view.value("set.status").render(lang)]  # fmt: skip
+    return f"{where}  {cut(' · '.join(parts), MAX_VALUE)}"

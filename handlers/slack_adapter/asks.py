@@ -15,7 +15,7 @@ from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.i18n import Lang, t
 from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
-from handlers.slack_adapter.blocks import MAX_BUTTON_VALUE, Block, SlackMessage, actions, button, context
+from handlers.slack_adapter.markup import MAX_BUTTON_VALUE, Block, SlackMessage, actions, button, context
 from handlers.slack_adapter.render import card_message, digest_messages
 
 Kind = Literal["top", "search", "paper"]

@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import time
 
 from bot.commands import parse_keywords, parse_summary_language, resolve_zone
-from bot.i18n import Lang, Text, language_name, t
+from bot.i18n import Lang, language_name, t
 from bot.models import Subscription
-from bot.subscriptions import settings_rows
+from bot.views import settings_view
 from handlers.telegram_adapter.callbacks import COMMON_ZONES, Setting, encode
-from handlers.telegram_adapter.html import Html, bold, italic, join, text
+from handlers.telegram_adapter.markup import Html, bold, italic, join, text
 from handlers.telegram_adapter.render import (
     Button,
     Keyboard,
@@ -43,19 +43,10 @@ def private_link(bot_username: str, chat_id: int | str) -> str:
 
 
 def settings_text(subscription: Subscription, lang: Lang, in_channel: bool = False) -> Html:
-    heading = bold(
-        t("set.heading", title=subscription.title or subscription.destination.chat_id).render(lang)
-    )
-    rows = [
-        bold(label.render(lang)) + text(": " + _value(value, lang))
-        for label, value in settings_rows(subscription)
-    ]
-    body = heading + text("\n") + join(rows, "\n")
+    view = settings_view(subscription)
+    rows = [bold(row.label.render(lang)) + text(": " + row.value.render(lang)) for row in view.rows]
+    body = bold(view.heading.render(lang)) + text("\n") + join(rows, "\n")
     return body + text("\n\n") + italic(t("set.channel_hint").render(lang)) if in_channel else body
-
-
-def _value(value: Text | str, lang: Lang) -> str:
-    return value if isinstance(value, str) else value.render(lang)
 
 
 def _button(label: str, name: str, argument: str = "", chat: str = "") -> Button:

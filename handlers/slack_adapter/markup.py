@@ -1,4 +1,8 @@
-"""Block Kit pieces and the limits they live under (FACTS.md §4).
+"""Slack markup: mrkdwn text (escaping, links, cuts that never break an escape) and the Block Kit
+pieces it goes in, under the limits they live under (FACTS.md §4).
+
+Slack reads `&`, `<` and `>` as markup (links, mentions, entities), so paper titles and Korean
+summaries full of `<`, `&` and `>` must be escaped, and a cut must never split `&amp;` in two.
 
 Every outgoing Slack message is a `SlackMessage`: the notification text and its blocks, the same
 object whether it answers a command, goes out in a push or is printed by `paperboy render slack`.
@@ -12,8 +16,61 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-from handlers.slack_adapter.mrkdwn import plain_cut, safe_url
+# -- mrkdwn ------------------------------------------------------------------------------------
+
+ELLIPSIS = "…"
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def escape(raw: str) -> str:
+    """The text as mrkdwn shows it literally (`&` first, or the other escapes would be re-escaped)."""
+    return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escaped_len(raw: str) -> int:
+    return len(raw) + 4 * raw.count("&") + 3 * (raw.count("<") + raw.count(">"))
+
+
+def cut(raw: str, limit: int) -> str:
+    """`raw` escaped, shortened with an ellipsis so that the escaped text has at most `limit` characters."""
+    if escaped_len(raw) <= limit:
+        return escape(raw)
+    kept: list[str] = []
+    used = len(ELLIPSIS)
+    for char in raw:
+        size = escaped_len(char)
+        if used + size > limit:
+            break
+        kept.append(char)
+        used += size
+    return escape("".join(kept).rstrip()) + ELLIPSIS
+
+
+def plain_cut(raw: str, limit: int) -> str:
+    """A plain_text field (headers, buttons) shortened to `limit` characters; no escaping there."""
+    return raw if len(raw) <= limit else raw[: limit - 1].rstrip() + ELLIPSIS
+
+
+def safe_url(url: str) -> str:
+    """The URL with everything outside RFC 3986's characters percent-encoded (`<`, `>`, `|`,
+    spaces, quotes, non-ASCII): Slack refuses such URLs in buttons and misreads them in links."""
+    return quote(url, safe=URL_SAFE)
+
+
+def link(url: str, label: str) -> str:
+    """`<url|label>`: the label escaped, and the URL's `&` too (Slack unescapes it when linking)."""
+    return f"<{safe_url(url).replace('&', '&amp;')}|{escape(label)}>"
+
+
+def bold(escaped: str) -> str:
+    """Bold already-escaped text; Slack needs no space inside the asterisks, so trim it."""
+    inner = escaped.strip()
+    return f"*{inner}*" if inner else ""
+
+
+# -- Block Kit ---------------------------------------------------------------------------------
 
 Block = dict[str, Any]
 

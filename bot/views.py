@@ -1,0 +1,188 @@
+"""Neutral views of the bot's answers other than papers: /preview, /days, /help and the settings.
+
+The core decides what each answer says (which sentences, in which order, what stands in when there
+is nothing to show); an adapter only sets it in its markup. Built here once, the answers cannot
+drift apart between platforms, and a new platform renders them without re-deciding anything.
+(Paper cards and lists have their views in bot/cards.py.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import date
+
+from bot.cards import votes_text
+from bot.commands import COMMANDS, CommandSpec
+from bot.i18n import Lang, Text, language_name, t
+from bot.models import Subscription
+from bot.ports import DayInfo
+from bot.subscriptions import Preview
+
+# -- /preview ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewPick:
+    """One paper the next push would hold, at its rank, with why it is in."""
+
+    rank: int
+    title: str
+    url: str
+    reasons: tuple[Text, ...]
+
+    def reason(self, lang: Lang) -> str:
+        """Every reason on one line."""
+        return "; ".join(reason.render(lang) for reason in self.reasons)
+
+
+@dataclass(frozen=True)
+class PreviewView:
+    """When the next push goes out (None: none is scheduled), which day's list it holds, its papers,
+    and why it would be empty."""
+
+    next_push: Text | None
+    day: Text | None
+    picks: tuple[PreviewPick, ...]
+    empty_reason: Text | None
+
+    @property
+    def heading(self) -> Text:
+        """A title for platforms that always show one: the next push, or what a preview is."""
+        return self.next_push or t("cmd.preview")
+
+
+def preview_view(preview: Preview) -> PreviewView:
+    """The next push said in the subscriber's own time zone."""
+    next_push = None
+    if preview.due is not None and preview.subscription is not None:
+        local = preview.due.astimezone(preview.subscription.zone)
+        next_push = t("preview.next", when=f"{local:%Y-%m-%d %H:%M} {preview.subscription.time_zone}")
+    picks = tuple(
+        PreviewPick(rank, pick.paper.title, pick.paper.arxiv_url, pick.reasons)
+        for rank, pick in enumerate(preview.selection.picks, start=1)
+    )
+    day = t("preview.day", day=preview.day) if preview.day is not None else None
+    return PreviewView(next_push, day, picks, preview.empty_reason)
+
+
+# -- /days -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One day in the store: its size and its best vote count, and the line that says so."""
+
+    day: date
+    papers: int
+    top_votes: int | None
+
+    @property
+    def line(self) -> Text:
+        return t("days.row", day=self.day, papers=self.papers, votes=votes_text(self.top_votes))
+
+
+@dataclass(frozen=True)
+class DaysView:
+    """The days in the store, latest first; `empty` is said instead when there are none."""
+
+    heading: Text
+    rows: tuple[DayRow, ...]
+    empty: Text
+
+
+def days_view(days: list[DayInfo]) -> DaysView:
+    rows = tuple(DayRow(d.day, d.papers, d.top_votes) for d in days)
+    return DaysView(t("days.heading"), rows, t("days.none"))
+
+
+# -- /help -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    """A command as it is typed on this platform, and what it does."""
+
+    call: str
+    description: Text
+
+
+@dataclass(frozen=True)
+class HelpView:
+    heading: Text
+    commands: tuple[HelpLine, ...]
+
+
+def slash_call(spec: CommandSpec) -> str:
+    """`/top [N] [YYYY-MM-DD]`: how most platforms spell a command."""
+    return spec.call
+
+
+def help_view(
+    offered: Container[str], spell: Callable[[CommandSpec], str] = slash_call, *, welcome: bool = False
+) -> HelpView:
+    """The commands this platform `offered`, in the catalog's order, each written by `spell`
+    (a platform whose commands are subcommands of one slash command spells them differently)."""
+    lines = tuple(HelpLine(spell(spec), spec.description) for spec in COMMANDS if spec.name in offered)
+    return HelpView(t("help.welcome" if welcome else "help.heading"), lines)
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    label: Text
+    value: Text
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """Every setting of a subscription, one row each, under a heading naming the chat."""
+
+    heading: Text
+    rows: tuple[SettingRow, ...]
+
+    def value(self, label_key: str) -> Text:
+        """The value of one setting, by its label's catalog key (`set.time`)."""
+        return next(row.value for row in self.rows if row.label.key == label_key)
+
+
+def settings_view(subscription: Subscription) -> SettingsView:
+    """The one reading of a subscription that every settings UI shows."""
+    none = t("set.none")
+    pairs: list[tuple[str, Text | str]] = [
+        ("set.time", f"{subscription.send_time:%H:%M} {subscription.time_zone}"),
+        ("set.days", _weekdays(subscription.weekdays)),
+        ("set.top_n", str(subscription.top_n)),
+        ("set.min_votes", str(subscription.min_votes)),
+        ("set.include", ", ".join(subscription.include) or none),
+        ("set.exclude", ", ".join(subscription.exclude) or none),
+        ("set.format", t(f"set.format_{subscription.format}")),
+        ("set.language", t(f"set.language_{subscription.language}")),
+        ("set.summary_language", language_name(subscription.reads)),
+        ("set.notify_empty", t("set.on" if subscription.notify_empty else "set.off")),
+        ("set.late_risers", t("set.on" if subscription.late_risers else "set.off")),
+        ("set.status", _status(subscription)),
+    ]
+    rows = tuple(
+        SettingRow(t(key), value if isinstance(value, Text) else t("raw", text=value)) for key, value in pairs
+    )
+    heading = t("set.heading", title=subscription.title or subscription.destination.chat_id)
+    return SettingsView(heading, rows)
+
+
+def _weekdays(days: frozenset[int]) -> Text:
+    if days == frozenset(range(7)):
+        return t("set.every_day")
+    if days == frozenset(range(5)):
+        return t("set.weekdays_only")
+    return t("set.days_list", days=tuple(t(f"weekday_short.{day}") for day in sorted(days)))
+
+
+def _status(subscription: Subscription) -> Text:
+    if not subscription.active:
+        return t("set.status_off")
+    if subscription.paused_reason:
+        return t("set.status_paused", reason=subscription.paused_reason)
+    return t("set.status_on")
