@@ -17,7 +17,7 @@ from bot.errors import UsageError
 from bot.i18n import t
 from bot.models import Subscription
 from bot.service import PaperService
-from handlers.discord_adapter.answers import PAGE_ACTION, SHARE_ACTION, Ask, answer
+from handlers.discord_adapter.asks import PAGE_ACTION, SHARE_ACTION, Ask, answer
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import (

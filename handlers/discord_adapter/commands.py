@@ -13,17 +13,17 @@ from dataclasses import dataclass
 import hikari
 from hikari.api import RESTClient, SlashCommandBuilder
 
-from bot.commands import COMMANDS, DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.models import MAX_TOP_N
 from bot.service import PaperService
-from handlers.discord_adapter.answers import Ask, answer, search_ask, top_ask
+from bot.views import days_view, help_view, preview_view
+from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
-from handlers.discord_adapter.render import notice
+from handlers.discord_adapter.render import days_message, help_message, notice, preview_message
 from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import settings_message
-from handlers.discord_adapter.views import days_message, help_message, preview_message
 
 COMMAND = "papers"
 SINGLES = ("top", "search")  # also slash commands of their own
@@ -145,11 +145,8 @@ class DiscordCommands:
     # -- reading -------------------------------------------------------------------------------
 
     async def _help(self, call: Call) -> Reply:
-        lang = call.place.lang
-        calls = [(f"/{COMMAND} {spec.name} {spec.arguments}".rstrip(), spec.description) for spec in COMMANDS
-                 if spec.name in SUBCOMMANDS]  # fmt: skip
-        calls += [(f"/{name}", t(f"cmd.{name}")) for name in SINGLES]
-        return Reply(help_message(calls, lang))
+        view = help_view(SUBCOMMANDS, lambda spec: as_subcommand(spec.call))
+        return Reply(help_message(view, call.place.lang, [f"/{name}" for name in SINGLES]))
 
     async def _today(self, call: Call) -> Reply:
         _no_arguments(call, "today")
@@ -169,12 +166,12 @@ class DiscordCommands:
 
     async def _days(self, call: Call) -> Reply:
         _no_arguments(call, "days")
-        return Reply(days_message(await self._service.days(), call.place.lang))
+        return Reply(days_message(days_view(await self._service.days()), call.place.lang))
 
     async def _preview(self, call: Call) -> Reply:
         _no_arguments(call, "preview")
         preview = await self._service.preview(call.place.destination)
-        return Reply(preview_message(preview, call.place.lang))
+        return Reply(preview_message(preview_view(preview), call.place.lang))
 
     # -- the daily push ---------------------------------------------------------------------------
 
@@ -217,9 +214,14 @@ def discord_text(text: Text) -> Text:
     """The sentence with every usage line written as a Discord subcommand (`/papers top ...`)."""
     values = {key: discord_text(v) if isinstance(v, Text) else v for key, v in text.values.items()}
     if text.key == "usage.line":
-        values["call"] = f"/{COMMAND} {str(values['call']).removeprefix('/')}"
-        values["example"] = f"/{COMMAND} {str(values['example']).removeprefix('/')}"
+        values["call"] = as_subcommand(str(values["call"]))
+        values["example"] = as_subcommand(str(values["example"]))
     return Text(text.key, values)
+
+
+def as_subcommand(call: str) -> str:
+    """`/top 5` as Discord users type it: `/papers top 5`."""
+    return f"/{COMMAND} {call.removeprefix('/')}"
 
 
 def _no_arguments(call: Call, name: str) -> None:

@@ -1,4 +1,5 @@
-"""Paper cards and lists as Discord embeds, within Discord's limits (FACTS.md §4d).
+"""Paper cards, lists and the bot/views.py answers as Discord embeds, within Discord's limits
+(FACTS.md §4d).
 
 Every outgoing Discord message is a `DiscordMessage`: content, embeds and component rows, the same
 object whether it answers a command (ephemeral), goes out in a push or is printed by
@@ -19,6 +20,7 @@ from typing import Any
 from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.discord_adapter.markup import (
     MAX_CONTENT,
     MAX_DESCRIPTION,
@@ -237,3 +239,58 @@ def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> Discord
     """A sentence as a message; `mention` (a user id) goes in front (shown, never pinging)."""
     prefix = f"<@{mention}> " if mention else ""
     return DiscordMessage(prefix + cut(sentence.render(lang), MAX_CONTENT - len(prefix)))
+
+
+# -- answers built in bot/views.py -----------------------------------------------------------------
+
+
+def _lines(lines: Sequence[str], limit: int = MAX_DESCRIPTION) -> str:
+    """Whole lines up to `limit` characters, then "…"."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if used + len(line) + 1 > limit - 2:
+            kept.append("…")
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def titled(heading: str, lines: Sequence[str]) -> DiscordMessage:
+    """One embed: a title and lines of already escaped markdown."""
+    embed: Embed = {"title": cut(heading, MAX_EMBED_TITLE), "color": COLOR, "description": _lines(lines)}
+    return DiscordMessage(embeds=(embed,))
+
+
+def help_message(view: HelpView, lang: Lang, singles: Sequence[str] = ()) -> DiscordMessage:
+    """Each command as it is typed here, in code type, and what it does; then the slash commands
+    that also work on their own."""
+    lines = [f"`{line.call}`  {cut(line.description.render(lang), 200)}" for line in view.commands]
+    if singles:
+        also = ", ".join(f"`{name}`" for name in singles)
+        lines += ["", t("discord.singles", commands=also).render(lang)]
+    return titled(view.heading.render(lang), lines)
+
+
+def days_message(view: DaysView, lang: Lang) -> DiscordMessage:
+    if not view.rows:
+        return notice(view.empty, lang)
+    return titled(view.heading.render(lang), [cut(row.line.render(lang), 200) for row in view.rows])
+
+
+def preview_message(view: PreviewView, lang: Lang) -> DiscordMessage:
+    """When the next push goes out, which list it holds, and why each paper is in."""
+    lines = [cut(view.day.render(lang), 200)] if view.day is not None else []
+    lines += [f"**{pick.rank}.** {link(pick.url, pick.title, 180)}\n{cut(pick.reason(lang), 200)}"
+              for pick in view.picks]  # fmt: skip
+    if view.empty_reason is not None:
+        lines.append(cut(view.empty_reason.render(lang), 1600))
+    return titled(view.heading.render(lang), lines)
+
+
+def settings_lines(view: SettingsView, lang: Lang) -> list[str]:
+    """Every setting as `**Label**: value`."""
+    return [
+        f"{bold(cut(row.label.render(lang), 100))}: {cut(row.value.render(lang), 300)}" for row in view.rows
+    ]

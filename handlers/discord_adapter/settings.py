@@ -13,23 +13,21 @@ from datetime import time
 from typing import Any
 
 from bot.commands import SETTINGS, parse_setting
-from bot.i18n import LANGUAGES, Lang, Text, language_name, t
+from bot.i18n import LANGUAGES, Lang, language_name, t
 from bot.models import Subscription
 from bot.platforms import push_formats
-from bot.subscriptions import settings_rows
+from bot.views import settings_view
 from handlers.discord_adapter.markup import (
     MAX_MODAL_TITLE,
     Component,
-    bold,
     button,
-    cut,
     option,
     plain_cut,
     rows,
     select,
     text_input,
 )
-from handlers.discord_adapter.render import COLOR, DiscordMessage
+from handlers.discord_adapter.render import DiscordMessage, settings_lines, titled
 
 SET_ACTION = "set"  # set:NAME, NAME a bot.commands SETTINGS name
 PAGE_ACTION = "setpage"  # setpage:0 / setpage:1
@@ -41,17 +39,11 @@ NAMES = frozenset(spec.name for spec in SETTINGS)
 
 
 def settings_message(subscription: Subscription, lang: Lang, page: int = 0) -> DiscordMessage:
-    """The settings as an embed, and the menus of `page` under it."""
-    lines = [f"{bold(cut(label.render(lang), 100))}: {cut(_shown(value, lang), 300)}"
-             for label, value in settings_rows(subscription)]  # fmt: skip
-    title = t("set.heading", title=subscription.title or subscription.destination.chat_id).render(lang)
-    embed = {"title": cut(title, 256), "color": COLOR, "description": "\n".join(lines)}
+    """The settings (bot/views.py's reading) as an embed, and the menus of `page` under it."""
+    view = settings_view(subscription)
     menus = _languages(subscription, lang) if page else _schedule(subscription, lang)
-    return DiscordMessage(embeds=(embed,), components=menus)
-
-
-def _shown(value: Text | str, lang: Lang) -> str:
-    return value if isinstance(value, str) else value.render(lang)
+    shown = titled(view.heading.render(lang), settings_lines(view, lang))
+    return DiscordMessage(embeds=shown.embeds, components=menus)
 
 
 def _say(key: str, lang: Lang) -> str:

@@ -23,6 +23,7 @@ STRINGS: Catalog = {
         "ko": "이 채널에 글을 쓸 수 없습니다. 채널 보기, 메시지 보내기, 링크 첨부 권한(스레드라면 "
         "스레드에서 메시지 보내기)을 준 뒤 다시 시도해 주세요.",
     },
+    "discord.singles": {"en": "Also on their own: {commands}", "ko": "따로도 됩니다: {commands}"},
     "discord.direct": {"en": "your direct messages", "ko": "내 DM"},
     "discord.here_only": {
         "en": "In Discord, subscribe from inside the channel. {usage}",

@@ -10,7 +10,7 @@ import pytest
 from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.models import DigestDay, Section
-from handlers.discord_adapter.answers import Ask
+from handlers.discord_adapter.asks import Ask
 from handlers.discord_adapter.markup import MAX_CUSTOM_ID, button, cut, escape
 from handlers.discord_adapter.render import card_message, embed_chars, push_messages
 from tests.conftest import PaperFactory
