@@ -21,9 +21,9 @@ from bot.ports import Outgoing
 from bot.push_render import PushRenderer
 from bot.ratelimit import RateKey
 from handlers.discord_adapter.client import error_code, message_arguments
+from handlers.discord_adapter.places import PLATFORM
 from handlers.discord_adapter.render import DiscordMessage, notice, push_messages
 
-PLATFORM = "discord"
 # The channel is out of reach until someone acts (FACTS.md §4d); the reason is shown in settings.
 GONE = {
     10003: "10003 Unknown Channel: the channel was deleted",

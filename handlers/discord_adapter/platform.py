@@ -14,8 +14,8 @@ from bot.platform import Platform, RenderRequest, Served, Serving
 from handlers.discord_adapter.app import interactions_route, run_discord
 from handlers.discord_adapter.client import open_rest
 from handlers.discord_adapter.config import DiscordSettings, problems
-from handlers.discord_adapter.notifier import PLATFORM as NAME
 from handlers.discord_adapter.notifier import DiscordNotifier
+from handlers.discord_adapter.places import PLATFORM as NAME
 from handlers.discord_adapter.render import push_messages
 
 
