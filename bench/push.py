@@ -550,7 +550,7 @@ def verdict(figures: Figures) -> str:
         return (
             f"target: one core carries >= 1000 messages/s ({capacity:.0f}/s at its CPU per message; "
             f"measured {figures.rate_per_s}/s to Telegram under its {figures.cap_per_s}/s cap, "
-            f"{figures.all_rate_per_s}/s with Slack's) -> {'PASS' if ok else 'FAIL'}"
+            f"{figures.all_rate_per_s}/s with Slack's and Discord's) -> {'PASS' if ok else 'FAIL'}"
         )
     ok = figures.misses == 0 and figures.duplicates <= figures.in_flight_at_kills
     return (
