@@ -37,7 +37,7 @@ class Discord:
     """bot.platform.Platform for Discord (hikari's REST client, HTTP interactions; no gateway)."""
 
     name = NAME
-    loggers = ("hikari", "hikari.rest", "hikari.ratelimits")
+    loggers = ("hikari",)
 
     def configured(self, settings: DiscordSettings) -> bool:
         return settings.token is not None
