@@ -188,3 +188,20 @@ async def test_first_messages_to_many_new_channels_at_once_all_go(
         assert len(set(sent)) == 40
         assert {m.channel_id for m in push.fake.messages()} == set(channels)
         assert push.fake.errors == []
+
+
+async def test_a_server_error_is_retried_later_and_a_refused_message_skipped(
+    tmp_path: Path, sample_day: DigestDay
+) -> None:
+    async with pushing(tmp_path, sample_day) as push:
+        await push.subscribe(CHANNEL, format="cards", top_n=2)
+        push.fake.fail_next(CREATE_MESSAGE, 502, times=2)  # hikari's one retry, then the outbox's
+        report = await push.run()
+        assert (report.retried, report.messages) == (1, 0)
+        assert (await push.store.stats()).outbox_pending == 1
+
+        push.clock.now += timedelta(minutes=5)
+        push.fake.fail_next(CREATE_MESSAGE, 400, code=50035)  # one card refused: the rest still go
+        report = await push.run()
+        assert (report.rejected, report.messages) == (1, 2)
+        assert len(push.fake.messages(CHANNEL)) == 2
