@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.errors import StoreUnavailable
 from bot.outage import StoreOutage
 from bot.periodic import every
-from bot.ports import Store
+from bot.ports import Instances
 from bot.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class Membership:
 
     def __init__(
         self,
-        store: Store,
+        store: Instances,
         owner: str,
         limiter: RateLimiter,
         tick: float,

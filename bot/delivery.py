@@ -44,7 +44,7 @@ from bot.errors import (
 from bot.i18n import Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
-from bot.ports import Enqueued, Notifier, Outgoing, Store
+from bot.ports import Delivery, Enqueued, Notifier, Outgoing, Pushes
 from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import DayCache, latest_due, list_for
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
@@ -69,7 +69,7 @@ class EnqueueReport:
 class Scheduler:
     """Puts due pushes in the outbox; safe to run as often as wanted."""
 
-    def __init__(self, store: Store, settings: PushSettings, clock: Clock = utcnow) -> None:
+    def __init__(self, store: Pushes, settings: PushSettings, clock: Clock = utcnow) -> None:
         self._store = store
         self._settings = settings
         self._clock = clock
@@ -202,7 +202,7 @@ class Deliverer:
 
     def __init__(
         self,
-        store: Store,
+        store: Delivery,
         notifiers: dict[str, Notifier],
         settings: PushSettings,
         *,

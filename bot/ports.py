@@ -143,8 +143,9 @@ class Notifier(Protocol):
         ...
 
 
-class Store(Protocol):
-    """Everything the core needs from a database."""
+class Catalog(Protocol):
+    """The papers and their days: what ingestion writes, commands and pushes read, and the
+    summaries the writer adds."""
 
     async def upsert_day(self, digest: DigestDay) -> UpsertResult:
         """Store a day's papers, merging each with what is known (see bot.merge). A paper the
@@ -186,13 +187,9 @@ class Store(Protocol):
 
     async def stats(self) -> StoreStats: ...
 
-    async def ping(self) -> None:
-        """A trivial query (`SELECT 1`): returns when the database answers, raises when it does not."""
-        ...
 
-    async def outbox_counts(self) -> dict[str, int]:
-        """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
-        ...
+class Subscriptions(Protocol):
+    """Who gets a daily push, and how they chose it."""
 
     async def get_subscription(self, destination: Destination) -> Subscription | None: ...
 
@@ -216,7 +213,9 @@ class Store(Protocol):
         """Re-key a chat's subscriptions after the platform changed its id; returns how many."""
         ...
 
-    # -- delivery ------------------------------------------------------------------------------
+
+class Outbox(Protocol):
+    """The pushes waiting, leased and done, and the ledger of what each destination received."""
 
     async def enqueue(
         self,
@@ -275,12 +274,24 @@ class Store(Protocol):
         """Hand back every push this owner's leases hold (a clean shutdown), and leave the instances."""
         ...
 
+    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
+        ...
+
+
+class Instances(Protocol):
+    """The processes sharing the database: who is alive and who schedules (bot/cluster.py)."""
+
     async def heartbeat(self, owner: str, now: datetime, *, seconds: float) -> tuple[int, bool]:
         """This instance is alive for `seconds` more: returns how many instances are alive, and
         whether this one is the oldest of them (the one that schedules)."""
         ...
 
-    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
+
+class Tokens(Protocol):
+    """Short tokens for buttons whose payload would not fit in them."""
 
     async def remember(self, payload: str) -> str:
         """A short token standing for `payload`, for buttons that cannot carry it whole."""
@@ -290,9 +301,44 @@ class Store(Protocol):
         """The payload of a token, or None once it has expired."""
         ...
 
+
+class Connection(Protocol):
+    """Whether the database answers and takes writes, and letting it go."""
+
+    async def ping(self) -> None:
+        """A trivial query (`SELECT 1`): returns when the database answers, raises when it does not."""
+        ...
+
     async def writable(self) -> None:
         """A cheap round trip that proves the database takes writes (SQLite: the write lock is free);
         StoreUnavailable when it does not. The outage prober's question; /healthz asks `ping`."""
         ...
 
     async def close(self) -> None: ...
+
+
+class Store(Catalog, Subscriptions, Outbox, Instances, Tokens, Connection, Protocol):
+    """Everything the core needs from a database: every role, as each storage class implements it.
+
+    Consumers take the narrowest role (or the combination below) that covers what they call, so a
+    reader sees at the signature which part of the database a part of the bot touches."""
+
+
+class PushHistory(Catalog, Outbox, Protocol):
+    """The lists and what the outbox holds of them: what a push would carry (selection, /preview)."""
+
+
+class Pushes(PushHistory, Subscriptions, Protocol):
+    """The scheduler and the subscription commands: the push's history and the subscribers."""
+
+
+class Delivery(Pushes, Connection, Protocol):
+    """The deliverer: the push's roles, and the probe that tells when a store that failed is back."""
+
+
+class ServiceStore(Pushes, Tokens, Protocol):
+    """PaperService: the push's roles, and the tokens its buttons carry."""
+
+
+class WriterStore(Catalog, Subscriptions, Protocol):
+    """The digest writer: the lists it summarises, and the languages the subscribers read."""
