@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from bot.config import PushSettings
 from bot.errors import (
@@ -42,7 +42,7 @@ from bot.errors import (
     TransientFailure,
 )
 from bot.i18n import Text
-from bot.models import Destination, OutboxItem, Paper, Subscription
+from bot.models import Destination, FinalStatus, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
 from bot.ports import Delivery, Enqueued, Notifier, Outgoing, Pushes
 from bot.ratelimit import RateKey, RateLimiter
@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+# How a push ended before its last message went out: settled (failed, dead, or to be retried later),
+# or left leased, to be resumed from what is recorded (its lease lost to another worker, or stopping).
+Outcome = Literal["failed", "dead", "retry", "lost", "stopped"]
 
 
 def utcnow() -> datetime:
@@ -341,13 +344,13 @@ class Deliverer:
             self.report.finished += 1  # recording the last message marked it sent
         self.report.pushes += 1
 
-    async def _finish(self, item_id: int, status: str, error: str | None = None) -> None:
+    async def _finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None:
         await self._stored(lambda: self._store.finish(item_id, status, error))
         self.report.finished += 1
 
     async def _send(
         self, run: _Run, seq: int, message: Outgoing, *, choice: list[str] | None, final: bool
-    ) -> str | None:
+    ) -> Outcome | None:
         """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
         item = run.item
         while True:
@@ -425,7 +428,7 @@ class Deliverer:
         run.renewed = self._clock()
         return True
 
-    async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> str | None:
+    async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> Outcome | None:
         """Decide what an error means for the push; None lets the push go on with its next message."""
         self.report.errors[type(err).__name__] += 1
         if isinstance(err, MessageRejected):

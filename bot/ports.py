@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.models import (
+    Destination,
+    DigestDay,
+    FinalStatus,
+    OutboxItem,
+    OutboxStatus,
+    Paper,
+    PushKind,
+    Subscription,
+    Summary,
+)
 from bot.ratelimit import RateKey
 
 
@@ -29,7 +39,7 @@ class Enqueued:
     """One push for `Store.enqueue_many`: the same fields as `Store.enqueue` takes."""
 
     destination: Destination
-    kind: str
+    kind: PushKind
     digest_day: date
     due_at: datetime
     last_list: date | None = None
@@ -220,7 +230,7 @@ class Outbox(Protocol):
     async def enqueue(
         self,
         destination: Destination,
-        kind: str,
+        kind: PushKind,
         digest_day: date,
         due_at: datetime,
         last_list: date | None = None,
@@ -241,7 +251,9 @@ class Outbox(Protocol):
         subscription without `notify_empty`, in one statement; returns how many were new."""
         ...
 
-    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None: ...
+    async def enqueued_at(
+        self, destination: Destination, kind: PushKind, digest_day: date
+    ) -> datetime | None: ...
 
     async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
         """Take ready pushes (due pending ones and ones whose lease expired) for `seconds`."""
@@ -266,7 +278,7 @@ class Outbox(Protocol):
         """Keep holding a push; False when its lease was lost to another worker."""
         ...
 
-    async def finish(self, item_id: int, status: str, error: str | None = None) -> None: ...
+    async def finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None: ...
 
     async def retry_later(self, item_id: int, at: datetime, error: str) -> None: ...
 
@@ -276,7 +288,7 @@ class Outbox(Protocol):
 
     async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
 
-    async def outbox_counts(self) -> dict[str, int]:
+    async def outbox_counts(self) -> dict[OutboxStatus, int]:
         """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
         ...
 
