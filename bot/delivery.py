@@ -26,10 +26,11 @@ import socket
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Literal, TypeVar
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import PushSettings
 from bot.errors import (
     DeliveryError,
@@ -52,15 +53,10 @@ from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscri
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 # How a push ended before its last message went out: settled (failed, dead, or to be retried later),
 # or left leased, to be resumed from what is recorded (its lease lost to another worker, or stopping).
 Outcome = Literal["failed", "dead", "retry", "lost", "stopped"]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -72,7 +68,7 @@ class EnqueueReport:
 class Scheduler:
     """Puts due pushes in the outbox; safe to run as often as wanted."""
 
-    def __init__(self, store: Pushes, settings: PushSettings, clock: Clock = utcnow) -> None:
+    def __init__(self, store: Pushes, settings: PushSettings, clock: Clock = SYSTEM_CLOCK) -> None:
         self._store = store
         self._settings = settings
         self._clock = clock
@@ -88,7 +84,7 @@ class Scheduler:
     async def _due_pages(self, everyone_now: bool) -> AsyncIterator[list[tuple[Subscription, datetime]]]:
         """`due`, a page of subscriptions at a time (SUBSCRIPTION_PAGE read from the store, in id
         order), so memory holds one page whatever the number of subscribers."""
-        now = self._clock()
+        now = self._clock.now()
         grace = timedelta(hours=self._settings.grace_hours)
         async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE):
             found = []
@@ -133,7 +129,7 @@ class Scheduler:
         """`push --now`: every delivering subscription is due this instant, with the same list, so
         the store enqueues them in one statement; only those wanting a note go one by one."""
         report = EnqueueReport()
-        now = self._clock()
+        now = self._clock.now()
         day, _ = await self.day_for(now, manual=True)
         if day is not None:
             report.digests += await self._store.enqueue_delivering(day, now)
@@ -210,7 +206,7 @@ class Deliverer:
         settings: PushSettings,
         *,
         limiter: RateLimiter | None = None,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         owner: str | None = None,
         outage: StoreOutage | None = None,
     ) -> None:
@@ -219,7 +215,7 @@ class Deliverer:
         self._store = store
         self._notifiers = notifiers
         self._settings = settings
-        self._limiter = limiter or RateLimiter()
+        self._limiter = limiter or RateLimiter(clock=clock)
         self._clock = clock
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
         self._day_papers: dict[date, dict[str, Paper]] = {}
@@ -229,7 +225,7 @@ class Deliverer:
         self._drained = False
         self._stopping = False
         self._stopped = asyncio.Event()
-        self.outage = outage or StoreOutage(store.writable)
+        self.outage = outage or StoreOutage(store.writable, clock=clock)
         self.report = DeliveryReport()
 
     def stop(self) -> None:
@@ -308,7 +304,7 @@ class Deliverer:
                     await self._stored(
                         lambda: self._store.lease(
                             self.owner,
-                            self._clock(),
+                            self._clock.now(),
                             seconds=self._settings.lease_seconds,
                             limit=self._settings.workers,
                         )
@@ -425,7 +421,7 @@ class Deliverer:
         if not await self._stored(lambda: self._store.extend_lease(item.id, item.lease, self._lease_end())):
             log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
             return False
-        run.renewed = self._clock()
+        run.renewed = self._clock.now()
         return True
 
     async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> Outcome | None:
@@ -451,15 +447,15 @@ class Deliverer:
 
     def _lease_age(self, run: _Run) -> float:
         """Seconds since the push's lease was taken or last renewed."""
-        return (self._clock() - run.renewed).total_seconds()
+        return (self._clock.now() - run.renewed).total_seconds()
 
     def _lease_end(self) -> datetime:
-        return self._clock() + timedelta(seconds=self._settings.lease_seconds)
+        return self._clock.now() + timedelta(seconds=self._settings.lease_seconds)
 
     def _retry_at(self, attempts: int) -> datetime:
         """Exponential backoff with full jitter, so failed pushes do not all come back at once."""
         delay = self._settings.retry_seconds * 2**attempts
-        return self._clock() + timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
+        return self._clock.now() + timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
 
     async def _papers_of(self, item: OutboxItem) -> list[Paper]:
         """The push's papers: chosen once (then kept on the row), read again on a resume."""
