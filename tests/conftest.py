@@ -40,6 +40,24 @@ if unknown := set(TESTED_BACKENDS) - set(BACKENDS):
     raise ValueError(f"PAPERBOY_TEST_BACKENDS: unknown {sorted(unknown)}, expected some of {BACKENDS}")
 
 
+E2E = REPO / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` what `make check` leaves to `make test`: the end-to-end tests (real processes,
+    fake platforms over HTTP, real pacing) and every PostgreSQL run (a server per session)."""
+    for item in items:
+        if item.path.is_relative_to(E2E) or _on_postgres(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store_url") == "postgres":
+        return True
+    return bool({"postgres_url", "postgres_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(autouse=True)
 def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     """PTB 22 warns (an error here) when building RetryAfter unless durations are timedeltas."""

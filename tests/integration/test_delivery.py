@@ -306,6 +306,7 @@ async def test_stop_finishes_messages_in_flight_and_release_hands_back_the_rest(
     assert {chat: len(push.fake.sent_to(chat)) for chat in chats} == dict.fromkeys(chats, 4)
 
 
+@pytest.mark.slow  # another program holds the write lock for real seconds
 async def test_a_locked_database_pauses_every_worker_and_nothing_comes_twice(
     tmp_path: Path, sample_day: DigestDay, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,8 @@ from tests.fakes.manual_time import ManualTime
 from tests.fixtures.latexml import CHROME_MARKERS, Article, latexml_page, synthetic_article
 from tests.fixtures.pdfs import ACCURACY_SENTENCE, garbage_pdf, paper_pdf
 
+pytestmark = pytest.mark.slow  # the fetcher over HTTP: a fake arXiv server each
+
 CONTACT = "https://example.org/paperboy"
 ABSTRACT = "We study   things.\nWith hard line\nbreaks, as arXiv writes them."
 BUDGET = 200_000

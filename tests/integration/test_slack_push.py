@@ -109,6 +109,7 @@ def _sample() -> list[Paper]:
     return list(parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample").papers)
 
 
+@pytest.mark.slow  # twelve pushes of up to a whole huge day
 @pytest.mark.parametrize("fmt", ["compact", "cards"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize(

@@ -29,6 +29,8 @@ from tests.fakes.openai_api import FakeOpenAIServer, spoiled
 from tests.fixtures.latexml import Article, latexml_page
 from tests.fixtures.pdfs import paper_pdf
 
+pytestmark = pytest.mark.slow  # the writer's day over HTTP: fake LLM and arXiv servers each
+
 DAY = date(2025, 6, 2)
 NOW = datetime(2025, 6, 2, 9, tzinfo=UTC)
 

@@ -11,6 +11,8 @@ import pytest
 from tests.fakes.arxiv import FakeArxiv, Fault
 from tests.fakes.manual_time import ManualTime
 
+pytestmark = pytest.mark.slow  # the fake's own tests: a server each
+
 UA = "Paperboy-test/1.0 (+https://example.org/paperboy)"
 PDF = b"%PDF-1.7\n" + b"x" * 1000 + b"\n%%EOF\n"
 HTML = "<html><body><article class='ltx_document'><p>Paper text</p></article></body></html>"
