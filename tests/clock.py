@@ -1,5 +1,8 @@
 """A virtual clock for the tests: bot.clock.Clock whose sleep moves time at once, in order.
 
+Parts that take a time function and a sleep of their own (the writer's fetcher and polite gate, the
+fake servers that time requests) take `monotonic` and `sleep`, so a client and its fake read one time.
+
 Wall time and monotonic time move together when a test calls `advance` or a task sleeps; `set`
 moves the wall time alone, anywhere (a test of due times goes back and forth between days, as a
 machine's wall clock may be stepped), and never the monotonic one.
@@ -19,11 +22,14 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 class VirtualClock:
-    def __init__(self, start: datetime, monotonic: float = 1_000.0) -> None:
+    def __init__(
+        self, start: datetime = datetime(2025, 2, 24, tzinfo=UTC), monotonic: float = 1_000.0
+    ) -> None:
+        """`start`: the wall time (the sample day, for tests of intervals alone); `monotonic`: its reading."""
         self._wall = start
         self._monotonic = monotonic
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []  # earliest deadline first
