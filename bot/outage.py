@@ -33,15 +33,11 @@ class StoreOutage:
         probe: Callable[[], Awaitable[object]],
         *,
         waits: bool = True,
-        first_wait: float = FIRST_PROBE_SECONDS,
-        longest_wait: float = MAX_PROBE_SECONDS,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._probe = probe
         self._clock = clock
         self.waits = waits
-        self._first_wait = first_wait
-        self._longest_wait = longest_wait
         self.reason: str | None = None
         self._up = asyncio.Event()
         self._up.set()
@@ -75,7 +71,7 @@ class StoreOutage:
                 await self._prober
 
     async def _probe_until_up(self) -> None:
-        wait = self._first_wait
+        wait = FIRST_PROBE_SECONDS
         while True:
             await self._clock.sleep(wait)
             try:
@@ -86,7 +82,7 @@ class StoreOutage:
                 self.reason = f"{type(err).__name__}: {err}"
             else:
                 break
-            wait = min(wait * 2, self._longest_wait)
+            wait = min(wait * 2, MAX_PROBE_SECONDS)
         log.warning(
             "the database answers again after %.1f s; pushes resume", self._clock.monotonic() - self._since
         )
