@@ -1,4 +1,5 @@
-# The two commands a newcomer needs: `make run` (try the bot) and `make test` (lint, types, tests).
+# The two commands a newcomer needs: `make run` (try the bot) and `make test` (lint, types, tests);
+# `make check` is the quick loop while editing (lint, types and the tests not marked slow).
 # Both create .venv on first use and install what they need, so a fresh machine needs only Python 3.11+.
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench image-check clean
+.PHONY: run test check lint typecheck pytest fast-tests bench image-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ run: $(STAMP)
 
 test: lint typecheck pytest
 
+# Under 30 s on two cores: no end-to-end test, no PostgreSQL, none of the tests marked slow
+# (tests/conftest.py says which). CI runs everything (`make test`).
+check: lint typecheck fast-tests
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -28,6 +33,9 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+fast-tests: $(STAMP)
+	PAPERBOY_TEST_BACKENDS=sqlite $(BIN)/pytest -q -m "not slow" tests/unit tests/integration tests/contract
 
 # The Docker image's install and start commands, run in a fresh virtualenv (no Docker engine needed),
 # and the Dockerfile linted with hadolint.

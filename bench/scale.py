@@ -55,16 +55,24 @@ HERE = Path(__file__).resolve().parent.parent
 ENQUEUE = """
 import asyncio, json, sys, time
 from datetime import UTC, datetime, timedelta, time as dt_time
+from bot.clock import SystemClock
 from bot.config import PushSettings
 from bot.delivery import Scheduler
 from storage import open_store
+
+class At(SystemClock):  # the scheduler's now: this instant, or just after the sample's push falls due
+    def __init__(self, moment):
+        self.moment = moment
+
+    def now(self):
+        return self.moment
 
 async def main():
     store = await open_store(sys.argv[1])
     now = datetime.now(UTC)
     day = await store.latest_day()  # the sample's: its push falls due at 00:00 UTC the day after
     just_after = datetime.combine(day + timedelta(days=1), dt_time(0, 1), UTC)
-    scheduler = Scheduler(store, PushSettings(), clock=lambda: now if sys.argv[2] == "now" else just_after)
+    scheduler = Scheduler(store, PushSettings(), clock=At(now if sys.argv[2] == "now" else just_after))
     started = time.perf_counter()
     report = await scheduler.enqueue_due(everyone_now=sys.argv[2] == "now")
     seconds = time.perf_counter() - started

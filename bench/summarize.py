@@ -63,7 +63,7 @@ from bench.fulltext import CONTACT, POLITE_INTERVAL, measure
 from bot.config import LLMSettings, SummariesSettings
 from bot.metrics import Metrics
 from bot.models import DigestDay, Paper
-from bot.ports import Store
+from bot.ports import Catalog, Store
 from bot.writer.fulltext import FullTextFetcher
 from bot.writer.summarizer import Summarizer
 from handlers.llm_adapter.openai_chat import OpenAIChat
@@ -267,7 +267,7 @@ def llm_settings(base_url: str, concurrency: int) -> LLMSettings:
     return LLMSettings(base_url=base_url).model_copy(update={"concurrency": concurrency})
 
 
-async def written_tokens(store: Store, language: str) -> list[tuple[int, int]]:
+async def written_tokens(store: Catalog, language: str) -> list[tuple[int, int]]:
     """The tokens each written summary of the day cost, retries included (the writer stores them)."""
     tokens = []
     for paper in await store.top(DAY, limit=1_000):

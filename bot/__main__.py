@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import SYSTEM_CLOCK
 from bot.cluster import Membership
-from bot.delivery import Deliverer, Scheduler, utcnow
+from bot.delivery import Deliverer, Scheduler
 from bot.errors import PaperboyError, StartupError, StoreUnavailable, UsageError
 from bot.health import Cached, Health
 from bot.ingest import DigestSources
@@ -170,7 +171,9 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             write_latest = partial(summarizer.summarize_latest, max(1, settings.ingest.hf_days), gate)
             gate.expect()  # the first pass starts with the first ingest round, or right away below
         tick = settings.push.tick_seconds
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
+        membership = Membership(
+            store, deliverer.owner, limiter, _heartbeat_seconds(settings), SYSTEM_CLOCK, outage
+        )
         await membership.join()  # know the lead and the share before the first round
         work = [
             *(part.run() for part in served),  # made only now: a failed start leaves none unawaited
@@ -287,7 +290,9 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         # at the next run) rather than holding a one-off command for as long as it is down.
         outage = StoreOutage(store.writable, waits=False)
         deliverer = Deliverer(store, notifiers, settings.push, limiter=limiter, outage=outage)
-        membership = Membership(store, deliverer.owner, limiter, _heartbeat_seconds(settings), utcnow, outage)
+        membership = Membership(
+            store, deliverer.owner, limiter, _heartbeat_seconds(settings), SYSTEM_CLOCK, outage
+        )
         await membership.join()  # running instances keep their share of the caps: so does this one
         stop = asyncio.Event()
         beats = asyncio.create_task(membership.beat_forever(stop))
@@ -359,7 +364,7 @@ async def _summarize(
         print(f"paperboy: {LLM_UNSET}", file=sys.stderr)
         return 2
     latest = [info.day for info in await service.days(limit=1)]
-    days = summarize_days(args, latest[0] if latest else None, utcnow().date())
+    days = summarize_days(args, latest[0] if latest else None, SYSTEM_CLOCK.now().date())
     if not days:
         print("paperboy: no list has been loaded yet: ingest or fetch-hf a day first", file=sys.stderr)
         return 1

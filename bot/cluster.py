@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
+from bot.clock import Clock
 from bot.errors import StoreUnavailable
 from bot.outage import StoreOutage
 from bot.periodic import every
-from bot.ports import Store
+from bot.ports import Instances
 from bot.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -27,11 +26,11 @@ class Membership:
 
     def __init__(
         self,
-        store: Store,
+        store: Instances,
         owner: str,
         limiter: RateLimiter,
         tick: float,
-        clock: Callable[[], datetime],
+        clock: Clock,
         outage: StoreOutage | None = None,
     ) -> None:
         self._store = store
@@ -44,7 +43,7 @@ class Membership:
 
     async def beat(self) -> None:
         """Renew this instance (alive for three ticks) and take the count and the lead from the store."""
-        alive, leading = await self._store.heartbeat(self._owner, self._clock(), seconds=3 * self._tick)
+        alive, leading = await self._store.heartbeat(self._owner, self._clock.now(), seconds=3 * self._tick)
         if (alive, leading) != (self._limiter.instances, self.leading):
             log.info("%d instance(s) share the database; this one %s", alive,
                         "schedules" if leading else "delivers only")  # fmt: skip
@@ -58,7 +57,7 @@ class Membership:
         full cap until their next beat; one beat of silence is the price of never overshooting.
         """
         await self.beat()
-        await asyncio.sleep(self._tick)
+        await self._clock.sleep(self._tick)
         await self.beat()
 
     async def beat_forever(self, stop: asyncio.Event) -> None:

@@ -26,10 +26,11 @@ import socket
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import Literal, TypeVar
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import PushSettings
 from bot.errors import (
     DeliveryError,
@@ -42,9 +43,9 @@ from bot.errors import (
     TransientFailure,
 )
 from bot.i18n import Text
-from bot.models import Destination, OutboxItem, Paper, Subscription
+from bot.models import Destination, FinalStatus, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
-from bot.ports import DueSubscription, Enqueued, NextCheck, Notifier, Outgoing, Store
+from bot.ports import Delivery, DueSubscription, Enqueued, NextCheck, Notifier, Outgoing, Pushes
 from bot.ratelimit import RateKey, RateLimiter
 from bot.schedule import DayCache, expected_day, latest_due, list_for, next_due
 from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
@@ -52,15 +53,14 @@ from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscri
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 # How often a due subscription whose list has not come yet is looked at again (until the grace window
 # ends): a late list goes out at most this long after it is stored; ingest rounds come every 30 minutes.
 LIST_WAIT = timedelta(minutes=10)
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# How a push ended before its last message went out: settled (failed, dead, or to be retried later),
+# or left leased, to be resumed from what is recorded (its lease lost to another worker, or stopping).
+Outcome = Literal["failed", "dead", "retry", "lost", "stopped"]
 
 
 @dataclass
@@ -105,7 +105,7 @@ class _DueTimes:
 class Scheduler:
     """Puts due pushes in the outbox; safe to run as often as wanted."""
 
-    def __init__(self, store: Store, settings: PushSettings, clock: Clock = utcnow) -> None:
+    def __init__(self, store: Pushes, settings: PushSettings, clock: Clock = SYSTEM_CLOCK) -> None:
         self._store = store
         self._settings = settings
         self._clock = clock
@@ -114,7 +114,7 @@ class Scheduler:
         """Each delivering subscription whose latest due time has come, within the grace window,
         pushed already or not (`everyone_now`: every one, due this instant; `push --now`). For a
         listing (`push --dry-run`): it reads every subscription, a page at a time, and changes nothing."""
-        now, times = self._clock(), _DueTimes()
+        now, times = self._clock.now(), _DueTimes()
         found = []
         async for page in delivering_pages(self._store):
             for subscription in page:
@@ -134,7 +134,7 @@ class Scheduler:
         """The subscriptions whose time to be looked at has come, a page at a time, each with its due
         time and its next look. Read through the store's index: a round that finds nothing costs one
         query, whatever the number of subscribers."""
-        now, times = self._clock(), _DueTimes()
+        now, times = self._clock.now(), _DueTimes()
         after: tuple[datetime, int] | None = None
         while page := await self._store.subscriptions_due(now, after=after, limit=SUBSCRIPTION_PAGE):
             after = (page[-1].next_check_at, page[-1].row_id)
@@ -159,7 +159,7 @@ class Scheduler:
         report = EnqueueReport()
         cache: DayCache = {}
         days: dict[datetime, date | None] = {}  # subscribers share due times
-        now, grace = self._clock(), timedelta(hours=self._settings.grace_hours)
+        now, grace = self._clock.now(), timedelta(hours=self._settings.grace_hours)
         async for page in self._due_pages():
             digests: list[Enqueued] = []
             noting: list[tuple[Subscription, datetime, date | None]] = []
@@ -188,7 +188,7 @@ class Scheduler:
         """`push --now`: every delivering subscription is due this instant, with the same list, so
         the store enqueues them in one statement; only those wanting a note go one by one."""
         report = EnqueueReport()
-        now = self._clock()
+        now = self._clock.now()
         day, _ = await self.day_for(now, manual=True)
         if day is not None:
             report.digests += await self._store.enqueue_delivering(day, now)
@@ -260,12 +260,12 @@ class Deliverer:
 
     def __init__(
         self,
-        store: Store,
+        store: Delivery,
         notifiers: dict[str, Notifier],
         settings: PushSettings,
         *,
         limiter: RateLimiter | None = None,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         owner: str | None = None,
         outage: StoreOutage | None = None,
     ) -> None:
@@ -274,7 +274,7 @@ class Deliverer:
         self._store = store
         self._notifiers = notifiers
         self._settings = settings
-        self._limiter = limiter or RateLimiter()
+        self._limiter = limiter or RateLimiter(clock=clock)
         self._clock = clock
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
         self._day_papers: dict[date, dict[str, Paper]] = {}
@@ -284,7 +284,7 @@ class Deliverer:
         self._drained = False
         self._stopping = False
         self._stopped = asyncio.Event()
-        self.outage = outage or StoreOutage(store.writable)
+        self.outage = outage or StoreOutage(store.writable, clock=clock)
         self.report = DeliveryReport()
 
     def stop(self) -> None:
@@ -363,7 +363,7 @@ class Deliverer:
                     await self._stored(
                         lambda: self._store.lease(
                             self.owner,
-                            self._clock(),
+                            self._clock.now(),
                             seconds=self._settings.lease_seconds,
                             limit=self._settings.workers,
                         )
@@ -399,13 +399,13 @@ class Deliverer:
             self.report.finished += 1  # recording the last message marked it sent
         self.report.pushes += 1
 
-    async def _finish(self, item_id: int, status: str, error: str | None = None) -> None:
+    async def _finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None:
         await self._stored(lambda: self._store.finish(item_id, status, error))
         self.report.finished += 1
 
     async def _send(
         self, run: _Run, seq: int, message: Outgoing, *, choice: list[str] | None, final: bool
-    ) -> str | None:
+    ) -> Outcome | None:
         """One message, until it is sent (None: go on) or the push is settled (its outcome)."""
         item = run.item
         while True:
@@ -480,10 +480,10 @@ class Deliverer:
         if not await self._stored(lambda: self._store.extend_lease(item.id, item.lease, self._lease_end())):
             log.warning("push %s: lease lost to another worker; leaving it to them", run.item.id)
             return False
-        run.renewed = self._clock()
+        run.renewed = self._clock.now()
         return True
 
-    async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> str | None:
+    async def _settle(self, item: OutboxItem, destination: Destination, err: DeliveryError) -> Outcome | None:
         """Decide what an error means for the push; None lets the push go on with its next message."""
         self.report.errors[type(err).__name__] += 1
         if isinstance(err, MessageRejected):
@@ -506,15 +506,15 @@ class Deliverer:
 
     def _lease_age(self, run: _Run) -> float:
         """Seconds since the push's lease was taken or last renewed."""
-        return (self._clock() - run.renewed).total_seconds()
+        return (self._clock.now() - run.renewed).total_seconds()
 
     def _lease_end(self) -> datetime:
-        return self._clock() + timedelta(seconds=self._settings.lease_seconds)
+        return self._clock.now() + timedelta(seconds=self._settings.lease_seconds)
 
     def _retry_at(self, attempts: int) -> datetime:
         """Exponential backoff with full jitter, so failed pushes do not all come back at once."""
         delay = self._settings.retry_seconds * 2**attempts
-        return self._clock() + timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
+        return self._clock.now() + timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
 
     async def _papers_of(self, item: OutboxItem) -> list[Paper]:
         """The push's papers: chosen once (then kept on the row), read again on a resume."""

@@ -18,7 +18,7 @@ import httpx
 from bot.config import HFSettings
 from bot.errors import PaperboyError, SourceError, SourceUnreachable, StoreUnavailable
 from bot.models import DigestDay, Problem
-from bot.ports import RefusedPaper, Store
+from bot.ports import Catalog, RefusedPaper
 from bot.sources.hf_api import HFDailyPapersClient
 from bot.sources.loader import LoadedFile, count_files, load_target, unexpected
 
@@ -56,7 +56,7 @@ class IngestReport:
     def changed(self) -> bool:
         return bool(self.days_added or self.days_updated or self.papers_added or self.papers_updated)
 
-    async def add_day(self, store: Store, digest: DigestDay) -> None:
+    async def add_day(self, store: Catalog, digest: DigestDay) -> None:
         """Store one day and fold its outcome and problems into the report; a day the store cannot
         take at all is an error of the report, and the run goes on with the next day. A store that
         takes nothing at all (read-only, full, gone) ends the run: every next day would fail alike."""
@@ -97,7 +97,7 @@ def _refused_problem(digest: DigestDay, refused: RefusedPaper) -> Problem:
 
 
 async def ingest_batches(
-    store: Store,
+    store: Catalog,
     batches: AsyncIterable[LoadedFile],
     *,
     total: int | None = None,

@@ -337,6 +337,14 @@ class Subscription(BaseModel):
         return self.active and self.paused_reason is None
 
 
+# The outbox's words, as its table keeps them (the CHECKs of storage/migrations/*/0001_initial.sql):
+# typed here so a misspelt status or kind is a type error, not a row the database refuses mid-push.
+PushKind = Literal["digest", "note"]  # a day's list, or a note that a day has no new one
+# pending -> leased -> sent, failed or dead; a retry or a release puts a leased push back to pending.
+OutboxStatus = Literal["pending", "leased", "sent", "failed", "dead"]
+FinalStatus = Literal["sent", "failed", "dead"]  # how a push leaves the outbox (`Outbox.finish`)
+
+
 class OutboxItem(BaseModel):
     """One push to one destination (a day's digest, or a note on a day without a list), as leased.
 
@@ -350,7 +358,7 @@ class OutboxItem(BaseModel):
     id: int
     lease: str
     subscription: Subscription
-    kind: Literal["digest", "note"]
+    kind: PushKind
     digest_day: date
     due_at: datetime
     last_list: date | None = None

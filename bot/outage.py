@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,11 @@ class StoreOutage:
         probe: Callable[[], Awaitable[object]],
         *,
         waits: bool = True,
-        first_wait: float = FIRST_PROBE_SECONDS,
-        longest_wait: float = MAX_PROBE_SECONDS,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._probe = probe
+        self._clock = clock
         self.waits = waits
-        self._first_wait = first_wait
-        self._longest_wait = longest_wait
         self.reason: str | None = None
         self._up = asyncio.Event()
         self._up.set()
@@ -55,7 +53,7 @@ class StoreOutage:
         if self.reason is not None:
             return
         self.reason = str(err)
-        self._since = time.monotonic()
+        self._since = self._clock.monotonic()
         self._up.clear()
         if not self.waits:
             return
@@ -73,9 +71,9 @@ class StoreOutage:
                 await self._prober
 
     async def _probe_until_up(self) -> None:
-        wait = self._first_wait
+        wait = FIRST_PROBE_SECONDS
         while True:
-            await asyncio.sleep(wait)
+            await self._clock.sleep(wait)
             try:
                 await self._probe()
             except StoreUnavailable as err:
@@ -84,8 +82,10 @@ class StoreOutage:
                 self.reason = f"{type(err).__name__}: {err}"
             else:
                 break
-            wait = min(wait * 2, self._longest_wait)
-        log.warning("the database answers again after %.1f s; pushes resume", time.monotonic() - self._since)
+            wait = min(wait * 2, MAX_PROBE_SECONDS)
+        log.warning(
+            "the database answers again after %.1f s; pushes resume", self._clock.monotonic() - self._since
+        )
         self.reason = None
         self._prober = None
         self._up.set()

@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.models import (
+    Destination,
+    DigestDay,
+    FinalStatus,
+    OutboxItem,
+    OutboxStatus,
+    Paper,
+    PushKind,
+    Subscription,
+    Summary,
+)
 from bot.ratelimit import RateKey
 
 
@@ -29,7 +39,7 @@ class Enqueued:
     """One push for `Store.enqueue_many`: the same fields as `Store.enqueue` takes."""
 
     destination: Destination
-    kind: str
+    kind: PushKind
     digest_day: date
     due_at: datetime
     last_list: date | None = None
@@ -165,8 +175,9 @@ class Notifier(Protocol):
         ...
 
 
-class Store(Protocol):
-    """Everything the core needs from a database."""
+class Catalog(Protocol):
+    """The papers and their days: what ingestion writes, commands and pushes read, and the
+    summaries the writer adds."""
 
     async def upsert_day(self, digest: DigestDay) -> UpsertResult:
         """Store a day's papers, merging each with what is known (see bot.merge). A paper the
@@ -208,13 +219,9 @@ class Store(Protocol):
 
     async def stats(self) -> StoreStats: ...
 
-    async def ping(self) -> None:
-        """A trivial query (`SELECT 1`): returns when the database answers, raises when it does not."""
-        ...
 
-    async def outbox_counts(self) -> dict[str, int]:
-        """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
-        ...
+class Subscriptions(Protocol):
+    """Who gets a daily push, and how they chose it."""
 
     async def get_subscription(self, destination: Destination) -> Subscription | None: ...
 
@@ -252,12 +259,14 @@ class Store(Protocol):
         """Re-key a chat's subscriptions after the platform changed its id; returns how many."""
         ...
 
-    # -- delivery ------------------------------------------------------------------------------
+
+class Outbox(Protocol):
+    """The pushes waiting, leased and done, and the ledger of what each destination received."""
 
     async def enqueue(
         self,
         destination: Destination,
-        kind: str,
+        kind: PushKind,
         digest_day: date,
         due_at: datetime,
         last_list: date | None = None,
@@ -278,7 +287,9 @@ class Store(Protocol):
         subscription without `notify_empty`, in one statement; returns how many were new."""
         ...
 
-    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None: ...
+    async def enqueued_at(
+        self, destination: Destination, kind: PushKind, digest_day: date
+    ) -> datetime | None: ...
 
     async def lease(self, owner: str, now: datetime, *, seconds: float, limit: int) -> list[OutboxItem]:
         """Take ready pushes (due pending ones and ones whose lease expired) for `seconds`."""
@@ -303,7 +314,7 @@ class Store(Protocol):
         """Keep holding a push; False when its lease was lost to another worker."""
         ...
 
-    async def finish(self, item_id: int, status: str, error: str | None = None) -> None: ...
+    async def finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None: ...
 
     async def retry_later(self, item_id: int, at: datetime, error: str) -> None: ...
 
@@ -311,12 +322,24 @@ class Store(Protocol):
         """Hand back every push this owner's leases hold (a clean shutdown), and leave the instances."""
         ...
 
+    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
+
+    async def outbox_counts(self) -> dict[OutboxStatus, int]:
+        """Outbox rows by status as `stats` counts them: pending (leased ones too), sent, failed, dead."""
+        ...
+
+
+class Instances(Protocol):
+    """The processes sharing the database: who is alive and who schedules (bot/cluster.py)."""
+
     async def heartbeat(self, owner: str, now: datetime, *, seconds: float) -> tuple[int, bool]:
         """This instance is alive for `seconds` more: returns how many instances are alive, and
         whether this one is the oldest of them (the one that schedules)."""
         ...
 
-    async def already_sent(self, destination: Destination, arxiv_ids: Sequence[str]) -> set[str]: ...
+
+class Tokens(Protocol):
+    """Short tokens for buttons whose payload would not fit in them."""
 
     async def remember(self, payload: str) -> str:
         """A short token standing for `payload`, for buttons that cannot carry it whole."""
@@ -326,9 +349,44 @@ class Store(Protocol):
         """The payload of a token, or None once it has expired."""
         ...
 
+
+class Database(Protocol):
+    """Whether the database answers and takes writes, and letting it go."""
+
+    async def ping(self) -> None:
+        """A trivial query (`SELECT 1`): returns when the database answers, raises when it does not."""
+        ...
+
     async def writable(self) -> None:
         """A cheap round trip that proves the database takes writes (SQLite: the write lock is free);
         StoreUnavailable when it does not. The outage prober's question; /healthz asks `ping`."""
         ...
 
     async def close(self) -> None: ...
+
+
+class Store(Catalog, Subscriptions, Outbox, Instances, Tokens, Database, Protocol):
+    """Everything the core needs from a database: every role, as each storage class implements it.
+
+    Consumers take the narrowest role (or the combination below) that covers what they call, so a
+    reader sees at the signature which part of the database a part of the bot touches."""
+
+
+class PushHistory(Catalog, Outbox, Protocol):
+    """The lists and what the outbox holds of them: what a push would carry (selection, /preview)."""
+
+
+class Pushes(PushHistory, Subscriptions, Protocol):
+    """The scheduler and the subscription commands: the push's history and the subscribers."""
+
+
+class Delivery(Pushes, Database, Protocol):
+    """The deliverer: the push's roles, and the probe that tells when a store that failed is back."""
+
+
+class ServiceStore(Pushes, Tokens, Protocol):
+    """PaperService: the push's roles, and the tokens its buttons carry."""
+
+
+class WriterStore(Catalog, Subscriptions, Protocol):
+    """The digest writer: the lists it summarises, and the languages the subscribers read."""

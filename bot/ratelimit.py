@@ -8,11 +8,11 @@ pauses what it names.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 TIMER_GRANULARITY = 0.001  # uvloop (libuv) timers count whole milliseconds
 
@@ -46,7 +46,7 @@ class RateLimiter:
     between reading the windows and writing the slot.
     """
 
-    def __init__(self, *, margin: float = 0.045, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, margin: float = 0.045, clock: Clock = SYSTEM_CLOCK) -> None:
         self._margin = margin
         self._clock = clock
         self._sent: dict[str, deque[float]] = {}
@@ -80,15 +80,15 @@ class RateLimiter:
         tolerance = self._tolerance(keys)
         while True:
             slot = self._reserve(keys)
-            delay = slot - self._clock()
+            delay = slot - self._clock.monotonic()
             if delay > 0:
-                await asyncio.sleep(delay)
-            if self._clock() - slot <= tolerance:
+                await self._clock.sleep(delay)
+            if self._clock.monotonic() - slot <= tolerance:
                 return
             self._give_back(keys, slot)
 
     def _reserve(self, keys: Sequence[RateKey]) -> float:
-        now = self._clock()
+        now = self._clock.monotonic()
         slot = now
         for key in keys:
             slot = max(slot, self._earliest(key, now))
@@ -120,5 +120,5 @@ class RateLimiter:
 
     def block(self, name: str, seconds: float) -> None:
         """The platform said to wait (429): nothing counted against `name` goes out until then."""
-        until = self._clock() + seconds
+        until = self._clock.monotonic() + seconds
         self._blocked_until[name] = max(self._blocked_until.get(name, 0.0), until)

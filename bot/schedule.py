@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Text, t
 from bot.models import Subscription
-from bot.ports import Store
+from bot.ports import Catalog, PushHistory
 
 _SEARCH_DAYS = 8  # a week plus one: some chosen weekday always falls in it
 
@@ -90,7 +90,7 @@ DayCache = dict[date, date | None]
 
 
 async def list_for(
-    store: Store,
+    store: Catalog,
     due: datetime,
     *,
     today_so_far: bool = False,
@@ -115,7 +115,7 @@ async def list_for(
 
 
 async def push_day(
-    store: Store, subscription: Subscription, due: datetime, *, today_so_far: bool = False
+    store: PushHistory, subscription: Subscription, due: datetime, *, today_so_far: bool = False
 ) -> tuple[date | None, Text | None]:
     """What /preview shows: `list_for`, and none when that list already went to this destination
     at an earlier due time (a weekend without a new list)."""

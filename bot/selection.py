@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from bot.i18n import Text, t
 from bot.models import Paper, Subscription
-from bot.ports import Store
+from bot.ports import PushHistory
 
 
 @lru_cache(maxsize=1024)
@@ -128,7 +128,7 @@ MEMO_SIZE = 4096
 
 
 async def selection_for(
-    store: Store,
+    store: PushHistory,
     subscription: Subscription,
     day: date,
     papers_of_day: DayLoader | None = None,

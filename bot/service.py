@@ -16,7 +16,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.i18n import Text, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
-from bot.ports import DayInfo, SearchPage, SearchQuery, Store, StoreStats, SummaryStats
+from bot.ports import DayInfo, SearchPage, SearchQuery, ServiceStore, StoreStats, SummaryStats
 from bot.sample import SAMPLE_NAME, sample_digest
 from bot.sources.markdown import parse_markdown
 from bot.subscriptions import SubscriptionsMixin
@@ -52,7 +52,9 @@ def _check_count(n: int, most: int = MAX_LIST) -> None:
 class PaperService(SubscriptionsMixin):
     """Answers questions about the digest from a Store, and fills the Store from digest sources."""
 
-    def __init__(self, store: Store, sources: DigestSources, *, today_so_far: bool = False) -> None:
+    _store: ServiceStore
+
+    def __init__(self, store: ServiceStore, sources: DigestSources, *, today_so_far: bool = False) -> None:
         self._store = store
         self._sources = sources
         self._today_so_far = today_so_far

@@ -16,7 +16,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, t
 from bot.models import Destination, Subscription
 from bot.platforms import push_formats
-from bot.ports import Store
+from bot.ports import Pushes, Subscriptions
 from bot.schedule import next_due, push_day
 from bot.selection import Selection, selection_for
 
@@ -27,7 +27,7 @@ SUBSCRIPTION_PAGE = 5000
 
 
 async def delivering_pages(
-    store: Store, limit: int = SUBSCRIPTION_PAGE, *, noting_only: bool = False
+    store: Subscriptions, limit: int = SUBSCRIPTION_PAGE, *, noting_only: bool = False
 ) -> AsyncIterator[list[Subscription]]:
     """Every delivering subscription (`noting_only`: that wants a note on days without a new
     list), `limit` at a time in the store's id order."""
@@ -51,7 +51,7 @@ class Preview:
 class SubscriptionsMixin:
     """Subscribe, change and preview a destination's daily push (part of the PaperService facade)."""
 
-    _store: Store
+    _store: Pushes
     _today_so_far: bool
 
     async def subscription(self, destination: Destination) -> Subscription | None:
@@ -163,7 +163,7 @@ class SubscriptionsMixin:
         return t("preview.old_list", day=latest, days=(today - latest).days, start=start, today=today)
 
 
-async def pause_subscription(store: Store, destination: Destination, reason: str) -> None:
+async def pause_subscription(store: Subscriptions, destination: Destination, reason: str) -> None:
     """The platform refused delivery for good (blocked, chat gone): stop pushing and say why."""
     existing = await store.get_subscription(destination)
     if existing is not None and existing.paused_reason != reason:

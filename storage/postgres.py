@@ -27,7 +27,17 @@ from asyncpg.pool import PoolConnectionProxy
 
 from bot.errors import NotFoundError
 from bot.i18n import t
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.models import (
+    Destination,
+    DigestDay,
+    FinalStatus,
+    OutboxItem,
+    OutboxStatus,
+    Paper,
+    PushKind,
+    Subscription,
+    Summary,
+)
 from bot.ports import (
     DayInfo,
     DueSubscription,
@@ -307,7 +317,7 @@ class PostgresStore:
     async def ping(self) -> None:
         await self._pool.fetchval("SELECT 1")
 
-    async def outbox_counts(self) -> dict[str, int]:
+    async def outbox_counts(self) -> dict[OutboxStatus, int]:
         return outbox_counts(
             await self._pool.fetch("SELECT status, count(*) AS n FROM outbox GROUP BY status")
         )
@@ -418,7 +428,7 @@ class PostgresStore:
     async def enqueue(
         self,
         destination: Destination,
-        kind: str,
+        kind: PushKind,
         digest_day: date,
         due_at: datetime,
         last_list: date | None = None,
@@ -479,7 +489,9 @@ class PostgresStore:
         )
         return _affected(status)
 
-    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
+    async def enqueued_at(
+        self, destination: Destination, kind: PushKind, digest_day: date
+    ) -> datetime | None:
         """When the push of that day (or note) to that destination was due, if it was ever enqueued."""
         due: datetime | None = await self._pool.fetchval(
             """SELECT o.due_at FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
@@ -583,7 +595,7 @@ class PostgresStore:
         )
         return _affected(status) == 1
 
-    async def finish(self, item_id: int, status: str, error: str | None = None) -> None:
+    async def finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None:
         """Close a push: sent, failed (a permanent refusal) or dead (retries exhausted)."""
         await self._pool.execute(
             """UPDATE outbox SET status = $1, last_error = coalesce($2, last_error), finished_at = $3,

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot.merge import merge_papers
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Section, Subscription, Summary
+from bot.models import Destination, DigestDay, OutboxItem, OutboxStatus, Paper, Section, Subscription, Summary
 from bot.ports import RefusedPaper, StoreStats, SummaryStats, UpsertResult
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
@@ -315,7 +315,7 @@ def store_stats(
     )
 
 
-def outbox_counts(statuses: Sequence[Row]) -> dict[str, int]:
+def outbox_counts(statuses: Sequence[Row]) -> dict[OutboxStatus, int]:
     """{pending, sent, failed, dead: count} from (status, n) rows; a leased push is still pending."""
     by_status = {str(r["status"]): int(r["n"]) for r in statuses}
     return {

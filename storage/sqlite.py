@@ -23,7 +23,17 @@ import aiosqlite
 
 from bot.errors import NotFoundError, StoreError
 from bot.i18n import t
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription, Summary
+from bot.models import (
+    Destination,
+    DigestDay,
+    FinalStatus,
+    OutboxItem,
+    OutboxStatus,
+    Paper,
+    PushKind,
+    Subscription,
+    Summary,
+)
 from bot.ports import (
     DayInfo,
     DueSubscription,
@@ -345,7 +355,7 @@ class SqliteStore:
     async def ping(self) -> None:
         await self._one("SELECT 1")
 
-    async def outbox_counts(self) -> dict[str, int]:
+    async def outbox_counts(self) -> dict[OutboxStatus, int]:
         return outbox_counts(await self._all("SELECT status, count(*) AS n FROM outbox GROUP BY status"))
 
     # -- subscriptions ----------------------------------------------------------------------
@@ -438,7 +448,7 @@ class SqliteStore:
     async def enqueue(
         self,
         destination: Destination,
-        kind: str,
+        kind: PushKind,
         digest_day: date,
         due_at: datetime,
         last_list: date | None = None,
@@ -497,7 +507,9 @@ class SqliteStore:
             (digest_day.isoformat(), _ts(due_at), _ts(due_at), _now()),
         )
 
-    async def enqueued_at(self, destination: Destination, kind: str, digest_day: date) -> datetime | None:
+    async def enqueued_at(
+        self, destination: Destination, kind: PushKind, digest_day: date
+    ) -> datetime | None:
         """When the push of that day (or note) to that destination was due, if it was ever enqueued."""
         row = await self._one(
             """SELECT o.due_at FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
@@ -622,7 +634,7 @@ class SqliteStore:
         )
         return rowcount == 1
 
-    async def finish(self, item_id: int, status: str, error: str | None = None) -> None:
+    async def finish(self, item_id: int, status: FinalStatus, error: str | None = None) -> None:
         """Close a push: sent, failed (a permanent refusal) or dead (retries exhausted)."""
         await self._write(
             """UPDATE outbox SET status = ?, last_error = coalesce(?, last_error), finished_at = ?,

@@ -9,7 +9,9 @@ saying why, where the server binaries are missing. Tests of SQLite itself (its f
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -38,6 +40,24 @@ if unknown := set(TESTED_BACKENDS) - set(BACKENDS):
     raise ValueError(f"PAPERBOY_TEST_BACKENDS: unknown {sorted(unknown)}, expected some of {BACKENDS}")
 
 
+E2E = REPO / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` what `make check` leaves to `make test`: the end-to-end tests (real processes,
+    fake platforms over HTTP, real pacing) and every PostgreSQL run (a server per session)."""
+    for item in items:
+        if item.path.is_relative_to(E2E) or _on_postgres(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store_url") == "postgres":
+        return True
+    return bool({"postgres_url", "postgres_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(autouse=True)
 def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     """PTB 22 warns (an error here) when building RetryAfter unless durations are timedeltas."""
@@ -64,12 +84,27 @@ def postgres_url(request: pytest.FixtureRequest) -> str:
     return server.database()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database, migrated once per session by the real migrations: each test's
+    database starts as a copy of it, a few milliseconds instead of creating the schema again."""
+    path = tmp_path_factory.mktemp("template") / "paperboy.db"
+
+    async def migrated() -> None:
+        await (await SqliteStore.open(path)).close()
+
+    asyncio.run(migrated())
+    return path
+
+
 @pytest.fixture(params=TESTED_BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of an empty database of each tested backend (for a test that opens it more than once)."""
     if request.param == "postgres":
         url: str = request.getfixturevalue("postgres_url")
         return url
+    template: Path = request.getfixturevalue("sqlite_template")
+    shutil.copyfile(template, tmp_path / "paperboy.db")
     return f"sqlite:///{tmp_path / 'paperboy.db'}"
 
 

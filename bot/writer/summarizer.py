@@ -22,7 +22,7 @@ from bot.config import LLMSettings, SummariesSettings
 from bot.ingest import Progress
 from bot.metrics import METRICS, Metrics
 from bot.models import Paper, Section, Summary
-from bot.ports import Store
+from bot.ports import WriterStore
 from bot.subscriptions import delivering_pages
 from bot.writer.compose import FormatLadder, RetryPolicy, SummaryFailed, Written, write_sections
 from bot.writer.fulltext import SourceText
@@ -125,7 +125,7 @@ class Summarizer:
 
     def __init__(
         self,
-        store: Store,
+        store: WriterStore,
         llm: LanguageModel,
         texts: SourceTexts,
         llm_settings: LLMSettings,

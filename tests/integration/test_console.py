@@ -14,6 +14,8 @@ from handlers.console_adapter.commands import ConsoleCommands
 from handlers.console_adapter.text import cells
 from tests.conftest import PaperFactory
 
+pytestmark = pytest.mark.slow  # every command through a chat over a store with the sample day, each
+
 
 @pytest.fixture
 async def chat(service: PaperService) -> ConsoleCommands:

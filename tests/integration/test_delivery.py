@@ -23,9 +23,10 @@ from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from storage.sqlite import SqliteStore
-from tests.clock import Clock
+from tests.clock import VirtualClock
 from tests.conftest import PaperFactory
 from tests.fakes.telegram_api import FakeTelegram
+from tests.stops_after import StopsAfter
 
 USER, GROUP, FORUM = 5001, -100800, -100900
 # 09:00 in Seoul on the day after the sample list: the list of the 24th is complete.
@@ -37,7 +38,7 @@ class Push:
     fake: FakeTelegram
     store: Store
     client: PushClient
-    clock: Clock
+    clock: VirtualClock
     settings: PushSettings
 
     def scheduler(self) -> Scheduler:
@@ -79,7 +80,7 @@ async def push(store: Store, sample_day: DigestDay) -> AsyncIterator[Push]:
                 fake,
                 store,
                 client,
-                Clock(DUE + timedelta(minutes=1)),
+                VirtualClock(DUE + timedelta(minutes=1)),
                 PushSettings(workers=4, retry_seconds=1),
             )
 
@@ -105,19 +106,19 @@ async def test_due_push_goes_out_once_to_chat_group_and_topic(push: Push) -> Non
 
 async def test_not_before_its_time_and_not_after_the_grace_window(push: Push) -> None:
     await push.subscribe(USER)
-    push.clock.now = DUE - timedelta(minutes=1)
+    push.clock.set(DUE - timedelta(minutes=1))
     assert (await push.scheduler().enqueue_due()).digests == 0
-    push.clock.now = DUE + timedelta(hours=5)  # the bot was down, but not for longer than the grace
+    push.clock.set(DUE + timedelta(hours=5))  # the bot was down, but not for longer than the grace
     assert (await push.scheduler().enqueue_due()).digests == 1
 
 
 async def test_a_push_missed_beyond_the_grace_window_is_skipped_not_sent_late(push: Push) -> None:
     await push.subscribe(USER)
-    push.clock.now = DUE + timedelta(hours=7)  # the bot was down all morning
+    push.clock.set(DUE + timedelta(hours=7))  # the bot was down all morning
     assert (await push.scheduler().enqueue_due()).digests == 0
-    push.clock.now = DUE + timedelta(hours=8)  # and it is not sent at the next rounds either
+    push.clock.set(DUE + timedelta(hours=8))  # and it is not sent at the next rounds either
     assert (await push.scheduler().enqueue_due()).digests == 0
-    push.clock.now = DUE + timedelta(days=1)  # the next day's goes out as usual
+    push.clock.set(DUE + timedelta(days=1))  # the next day's goes out as usual
     assert (await push.scheduler().enqueue_due()).digests == 1
 
 
@@ -132,7 +133,7 @@ async def test_ledger_keeps_papers_from_coming_back(push: Push, make_paper: Pape
     next_day = date(2025, 2, 25)
     again = [make_paper("2502.15007v2", votes=500), make_paper("2502.20001", votes=1)]  # a v2 of a sent paper
     await push.store.upsert_day(DigestDay(day=next_day, source="t", papers=again))
-    push.clock.now = DUE + timedelta(days=1, minutes=1)
+    push.clock.set(DUE + timedelta(days=1, minutes=1))
     await push.run()
     second = push.fake.sent_to(USER)[1].text
     assert "LLM-Microscope" not in second  # its v2, listed again with more votes, is not sent again
@@ -142,7 +143,7 @@ async def test_ledger_keeps_papers_from_coming_back(push: Push, make_paper: Pape
 async def test_weekend_without_a_list_sends_a_note_when_asked(push: Push) -> None:
     await push.subscribe(USER, notify_empty=True)
     await push.run()
-    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th
+    push.clock.set(DUE + timedelta(days=1, minutes=1))  # no list for the 25th
     await push.run()
     assert (
         push.fake.sent_to(USER)[-1].text
@@ -165,7 +166,7 @@ async def test_the_scheduler_goes_page_by_page_and_each_push_is_enqueued_once(
     again = await push.scheduler().enqueue_due()
     assert (first.digests, first.notes, again.digests, again.notes) == (3, 0, 0, 0)
     assert len(await push.scheduler().due()) == 3  # the new subscriber has no backlog
-    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: a note, once
+    push.clock.set(DUE + timedelta(days=1, minutes=1))  # no list for the 25th: a note, once
     later, last = await push.scheduler().enqueue_due(), await push.scheduler().enqueue_due()
     # The subscriber too new yesterday gets the 24th's list now (it never had it); the others a note
     # if they asked for one.
@@ -178,18 +179,18 @@ async def test_a_round_looks_only_at_subscriptions_whose_time_has_come(push: Pus
     group = await push.subscribe(GROUP, "supergroup")
     await push.subscribe(USER)
     assert (await push.scheduler().enqueue_due()).digests == 2
-    push.clock.now = DUE + timedelta(minutes=2)
-    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
+    push.clock.set(DUE + timedelta(minutes=2))
+    assert await push.store.subscriptions_due(push.clock.now(), after=None, limit=10) == []
     assert (await push.scheduler().enqueue_due()).digests == 0
     saved = await push.store.get_subscription(group)
     assert saved is not None
     await push.store.save_subscription(saved.model_copy(update={"top_n": 3}))
-    [looked] = await push.store.subscriptions_due(push.clock.now, after=None, limit=10)
+    [looked] = await push.store.subscriptions_due(push.clock.now(), after=None, limit=10)
     assert looked.subscription.destination == group
     assert (await push.scheduler().enqueue_due()).digests == 0  # the day went out already
-    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
-    push.clock.now = DUE + timedelta(days=1)  # next due: both looked at again
-    assert len(await push.store.subscriptions_due(push.clock.now, after=None, limit=10)) == 2
+    assert await push.store.subscriptions_due(push.clock.now(), after=None, limit=10) == []
+    push.clock.set(DUE + timedelta(days=1))  # next due: both looked at again
+    assert len(await push.store.subscriptions_due(push.clock.now(), after=None, limit=10)) == 2
 
 
 async def test_a_list_that_comes_late_still_goes_out_within_the_grace_window(
@@ -197,15 +198,15 @@ async def test_a_list_that_comes_late_still_goes_out_within_the_grace_window(
 ) -> None:
     await push.subscribe(USER)
     await push.run()
-    push.clock.now = DUE + timedelta(days=1)  # the 25th's list is not in yet (ingestion lags)
+    push.clock.set(DUE + timedelta(days=1))  # the 25th's list is not in yet (ingestion lags)
     assert (await push.scheduler().enqueue_due()).digests == 0
     late = date(2025, 2, 25)
     await push.store.upsert_day(DigestDay(day=late, source="t", papers=[make_paper("2502.90001")]))
-    push.clock.now += LIST_WAIT
+    push.clock.advance(LIST_WAIT.total_seconds())
     assert (await push.scheduler().enqueue_due()).digests == 1
     assert await push.store.enqueued_at(Destination(platform="telegram", chat_id=str(USER)), "digest", late)
-    push.clock.now += timedelta(hours=1)
-    assert await push.store.subscriptions_due(push.clock.now, after=None, limit=10) == []
+    push.clock.advance(3600)
+    assert await push.store.subscriptions_due(push.clock.now(), after=None, limit=10) == []
 
 
 async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(
@@ -220,7 +221,7 @@ async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(
     assert (first.digests, first.notes) == (3, 0)  # a push by hand has no backlog rule: all are due
     again = await push.scheduler().enqueue_due(everyone_now=True)
     assert (again.digests, again.notes) == (0, 0)
-    push.clock.now = DUE + timedelta(days=1, minutes=1)  # no list for the 25th: the same one again
+    push.clock.set(DUE + timedelta(days=1, minutes=1))  # no list for the 25th: the same one again
     later = await push.scheduler().enqueue_due(everyone_now=True)
     assert (later.digests, later.notes) == (0, 1)  # only the one who asked hears there is none
     report = await push.deliverer().drain()
@@ -256,9 +257,9 @@ async def test_server_errors_retry_with_backoff_then_go_dead(push: Push) -> None
     await push.run()
     assert push.fake.sent == []
     assert (await push.store.stats()).outbox_pending == 1
-    push.clock.now += timedelta(minutes=5)
+    push.clock.advance(5 * 60)
     await push.deliverer().drain()  # second attempt fails too
-    push.clock.now += timedelta(minutes=5)
+    push.clock.advance(5 * 60)
     await push.deliverer().drain()
     assert len(push.fake.sent) == 1
     push.settings = PushSettings(max_attempts=1, retry_seconds=1)
@@ -296,7 +297,7 @@ async def test_a_crash_mid_push_resumes_where_it_stopped(push: Push) -> None:
     with pytest.raises(asyncio.CancelledError):
         await crashed
     half = len(push.fake.sent)
-    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)  # the dead worker's lease runs out
+    push.clock.advance(push.settings.lease_seconds + 1)  # the dead worker's lease runs out
     await push.deliverer().drain()
     titles = [m.text.split("\n")[0] for m in push.fake.sent_to(USER)]
     assert len(set(titles)) == 6  # the heading and five cards, each delivered
@@ -315,7 +316,7 @@ async def test_a_push_whose_lease_ran_out_while_it_waited_for_a_slot_is_not_sent
     slow = Deliverer(push.store, {"telegram": notifier}, push.settings, limiter=waiting, clock=push.clock)
     first = asyncio.create_task(slow.drain())
     await asyncio.sleep(0.2)  # it leased the push and waits for its slot
-    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)
+    push.clock.advance(push.settings.lease_seconds + 1)
     taken_over = await push.deliverer().drain()  # another worker takes the expired lease and sends
     assert (await first).pushes == 0
     assert taken_over.pushes == 1
@@ -328,18 +329,29 @@ async def test_stop_finishes_messages_in_flight_and_release_hands_back_the_rest(
         push.fake.add_chat(chat)
         await push.subscribe(chat, format="cards", top_n=3)  # 4 messages each, a second apart per chat
     await push.scheduler().enqueue_due()
-    deliverer = push.deliverer()
-    draining = asyncio.create_task(deliverer.drain())
-    await push.fake.wait_sent(len(chats))
-    deliverer.stop()
-    await asyncio.wait_for(draining, 3)  # no new message after stop: done well before the 3 s left
+    # One worker per push, so one lease takes them all; the process stops after six messages.
+    telegram = TelegramNotifier(push.client, TelegramSettings(token=SecretStr(push.fake.token)))
+    stopping = StopsAfter(telegram, len(chats))
+    settings = push.settings.model_copy(update={"workers": len(chats)})
+    deliverer = Deliverer(push.store, {"telegram": stopping}, settings, clock=push.clock)
+    stopped_at: list[float] = []
+
+    def stop() -> None:
+        stopped_at.append(push.clock.monotonic())
+        deliverer.stop()
+
+    stopping.on_limit = stop
+    await deliverer.drain()
+    assert push.clock.monotonic() - stopped_at[0] < 3  # no new message after stop: done well before 3 s
     cut_short = len(push.fake.sent)
     assert cut_short < 4 * len(chats)
-    assert await push.store.release(deliverer.owner) == push.settings.workers  # the pushes under way
+    # Every push it holds and did not finish is handed back (the pushes under way).
+    assert await push.store.release(deliverer.owner) == len(chats) - deliverer.report.finished
     await push.deliverer().drain()
     assert {chat: len(push.fake.sent_to(chat)) for chat in chats} == dict.fromkeys(chats, 4)
 
 
+@pytest.mark.slow  # another program holds the write lock for real seconds
 async def test_a_locked_database_pauses_every_worker_and_nothing_comes_twice(
     tmp_path: Path, sample_day: DigestDay, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -350,7 +362,7 @@ async def test_a_locked_database_pauses_every_worker_and_nothing_comes_twice(
     store = await SqliteStore.open(tmp_path / "paperboy.db")
     async with FakeTelegram(rate_limits=False) as fake, PushClient(fake.api_url, fake.token) as client:
         await store.upsert_day(sample_day)
-        push = Push(fake, store, client, Clock(DUE + timedelta(minutes=1)), PushSettings(workers=8))
+        push = Push(fake, store, client, VirtualClock(DUE + timedelta(minutes=1)), PushSettings(workers=8))
         for chat in chats:
             fake.add_chat(chat)
             await push.subscribe(chat, top_n=3)

@@ -20,6 +20,8 @@ from handlers.console_adapter.export import run_export
 from tests.conftest import REPO
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 
+pytestmark = pytest.mark.slow  # every archive-era fixture through ingest, export and parse
+
 FIXTURES = REPO / "tests" / "fixtures" / "markdown"
 HEADERLESS_DAY = date(2025, 5, 1)
 

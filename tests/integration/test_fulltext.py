@@ -1,6 +1,6 @@
 """The full-text fetcher against the fake arXiv over real HTTP: what it gets, what it falls back to, and
 that it keeps arXiv's etiquette (one request at a time, a pause between them, a descriptive User-Agent,
-Retry-After, a cache). Time is a ManualTime the fetcher and the fake share, so pauses cost nothing."""
+Retry-After, a cache). Time is a VirtualClock the fetcher and the fake share, so pauses cost nothing."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ import pytest
 
 from bot import __version__
 from bot.writer.fulltext import FullTextFetcher, SourceText
+from tests.clock import VirtualClock
 from tests.fakes.arxiv import FakeArxiv, Fault
-from tests.fakes.manual_time import ManualTime
 from tests.fixtures.latexml import CHROME_MARKERS, Article, latexml_page, synthetic_article
 from tests.fixtures.pdfs import ACCURACY_SENTENCE, garbage_pdf, paper_pdf
+
+pytestmark = pytest.mark.slow  # the fetcher over HTTP: a fake arXiv server each
 
 CONTACT = "https://example.org/paperboy"
 ABSTRACT = "We study   things.\nWith hard line\nbreaks, as arXiv writes them."
@@ -38,13 +40,13 @@ ARTICLE = Article(
 
 
 @pytest.fixture
-def clock() -> ManualTime:
-    return ManualTime()
+def clock() -> VirtualClock:
+    return VirtualClock()
 
 
 @pytest.fixture
-async def arxiv(clock: ManualTime) -> AsyncIterator[FakeArxiv]:
-    async with FakeArxiv(clock=clock) as server:
+async def arxiv(clock: VirtualClock) -> AsyncIterator[FakeArxiv]:
+    async with FakeArxiv(clock=clock.monotonic) as server:
         yield server
 
 
@@ -53,13 +55,13 @@ def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "fulltext"
 
 
-def make_fetcher(arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path, **options: Any) -> FullTextFetcher:
+def make_fetcher(arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path, **options: Any) -> FullTextFetcher:
     settings: dict[str, Any] = {"contact": CONTACT, "base_url": arxiv.base_url, "timeout": 5.0}
-    return FullTextFetcher(cache_dir, clock=clock, sleep=clock.sleep, **(settings | options))
+    return FullTextFetcher(cache_dir, clock=clock.monotonic, sleep=clock.sleep, **(settings | options))
 
 
 @pytest.fixture
-async def fetcher(arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path) -> AsyncIterator[FullTextFetcher]:
+async def fetcher(arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path) -> AsyncIterator[FullTextFetcher]:
     async with make_fetcher(arxiv, clock, cache_dir) as opened:
         yield opened
 
@@ -213,7 +215,7 @@ async def test_a_connection_dropped_mid_body_is_retried(fetcher: FullTextFetcher
 
 @pytest.mark.parametrize("declare_length", [True, False], ids=["content-length", "chunked"])
 async def test_an_oversized_pdf_is_unavailable(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path, declare_length: bool
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path, declare_length: bool
 ) -> None:
     limit = 200_000
     arxiv.add_paper("2502.15007", pdf=paper_pdf())
@@ -232,7 +234,7 @@ async def test_an_oversized_pdf_is_unavailable(
 
 
 async def test_an_oversized_html_page_falls_back_to_the_pdf(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     arxiv.add_paper(
         "2502.15007", html=latexml_page(synthetic_article(2, target_chars=60_000)), pdf=paper_pdf()
@@ -307,7 +309,7 @@ async def test_a_redirect_loop_is_unavailable(fetcher: FullTextFetcher, arxiv: F
     assert len(arxiv.paper_requests("html")) == 4
 
 
-async def test_503_then_success(fetcher: FullTextFetcher, arxiv: FakeArxiv, clock: ManualTime) -> None:
+async def test_503_then_success(fetcher: FullTextFetcher, arxiv: FakeArxiv, clock: VirtualClock) -> None:
     arxiv.add_paper("2502.15007", html=latexml_page(ARTICLE))
     arxiv.fail_next(1, Fault(status=503))
 
@@ -353,7 +355,7 @@ async def test_a_retry_after_holds_off_every_other_paper_too(
 
 
 async def test_a_slow_answer_times_out_and_is_retried(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     arxiv.add_paper("2502.15007", html=latexml_page(ARTICLE))
     arxiv.fail_next(1, Fault(status=None, delay=2.0))
@@ -381,14 +383,14 @@ async def test_failures_past_the_retries_fall_back_and_are_not_cached(
     assert kinds(arxiv) == ["html:503", "html:503", "html:503", "pdf:200", "html:200"]
 
 
-async def test_arxiv_down_falls_back_to_the_abstract(clock: ManualTime, cache_dir: Path) -> None:
-    server = FakeArxiv(clock=clock)
+async def test_arxiv_down_falls_back_to_the_abstract(clock: VirtualClock, cache_dir: Path) -> None:
+    server = FakeArxiv(clock=clock.monotonic)
     await server.start()
     base_url = server.base_url
     await server.stop()  # nothing listens there any more
 
     async with FullTextFetcher(
-        cache_dir, contact=CONTACT, base_url=base_url, clock=clock, sleep=clock.sleep
+        cache_dir, contact=CONTACT, base_url=base_url, clock=clock.monotonic, sleep=clock.sleep
     ) as fetcher:
         source = await fulltext(fetcher, "2502.15007")
 
@@ -401,7 +403,7 @@ async def test_arxiv_down_falls_back_to_the_abstract(clock: ManualTime, cache_di
 
 
 async def test_the_cache_answers_a_second_call_with_no_request(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     arxiv.add_paper("2502.00001", html=latexml_page(ARTICLE))
     arxiv.add_paper("2502.00002", pdf=paper_pdf())
@@ -452,7 +454,7 @@ async def test_one_request_at_a_time_when_five_papers_are_fetched_at_once(
 
 
 async def test_starts_are_min_interval_apart_on_the_injected_clock(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     for paper in ("2502.00001", "2502.00002", "2502.00003"):
         arxiv.add_paper(paper, html=latexml_page(ARTICLE))
@@ -476,7 +478,7 @@ async def test_a_strict_server_never_has_to_say_slow_down(fetcher: FullTextFetch
 
 
 async def test_an_impatient_client_is_slowed_by_the_servers_429s(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     arxiv.strict_pacing = True
     arxiv.add_paper("2502.00001", html=latexml_page(ARTICLE))
@@ -491,7 +493,7 @@ async def test_an_impatient_client_is_slowed_by_the_servers_429s(
 
 
 async def test_two_fetchers_in_one_process_take_turns_too(
-    arxiv: FakeArxiv, clock: ManualTime, tmp_path: Path
+    arxiv: FakeArxiv, clock: VirtualClock, tmp_path: Path
 ) -> None:
     for n in range(1, 5):
         arxiv.add_paper(f"2502.0000{n}", html=latexml_page(ARTICLE))
@@ -525,7 +527,7 @@ async def test_every_request_carries_a_descriptive_user_agent(
 
 
 async def test_a_user_agent_without_a_way_to_reach_us_is_refused(
-    arxiv: FakeArxiv, clock: ManualTime, cache_dir: Path
+    arxiv: FakeArxiv, clock: VirtualClock, cache_dir: Path
 ) -> None:
     arxiv.add_paper("2502.15007", pdf=paper_pdf())
 

@@ -49,6 +49,8 @@ from tests.fakes.openai_api import (
     spoiled,
 )
 
+pytestmark = pytest.mark.slow  # the writer over HTTP: a fake LLM server and the real openai client each
+
 TITLE = "SparseMix: Sparse Mixtures of Experts for Long Contexts"
 SOURCE = (
     "We present SparseMix, a sparse mixture of experts for long inputs. A learned router sends each "

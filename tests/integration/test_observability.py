@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.__main__ import DATABASE_CHECK_SECONDS, OUTBOX_GAUGES_SECONDS, observability
 from bot.metrics import Metrics
@@ -59,6 +60,7 @@ async def test_200_probes_and_200_scrapes_ask_the_store_once_each(tmp_path: Path
     assert set(store.calls) == {"ping", "outbox_counts", "close"}
 
 
+@pytest.mark.slow  # waits out the health check's real interval
 async def test_a_database_that_stops_answering_fails_health_within_the_interval(tmp_path: Path) -> None:
     store = CountingStore(await SqliteStore.open(tmp_path / "observed.db"))
     health, _ = observability(store, Metrics())

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from time import monotonic
 
 import aiohttp
 import pytest
@@ -25,7 +24,7 @@ from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import push_messages
 from storage.sqlite import SqliteStore
-from tests.clock import Clock
+from tests.clock import VirtualClock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
 
@@ -37,7 +36,7 @@ class SlackPush:
     fake: FakeSlack
     store: SqliteStore
     notifier: SlackNotifier
-    clock: Clock
+    clock: VirtualClock
     settings: PushSettings
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
@@ -56,7 +55,8 @@ class SlackPush:
 
 @pytest.fixture
 async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[SlackPush]:
-    async with FakeSlack() as fake, aiohttp.ClientSession() as session:
+    clock = VirtualClock(DUE)  # the fake counts its rate windows on the bot's clock
+    async with FakeSlack(clock=clock.monotonic) as fake, aiohttp.ClientSession() as session:
         for channel in ("C1", "C2", "C3"):
             fake.add_channel(channel, channel.lower())
         store = await SqliteStore.open(tmp_path / "push.db")
@@ -64,7 +64,7 @@ async def push(tmp_path: Path, sample_day: DigestDay) -> AsyncIterator[SlackPush
         client = web_client(SlackSettings(bot_token=SecretStr(DEFAULT_TOKEN), api_url=fake.api_url), session)
         settings = PushSettings(retry_seconds=0.05, max_attempts=3)
         try:
-            yield SlackPush(fake, store, SlackNotifier(client), Clock(DUE), settings)
+            yield SlackPush(fake, store, SlackNotifier(client), clock, settings)
         finally:
             await store.close()
 
@@ -99,9 +99,9 @@ async def test_unreachable_channels_pause_with_a_reason(push: SlackPush) -> None
 async def test_a_429_waits_for_retry_after_and_sends_once(push: SlackPush) -> None:
     await push.subscribe("C1")
     push.fake.fail_next("chat.postMessage", status=429, retry_after=2)
-    started = monotonic()
+    started = push.clock.monotonic()
     await push.run()
-    assert monotonic() - started >= 2  # Retry-After, not the usual second between messages
+    assert push.clock.monotonic() - started >= 2  # Retry-After, not the usual second between messages
     assert push.fake.http_429 == 1
     assert len(push.fake.messages("C1")) == 1
 
@@ -110,6 +110,7 @@ def _sample() -> list[Paper]:
     return list(parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample").papers)
 
 
+@pytest.mark.slow  # twelve pushes of up to a whole huge day
 @pytest.mark.parametrize("fmt", ["compact", "cards"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize(

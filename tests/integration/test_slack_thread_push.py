@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -16,43 +16,18 @@ from pydantic import SecretStr
 
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
-from bot.models import Destination, DigestDay, OutboxItem, Paper, Subscription
-from bot.ports import Outgoing, Store
-from bot.ratelimit import RateKey
+from bot.models import Destination, DigestDay, Subscription
+from bot.ports import Store
 from handlers.slack_adapter.app import web_client
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
-from tests.clock import Clock
+from tests.clock import VirtualClock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack, SlackMessage
+from tests.stops_after import StopsAfter
 
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
 TOP_N = 5
 ARXIV = re.compile(r"arxiv\.org/abs/(\d{4}\.\d{4,5})")
-
-
-class StopsAfter:
-    """The Slack sender, with the process "killed" after `count` messages: the deliverer stops
-    taking new work and keeps its lease, as a process that died would."""
-
-    platform = "slack"
-
-    def __init__(self, inner: SlackNotifier, count: int) -> None:
-        self.inner = inner
-        self.count = count
-        self.on_limit: Callable[[], None] = lambda: None
-
-    def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
-        return self.inner.render(item, papers)
-
-    def rate_keys(self, subscription: Subscription) -> list[RateKey]:
-        return self.inner.rate_keys(subscription)
-
-    async def send(self, destination: Destination, message: Outgoing) -> str:
-        message_id = await self.inner.send(destination, message)
-        self.count -= 1
-        if self.count == 0:
-            self.on_limit()
-        return message_id
 
 
 @dataclass
@@ -60,7 +35,7 @@ class ThreadPush:
     fake: FakeSlack
     store: Store
     notifier: SlackNotifier
-    clock: Clock
+    clock: VirtualClock
     settings: PushSettings
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
@@ -79,12 +54,13 @@ class ThreadPush:
 
 @pytest.fixture
 async def push(store: Store, sample_day: DigestDay) -> AsyncIterator[ThreadPush]:
-    async with FakeSlack() as fake, aiohttp.ClientSession() as session:
+    clock = VirtualClock(DUE)  # the fake counts its rate windows on the bot's clock
+    async with FakeSlack(clock=clock.monotonic) as fake, aiohttp.ClientSession() as session:
         fake.add_channel("C1", "papers")
         await store.upsert_day(sample_day)
         client = web_client(SlackSettings(bot_token=SecretStr(DEFAULT_TOKEN), api_url=fake.api_url), session)
         settings = PushSettings(retry_seconds=0.05, max_attempts=3, lease_seconds=60)
-        yield ThreadPush(fake, store, SlackNotifier(client), Clock(DUE), settings)
+        yield ThreadPush(fake, store, SlackNotifier(client), clock, settings)
 
 
 def _papers_of(message: SlackMessage) -> list[str]:
@@ -122,7 +98,7 @@ async def test_after_a_crash_the_replies_go_on_in_the_same_thread(push: ThreadPu
     report = await first.drain()
     assert (report.pushes, report.messages) == (0, 3)
     assert len(push.fake.messages("C1")) == 3
-    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)  # its lease runs out
+    push.clock.advance(push.settings.lease_seconds + 1)  # its lease runs out
     resumed = await push.deliverer(push.notifier, "second").drain()
     assert (resumed.pushes, resumed.messages) == (1, TOP_N - 2)
     _assert_one_thread(push.fake.messages("C1"), TOP_N)
@@ -145,7 +121,7 @@ async def test_a_deleted_header_sends_the_rest_to_the_channel(push: ThreadPush) 
     await first.drain()
     header = push.fake.messages("C1")[0]
     push.fake.delete_message("C1", header.ts)  # someone deleted the header before the resume
-    push.clock.now += timedelta(seconds=push.settings.lease_seconds + 1)
+    push.clock.advance(push.settings.lease_seconds + 1)
     resumed = await push.deliverer(push.notifier, "second").drain()
     assert (resumed.pushes, resumed.messages) == (1, 2)
     *_, second_reply, third = push.fake.messages("C1")

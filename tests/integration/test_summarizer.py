@@ -22,12 +22,14 @@ from bot.writer.gate import WriterGate
 from bot.writer.prompt import PROMPT_VERSION
 from bot.writer.summarizer import Summarizer, needs_summary
 from handlers.llm_adapter.openai_chat import OpenAIChat
+from tests.clock import VirtualClock
 from tests.conftest import PaperFactory
 from tests.fakes.arxiv import FakeArxiv
-from tests.fakes.manual_time import ManualTime
 from tests.fakes.openai_api import FakeOpenAIServer, spoiled
 from tests.fixtures.latexml import Article, latexml_page
 from tests.fixtures.pdfs import paper_pdf
+
+pytestmark = pytest.mark.slow  # the writer's day over HTTP: fake LLM and arXiv servers each
 
 DAY = date(2025, 6, 2)
 NOW = datetime(2025, 6, 2, 9, tzinfo=UTC)
@@ -48,8 +50,8 @@ async def _no_wait(seconds: float) -> None:
 
 @pytest.fixture
 async def rig(store: Store, tmp_path: Path) -> AsyncIterator[Rig]:
-    clock = ManualTime()
-    async with FakeOpenAIServer() as llm, FakeArxiv(clock=clock) as arxiv:
+    clock = VirtualClock()
+    async with FakeOpenAIServer() as llm, FakeArxiv(clock=clock.monotonic) as arxiv:
         closers: list[Any] = []
         metrics = Metrics()
 
@@ -58,7 +60,7 @@ async def rig(store: Store, tmp_path: Path) -> AsyncIterator[Rig]:
             chat = OpenAIChat(base_url=llm.api_url, api_key="sk-test", timeout=5.0)
             texts = FullTextFetcher(
                 tmp_path / "fulltext", contact="https://example.org/paperboy", base_url=arxiv.base_url,
-                min_interval=0.0, clock=clock, sleep=clock.sleep,
+                min_interval=0.0, clock=clock.monotonic, sleep=clock.sleep,
             )  # fmt: skip
             closers.extend([chat.close, texts.aclose])
             settings = SummariesSettings(source="fulltext")
@@ -215,11 +217,11 @@ async def test_languages_default_to_the_subscribers_plus_korean(rig: Rig, make_p
 
 
 async def test_a_push_waits_for_the_writer_only_so_long() -> None:
-    clock = ManualTime()
-    gate = WriterGate(clock=clock)
+    clock = VirtualClock()
+    gate = WriterGate(clock=clock.monotonic)
     idle = await gate.wait(10)
     async with gate.writing():
-        clock.now += 11  # the writer began 11 s ago: a push waits no more
+        clock.advance(11)  # the writer began 11 s ago: a push waits no more
         late = await gate.wait(10)
     after = await gate.wait(10)
     assert (idle, late, after) == (True, False, True)

@@ -22,6 +22,8 @@ from handlers.telegram_adapter.callbacks import (
 )
 from handlers.telegram_adapter.settings import settings_keyboard
 
+pytestmark = pytest.mark.slow  # a fuzz: 2,301 forged payloads
+
 # Values that are wrong for any field: types, shapes, sizes and scripts this version never writes.
 WRONG = [
     "", "x", "zz", "-", "+", "++", "--", "1.5", "-1", "0x10", "1e9", "NaN", " 1", "1 ", "+1", "01", "00",

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests.clock import VirtualClock
 from tests.fakes.arxiv import FakeArxiv, Fault
-from tests.fakes.manual_time import ManualTime
+
+pytestmark = pytest.mark.slow  # the fake's own tests: a server each
 
 UA = "Paperboy-test/1.0 (+https://example.org/paperboy)"
 PDF = b"%PDF-1.7\n" + b"x" * 1000 + b"\n%%EOF\n"
@@ -17,13 +19,13 @@ HTML = "<html><body><article class='ltx_document'><p>Paper text</p></article></b
 
 
 @pytest.fixture
-def clock() -> ManualTime:
-    return ManualTime()
+def clock() -> VirtualClock:
+    return VirtualClock()
 
 
 @pytest.fixture
-async def arxiv(clock: ManualTime) -> AsyncIterator[FakeArxiv]:
-    async with FakeArxiv(clock=clock) as server:
+async def arxiv(clock: VirtualClock) -> AsyncIterator[FakeArxiv]:
+    async with FakeArxiv(clock=clock.monotonic) as server:
         server.add_paper("2502.15007", title="Known", abstract="An abstract.", html=HTML, pdf=PDF)
         server.add_paper("2502.00001", title="No HTML", pdf=PDF)
         server.add_paper("hep-th/9901001", title="Old style", pdf=PDF)
@@ -111,12 +113,12 @@ async def test_records_overlapping_requests(client: httpx.AsyncClient, arxiv: Fa
 
 
 async def test_records_gaps_on_the_injected_clock(
-    client: httpx.AsyncClient, arxiv: FakeArxiv, clock: ManualTime
+    client: httpx.AsyncClient, arxiv: FakeArxiv, clock: VirtualClock
 ) -> None:
     await client.get("/pdf/2502.15007")
-    clock.now += 3.5
+    clock.advance(3.5)
     await client.get("/html/2502.15007")
-    clock.now += 1.0
+    clock.advance(1.0)
     await client.get("/abs/2502.15007")
 
     assert arxiv.gaps() == [3.5, 1.0]
@@ -125,13 +127,13 @@ async def test_records_gaps_on_the_injected_clock(
 
 
 async def test_strict_pacing_answers_429_with_retry_after_when_too_soon(
-    client: httpx.AsyncClient, arxiv: FakeArxiv, clock: ManualTime
+    client: httpx.AsyncClient, arxiv: FakeArxiv, clock: VirtualClock
 ) -> None:
     arxiv.strict_pacing = True
     assert (await client.get("/pdf/2502.15007")).status_code == 200
-    clock.now += 1.2
+    clock.advance(1.2)
     too_soon = await client.get("/pdf/2502.15007")
-    clock.now += 3.0
+    clock.advance(3.0)
     in_time = await client.get("/pdf/2502.15007")
 
     assert too_soon.status_code == 429

@@ -50,6 +50,8 @@ from tests.fakes.discord_api import (
 )
 from tests.fakes.loopback import LoopbackServer
 
+pytestmark = pytest.mark.slow  # the fake's own tests: a server and the real hikari client each
+
 CHANNEL = "1300000000000000001"
 OTHER = "1300000000000000002"
 THREAD = "1300000000000000003"

@@ -24,6 +24,8 @@ from tests.fakes.openai_api import (
     spoiled,
 )
 
+pytestmark = pytest.mark.slow  # the fake's own tests: a server and the real openai client each
+
 MESSAGES = build_messages("Sparse Mixtures", "We reach 41.3 BLEU on WMT14 En-De with 8 experts.", "ko")
 
 

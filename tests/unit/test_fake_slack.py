@@ -55,6 +55,8 @@ from tests.fakes.slack_requests import (
     slash_command,
 )
 
+pytestmark = pytest.mark.slow  # the fake's own tests: a server and the real slack_sdk each
+
 CHANNEL = "C0DIGEST"
 OTHER = "C0OTHER"
 USER = "U0READER"

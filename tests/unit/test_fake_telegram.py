@@ -46,6 +46,8 @@ from tests.fakes.telegram_api import (
 )
 from tests.fakes.telegram_html import Entity, EntityParseError, parse_html, utf16_len
 
+pytestmark = pytest.mark.slow  # the fake's own tests: a server and the real python-telegram-bot each
+
 PRIVATE = 42
 GROUP = -100
 

@@ -17,6 +17,8 @@ import pytest
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_spec import load_spec
 
+pytestmark = pytest.mark.slow  # the fake's own tests, against the Bot API's published spec
+
 PRIVATE = 42
 GROUP = -100
 CHANNEL = -200

@@ -283,6 +283,7 @@ def test_redact_masks_every_form_and_keeps_the_rest() -> None:
     assert redact("secret_token=made-at-run-time-0123") == f"secret_token={MASK}"
 
 
+@pytest.mark.slow  # a real Python process
 def test_an_uncaught_exception_in_a_real_process_is_logged_redacted() -> None:
     """The path of a crash in main(): sys.excepthook, JSON on stderr, exit status 1."""
     code = (
