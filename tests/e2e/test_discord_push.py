@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import SystemClock
 from bot.config import PushSettings
 from bot.delivery import Deliverer, DeliveryReport, Scheduler
 from bot.models import Destination, DigestDay, Subscription
@@ -20,7 +21,6 @@ from handlers.discord_adapter.client import open_rest
 from handlers.discord_adapter.notifier import DiscordNotifier
 from handlers.discord_adapter.render import push_messages
 from storage.sqlite import SqliteStore
-from tests.clock import Clock
 from tests.e2e.discord_rig import CHANNEL, THREAD, discord_settings, world
 from tests.fakes.discord_api import (
     CREATE_MESSAGE,
@@ -41,12 +41,23 @@ OTHER = "1300000000000000007"
 READ_ONLY = "1300000000000000008"
 
 
+class WallAt(SystemClock):
+    """The wall time a test sets (the push's due time), with real monotonic time and sleeps: the fake
+    Discord paces on real time, and so does hikari's REST client."""
+
+    def __init__(self, wall: datetime) -> None:
+        self.wall = wall
+
+    def now(self) -> datetime:
+        return self.wall
+
+
 @dataclass
 class Push:
     fake: FakeDiscord
     store: SqliteStore
     notifier: DiscordNotifier
-    clock: Clock
+    clock: WallAt
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
         destination = Destination(platform="discord", chat_id=channel)
@@ -76,7 +87,7 @@ async def pushing(
         settings = discord_settings(fake)
         rest = await open_rest(settings, stack, connections=8)
         yield Push(
-            fake, store, DiscordNotifier(rest, settings.rate_per_second), Clock(DUE + timedelta(minutes=1))
+            fake, store, DiscordNotifier(rest, settings.rate_per_second), WallAt(DUE + timedelta(minutes=1))
         )
 
 
@@ -148,7 +159,7 @@ async def test_a_channel_out_of_reach_pauses_its_subscription(
         assert len(push.fake.messages(OTHER)) == 1
         assert await push.store.get_subscription(fine) is not None
         refused = len(push.fake.errors)
-        push.clock.now += timedelta(days=1)
+        push.clock.wall += timedelta(days=1)
         await push.run()  # paused: no more invalid requests toward the ban
         assert len(push.fake.errors) == refused
 
@@ -200,7 +211,7 @@ async def test_a_server_error_is_retried_later_and_a_refused_message_skipped(
         assert (report.retried, report.messages) == (1, 0)
         assert (await push.store.stats()).outbox_pending == 1
 
-        push.clock.now += timedelta(minutes=5)
+        push.clock.wall += timedelta(minutes=5)
         push.fake.fail_next(CREATE_MESSAGE, 400, code=50035)  # one card refused: the rest still go
         report = await push.run()
         assert (report.rejected, report.messages) == (1, 2)
