@@ -9,6 +9,7 @@ interaction, so the check needs no API call. Whether the bot can post is in `app
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import hikari
 
@@ -25,6 +26,7 @@ POSTING = hikari.Permissions.VIEW_CHANNEL | hikari.Permissions.EMBED_LINKS
 THREADS = frozenset({hikari.ChannelType.GUILD_PUBLIC_THREAD, hikari.ChannelType.GUILD_PRIVATE_THREAD,
                      hikari.ChannelType.GUILD_NEWS_THREAD})  # fmt: skip
 
+Kind = Literal["channel", "thread", "dm"]
 Interaction = hikari.CommandInteraction | hikari.ComponentInteraction | hikari.ModalInteraction
 
 
@@ -36,7 +38,7 @@ class Place:
     channel_id: str
     user_id: str
     lang: Lang
-    kind: str  # "channel", "thread" or "dm": the subscription's chat_type
+    kind: Kind  # the subscription's chat_type
     title: str
     manager: bool
     bot_can_post: bool
@@ -53,13 +55,10 @@ def destination_of(channel_id: str) -> Destination:
 async def place_of(service: PaperService, interaction: Interaction) -> Place:
     channel = interaction.channel
     user = interaction.user
+    kind: Kind
     if interaction.member is None:  # a DM: its one person manages it, and the bot can always answer
-        kind, title, manager, can_post = (
-            "dm",
-            t("discord.direct").render(pick_language(interaction.locale)),
-            True,
-            True,
-        )
+        kind, manager, can_post = "dm", True, True
+        title = t("discord.direct").render(pick_language(interaction.locale))
     else:
         kind = "thread" if channel.type in THREADS else "channel"
         title = f"#{channel.name or channel.id}"
