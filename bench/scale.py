@@ -25,8 +25,8 @@ the subscribers (least squares over the sizes run): 1 is linear, 0 flat.
 `--instances K` (PostgreSQL) then starts K `paperboy push --now` processes at once on one database
 of the largest size, Telegram's overall cap (`--cap`) enforced by the fake and shared by the
 instances (each takes 1/K of it), for a fixed window after the first message: the rate they reach
-together, the fake's 429s (any send past the cap), and, from the fake's records, the messages a
-chat got beyond its first.
+together, the fakes' 429s (any send past the cap) and when they came, and, from the fakes'
+records, the messages a chat got beyond its first.
 
 `--source DIR` runs the scheduler and the bot from another checkout of the code (an older commit
 unpacked with `git archive`), for before/after figures; this file and its helpers stay these.
@@ -57,7 +57,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from bench.push import Fakes, bot_env, destination_of, first_message, start_bot, tally
+from bench.push import PLATFORMS, Fakes, bot_env, destination_of, first_message, start_bot, tally
 from bot.models import Subscription
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
@@ -125,7 +125,8 @@ class Growth:
     prepare_s: float
 
 
-# The figures a slope is worth taking of: each grows with the subscribers, or should not.
+# The figures a slope is worth taking of: each grows with the subscribers, or should not (the
+# rate should stay flat: a store whose lease slows with the outbox's length shows here).
 SLOPED = (
     "enqueue_s",
     "enqueue_peak_mb",
@@ -135,6 +136,7 @@ SLOPED = (
     "first_message_s",
     "bot_peak_mb",
     "database_mb",
+    "rate_per_s",
 )
 
 
@@ -428,8 +430,14 @@ class Shared:
     rate_per_s: float  # Telegram's, all instances together, over the window
     sent: int  # both platforms, from the start to the stop; the rest stay pending
     http_429: int  # sends the fake refused as past a limit: the instances did not keep the cap
+    http_429_at: list[float]  # seconds from the start of the instances to each 429 (to 0.1 s)
     duplicates: int  # messages beyond the first to a chat, both platforms
     chats_reached: int
+
+
+def refusals(fakes: Fakes) -> int:
+    """The 429s of both fakes: sends refused as past a limit."""
+    return sum(fakes.http_429(platform) for platform in PLATFORMS)
 
 
 async def shared_cap(subscribers: int, instances: int, cap: int, window: float, folder: Path) -> Shared:
@@ -447,6 +455,17 @@ async def shared_cap(subscribers: int, instances: int, cap: int, window: float, 
         # Started together, so the instances overlap for the whole window and split the cap.
         bots = [await start_bot(env, None) for _ in range(instances)]
         first = rate = None
+        refused_at: list[float] = []
+
+        async def watch() -> None:  # when the 429s came: as the instances met, or all along
+            seen = 0
+            while True:
+                refused = refusals(fakes)
+                refused_at.extend([round(time.perf_counter() - started, 1)] * (refused - seen))
+                seen = refused
+                await asyncio.sleep(0.1)
+
+        watcher = asyncio.create_task(watch())
         try:
             if any(await asyncio.gather(*(first_message(bot, fakes) for bot in bots))):
                 first = time.perf_counter() - started
@@ -455,6 +474,7 @@ async def shared_cap(subscribers: int, instances: int, cap: int, window: float, 
                 rate = (len(telegram.sent) - before) / window
         finally:
             await stop(bots)
+            watcher.cancel()
         await asyncio.sleep(0.5)  # requests written before the kill are still being answered
         recipients = fakes.recipients("telegram") + fakes.recipients("slack")
         duplicates, _ = tally(recipients, [])
@@ -466,7 +486,8 @@ async def shared_cap(subscribers: int, instances: int, cap: int, window: float, 
         window_s=window,
         rate_per_s=0.0 if rate is None else round(rate, 1),
         sent=len(recipients),
-        http_429=fakes.http_429("telegram") + fakes.http_429("slack"),
+        http_429=refusals(fakes),
+        http_429_at=refused_at,
         duplicates=duplicates,
         chats_reached=len(set(recipients)),
     )
@@ -534,7 +555,8 @@ async def main() -> None:
             f" {shared.cap_per_s}/s shared: first message {shared.first_message_s} s,"
             f" {shared.rate_per_s}/s together over {shared.window_s:g} s"
             f" ({100 * shared.rate_per_s / shared.cap_per_s:.1f}% of the cap), {shared.sent:,} sent to"
-            f" {shared.chats_reached:,} chats, 429s {shared.http_429}, duplicates {shared.duplicates}"
+            f" {shared.chats_reached:,} chats, 429s {shared.http_429} (at {shared.http_429_at} s),"
+            f" duplicates {shared.duplicates}"
             f" -> {verdict} (target: zero 429s and zero duplicates; the rest left pending)",
             flush=True,
         )
