@@ -217,6 +217,18 @@ async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, li
         await store.close()
 
 
+def without_cycle_collector() -> None:
+    """Until `gc.enable()`: no garbage-collection pauses in this process, the fakes'.
+
+    The fakes keep every message they accept; a long pause here would hold requests back and then
+    count them as one burst (a false 429). A run is bounded, so the fakes' process does without the
+    cycle collector; what exists before is frozen, so it is never scanned again.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+
+
 def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
     """The bot's settings: the fakes, Telegram's cap, and the database by URL (the one setting that
     names a SQLite file and a PostgreSQL database alike); nothing inherited from this shell."""
@@ -462,12 +474,7 @@ async def run_pinned(
     async with FakeTelegram(rate_limits=limits) as telegram, FakeSlack() as slack, FakeDiscord() as discord:
         fakes = Fakes(telegram, slack, discord)
         destinations = await prepare(database, subscribers, fakes)
-        # The fakes keep every message they accept; a long garbage-collection pause in this
-        # process would hold requests back and then count them as one burst (a false 429).
-        # The run is bounded, so the fakes' process does without the cycle collector.
-        gc.collect()
-        gc.freeze()
-        gc.disable()
+        without_cycle_collector()
         env = bot_env(fakes, cap, database)
         probe = RateProbe(fakes)
         sampler = asyncio.create_task(probe.run())

@@ -30,7 +30,6 @@ from bot.metrics import METRICS, MeteredNotifier, Metrics
 from bot.outage import StoreOutage
 from bot.periodic import every
 from bot.platform import Connection, RenderRequest, Served, Serving
-from bot.platforms import PLATFORMS as REGISTERED
 from bot.platforms import Settings, chat_platforms, configured, load_settings, platform
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
@@ -429,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         print(err.report(), file=sys.stderr)
         return 2
     # text or JSON lines, with every token and secret masked
-    configure_logging(settings, [name for entry in REGISTERED for name in platform(entry.name).loggers])
+    configure_logging(settings, [name for chosen, _ in configured(settings) for name in chosen.loggers])
     # Modules and settings live as long as the process: keep the collector off them, so its pauses
     # stay short (a long one would bunch paced sends into a burst the platform counts as a flood).
     gc.freeze()

@@ -6,8 +6,9 @@ settings loader and /healthz loop over the registry; nothing else in bot/ names 
 one changes no core file beyond that entry (tests/unit/test_architecture.py holds us to it).
 
 The port has two halves with different lifetimes:
-- the `Platform` itself is static: its name, its SDK's loggers, its settings' cross-checks and
-  `render` of a push's exact API calls (`paperboy render NAME`); no I/O;
+- its settings model (`PlatformSettings`) says whether it is configured and what is wrong with it;
+- the `Platform` itself is static: its name, its SDK's loggers and `render` of a push's exact API
+  calls (`paperboy render NAME`); no I/O;
 - `open` gives a `Connection`: the platform's clients, open until the caller's exit stack closes.
   `paperboy push` only sends through its `notifier`; `paperboy run` also asks it to `serve`
   (HTTP routes, and a runner that polls, holds a socket or a gateway, until `stop`).
@@ -37,8 +38,29 @@ if TYPE_CHECKING:  # the service imports the world; the port only needs its name
 SettingsT_contra = TypeVar("SettingsT_contra", bound=BaseModel, contravariant=True)
 
 
+class PlatformSettings(Protocol):
+    """A platform's settings group (PAPERBOY_<NAME>__*, a pydantic model in its config.py). The
+    registry asks these two questions without importing the platform's SDK: a process imports only
+    the platforms it runs."""
+
+    def configured(self) -> bool:
+        """Whether these settings turn the platform on (a token is set, typically)."""
+        ...
+
+    def problems(self, variable: Callable[[str], str]) -> list[str]:
+        """What is wrong with the settings taken together, one line each, naming the variables
+        (`variable("token")` is PAPERBOY_<NAME>__TOKEN)."""
+        ...
+
+
 class NoSettings(BaseModel):
-    """The settings of a platform that has none of its own (the terminal)."""
+    """The settings of a platform that has none of its own (the terminal): always on."""
+
+    def configured(self) -> bool:
+        return True
+
+    def problems(self, variable: Callable[[str], str]) -> list[str]:
+        return []
 
 
 @dataclass(frozen=True)
@@ -94,15 +116,6 @@ class Platform(Protocol[SettingsT_contra]):
     @property
     def loggers(self) -> tuple[str, ...]:
         """Its SDK's loggers that speak per request: kept at WARNING like the core's noisy ones."""
-        ...
-
-    def configured(self, settings: SettingsT_contra) -> bool:
-        """Whether these settings turn the platform on (a token is set, typically)."""
-        ...
-
-    def problems(self, settings: SettingsT_contra, variable: Callable[[str], str]) -> list[str]:
-        """What is wrong with its settings taken together, one line each, naming the variables
-        (`variable("token")` is PAPERBOY_<NAME>__TOKEN)."""
         ...
 
     async def open(

@@ -20,12 +20,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot import settings_errors
 from bot.config import CoreSettings
 from bot.models import PushFormat
-from bot.platform import NoSettings, Platform
+from bot.platform import NoSettings, Platform, PlatformSettings
 from handlers.discord_adapter.config import DiscordSettings
 from handlers.slack_adapter.config import SlackSettings
 from handlers.telegram_adapter.config import TelegramSettings
@@ -67,19 +67,19 @@ def platform(name: str) -> Platform[Any]:
     return cast(Platform[Any], module.PLATFORM)
 
 
-def settings_of(settings: Settings, name: str) -> BaseModel:
+def settings_of(settings: Settings, name: str) -> PlatformSettings:
     """A platform's settings group (an empty one for a platform that has none: the terminal)."""
-    group = getattr(settings, name, None)
-    return group if isinstance(group, BaseModel) else NoSettings()
+    group: PlatformSettings = getattr(settings, name, NoSettings())
+    return group
 
 
-def configured(settings: Settings) -> Iterator[tuple[Platform[Any], BaseModel]]:
-    """Each platform these settings turn on, with its settings group, in registry order."""
+def configured(settings: Settings) -> Iterator[tuple[Platform[Any], PlatformSettings]]:
+    """Each platform these settings turn on, with its settings group, in registry order (only
+    these platforms' modules, and their SDKs, are imported)."""
     for entry in PLATFORMS:
         group = settings_of(settings, entry.name)
-        chosen = platform(entry.name)
-        if chosen.configured(group):
-            yield chosen, group
+        if group.configured():
+            yield platform(entry.name), group
 
 
 def load_settings(db: Path | None = None) -> Settings:
@@ -92,9 +92,7 @@ def _platform_problems(settings: Settings) -> list[str]:
     return [
         line
         for entry in PLATFORMS
-        for line in platform(entry.name).problems(
-            settings_of(settings, entry.name), partial(_variable, entry.name)
-        )
+        for line in settings_of(settings, entry.name).problems(partial(_variable, entry.name))
     ]
 
 

@@ -93,14 +93,23 @@ class RateLimiter:
         for key in keys:
             slot = max(slot, self._earliest(key, now))
         for key in keys:
-            if key.smooth:  # an overall budget shared by N instances: each takes every Nth slot
-                share = self.instances if key.overall else 1
-                self._next_slot[key.name] = slot + self._window(key) / key.limit * share
+            if key.smooth:
+                self._next_slot[key.name] = slot + self._window(key) / self._rate(key)
             elif (times := self._sent.get(key.name)) is not None:
                 times.append(slot)
             else:
                 self._sent[key.name] = deque((slot,))
         return slot
+
+    def _rate(self, key: RateKey) -> float:
+        """Sends per window this process may pace a smooth key at: its whole limit alone. An overall
+        budget shared by N instances is paced by each without knowing the others' phase, and evenly
+        spaced sends fit one more than their share into some window: so each takes limit/N - 1, and
+        the N together never pass the limit in any window (4 at 30/s: 26/s together)."""
+        if not key.overall or self.instances <= 1:
+            return key.limit
+        share = key.limit / self.instances
+        return max(share - 1, share / 2)  # more instances than half the limit: half a share each
 
     def _give_back(self, keys: Sequence[RateKey], slot: float) -> None:
         """A missed slot is no send: windows count only what goes out (an evenly spaced key just

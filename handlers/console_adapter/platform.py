@@ -7,7 +7,6 @@ terminal instead (the composition root runs the console chat).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +28,6 @@ class Console:
 
     name = "console"
     loggers: tuple[str, ...] = ()
-
-    def configured(self, settings: NoSettings) -> bool:
-        return True
-
-    def problems(self, settings: NoSettings, variable: Callable[[str], str]) -> list[str]:
-        return []
 
     async def open(
         self, settings: NoSettings, stack: contextlib.AsyncExitStack, *, connections: int

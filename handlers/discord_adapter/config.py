@@ -34,8 +34,15 @@ class DiscordSettings(BaseModel):
         40, ge=1, le=50, description="Pushed messages per second (Discord allows 50 requests/s per bot)."
     )
 
+    def configured(self) -> bool:
+        """A token turns Discord on."""
+        return self.token is not None
 
-def problems(discord: DiscordSettings, variable: Callable[[str], str]) -> list[str]:
+    def problems(self, variable: Callable[[str], str]) -> list[str]:
+        return _problems(self, variable)
+
+
+def _problems(discord: DiscordSettings, variable: Callable[[str], str]) -> list[str]:
     """An application configured by halves, and ids or keys that cannot be Discord's (by their shape)."""
     token, app, key = (variable(name) for name in ("token", "application_id", "public_key"))
     found = []

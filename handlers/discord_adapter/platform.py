@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -13,7 +12,7 @@ from hikari.api import RESTClient
 from bot.platform import Platform, RenderRequest, Served, Serving
 from handlers.discord_adapter.app import interactions_route, run_discord
 from handlers.discord_adapter.client import open_rest
-from handlers.discord_adapter.config import DiscordSettings, problems
+from handlers.discord_adapter.config import DiscordSettings
 from handlers.discord_adapter.notifier import DiscordNotifier
 from handlers.discord_adapter.places import PLATFORM as NAME
 from handlers.discord_adapter.render import push_messages
@@ -38,12 +37,6 @@ class Discord:
 
     name = NAME
     loggers = ("hikari",)
-
-    def configured(self, settings: DiscordSettings) -> bool:
-        return settings.token is not None
-
-    def problems(self, settings: DiscordSettings, variable: Callable[[str], str]) -> list[str]:
-        return problems(settings, variable)
 
     async def open(
         self, settings: DiscordSettings, stack: contextlib.AsyncExitStack, *, connections: int

@@ -38,8 +38,15 @@ class SlackSettings(BaseModel):
         """An empty variable means the default (as for every setting), so `none` is the way to say none."""
         return "" if value.strip().lower() == "none" else value
 
+    def configured(self) -> bool:
+        """A bot token turns Slack on."""
+        return self.bot_token is not None
 
-def problems(slack: SlackSettings, variable: Callable[[str], str]) -> list[str]:
+    def problems(self, variable: Callable[[str], str]) -> list[str]:
+        return _problems(self, variable)
+
+
+def _problems(slack: SlackSettings, variable: Callable[[str], str]) -> list[str]:
     """A Slack app configured by halves, and tokens of the wrong kind (by their public prefix)."""
     bot, signing, app = (variable(name) for name in ("bot_token", "signing_secret", "app_token"))
     problems = []

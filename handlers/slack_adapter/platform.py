@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -13,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platform import Platform, RenderRequest, Served, Serving
 from handlers.slack_adapter.app import build_slack_app, events_route, run_slack, web_client
-from handlers.slack_adapter.config import SlackSettings, problems
+from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import push_messages
 
@@ -41,12 +40,6 @@ class Slack:
 
     name = NAME
     loggers = ("slack_bolt", "slack_sdk")
-
-    def configured(self, settings: SlackSettings) -> bool:
-        return settings.bot_token is not None
-
-    def problems(self, settings: SlackSettings, variable: Callable[[str], str]) -> list[str]:
-        return problems(settings, variable)
 
     async def open(
         self, settings: SlackSettings, stack: contextlib.AsyncExitStack, *, connections: int

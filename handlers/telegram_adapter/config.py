@@ -37,8 +37,15 @@ class TelegramSettings(BaseModel):
     )
     paid_broadcast: bool = Field(False, description="Send pushes with allow_paid_broadcast (Telegram Stars).")
 
+    def configured(self) -> bool:
+        """A bot token turns Telegram on."""
+        return self.token is not None
 
-def problems(telegram: TelegramSettings, variable: Callable[[str], str]) -> list[str]:
+    def problems(self, variable: Callable[[str], str]) -> list[str]:
+        return _problems(self, variable)
+
+
+def _problems(telegram: TelegramSettings, variable: Callable[[str], str]) -> list[str]:
     """What the fields cannot say alone: a webhook without a token, and Telegram's rules for webhooks."""
     token, url, secret = (variable(name) for name in ("token", "webhook_url", "webhook_secret"))
     problems = []

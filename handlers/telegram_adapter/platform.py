@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from bot.platform import Platform, RenderRequest, Served, Serving
 from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
-from handlers.telegram_adapter.config import TelegramSettings, problems
+from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from handlers.telegram_adapter.render import push_messages
@@ -44,12 +43,6 @@ class Telegram:
 
     name = NAME
     loggers = ("telegram.ext",)
-
-    def configured(self, settings: TelegramSettings) -> bool:
-        return settings.token is not None
-
-    def problems(self, settings: TelegramSettings, variable: Callable[[str], str]) -> list[str]:
-        return problems(settings, variable)
 
     async def open(
         self, settings: TelegramSettings, stack: contextlib.AsyncExitStack, *, connections: int

@@ -5,7 +5,10 @@ loops over it."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -80,3 +83,20 @@ def test_the_core_names_no_chat_platform(module: str) -> None:
 def test_only_the_root_and_the_registry_import_the_adapters() -> None:
     importers = [module for module in BOT if "handlers" in _imports(module)]
     assert importers == ["bot/__main__.py"], importers
+
+
+def test_a_process_imports_only_the_platforms_it_runs() -> None:
+    """The registry asks each platform's settings whether it is on without importing its SDK: a
+    process that runs none of them starts without PTB, slack_sdk or hikari (a second of start-up)."""
+    code = (
+        "import sys\n"
+        "from bot.platforms import Settings, configured\n"
+        "on = [p.name for p, _ in configured(Settings(_env_file=None))]\n"
+        "sdks = ('telegram', 'slack_sdk', 'slack_bolt', 'hikari')\n"
+        "print(on, sorted(m for m in sdks if m in sys.modules))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PAPERBOY_")}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert shown == "['console'] []"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from handlers.discord_adapter.config import DiscordSettings, problems
+from handlers.discord_adapter.config import DiscordSettings
 from tests.fakes.discord_api import APPLICATION_ID, PUBLIC_KEY
 
 
@@ -13,7 +13,7 @@ def _variable(name: str) -> str:
 
 
 def _problems(**fields: object) -> list[str]:
-    return problems(DiscordSettings.model_validate(fields), _variable)
+    return DiscordSettings.model_validate(fields).problems(_variable)
 
 
 def test_a_complete_application_has_no_problems() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -143,5 +145,31 @@ async def test_instances_split_an_overall_budget(clock: VirtualClock) -> None:
     overall = RateKey("all", 10, 1.0, smooth=True, overall=True)
     chat_wide = RateKey("spaced", 10, 1.0, smooth=True)
     limiter.instances = 2
-    assert await send_times(limiter, clock, [overall], 3) == [0.0, 0.2, 0.4]  # every other slot of ten
-    assert await send_times(limiter, clock, [chat_wide], 2) == [0.4, 0.5]  # not an overall key: unsplit
+    assert await send_times(limiter, clock, [overall], 3) == [0.0, 0.25, 0.5]  # 4 a second: 5 less one
+    assert await send_times(limiter, clock, [chat_wide], 2) == [0.5, 0.6]  # not an overall key: unsplit
+
+
+@pytest.mark.parametrize("instances", [2, 3, 4, 8])
+@pytest.mark.parametrize("phases", range(5))
+async def test_instances_out_of_phase_never_pass_the_shared_cap_in_any_window(
+    clock: VirtualClock, instances: int, phases: int
+) -> None:
+    """Each instance paces its share evenly, not knowing where the others' slots fall: whatever
+    their phases, no one-second window holds more than the cap (seen with four at 30/s: 32)."""
+    cap = RateKey("all", 30, 1.0, smooth=True, overall=True)
+    offsets = random.Random(phases).sample(range(1000), instances)
+    sent: list[float] = []
+
+    async def instance(offset: int) -> None:
+        limiter = RateLimiter(margin=0.0, clock=clock)
+        limiter.instances = instances
+        await clock.sleep(offset / 1000)
+        while clock.monotonic() < 10.0:
+            await limiter.acquire([cap])
+            sent.append(clock.monotonic())
+
+    await asyncio.gather(*(instance(offset) for offset in offsets))
+    sent.sort()
+    busiest = max(bisect.bisect_left(sent, start + 1.0) - index for index, start in enumerate(sent))
+    assert busiest <= cap.limit
+    assert len(sent) >= 0.8 * cap.limit * 9  # and they still use most of it
