@@ -96,8 +96,9 @@ class Growth:
     prepare_s: float
 
 
-async def fill(path: Path, subscribers: int, fakes: Fakes) -> float:
-    """The database of `path`: the sample day and N subscriptions due now; the chats in the fakes."""
+async def fill(path: Path, subscribers: int, fakes: Fakes, send_time: clock_time = clock_time(0, 0)) -> float:
+    """The database of `path`: the sample day and N subscriptions due at `send_time` UTC (midnight:
+    due now, for `push --now` and a round just after the list's day); the chats in the fakes."""
     started = time.perf_counter()
     store = await open_store(f"sqlite:///{path}")
     try:
@@ -112,7 +113,7 @@ async def fill(path: Path, subscribers: int, fakes: Fakes) -> float:
         destination, chat_type = destination_of(index)
         fakes.add(destination, chat_type)
         subscription = Subscription(
-            destination=destination, chat_type=chat_type, send_time=clock_time(0, 0), active_since=long_ago
+            destination=destination, chat_type=chat_type, send_time=send_time, active_since=long_ago
         )
         values = subscription_values(subscription, now)
         columns = list(values)
