@@ -133,7 +133,7 @@ async def count_writes(database: Path, seconds: float) -> int:
 
 
 def requests(fakes: Fakes) -> list[str]:
-    """Every request either fake received so far, as platform:method, in order."""
+    """Every request either fake received so far, as platform:method."""
     return [f"telegram:{r.method}" for r in fakes.telegram.requests] + [
         f"slack:{r.method}" for r in fakes.slack.requests
     ]
@@ -159,14 +159,14 @@ async def idle(subscribers: int, window: float, profile: Path | None = None) -> 
                 looked = time.perf_counter() - started
                 await platforms_started(fakes, bot)
                 await asyncio.sleep(WARM_UP_SECONDS)
-                seen, cpu, at = len(requests(fakes)), process_cpu_seconds(bot.pid), time.perf_counter()
+                seen, cpu, at = Counter(requests(fakes)), process_cpu_seconds(bot.pid), time.perf_counter()
                 if profile is not None:
                     bot.send_signal(signal.SIGUSR1)
                 writes = await count_writes(database, window)
                 if profile is not None:
                     bot.send_signal(signal.SIGUSR2)
                 cpu_after, elapsed = process_cpu_seconds(bot.pid), time.perf_counter() - at
-                during = Counter(requests(fakes)[seen:])
+                during = Counter(requests(fakes)) - seen
             finally:
                 if bot.returncode is None:
                     bot.send_signal(signal.SIGTERM)
