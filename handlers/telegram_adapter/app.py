@@ -38,10 +38,10 @@ from handlers.telegram_adapter.update_shape import update_problem
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# How long one getUpdates waits for an update (PTB's default: 10 s). An idle bot spends its CPU on
-# little else: one poll through PTB's HTTP client costs about as much as ten heartbeats, so each
-# poll waits three times as long. An update still comes the moment Telegram has it, a stop does not
-# wait for the poll, and 30 s stays under the idle limits of proxies and NATs on the way (60 s+).
+# How long one getUpdates waits for an update (PTB's default: 10 s). A poll through PTB's HTTP client
+# costs more CPU than a heartbeat, and an idle bot does little else, so each waits three times as
+# long. An update still comes the moment Telegram has it, a stop does not wait for the poll, and 30 s
+# stays under the idle limits of the proxies and NATs on the way (60 s and more).
 LONG_POLL_SECONDS = 30
 GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
