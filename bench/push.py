@@ -53,6 +53,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from datetime import time as clock_time
@@ -255,13 +256,19 @@ def bot_env(fakes: Fakes, cap: int, database: str) -> dict[str, str]:
     }
 
 
-async def start_bot(env: dict[str, str], core: int | None) -> asyncio.subprocess.Process:
-    """`paperboy push --now` on the database `env` names, pinned to `core` before it starts (its
-    threads inherit the pinning)."""
+PUSH_NOW = ("-m", "bot", "push", "--now")  # the interpreter's arguments: the one-off push
+
+
+async def start_bot(
+    env: dict[str, str], core: int | None, command: Sequence[str] = PUSH_NOW
+) -> asyncio.subprocess.Process:
+    """`paperboy push --now` (or another `command`, as the interpreter's arguments) on the database
+    `env` names, pinned to `core` before it starts (its threads inherit the pinning)."""
     pin = None if core is None else functools.partial(os.sched_setaffinity, 0, {core})
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "push", "--now",
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, preexec_fn=pin,
+        sys.executable, *command,
+        env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE, preexec_fn=pin,
     )  # fmt: skip
 
 

@@ -273,8 +273,11 @@ async def database_of(store: str, folder: Path) -> AsyncIterator[Database]:
         server.stop()
 
 
-async def fill(database: Database, subscribers: int, fakes: Fakes) -> float:
-    """The database: the sample day and N subscriptions due now; the chats in the fakes."""
+async def fill(
+    database: Database, subscribers: int, fakes: Fakes, send_time: clock_time = clock_time(0, 0)
+) -> float:
+    """The database: the sample day and N subscriptions due at `send_time` UTC (midnight: due now,
+    for `push --now` and a round just after the list's day); the chats in the fakes."""
     started = time.perf_counter()
     store = await open_store(database.url)
     try:
@@ -289,7 +292,7 @@ async def fill(database: Database, subscribers: int, fakes: Fakes) -> float:
         destination, chat_type = destination_of(index)
         fakes.add(destination, chat_type)
         subscription = Subscription(
-            destination=destination, chat_type=chat_type, send_time=clock_time(0, 0), active_since=long_ago
+            destination=destination, chat_type=chat_type, send_time=send_time, active_since=long_ago
         )
         values = subscription_values(subscription, now)
         columns = list(values)

@@ -280,8 +280,6 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
                 papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0
-    enqueued = await scheduler.enqueue_due(everyone_now=args.now)  # idempotent: any instance may
-    waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line if the store goes
     limiter = RateLimiter()
     async with contextlib.AsyncExitStack() as stack:
         notifiers = (await _Opened.open(settings, stack)).notifiers()
@@ -292,7 +290,15 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         membership = Membership(
             store, deliverer.owner, limiter, _heartbeat_seconds(settings), SYSTEM_CLOCK, outage
         )
-        await membership.join()  # running instances keep their share of the caps: so does this one
+        # Running instances keep their share of the caps, so does this one: joining waits one beat
+        # for them to count it. The enqueue (idempotent: any instance may) runs during that beat.
+        joining = asyncio.create_task(membership.join())
+        try:
+            enqueued = await scheduler.enqueue_due(everyone_now=args.now)
+            waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line below
+            await joining
+        finally:
+            joining.cancel()  # a failed enqueue: no beat left waiting
         stop = asyncio.Event()
         beats = asyncio.create_task(membership.beat_forever(stop))
         try:

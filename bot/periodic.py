@@ -7,7 +7,6 @@ a failing round is logged and retried at the next one instead of ending the loop
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -17,13 +16,20 @@ log = logging.getLogger(__name__)
 
 
 async def every(seconds: float, stop: asyncio.Event, work: Callable[[], Awaitable[None]], what: str) -> None:
-    """Run `work` now and then every `seconds` until `stop`."""
-    while not stop.is_set():
-        try:
-            await work()
-        except PaperboyError as err:  # expected (a full disk, a server gone): its sentence, no traceback
-            log.error("%s failed: %s; trying again in %g s", what, err, seconds)
-        except Exception:
-            log.exception("%s failed; trying again in %g s", what, seconds)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), seconds)
+    """Run `work` now and then every `seconds` until `stop`.
+
+    One task waits for `stop` for the whole loop, so a pause is a timer and a callback instead of a
+    task made and cancelled each time (`wait_for(stop.wait())`): about half the CPU of a pause, and
+    the heartbeat pauses every second of an idle bot's life."""
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            try:
+                await work()
+            except PaperboyError as err:  # expected (a full disk, a server gone): its sentence, no traceback
+                log.error("%s failed: %s; trying again in %g s", what, err, seconds)
+            except Exception:
+                log.exception("%s failed; trying again in %g s", what, seconds)
+            await asyncio.wait((stopped,), timeout=seconds)
+    finally:
+        stopped.cancel()

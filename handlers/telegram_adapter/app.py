@@ -38,6 +38,11 @@ from handlers.telegram_adapter.update_shape import update_problem
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# How long one getUpdates waits for an update (PTB's default: 10 s). A poll through PTB's HTTP client
+# costs more CPU than a heartbeat, and an idle bot does little else, so each waits three times as
+# long. An update still comes the moment Telegram has it, a stop does not wait for the poll, and 30 s
+# stays under the idle limits of the proxies and NATs on the way (60 s and more).
+LONG_POLL_SECONDS = 30
 GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
@@ -229,7 +234,7 @@ async def run_telegram(
         await app.start()
         if not settings.webhook_url:
             assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(timeout=LONG_POLL_SECONDS, allowed_updates=Update.ALL_TYPES)
         try:
             await stop.wait()
         finally:
