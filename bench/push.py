@@ -132,7 +132,7 @@ def destination_of(index: int, *, discord: bool = False) -> tuple[Destination, s
     Every tenth subscriber (counting from the first) is a Slack channel and the one after it a
     Telegram group, and with `discord` every fiftieth (from the sixth) a Discord channel, so the
     pushes of each platform are spread through the outbox instead of bunched at one end.
-    (bench/scale.py keeps the mix without Discord.)
+    (bench/scale.py and bench/idle.py, without a fake Discord, keep the mix without Discord.)
     """
     if index % round(1 / SLACK_SHARE) == 0:
         return Destination(platform="slack", chat_id=f"C{index:08d}"), "channel"
@@ -149,7 +149,7 @@ class Fakes:
 
     telegram: FakeTelegram
     slack: FakeSlack
-    discord: FakeDiscord | None = None  # bench/scale.py runs without Discord
+    discord: FakeDiscord | None = None  # bench/scale.py and bench/idle.py run without Discord
 
     def add(self, destination: Destination, chat_type: str) -> None:
         """Make the destination exist in its platform's fake (the bot is a member of the channel)."""
@@ -203,7 +203,7 @@ async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, li
         destinations: dict[str, list[str]] = {platform: [] for platform in PLATFORMS}
         long_ago = datetime(2020, 1, 1, tzinfo=UTC)
         for index in range(subscribers):
-            destination, chat_type = destination_of(index, discord=True)
+            destination, chat_type = destination_of(index, discord=fakes.discord is not None)
             fakes.add(destination, chat_type)
             subscription = Subscription(
                 destination=destination,
