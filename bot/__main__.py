@@ -34,6 +34,7 @@ from bot.platforms import Settings, chat_platforms, configured, load_settings, p
 from bot.ports import Notifier, Store
 from bot.ratelimit import RateLimiter
 from bot.refresh import ingest_forever, ingesting
+from bot.rounds import push_round
 from bot.service import MAX_DAY_PAPERS, PaperService
 from bot.settings_errors import SettingsError
 from bot.writer.gate import WriterGate
@@ -109,16 +110,8 @@ async def _pushes_forever(
     outage = deliverer.outage
 
     async def one_round() -> None:
-        if outage.down:
-            return
-        try:
-            if membership.leading:  # one scheduler among the instances; every one delivers
-                await scheduler.enqueue_due()
-        except StoreUnavailable as err:
-            outage.failed(err)
-            return
-        await writer_done()
-        await deliverer.drain()
+        if not outage.down:  # one scheduler among the instances; every one delivers
+            await push_round(scheduler if membership.leading else None, deliverer, writer_done)
 
     try:
         await every(tick, stop, one_round, "push round")

@@ -287,6 +287,11 @@ class Deliverer:
         self.outage = outage or StoreOutage(store.writable, clock=clock)
         self.report = DeliveryReport()
 
+    @property
+    def stopping(self) -> bool:
+        """`stop` was called: no new push starts."""
+        return self._stopping
+
     def stop(self) -> None:
         """Shut down cleanly: messages already handed to the platform finish, nothing new starts.
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from pydantic import SecretStr
@@ -17,8 +18,9 @@ import storage.sqlite
 from bot.config import PushSettings
 from bot.delivery import LIST_WAIT, Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
-from bot.ports import Store
+from bot.ports import Enqueued, Store
 from bot.ratelimit import RateLimiter
+from bot.rounds import push_round
 from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
@@ -207,6 +209,49 @@ async def test_a_list_that_comes_late_still_goes_out_within_the_grace_window(
     assert await push.store.enqueued_at(Destination(platform="telegram", chat_id=str(USER)), "digest", late)
     push.clock.advance(3600)
     assert await push.store.subscriptions_due(push.clock.now(), after=None, limit=10) == []
+
+
+class SlowPages:
+    """The real store, each page of the scheduler's enqueue taking a while, and the order in which
+    pages went in and messages went out."""
+
+    def __init__(self, inner: Store) -> None:
+        self._inner = inner
+        self.events: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def enqueue_many(self, pushes: Sequence[Enqueued]) -> int:
+        await asyncio.sleep(0.3)
+        added = await self._inner.enqueue_many(pushes)
+        self.events.append("page")
+        return added
+
+    async def record_message(self, *args: Any, **kwargs: Any) -> None:
+        await self._inner.record_message(*args, **kwargs)
+        self.events.append("message")
+
+
+async def test_a_round_sends_the_first_pages_while_it_enqueues_the_next(
+    push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A million due subscribers take minutes to enqueue: the first message must not wait for the
+    last page, and every page still goes out in the same round."""
+    monkeypatch.setattr(bot.delivery, "SUBSCRIPTION_PAGE", 2)
+    for index in range(5):
+        push.fake.add_chat(7000 + index)
+        await push.subscribe(7000 + index)
+    slow = SlowPages(push.store)
+    notifier = TelegramNotifier(push.client, TelegramSettings(token=SecretStr(push.fake.token)))
+    deliverer = Deliverer(cast(Store, slow), {"telegram": notifier}, push.settings, clock=push.clock)
+
+    async def writer_done() -> bool:
+        return True
+
+    await push_round(Scheduler(cast(Store, slow), push.settings, push.clock), deliverer, writer_done)
+    assert slow.events.index("message") < len(slow.events) - 1 - slow.events[::-1].index("page")
+    assert {m.chat_id for m in push.fake.sent} == {7000 + index for index in range(5)}
 
 
 async def test_a_push_by_hand_enqueues_everyone_at_once_and_notes_one_by_one(
