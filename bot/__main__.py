@@ -283,29 +283,32 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         membership = Membership(
             store, deliverer.owner, limiter, _heartbeat_seconds(settings), SYSTEM_CLOCK, outage
         )
-        # Running instances keep their share of the caps, so does this one: joining waits one beat
-        # for them to count it. The enqueue (idempotent: any instance may) runs during that beat.
-        joining = asyncio.create_task(membership.join())
-        try:
-            enqueued = await scheduler.enqueue_due(everyone_now=args.now)
-            waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line below
-            await joining
-        finally:
-            joining.cancel()  # a failed enqueue: no beat left waiting
+        waiting = (await store.outbox_counts()).get("pending", 0)  # leased too: for the line below
         stop = asyncio.Event()
-        beats = asyncio.create_task(membership.beat_forever(stop))
+        beats: list[asyncio.Task[None]] = []
+
+        async def joined() -> None:
+            """Running instances keep their share of the caps, so does this one: it waits one beat
+            for them to count it (the enqueue's first pages go in meanwhile), then keeps beating."""
+            await membership.join()
+            beats.append(asyncio.create_task(membership.beat_forever(stop)))
+
         try:
-            report = await deliverer.drain()
+            enqueued = await push_round(scheduler, deliverer, joined, everyone_now=args.now)
         finally:
             stop.set()
-            await beats
+            await asyncio.gather(*beats)
             if not outage.down:
                 await _release(store, deliverer.owner)
+    report = deliverer.report
     if report.store_lost is not None:
+        waiting += enqueued.digests + enqueued.notes if enqueued is not None else 0
         left = max(waiting - report.finished, 0)
         print(f"paperboy: the database stopped answering ({report.store_lost}); {report.messages} "
               f"message(s) sent, {left} push(es) left for the next run", file=sys.stderr)  # fmt: skip
         return 1
+    if enqueued is None:  # the store went while the pushes were enqueued, before any was sent
+        raise StoreUnavailable(outage.reason or "the database stopped answering")
     print(render_push(enqueued, report))
     return 0 if not report.dead else 1
 

@@ -57,6 +57,8 @@ T = TypeVar("T")
 # How often a due subscription whose list has not come yet is looked at again (until the grace window
 # ends): a late list goes out at most this long after it is stored; ingest rounds come every 30 minutes.
 LIST_WAIT = timedelta(minutes=10)
+# Subscriptions `push --now` enqueues with one statement: a million take seconds, so in pages.
+DELIVERING_PAGE = 50_000
 
 # How a push ended before its last message went out: settled (failed, dead, or to be retried later),
 # or left leased, to be resumed from what is recorded (its lease lost to another worker, or stopping).
@@ -186,12 +188,15 @@ class Scheduler:
 
     async def _enqueue_everyone(self) -> EnqueueReport:
         """`push --now`: every delivering subscription is due this instant, with the same list, so
-        the store enqueues them in one statement; only those wanting a note go one by one."""
+        the store enqueues them a statement per DELIVERING_PAGE (the deliverer may start on the
+        first while the next go in); only those wanting a note go one by one."""
         report = EnqueueReport()
         now = self._clock.now()
         day, _ = await self.day_for(now, manual=True)
-        if day is not None:
-            report.digests += await self._store.enqueue_delivering(day, now)
+        after: int | None = 0
+        while day is not None and after is not None:
+            added, after = await self._store.enqueue_delivering(day, now, after=after, limit=DELIVERING_PAGE)
+            report.digests += added
         async for page in delivering_pages(self._store, SUBSCRIPTION_PAGE, noting_only=True):
             for subscription in page:
                 await self._enqueue_noting(report, subscription, now, day)

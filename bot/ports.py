@@ -282,9 +282,13 @@ class Outbox(Protocol):
         skipped); returns how many were new, the ones already there are not added again."""
         ...
 
-    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
-        """`push --now`: the digest of `digest_day`, due at `due_at`, for every delivering
-        subscription without `notify_empty`, in one statement; returns how many were new."""
+    async def enqueue_delivering(
+        self, digest_day: date, due_at: datetime, *, after: int = 0, limit: int | None = None
+    ) -> tuple[int, int | None]:
+        """`push --now`: the digest of `digest_day`, due at `due_at`, for the delivering
+        subscriptions without `notify_empty` whose row id is above `after`, the first `limit` of them
+        in id order (None: all), in one statement. Returns how many were new and the last row id the
+        page read (None: there was none; the next page starts after it)."""
         ...
 
     async def enqueued_at(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.delivery import Deliverer, Scheduler
+from bot.delivery import Deliverer, EnqueueReport, Scheduler
 from bot.errors import StoreUnavailable
 
 # How long a drain that found nothing waits for more pages before it looks again.
@@ -22,25 +22,30 @@ PAGE_WAIT_SECONDS = 0.5
 async def push_round(
     scheduler: Scheduler | None,
     deliverer: Deliverer,
-    writer_done: Callable[[], Awaitable[bool]],
-) -> None:
-    """Enqueue what is due (`scheduler`: this instance schedules; None: it only delivers) and
-    deliver it; a due push first waits (a bounded time) for the digest writer. The store going
-    down ends the round quietly (its outage says so once)."""
-    enqueuing = asyncio.create_task(scheduler.enqueue_due()) if scheduler is not None else None
+    before_sending: Callable[[], Awaitable[object]],
+    *,
+    everyone_now: bool = False,
+) -> EnqueueReport | None:
+    """Enqueue what is due (`scheduler`: this instance schedules; None: it only delivers;
+    `everyone_now`: `push --now`) and deliver it; nothing is sent before `before_sending` returns
+    (the digest writer's bounded wait, or joining the other instances). The store going down ends
+    the round quietly (its outage says so once). Returns what was enqueued (None: not scheduling,
+    or the enqueue did not finish)."""
+    enqueue = scheduler.enqueue_due(everyone_now=everyone_now) if scheduler is not None else None
+    enqueuing = asyncio.create_task(enqueue) if enqueue is not None else None
     try:
-        await writer_done()
+        await before_sending()
         while enqueuing is not None and not enqueuing.done():
             if deliverer.stopping:
-                return  # the enqueue is cancelled below: the next start enqueues the rest (idempotent)
+                return None  # the enqueue is cancelled below: the next start enqueues the rest
             await deliverer.drain()  # what the pages so far hold
             await asyncio.wait({enqueuing}, timeout=PAGE_WAIT_SECONDS)
-        if enqueuing is not None:
-            enqueuing.result()  # the enqueue's failure, if it failed
+        enqueued = enqueuing.result() if enqueuing is not None else None  # its failure, if it failed
     except StoreUnavailable as err:
         deliverer.outage.failed(err)
-        return
+        return None
     finally:
         if enqueuing is not None and not enqueuing.done():
             enqueuing.cancel()
     await deliverer.drain()  # the last pages
+    return enqueued

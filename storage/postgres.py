@@ -476,18 +476,29 @@ class PostgresStore:
         )
         return _affected(status)
 
-    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
-        status = await self._pool.execute(
-            """INSERT INTO outbox
-                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
-               SELECT id, 'digest', $1, NULL, $2, $2, $3 FROM subscriptions
-               WHERE active AND paused_reason IS NULL AND NOT notify_empty
-               ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING""",
+    async def enqueue_delivering(
+        self, digest_day: date, due_at: datetime, *, after: int = 0, limit: int | None = None
+    ) -> tuple[int, int | None]:
+        row = await self._pool.fetchrow(
+            """WITH page AS (
+                   SELECT id FROM subscriptions
+                   WHERE active AND paused_reason IS NULL AND NOT notify_empty AND id > $4
+                   ORDER BY id LIMIT $5),
+               added AS (
+                   INSERT INTO outbox
+                       (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+                   SELECT id, 'digest', $1, NULL, $2, $2, $3 FROM page
+                   ON CONFLICT (subscription_id, kind, digest_day) DO NOTHING
+                   RETURNING 1)
+               SELECT (SELECT count(*) FROM added) AS added, (SELECT max(id) FROM page) AS last""",
             digest_day,
             due_at,
             datetime.now(UTC),
+            after,
+            limit,
         )
-        return _affected(status)
+        assert row is not None  # an aggregate query always yields one row
+        return int(row["added"]), row["last"]
 
     async def enqueued_at(
         self, destination: Destination, kind: PushKind, digest_day: date

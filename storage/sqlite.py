@@ -498,14 +498,22 @@ class SqliteStore:
             )
             return cursor.rowcount
 
-    async def enqueue_delivering(self, digest_day: date, due_at: datetime) -> int:
-        return await self._write(
-            """INSERT OR IGNORE INTO outbox
-                   (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
-               SELECT id, 'digest', ?, NULL, ?, ?, ? FROM subscriptions
-               WHERE active = 1 AND paused_reason IS NULL AND notify_empty = 0""",
-            (digest_day.isoformat(), _ts(due_at), _ts(due_at), _now()),
-        )
+    async def enqueue_delivering(
+        self, digest_day: date, due_at: datetime, *, after: int = 0, limit: int | None = None
+    ) -> tuple[int, int | None]:
+        page = """SELECT id FROM subscriptions
+                  WHERE active = 1 AND paused_reason IS NULL AND notify_empty = 0 AND id > ?
+                  ORDER BY id LIMIT ?"""
+        bounds = (after, -1 if limit is None else limit)  # SQLite: a negative LIMIT is none
+        async with self._transaction():
+            last = await self._one(f"SELECT max(id) AS last FROM ({page})", bounds)
+            cursor = await self._db.execute(
+                f"""INSERT OR IGNORE INTO outbox
+                        (subscription_id, kind, digest_day, last_list, due_at, next_attempt_at, created_at)
+                    SELECT id, 'digest', ?, NULL, ?, ?, ? FROM ({page})""",
+                (digest_day.isoformat(), _ts(due_at), _ts(due_at), _now(), *bounds),
+            )
+            return cursor.rowcount, (last["last"] if last else None)
 
     async def enqueued_at(
         self, destination: Destination, kind: PushKind, digest_day: date

@@ -247,9 +247,9 @@ async def test_enqueue_delivering_adds_a_digest_for_every_delivering_subscriptio
     for index, chosen in enumerate(settings):
         destination = Destination(platform="telegram", chat_id=str(4000 + index))
         await store.save_subscription(Subscription(destination=destination, chat_type="private", **chosen))
-    assert await store.enqueue_delivering(DAY, DUE) == 2
-    assert await store.enqueue_delivering(DAY, DUE + timedelta(hours=1)) == 0  # the unique key
-    assert await store.enqueue_delivering(DAY + timedelta(days=1), DUE) == 2
+    assert (await store.enqueue_delivering(DAY, DUE))[0] == 2
+    assert (await store.enqueue_delivering(DAY, DUE + timedelta(hours=1)))[0] == 0  # the unique key
+    assert (await store.enqueue_delivering(DAY + timedelta(days=1), DUE))[0] == 2
     first = Destination(platform="telegram", chat_id="4000")
     assert await store.enqueued_at(first, "digest", DAY) == DUE
     assert await store.enqueued_at(Destination(platform="telegram", chat_id="4001"), "digest", DAY) is None
@@ -302,3 +302,21 @@ async def test_a_save_between_reading_and_scheduling_wins(store: Store) -> None:
         await store.schedule_checks([NextCheck(again.row_id, again.saved_at, DUE + timedelta(days=1))]) == 1
     )
     assert await store.subscriptions_due(DUE, after=None, limit=10) == []
+
+
+async def test_enqueue_delivering_goes_page_by_page_in_id_order(store: Store) -> None:
+    for index in range(7):
+        destination = Destination(platform="telegram", chat_id=str(6000 + index))
+        await store.save_subscription(
+            Subscription(destination=destination, chat_type="private", notify_empty=index == 2)
+        )
+    pages, after = [], 0
+    while True:
+        added, last = await store.enqueue_delivering(DAY, DUE, after=after, limit=2)
+        if last is None:
+            break
+        assert last > after
+        pages.append(added)
+        after = last
+    assert pages == [2, 2, 2]  # six without a note, two a page
+    assert await store.enqueue_delivering(DAY, DUE, after=0, limit=10) == (0, after)  # all there already
