@@ -57,8 +57,8 @@ T = TypeVar("T")
 # How often a due subscription whose list has not come yet is looked at again (until the grace window
 # ends): a late list goes out at most this long after it is stored; ingest rounds come every 30 minutes.
 LIST_WAIT = timedelta(minutes=10)
-# Subscriptions `push --now` enqueues with one statement: a million take seconds, so in pages.
-DELIVERING_PAGE = 50_000
+# Subscriptions `push --now` enqueues with one statement: the first message waits for the first page.
+DELIVERING_PAGE = 10_000
 
 # How a push ended before its last message went out: settled (failed, dead, or to be retried later),
 # or left leased, to be resumed from what is recorded (its lease lost to another worker, or stopping).
