@@ -12,6 +12,7 @@ import logging
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from typing import NamedTuple
 
 from aiohttp import web
 
@@ -97,6 +98,30 @@ async def read_body(request: web.Request, route: str) -> bytes | web.Response:
             too_big = True
     log.warning("%s: refused a request over %d bytes (413)", route, MAX_BODY_BYTES)
     return web.Response(status=413, text="request body too large")
+
+
+# Slack's and Discord's rule alike: a signed request dated this far from our clock is a replay.
+MAX_AGE_SECONDS = 300
+
+
+class Signed(NamedTuple):
+    """A signed webhook request's timestamp and signature, both there and the stamp fresh."""
+
+    stamp: str
+    signature: str
+
+
+def signed(stamp: str | None, signature: str | None, now: float) -> Signed | str:
+    """The request's stamp and signature, to check the signature over (a platform's own way), or
+    why it is refused before that: no signature or timestamp, a timestamp that is no Unix time, or
+    one more than five minutes from `now` either way."""
+    if not stamp or not signature:
+        return "no signature"
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+        return "a timestamp that is no Unix time"
+    if abs(now - int(stamp)) > MAX_AGE_SECONDS:
+        return "a timestamp more than five minutes off"
+    return Signed(stamp, signature)
 
 
 class Refusals:
