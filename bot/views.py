@@ -127,6 +127,20 @@ def help_view(
     return HelpView(t("help.welcome" if welcome else "help.heading"), lines)
 
 
+# -- /subscribe ---------------------------------------------------------------------------------
+
+
+def subscribed_text(subscription: Subscription, title: str | None, *, new: bool) -> Text:
+    """What /subscribe answers: a new subscription, or the settings of the one already there."""
+    return t(
+        "sub.started" if new else "sub.updated",
+        title=title or "",
+        time=f"{subscription.send_time:%H:%M}",
+        zone=subscription.time_zone,
+        n=subscription.top_n,
+    )
+
+
 # -- settings ----------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.models import MAX_TOP_N
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view
+from bot.views import days_view, help_view, preview_view, subscribed_text
 from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import days_message, help_message, notice, preview_message
@@ -185,14 +185,7 @@ class DiscordCommands:
             place.destination, chat_type=place.kind, title=place.title, by=place.user_id,
             language=place.lang, send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        sentence = t(
-            "sub.started" if new else "sub.updated",
-            title=place.title,
-            time=f"{subscription.send_time:%H:%M}",
-            zone=subscription.time_zone,
-            n=subscription.top_n,
-        )
-        return _announce(place, sentence)
+        return _announce(place, subscribed_text(subscription, place.title, new=new))
 
     async def _unsubscribe(self, call: Call) -> Reply:
         _no_arguments(call, "unsubscribe")

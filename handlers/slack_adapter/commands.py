@@ -21,7 +21,7 @@ from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view
+from bot.views import days_view, help_view, preview_view, subscribed_text
 from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
@@ -142,14 +142,7 @@ class SlackCommands:
             place.destination, chat_type=channel.chat_type, title=channel.title, by=place.user_id,
             language=place.lang, send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        said = t(
-            "sub.started" if new else "sub.updated",
-            title=channel.title,
-            time=f"{subscription.send_time:%H:%M}",
-            zone=subscription.time_zone,
-            n=subscription.top_n,
-        )
-        await _announce(request, said)
+        await _announce(request, subscribed_text(subscription, channel.title, new=new))
 
     async def on_unsubscribe(self, request: Request) -> None:
         _no_arguments(request, "unsubscribe")

@@ -22,7 +22,7 @@ from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view
+from bot.views import days_view, help_view, preview_view, subscribed_text
 from handlers.telegram_adapter.asks import search_page, top_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
@@ -149,18 +149,7 @@ class TelegramCommands:
             send_time=args.send_time,
             time_zone=args.time_zone,
         )
-        key = "sub.started" if new else "sub.updated"
-        await self._say(
-            update,
-            place,
-            t(
-                key,
-                title=title or "",
-                time=f"{subscription.send_time:%H:%M}",
-                zone=subscription.time_zone,
-                n=subscription.top_n,
-            ),
-        )
+        await self._say(update, place, subscribed_text(subscription, title, new=new))
 
     async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "unsubscribe")
