@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
@@ -57,6 +58,16 @@ def usage(name: str) -> Text:
     """`Usage: /top [N] [YYYY-MM-DD], e.g. /top 5 2025-02-24`."""
     spec = _SPECS[name]
     return t("usage.line", call=spec.call, example=spec.example)
+
+
+def spelled(text: Text, spell: Callable[[str], str]) -> Text:
+    """The sentence with every usage line in it (at any depth) written by `spell`: a platform whose
+    commands are subcommands of one slash command turns `/top 5` into `/papers top 5`."""
+    values = {key: spelled(v, spell) if isinstance(v, Text) else v for key, v in text.values.items()}
+    if text.key == "usage.line":
+        values["call"] = spell(str(values["call"]))
+        values["example"] = spell(str(values["example"]))
+    return Text(text.key, values)
 
 
 def split_command(text: str) -> tuple[str, str] | None:

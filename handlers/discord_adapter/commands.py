@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import hikari
 from hikari.api import RESTClient, SlashCommandBuilder
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.models import MAX_TOP_N
@@ -205,11 +205,7 @@ class DiscordCommands:
 
 def discord_text(text: Text) -> Text:
     """The sentence with every usage line written as a Discord subcommand (`/papers top ...`)."""
-    values = {key: discord_text(v) if isinstance(v, Text) else v for key, v in text.values.items()}
-    if text.key == "usage.line":
-        values["call"] = as_subcommand(str(values["call"]))
-        values["example"] = as_subcommand(str(values["example"]))
-    return Text(text.key, values)
+    return spelled(text, as_subcommand)
 
 
 def as_subcommand(call: str) -> str:

@@ -16,7 +16,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
@@ -93,11 +93,7 @@ class SlackCommands:
 
     def slack_text(self, text: Text) -> Text:
         """The sentence with every usage line written as this workspace's slash command."""
-        values = {key: self.slack_text(v) if isinstance(v, Text) else v for key, v in text.values.items()}
-        if text.key == "usage.line":
-            values["call"] = self._as_slash(str(values["call"]))
-            values["example"] = self._as_slash(str(values["example"]))
-        return Text(text.key, values)
+        return spelled(text, self._as_slash)
 
     def _as_slash(self, call: str) -> str:
         return f"{self._command} {call.removeprefix('/')}"
