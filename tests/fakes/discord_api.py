@@ -1836,21 +1836,27 @@ class FakeDiscord(LoopbackServer):
         interaction = self._webhook_interaction(params)
         payload = self._checked_message(body, allowed_flags=INTERACTION_MESSAGE_FLAGS)
         if interaction.answered == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE and interaction.original_id is None:
-            message = self._record(
-                interaction.channel_id,
-                None,
-                payload,
-                "original",
-                interaction.token,
-                default_flags=interaction.deferred_flags,
-            )
-            interaction.original_id = message.message_id
+            message = self._fill_deferred(interaction, payload)
         else:
             message = self._record(interaction.channel_id, None, payload, "followup", interaction.token)
             interaction.followups.add(message.message_id)
         if request.query.get("wait", "false").lower() != "true":
             return 204, None
         return 200, self._message_json(message)
+
+    def _fill_deferred(self, interaction: _Interaction, payload: dict[str, Any]) -> SentMessage:
+        """A deferred answer's "thinking…" message becomes the original response, as Discord does
+        when the first follow-up or an edit of @original comes."""
+        message = self._record(
+            interaction.channel_id,
+            None,
+            payload,
+            "original",
+            interaction.token,
+            default_flags=interaction.deferred_flags,
+        )
+        interaction.original_id = message.message_id
+        return message
 
     def _webhook_message(self, interaction: _Interaction, message_id: str) -> str:
         if message_id == "@original":
@@ -1879,16 +1885,7 @@ class FakeDiscord(LoopbackServer):
             and interaction.original_id is None
             and (interaction.answered == DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE)
         ):
-            message = self._record(
-                interaction.channel_id,
-                None,
-                payload,
-                "original",
-                interaction.token,
-                default_flags=interaction.deferred_flags,
-            )
-            interaction.original_id = message.message_id
-            return 200, self._message_json(message)
+            return 200, self._message_json(self._fill_deferred(interaction, payload))
         message_id = self._webhook_message(interaction, params["message_id"])
         source: Source = "original"
         if message_id in interaction.followups:
