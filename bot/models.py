@@ -7,6 +7,7 @@ service, adapters) can share them without depending on one another.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
@@ -261,6 +262,38 @@ class Destination(BaseModel):
 
 
 PushFormat = Literal["compact", "cards", "thread"]
+# How often a destination gets a push: every chosen weekday, once a week (on `week_day`: the week's
+# best by current votes), or once a month (on `month_day`, the month's last day when it is shorter).
+Cadence = Literal["daily", "weekly", "monthly"]
+# How a push orders its papers: by votes alone, or by votes blended with the destination's own
+# feedback (👍/👎/saved); with no feedback the two give the same digest.
+Ranking = Literal["votes", "personal"]
+FollowKind = Literal["author", "org", "search"]
+MAX_FOLLOWS = 20
+MAX_FOLLOW_CHARS = 100
+Opinion = Literal["like", "dislike"]
+
+
+class Follow(BaseModel):
+    """Something a destination follows: an author's name, an HF organization, or a saved search.
+    Matching papers are pushed even below the vote floor and beyond the top N."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: FollowKind
+    value: str = Field(min_length=1, max_length=MAX_FOLLOW_CHARS)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return " ".join(clean_text(value).split()) if isinstance(value, str) else value
+
+
+def new_feed_token() -> str:
+    """An unguessable name for a subscription's own Atom feed (its settings show the link)."""
+    return secrets.token_urlsafe(18)
+
+
 # `thread`: a header message, then each paper as a reply in the header's thread. Only a platform
 # whose messages have threads of replies can carry it (bot.platforms.push_formats says which);
 # adapters offer those, and the service refuses the others.
@@ -287,6 +320,14 @@ class Subscription(BaseModel):
     include: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
     exclude: tuple[str, ...] = Field((), max_length=MAX_KEYWORDS)
     format: PushFormat = "compact"
+    cadence: Cadence = "daily"
+    week_day: int = Field(0, ge=0, le=6)  # weekly: 0 (Monday) .. 6 (Sunday)
+    month_day: int = Field(1, ge=1, le=31)  # monthly: 1 .. 31 (a shorter month: its last day)
+    has_code: bool = False  # only papers with a code repository
+    min_stars: int = Field(0, ge=0)  # only papers whose repository has at least this many stars
+    ranking: Ranking = "votes"
+    follows: tuple[Follow, ...] = Field((), max_length=MAX_FOLLOWS)
+    feed_token: str = Field(default_factory=new_feed_token, min_length=16)
     notify_empty: bool = False
     late_risers: bool = False
     active: bool = True
@@ -316,6 +357,11 @@ class Subscription(BaseModel):
     def _clean_keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = (" ".join(word.split())[:64] for word in value)
         return tuple(dict.fromkeys(word for word in cleaned if word))
+
+    @field_validator("follows")
+    @classmethod
+    def _distinct_follows(cls, value: tuple[Follow, ...]) -> tuple[Follow, ...]:
+        return tuple(dict.fromkeys(value))
 
     @field_validator("summary_language")
     @classmethod

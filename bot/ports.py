@@ -15,6 +15,7 @@ from bot.models import (
     Destination,
     DigestDay,
     FinalStatus,
+    Opinion,
     OutboxItem,
     OutboxStatus,
     Paper,
@@ -351,6 +352,58 @@ class Tokens(Protocol):
 
     async def recall(self, token: str) -> str | None:
         """The payload of a token, or None once it has expired."""
+        ...
+
+
+@dataclass(frozen=True)
+class PaperFeedback:
+    """What one destination's members said about one paper: each member counts once per paper
+    (a later press replaces their earlier one); `saves` is how many members saved it."""
+
+    arxiv_id: str
+    likes: int = 0
+    dislikes: int = 0
+    saves: int = 0
+
+
+@dataclass(frozen=True)
+class SavedPaper:
+    """A paper a member saved in a destination (their reading list there), and when."""
+
+    paper: Paper
+    saved_at: datetime
+
+
+class Feedback(Protocol):
+    """👍/👎 and saved papers, per destination and member: a destination's profile for personal
+    ranking is every member's presses there; a member's reading list is their saves there."""
+
+    async def set_opinion(
+        self, destination: Destination, user: str, arxiv_id: str, opinion: Opinion | None
+    ) -> None:
+        """The member's 👍 or 👎 on the paper in this destination; None takes it back."""
+        ...
+
+    async def set_saved(self, destination: Destination, user: str, arxiv_id: str, saved: bool) -> None:
+        """Add the paper to (or remove it from) the member's saved papers in this destination."""
+        ...
+
+    async def member_feedback(
+        self, destination: Destination, user: str, arxiv_ids: Sequence[str]
+    ) -> dict[str, tuple[Opinion | None, bool]]:
+        """The member's own opinion and saved flag of each paper they pressed anything on
+        (papers they never pressed are missing): what their buttons show."""
+        ...
+
+    async def saved_papers(
+        self, destination: Destination, user: str, *, offset: int = 0, limit: int = 10
+    ) -> tuple[list[SavedPaper], int]:
+        """A page of the member's saved papers here, newest first, and how many there are."""
+        ...
+
+    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
+        """Every paper anyone pressed anything on in this destination: the profile a personal
+        ranking trains on."""
         ...
 
 

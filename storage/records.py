@@ -17,7 +17,17 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot.merge import merge_papers
-from bot.models import Destination, DigestDay, OutboxItem, OutboxStatus, Paper, Section, Subscription, Summary
+from bot.models import (
+    Destination,
+    DigestDay,
+    Follow,
+    OutboxItem,
+    OutboxStatus,
+    Paper,
+    Section,
+    Subscription,
+    Summary,
+)
 from bot.ports import RefusedPaper, StoreStats, SummaryStats, UpsertResult
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
@@ -228,6 +238,14 @@ def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
         "include_keywords": json_text(sub.include),
         "exclude_keywords": json_text(sub.exclude),
         "format": sub.format,
+        "cadence": sub.cadence,
+        "week_day": sub.week_day,
+        "month_day": sub.month_day,
+        "has_code": sub.has_code,
+        "min_stars": sub.min_stars,
+        "ranking": sub.ranking,
+        "follows": json.dumps([[f.kind, f.value] for f in sub.follows], ensure_ascii=False),
+        "feed_token": sub.feed_token,
         "notify_empty": sub.notify_empty,
         "late_risers": sub.late_risers,
         "active": sub.active,
@@ -257,6 +275,14 @@ def subscription_from_row(row: Row) -> Subscription:
         include=tuple(json.loads(row["include_keywords"])),
         exclude=tuple(json.loads(row["exclude_keywords"])),
         format=row["format"],
+        cadence=row["cadence"],
+        week_day=row["week_day"],
+        month_day=row["month_day"],
+        has_code=bool(row["has_code"]),
+        min_stars=row["min_stars"],
+        ranking=row["ranking"],
+        follows=tuple(Follow(kind=kind, value=value) for kind, value in json.loads(row["follows"])),
+        feed_token=row["feed_token"],
         notify_empty=bool(row["notify_empty"]),
         late_risers=bool(row["late_risers"]),
         active=bool(row["active"]),

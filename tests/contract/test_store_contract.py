@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.models import Destination, DigestDay, Section, Subscription
+from bot.models import Destination, DigestDay, Follow, Section, Subscription
 from bot.ports import Enqueued, NextCheck, SearchQuery, Store
 from storage import open_store
 from tests.conftest import PaperFactory
@@ -320,3 +320,25 @@ async def test_enqueue_delivering_goes_page_by_page_in_id_order(store: Store) ->
         after = last
     assert pages == [2, 2, 2]  # six without a note, two a page
     assert await store.enqueue_delivering(DAY, DUE, after=0, limit=10) == (0, after)  # all there already
+
+
+async def test_every_subscription_choice_is_kept_and_each_feed_token_finds_one_row(store: Store) -> None:
+    chosen = Subscription(
+        destination=Destination(platform="slack", chat_id="C1", thread_id="1.5"),
+        chat_type="channel",
+        cadence="monthly",
+        week_day=4,
+        month_day=31,
+        has_code=True,
+        min_stars=250,
+        ranking="personal",
+        follows=(Follow(kind="author", value="Yann  LeCun"), Follow(kind="search", value="모델 합병")),
+    )
+    plain = Subscription(destination=Destination(platform="telegram", chat_id="7"), chat_type="private")
+    await store.save_subscription(chosen)
+    await store.save_subscription(plain)
+    assert await store.get_subscription(chosen.destination) == chosen
+    again = await store.get_subscription(plain.destination)
+    assert again is not None
+    assert again.feed_token == plain.feed_token != chosen.feed_token
+    assert chosen.follows[0].value == "Yann LeCun"
