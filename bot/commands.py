@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Text, t
-from bot.models import ALL_WEEKDAYS, MAX_TOP_N, MAX_VOTES, language_code
+from bot.models import ALL_WEEKDAYS, MAX_FOLLOW_CHARS, MAX_TOP_N, MAX_VOTES, FollowKind, language_code
 
 DEFAULT_TOP = 10
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -48,6 +48,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("unsubscribe", "", "/unsubscribe"),
     CommandSpec("settings", "", "/settings"),
     CommandSpec("preview", "", "/preview"),
+    # -- follows (issue 14)
+    CommandSpec("follow", "author|org|search <name or words>", "/follow author Yann LeCun"),
+    CommandSpec("unfollow", "[author|org|search <name or words>]", "/unfollow author Yann LeCun"),
     CommandSpec("more", "", "/more"),
     CommandSpec("help", "", "/help"),
 )
@@ -106,6 +109,33 @@ def parse_required(name: str, arguments: str) -> str:
     if not arguments.strip():
         raise UsageError(usage(name))
     return arguments.strip()
+
+
+# -- /follow and /unfollow ------------------------------------------------------------------------
+
+# What a follow's kind may be written as (Korean too); `org` is the HF organization a paper was
+# submitted under, `search` a saved search (every word must be found, as include keywords are).
+FOLLOW_KINDS: dict[str, FollowKind] = {
+    "author": "author", "authors": "author", "저자": "author",
+    "org": "org", "organization": "org", "organisation": "org", "기관": "org",
+    "search": "search", "query": "search", "검색": "search",
+}  # fmt: skip
+
+
+def parse_follow(name: str, arguments: str) -> tuple[FollowKind, str]:
+    """`KIND NAME` of /follow or /unfollow (`name`): the kind and the name or words, spaces folded.
+    No kind, an unknown one, no name or an overlong one is a UsageError with the command's usage."""
+    kind_word, _, value = arguments.strip().partition(" ")
+    value = " ".join(value.split())
+    kind = FOLLOW_KINDS.get(kind_word.lower())
+    if kind is None:
+        problem = t("usage.not_understood", word=kind_word, usage=usage(name)) if kind_word else usage(name)
+        raise UsageError(problem)
+    if not value:
+        raise UsageError(t("follow.name_missing", kind=kind, usage=usage(name)))
+    if len(value) > MAX_FOLLOW_CHARS:
+        raise UsageError(t("follow.too_long", most=MAX_FOLLOW_CHARS, usage=usage(name)))
+    return kind, value
 
 
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")

@@ -231,6 +231,52 @@ CATALOG: Catalog = {
         "ko": "{day} 이후 새 Daily Papers 목록이 없습니다(주말·휴일).",
     },
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
+    # -- personal ranking and follows (issue 14)
+    "why.liked": {"en": "you liked: {terms}", "ko": "좋아한 주제: {terms}"},
+    "why.followed_author": {"en": "followed: author {value}", "ko": "팔로우: 저자 {value}"},
+    "why.followed_org": {"en": "followed: organization {value}", "ko": "팔로우: 기관 {value}"},
+    "why.followed_search": {"en": "followed: search “{value}”", "ko": "팔로우: 검색 “{value}”"},
+    "cmd.follow": {
+        "en": "push an author's, an organization's or a search's papers here, whatever their votes",
+        "ko": "저자·기관·검색어의 논문을 추천 수와 관계없이 받기",
+    },
+    "cmd.unfollow": {"en": "stop following; alone: what is followed", "ko": "팔로우 취소 (인수 없이: 목록)"},
+    "follow.kind_author": {"en": "author {value}", "ko": "저자 {value}"},
+    "follow.kind_org": {"en": "organization {value}", "ko": "기관 {value}"},
+    "follow.kind_search": {"en": "search “{value}”", "ko": "검색 “{value}”"},
+    "follow.added": {
+        "en": "Following {what}: each day's matching papers come with the push, even below the vote "
+        "floor and beyond the top N (at most {most} a day).",
+        "ko": "{what} 팔로우: 매일 일치하는 논문을 최소 추천 수·상위 N과 관계없이 함께 보냅니다"
+        "(하루 최대 {most}편).",
+    },
+    "follow.already": {"en": "Already following {what}.", "ko": "이미 {what}을(를) 팔로우하고 있습니다."},
+    "follow.removed": {"en": "No longer following {what}.", "ko": "{what} 팔로우를 취소했습니다."},
+    "follow.missing": {
+        "en": "Not following {what}. Followed here: {follows}. {usage}",
+        "ko": "{what}을(를) 팔로우하고 있지 않습니다. 팔로우 목록: {follows}. {usage}",
+    },
+    "follow.list": {"en": "Followed here: {follows}. {usage}", "ko": "팔로우 목록: {follows}. {usage}"},
+    "follow.none": {
+        "en": "Nothing is followed here yet. {usage}",
+        "ko": "아직 팔로우한 것이 없습니다. {usage}",
+    },
+    "follow.full": {
+        "en": "At most {most} follows per subscription: unfollow one first. {usage}",
+        "ko": "구독마다 최대 {most}개까지 팔로우할 수 있습니다. 먼저 하나를 취소하세요. {usage}",
+    },
+    "follow.not_subscribed": {
+        "en": "Only a subscribed chat can follow: its push carries the papers. Subscribe first. {usage}",
+        "ko": "구독한 대화방만 팔로우할 수 있습니다(푸시로 보내므로). 먼저 구독하세요. {usage}",
+    },
+    "follow.name_missing": {
+        "en": "Which {kind}? {usage}",
+        "ko": "어떤 {kind}인지 적어 주세요. {usage}",
+    },
+    "follow.too_long": {
+        "en": "A name or search is at most {most} characters. {usage}",
+        "ko": "이름이나 검색어는 최대 {most}자입니다. {usage}",
+    },
     # Subscriptions
     "sub.started": {
         "en": "Subscribed {title}: every day at {time} ({zone}), the top {n} papers. "

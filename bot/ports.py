@@ -429,8 +429,9 @@ class Store(Catalog, Subscriptions, Outbox, Feedback, Instances, Tokens, Databas
     reader sees at the signature which part of the database a part of the bot touches."""
 
 
-class PushHistory(Catalog, Outbox, Protocol):
-    """The lists and what the outbox holds of them: what a push would carry (selection, /preview)."""
+class PushHistory(Catalog, Outbox, Feedback, Protocol):
+    """The lists and what the outbox holds of them: what a push would carry (selection, /preview),
+    and the feedback a personal ranking orders it by."""
 
 
 class Pushes(PushHistory, Subscriptions, Protocol):

@@ -1,4 +1,5 @@
-"""What one subscriber gets from a day: top N by votes, a vote floor, include/exclude keywords.
+"""What one subscriber gets from a day: top N by votes (or by votes and the destination's own
+feedback, bot/personal.py), a vote floor, include/exclude keywords, and what it follows.
 
 /preview and the daily push both call this, so the preview explains exactly what will be sent,
 with a reason for each paper and a reason when nothing is left.
@@ -7,14 +8,17 @@ with a reason for each paper and a reason when nothing is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Collection, Iterable
+import unicodedata
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from bot.i18n import Text, t
-from bot.models import Paper, Subscription
-from bot.ports import PushHistory
+from bot.models import Follow, Paper, Subscription
+from bot.personal import TERMS as PAPER_TERMS
+from bot.personal import Ranked, feedback_key, rank
+from bot.ports import PaperFeedback, PushHistory
 
 
 @lru_cache(maxsize=1024)
@@ -80,23 +84,26 @@ def select(
     subscription: Subscription,
     already_sent: Collection[str] = (),
     late: Iterable[Paper] = (),
+    personal: Ranked | None = None,
 ) -> Selection:
     """Choose from `papers` (best-voted first) what `subscription` receives: the top N that pass
-    every filter, then up to MAX_LATE_RISERS `late` papers (from the days before) that now pass
-    the vote floor and were never sent."""
+    every filter (in `personal` order when given), then up to MAX_LATE_RISERS `late` papers (from
+    the days before) that now pass the vote floor and were never sent, then up to MAX_FOLLOWED
+    papers of the day it follows that the filters left out."""
     counts = {"sent": 0, "votes": 0, "excluded": 0, "not_included": 0}
     picks: list[Pick] = []
-    for paper in papers:
+    for paper in personal.papers if personal is not None else papers:
         refusal = _refusal(paper, subscription, already_sent)
         if refusal is not None:
             counts[refusal] += 1
             continue
-        picks.append(Pick(paper, _reasons(paper, subscription)))
+        picks.append(Pick(paper, (*_liked(paper, personal), *_reasons(paper, subscription))))
         if len(picks) == subscription.top_n:
             break
     risers = [p for p in late if subscription.min_votes and _refusal(p, subscription, already_sent) is None]
     risers.sort(key=lambda p: p.votes or 0, reverse=True)
     picks += [Pick(p, (*_reasons(p, subscription), t("why.late_riser"))) for p in risers[:MAX_LATE_RISERS]]
+    picks = _with_follows(picks, papers, subscription, already_sent)
     if picks:
         return Selection(picks)
     if not papers:
@@ -114,6 +121,99 @@ def _reasons(paper: Paper, subscription: Subscription) -> tuple[Text, ...]:
     if included:
         reasons.append(t("why.keyword", words=", ".join(included)))
     return tuple(reasons)
+
+
+# -- personal ranking and follows ---------------------------------------------------------------
+
+# Papers of the day a destination follows that are pushed beyond its top N and below its vote floor:
+# a followed prolific author or a broad saved search must not turn the digest into the whole list.
+MAX_FOLLOWED = 10
+
+
+def _liked(paper: Paper, personal: Ranked | None) -> tuple[Text, ...]:
+    """ "you liked: diffusion, video" when the destination's profile (not the votes) chose it."""
+    terms = personal.liked_terms(paper.arxiv_id) if personal is not None else ()
+    return (t("why.liked", terms=", ".join(terms)),) if terms else ()
+
+
+def _folded(text: str) -> list[str]:
+    """A name as comparable words: case and accents folded (`Müller` is `muller`), punctuation gone."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.findall(r"\w+", plain)
+
+
+def _name_matches(wanted: str, name: str) -> bool:
+    """Whether the followed name is the name, or its words in order within it (`LeCun` finds
+    `Yann LeCun`, `Yann LeCun` finds `Yann A. LeCun`); every word whole."""
+    words, have = _folded(wanted), iter(_folded(name))
+    return bool(words) and all(word in have for word in words)
+
+
+def _organization(paper: Paper) -> str | None:
+    """The HF organization the paper was submitted under, when the data says (newer days only)."""
+    value = getattr(paper, "organization", None)
+    return value if isinstance(value, str) else None
+
+
+def follow_matches(paper: Paper, follow: Follow) -> bool:
+    """Whether the paper is one the follow asks for: by one of its authors; by its HF organization
+    (or, for papers listed before HF had one, an author of that name); or, for a saved search,
+    every word of it found as include keywords are found (`keyword_hits`)."""
+    if follow.kind == "author":
+        return any(_name_matches(follow.value, name) for name in paper.authors)
+    if follow.kind == "org":
+        organization = _organization(paper)
+        names = (organization,) if organization else paper.authors
+        return any(_name_matches(follow.value, name) for name in names)
+    words = tuple(follow.value.split())
+    return bool(words) and len(keyword_hits(paper, words)) == len(words)
+
+
+def followed_reasons(paper: Paper, follows: Sequence[Follow]) -> tuple[Text, ...]:
+    """ "followed: author Yann LeCun" for each follow the paper matches."""
+    return tuple(t(f"why.followed_{f.kind}", value=f.value) for f in follows if follow_matches(paper, f))
+
+
+def _with_follows(
+    picks: list[Pick], papers: list[Paper], subscription: Subscription, already_sent: Collection[str]
+) -> list[Pick]:
+    """The picks marked with the follows they match, then the day's other followed papers (never
+    sent, not excluded), best-voted first, at most MAX_FOLLOWED: they pass the vote floor, the
+    top N and the include keywords, which is what following means."""
+    follows = subscription.follows
+    if not follows:
+        return picks
+    marked = [Pick(p.paper, (*followed_reasons(p.paper, follows), *p.reasons)) for p in picks]
+    chosen = {p.paper.arxiv_id for p in picks}
+    extra: list[Pick] = []
+    for paper in papers:
+        if len(extra) == MAX_FOLLOWED:
+            break
+        if paper.arxiv_id in chosen or paper.arxiv_id in already_sent:
+            continue
+        reasons = followed_reasons(paper, follows)
+        if reasons and not keyword_hits(paper, subscription.exclude):
+            extra.append(Pick(paper, reasons))
+    return marked + extra
+
+
+async def personal_feedback(store: PushHistory, subscription: Subscription) -> list[PaperFeedback]:
+    """The destination's presses when it ranks personally (none otherwise: not even a query)."""
+    if subscription.ranking != "personal":
+        return []
+    return await store.destination_feedback(subscription.destination)
+
+
+async def personal_order(store: PushHistory, papers: list[Paper], feedback: list[PaperFeedback]) -> Ranked:
+    """The day's candidates in the destination's order; pressed papers of other days are read from
+    the store the first time this process meets them (their terms are kept after that)."""
+    listed = {p.arxiv_id for p in papers}
+    missing = [
+        f.arxiv_id for f in feedback if f.arxiv_id not in listed and PAPER_TERMS.known(f.arxiv_id) is None
+    ]
+    pressed = [paper for arxiv_id in missing if (paper := await store.get_paper(arxiv_id)) is not None]
+    return rank(papers, feedback, pressed)
 
 
 LATE_RISER_DAYS = 3
@@ -141,6 +241,8 @@ async def selection_for(
     `memo` shares results between subscribers with the same filters and the same history: a push
     to ten thousand chats computes a handful of different selections, not ten thousand.
     `received` saves the ledger query when the caller already knows what the destination has.
+    A personal ranking reads the destination's feedback: the memo shares its selection only with
+    destinations of the same feedback (and with votes-ranked ones while it has none).
     """
 
     async def top_of(when: date) -> list[Paper]:
@@ -155,12 +257,21 @@ async def selection_for(
     if received is None:
         received = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
     sent = frozenset(received)
+    feedback = await personal_feedback(store, subscription)
+
+    async def chosen() -> Selection:
+        personal = await personal_order(store, papers, feedback) if feedback else None
+        return select(papers, subscription, already_sent=sent, late=late, personal=personal)
+
     if memo is None:
-        return select(papers, subscription, already_sent=sent, late=late)
+        return await chosen()
     s = subscription
-    key = (day, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
+    key = (
+        day, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent),
+        s.follows, feedback_key(feedback),
+    )  # fmt: skip
     if key not in memo:
         if len(memo) >= MEMO_SIZE:
             del memo[next(iter(memo))]
-        memo[key] = select(papers, subscription, already_sent=sent, late=late)
+        memo[key] = await chosen()
     return memo[key]

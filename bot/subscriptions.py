@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from bot.commands import usage
 from bot.errors import NotFoundError, UsageError
 from bot.i18n import Lang, Text, t
-from bot.models import Destination, Subscription
+from bot.models import MAX_FOLLOWS, Destination, Follow, FollowKind, Subscription
 from bot.platforms import push_formats
 from bot.ports import Pushes, Subscriptions
 from bot.schedule import next_due, push_day
@@ -46,6 +47,21 @@ class Preview:
     day: date | None
     selection: Selection
     empty_reason: Text | None = None
+
+
+@dataclass(frozen=True)
+class FollowChange:
+    """What /follow or /unfollow did: the follow asked about, whether anything changed (False: it
+    was already followed, or was not followed), and every follow of the subscription afterwards."""
+
+    follow: Follow
+    changed: bool
+    follows: tuple[Follow, ...]
+
+
+def _same_follow(a: Follow, b: Follow) -> bool:
+    """One follow written twice (`Yann LeCun`, `yann lecun`): kind and words, case folded."""
+    return a.kind == b.kind and a.value.casefold() == b.value.casefold()
 
 
 class SubscriptionsMixin:
@@ -112,6 +128,45 @@ class SubscriptionsMixin:
         await self._store.save_subscription(updated)
         return updated
 
+    # -- follows (issue 14) ---------------------------------------------------------------------
+
+    async def follows(self, destination: Destination) -> tuple[Follow, ...]:
+        """What the destination follows; UsageError when it is not subscribed."""
+        return (await self._followable(destination)).follows
+
+    async def follow(
+        self, destination: Destination, by: str | None, kind: FollowKind, value: str
+    ) -> FollowChange:
+        """Follow an author, an HF organization or a search here (at most MAX_FOLLOWS)."""
+        existing = await self._followable(destination)
+        wanted = _new_follow(kind, value)
+        if any(_same_follow(wanted, f) for f in existing.follows):
+            return FollowChange(wanted, False, existing.follows)
+        if len(existing.follows) >= MAX_FOLLOWS:
+            raise UsageError(t("follow.full", most=MAX_FOLLOWS, usage=usage("unfollow")))
+        updated = await self.update_subscription(destination, by, follows=(*existing.follows, wanted))
+        return FollowChange(wanted, True, updated.follows)
+
+    async def unfollow(
+        self, destination: Destination, by: str | None, kind: FollowKind, value: str
+    ) -> FollowChange:
+        """Stop following; nothing changes (changed=False) when it was not followed."""
+        existing = await self._followable(destination)
+        wanted = _new_follow(kind, value)
+        kept = tuple(f for f in existing.follows if not _same_follow(wanted, f))
+        if len(kept) == len(existing.follows):
+            return FollowChange(wanted, False, existing.follows)
+        removed = next(f for f in existing.follows if _same_follow(wanted, f))
+        updated = await self.update_subscription(destination, by, follows=kept)
+        return FollowChange(removed, True, updated.follows)
+
+    async def _followable(self, destination: Destination) -> Subscription:
+        """The subscription follows belong to: only a delivering one carries them anywhere."""
+        subscription = await self._store.get_subscription(destination)
+        if subscription is None or not subscription.active:
+            raise UsageError(t("follow.not_subscribed", usage=usage("subscribe")))
+        return subscription
+
     async def pause(self, destination: Destination, reason: str) -> None:
         await pause_subscription(self._store, destination, reason)
 
@@ -168,6 +223,14 @@ async def pause_subscription(store: Subscriptions, destination: Destination, rea
     existing = await store.get_subscription(destination)
     if existing is not None and existing.paused_reason != reason:
         await store.save_subscription(_changed(existing, {"paused_reason": reason}))
+
+
+def _new_follow(kind: FollowKind, value: str) -> Follow:
+    """A follow from parsed words; one the model refuses (a blank name) is a UsageError."""
+    try:
+        return Follow(kind=kind, value=value)
+    except ValidationError:
+        raise UsageError(usage("follow")) from None
 
 
 def _utcnow() -> datetime:

@@ -25,8 +25,7 @@ TITLE_COUNT = 3
 KEYWORD_COUNT = 2
 MAX_WORD_CHARS = 40
 
-_ENGLISH_STOP = frozenset(
-    """
+_ENGLISH_STOP_WORDS = """
     a about above across after again against all almost along also although always am among an and
     another any are around as at be because been before being below between both but by can cannot
     could did do does doing done down during each either else enough even ever every few for from
@@ -40,16 +39,15 @@ _ENGLISH_STOP = frozenset(
     paper propose proposed approach method result show shows shown demonstrate demonstrates based
     novel new existing work present presents introduce introduces achieve achieves significantly
     various several including further first
-    """.split()
-)
+"""
+_ENGLISH_STOP = frozenset(_ENGLISH_STOP_WORDS.split())
 # Bigrams of Korean particles, endings and connectives: in nearly every Korean summary, about none.
-_KOREAN_STOP = frozenset(
-    """
+_KOREAN_STOP_WORDS = """
     니다 합니 습니 있습 됩니 입니 했습 었습 였습 하는 하여 하고 하며 한다 하기 하게 했다 되는 되어 된다
     에서 으로 에게 부터 까지 보다 처럼 같은 있는 있으 없는 이러 러한 이를 이는 이와 통해 또한 대한 위해
     위한 것을 것이 것은 등의 하지 지만 그러 러나 따라 라서 또는 그리 리고 이며 이다 였다 수행 기존 제안
-    """.split()
-)
+"""
+_KOREAN_STOP = frozenset(_KOREAN_STOP_WORDS.split())
 
 
 def _fold(word: str) -> str | None:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.cards import votes_text
-from bot.commands import COMMANDS, CommandSpec
+from bot.commands import COMMANDS, CommandSpec, usage
 from bot.i18n import Lang, Text, language_name, t
-from bot.models import Subscription
+from bot.models import Follow, Subscription
 from bot.ports import DayInfo
-from bot.subscriptions import Preview
+from bot.selection import MAX_FOLLOWED
+from bot.subscriptions import FollowChange, Preview
 
 # -- /preview ----------------------------------------------------------------------------------
 
@@ -139,6 +140,40 @@ def subscribed_text(subscription: Subscription, title: str | None, *, new: bool)
         zone=subscription.time_zone,
         n=subscription.top_n,
     )
+
+
+# -- /follow and /unfollow (issue 14) ------------------------------------------------------------
+
+
+def follow_label(follow: Follow) -> Text:
+    """`author Yann LeCun`, `organization Meta`, `search “video diffusion”`."""
+    return t(f"follow.kind_{follow.kind}", value=follow.value)
+
+
+def follows_text(follows: tuple[Follow, ...]) -> Text:
+    """/unfollow alone: what is followed here and how to stop, or how to start."""
+    if not follows:
+        return t("follow.none", usage=usage("follow"))
+    return t("follow.list", follows=tuple(follow_label(f) for f in follows), usage=usage("unfollow"))
+
+
+def follow_text(change: FollowChange) -> Text:
+    """What /follow answers."""
+    what = follow_label(change.follow)
+    return (
+        t("follow.added", what=what, most=MAX_FOLLOWED) if change.changed else t("follow.already", what=what)
+    )
+
+
+def unfollow_text(change: FollowChange) -> Text:
+    """What /unfollow KIND NAME answers: done, or not followed and what is."""
+    what = follow_label(change.follow)
+    if change.changed:
+        return t("follow.removed", what=what)
+    if not change.follows:
+        return t("follow.missing", what=what, follows="-", usage=usage("follow"))
+    listed = tuple(follow_label(f) for f in change.follows)
+    return t("follow.missing", what=what, follows=listed, usage=usage("unfollow"))
 
 
 # -- settings ----------------------------------------------------------------------------------

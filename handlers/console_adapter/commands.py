@@ -16,6 +16,7 @@ from bot.commands import (
     DEFAULT_TOP,
     SETTINGS,
     CommandSpec,
+    parse_follow,
     parse_required,
     parse_setting,
     parse_subscribe,
@@ -27,7 +28,15 @@ from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
-from bot.views import days_view, help_view, preview_view, settings_view
+from bot.views import (
+    days_view,
+    follow_text,
+    follows_text,
+    help_view,
+    preview_view,
+    settings_view,
+    unfollow_text,
+)
 from handlers.console_adapter.render import (
     render_card,
     render_days,
@@ -160,6 +169,16 @@ class ConsoleCommands:
     async def on_preview(self, arguments: str) -> str:
         return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)
 
+    async def on_follow(self, arguments: str) -> str:
+        kind, value = parse_follow("follow", arguments)
+        return str(follow_text(await self._service.follow(HOME, "console", kind, value)))
+
+    async def on_unfollow(self, arguments: str) -> str:
+        if not arguments.strip():
+            return str(follows_text(await self._service.follows(HOME)))
+        kind, value = parse_follow("unfollow", arguments)
+        return str(unfollow_text(await self._service.unfollow(HOME, "console", kind, value)))
+
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)
         return self._top_page(result, 0)
@@ -203,4 +222,7 @@ HANDLERS: dict[str, Handler] = {
     "unsubscribe": ConsoleCommands.on_unsubscribe,
     "settings": ConsoleCommands.on_settings,
     "preview": ConsoleCommands.on_preview,
+    # -- follows (issue 14)
+    "follow": ConsoleCommands.on_follow,
+    "unfollow": ConsoleCommands.on_unfollow,
 }

@@ -13,12 +13,20 @@ from dataclasses import dataclass
 import hikari
 from hikari.api import RESTClient, SlashCommandBuilder
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
+from bot.commands import DEFAULT_TOP, parse_follow, parse_required, parse_subscribe, parse_top, spelled, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.models import MAX_TOP_N
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view, subscribed_text
+from bot.views import (
+    days_view,
+    follow_text,
+    follows_text,
+    help_view,
+    preview_view,
+    subscribed_text,
+    unfollow_text,
+)
 from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import days_message, help_message, notice, preview_message
@@ -48,9 +56,23 @@ OPTIONS: Mapping[str, tuple[Option, ...]] = {
         Option("time", hikari.OptionType.STRING, "HH:MM (default 09:00)"),
         Option("zone", hikari.OptionType.STRING, "Area/City time zone (default Asia/Seoul)"),
     ),
+    # -- follows (issue 14)
+    "follow": (
+        Option("kind", hikari.OptionType.STRING, "author, org or search", required=True),
+        Option(
+            "name",
+            hikari.OptionType.STRING,
+            "The author's or organization's name, or the words",
+            required=True,
+        ),
+    ),
+    "unfollow": (
+        Option("kind", hikari.OptionType.STRING, "author, org or search (none: list what is followed)"),
+        Option("name", hikari.OptionType.STRING, "The name or words followed"),
+    ),
 }
 SUBCOMMANDS = ("help", "today", "top", "search", "paper", "days", "subscribe", "unsubscribe", "settings",
-               "preview")  # fmt: skip
+               "preview", "follow", "unfollow")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,9 @@ class DiscordCommands:
             "unsubscribe": self._unsubscribe,
             "settings": self._settings,
             "preview": self._preview,
+            # -- follows (issue 14)
+            "follow": self._follow,
+            "unfollow": self._unfollow,
         }
 
     async def run(self, name: str, call: Call) -> Reply:
@@ -201,6 +226,28 @@ class DiscordCommands:
             raise UsageError(t("sub.none"))
         check_manager(call.place)
         return Reply(settings_message(subscription, call.place.lang))
+
+    # -- follows (issue 14): changed by members who may change the subscription ----------------
+
+    async def _follow(self, call: Call) -> Reply:
+        kind, value = parse_follow("follow", call.arguments)
+        check_manager(call.place)
+        change = await self._service.follow(call.place.destination, call.place.user_id, kind, value)
+        return _told(call.place, follow_text(change), announce=change.changed)
+
+    async def _unfollow(self, call: Call) -> Reply:
+        if not call.arguments:
+            return _told(call.place, follows_text(await self._service.follows(call.place.destination)))
+        kind, value = parse_follow("unfollow", call.arguments)
+        check_manager(call.place)
+        change = await self._service.unfollow(call.place.destination, call.place.user_id, kind, value)
+        return _told(call.place, unfollow_text(change), announce=change.changed)
+
+
+def _told(place: Place, sentence: Text, *, announce: bool = False) -> Reply:
+    """A change for the whole channel, anything else to the one who asked; usage lines as typed here."""
+    sentence = discord_text(sentence)
+    return _announce(place, sentence) if announce else said(sentence, place.lang)
 
 
 def discord_text(text: Text) -> Text:

@@ -16,12 +16,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
+from bot.commands import DEFAULT_TOP, parse_follow, parse_required, parse_subscribe, parse_top, spelled, usage
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view, subscribed_text
+from bot.views import (
+    days_view,
+    follow_text,
+    follows_text,
+    help_view,
+    preview_view,
+    subscribed_text,
+    unfollow_text,
+)
 from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
@@ -162,6 +170,32 @@ class SlackCommands:
         preview = preview_view(await self._service.preview(request.place.destination))
         await reply(request.respond, preview_messages(preview, request.place.lang))
 
+    # -- follows (issue 14): changed by those who may change the subscription; the channel is told
+
+    async def on_follow(self, request: Request) -> None:
+        kind, value = parse_follow("follow", request.arguments)
+        await check_manager(request.client, request.place)
+        change = await self._service.follow(request.place.destination, request.place.user_id, kind, value)
+        await self._told(request, follow_text(change), announce=change.changed)
+
+    async def on_unfollow(self, request: Request) -> None:
+        destination = request.place.destination
+        if not request.arguments:
+            await self._told(request, follows_text(await self._service.follows(destination)), announce=False)
+            return
+        kind, value = parse_follow("unfollow", request.arguments)
+        await check_manager(request.client, request.place)
+        change = await self._service.unfollow(destination, request.place.user_id, kind, value)
+        await self._told(request, unfollow_text(change), announce=change.changed)
+
+    async def _told(self, request: Request, said: Text, *, announce: bool) -> None:
+        """A change for the whole channel, anything else to the one who asked; usage lines as typed here."""
+        said = self.slack_text(said)
+        if announce:
+            await _announce(request, said)
+        else:
+            await say(request.respond, said, request.place.lang)
+
 
 # A subcommand's handler, a method of SlackCommands: (commands, request).
 Handler = Callable[[SlackCommands, Request], Awaitable[None]]
@@ -178,6 +212,9 @@ HANDLERS: dict[str, Handler] = {
     "unsubscribe": SlackCommands.on_unsubscribe,
     "settings": SlackCommands.on_settings,
     "preview": SlackCommands.on_preview,
+    # -- follows (issue 14)
+    "follow": SlackCommands.on_follow,
+    "unfollow": SlackCommands.on_unfollow,
 }
 
 

@@ -16,13 +16,21 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
-from bot.commands import parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_follow, parse_required, parse_subscribe, parse_top, usage
 from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
-from bot.views import days_view, help_view, preview_view, subscribed_text
+from bot.views import (
+    days_view,
+    follow_text,
+    follows_text,
+    help_view,
+    preview_view,
+    subscribed_text,
+    unfollow_text,
+)
 from handlers.telegram_adapter.asks import search_page, top_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
@@ -183,6 +191,25 @@ class TelegramCommands:
         preview = await self._service.preview(destination)
         await self._reply(update, place, [preview_message(preview_view(preview), place.lang)])
 
+    # -- follows (issue 14): changed by those who may change the subscription ------------------
+
+    async def on_follow(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        kind, value = parse_follow("follow", self._arguments(context))
+        destination, _, _ = await self._target(update, context, place, None)
+        await self._say(
+            update, place, follow_text(await self._service.follow(destination, place.by, kind, value))
+        )
+
+    async def on_unfollow(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        arguments = self._arguments(context)
+        if not arguments.strip():
+            await self._say(update, place, follows_text(await self._service.follows(place.destination)))
+            return
+        kind, value = parse_follow("unfollow", arguments)
+        destination, _, _ = await self._target(update, context, place, None)
+        change = await self._service.unfollow(destination, place.by, kind, value)
+        await self._say(update, place, unfollow_text(change))
+
     @staticmethod
     def _channel_argument(context: ContextTypes.DEFAULT_TYPE, command: str) -> str | None:
         words = context.args or []
@@ -209,5 +236,8 @@ HANDLERS: dict[str, Handler] = {
     "unsubscribe": TelegramCommands.on_unsubscribe,
     "settings": TelegramCommands.on_settings,
     "preview": TelegramCommands.on_preview,
+    # -- follows (issue 14)
+    "follow": TelegramCommands.on_follow,
+    "unfollow": TelegramCommands.on_unfollow,
 }
 TELEGRAM_COMMANDS = tuple(HANDLERS)
