@@ -41,8 +41,9 @@ from bot.terms import TermCounts, is_bigram, paper_terms
 # How much the profile can move a paper, in units of the day's best log votes: an affinity of 0.2
 # (a close paper) with enough presses adds 0.2 * PERSONAL_WEIGHT to a vote score in 0..1.
 PERSONAL_WEIGHT = 4.0
-HALF_CONFIDENCE = 3.0  # presses at which the profile has half its full weight
+HALF_CONFIDENCE = 2.0  # presses at which the profile has half its full weight
 DISLIKE_WEIGHT = 1.0  # a 👎 counts as much as a 👍 (a save counts as a like)
+VECTOR_TERMS = 32  # a paper's most telling terms kept: the rest is mostly noise shared by chance
 REASON_TERMS = 3  # terms named in "you liked: ..."
 MIN_REASON_AFFINITY = 0.08  # below this a pick is there for its votes, not for the profile
 TERM_CACHE = 20_000  # papers whose terms are kept (a day has at most a few hundred)
@@ -116,7 +117,10 @@ class _Context:
     def vector(self, arxiv_id: str, terms: TermCounts) -> dict[str, float]:
         found = self.vectors.get(arxiv_id)
         if found is None:
-            raw = {term: (1.0 + math.log(count)) * self.idf(term) for term, count in terms.counts.items()}
+            weighted = (
+                (term, (1.0 + math.log(count)) * self.idf(term)) for term, count in terms.counts.items()
+            )
+            raw = dict(sorted(weighted, key=lambda pair: (-pair[1], pair[0]))[:VECTOR_TERMS])
             norm = math.sqrt(sum(value * value for value in raw.values())) or 1.0
             found = self.vectors[arxiv_id] = {term: value / norm for term, value in raw.items()}
         return found

@@ -256,8 +256,9 @@ async def selection_for(
             late += await load(day - timedelta(days=back))
     if received is None:
         received = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
-    sent = frozenset(received)
     feedback = await personal_feedback(store, subscription)
+    # A paper someone here pressed 👍/👎/save on was seen here: a personal push does not bring it again.
+    sent = frozenset(received) | {f.arxiv_id for f in feedback}
 
     async def chosen() -> Selection:
         personal = await personal_order(store, papers, feedback) if feedback else None
