@@ -28,6 +28,12 @@ Telegram's alone; `sent`, `duplicates`, `misses` and `http_429` add up every pla
 against its own fake's records, and `platforms` holds each platform's figures. CPU per message is the
 bot's over all messages, Slack's and Discord's included.
 
+5. personal (issue 14): the uncapped run twice on SQLite, every subscription ranked by votes and
+   then every one ranked personally, a share of them (`--feedback-share`, default all) with
+   PRESSES presses of their own on papers of the day (random, so almost no two destinations share
+   a selection: the worst case for the selection memo). Target: the bot's whole CPU (start-up,
+   enqueueing, selections and sending) at most 10% more with personal ranking than with votes.
+
 4. instances: the capped run on PostgreSQL (a throwaway server, tests/pg_server.py), first with one
    `push --now` process, then with two at once on the same database (a fresh one each). The
    instances heartbeat and each takes 1/N of Telegram's cap, and they lease the outbox, so the
@@ -86,6 +92,8 @@ LIMITS = {  # what the uncapped platforms' fakes enforce, as the report says it
 }
 LEASE_SECONDS = 20.0  # short, so the crash run does not wait two minutes for a dead worker's leases
 INSTANCE_COUNTS = (1, 2)  # the instances run: one process on PostgreSQL, then two sharing the database
+PRESSES = 4  # presses per destination with feedback in the personal run: 3 likes and a dislike
+PERSONAL_TARGET = 1.10  # the personal push's bot CPU against the votes push's, at most
 
 
 @dataclass
@@ -124,6 +132,9 @@ class Figures:
     platforms: dict[str, PlatformFigures] = field(default_factory=dict)
     instances: int = 1  # bot processes pushing at once on the one database
     database: str = "sqlite"  # the store's URL scheme: sqlite or postgresql
+    ranking: str = "votes"  # every subscription's ranking (the personal run has both)
+    feedback_share: float = 0.0  # the share of subscriptions with presses of their own
+    cpu_s: float = 0.0  # the bot's whole CPU seconds
 
 
 def destination_of(index: int, *, discord: bool = False) -> tuple[Destination, str]:
@@ -190,7 +201,9 @@ class Fakes:
         return self.slack.http_429 if platform == "slack" else self.telegram.rate_limited
 
 
-async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, list[str]]:
+async def prepare(
+    database: str, subscribers: int, fakes: Fakes, ranking: str = "votes", feedback_share: float = 0.0
+) -> dict[str, list[str]]:
     """A database with the sample day and N subscriptions, all due now; the chats exist in the fakes.
 
     `database` is a URL as the bot takes it (SQLite or PostgreSQL), so every mode prepares the same
@@ -199,7 +212,10 @@ async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, li
     """
     store = await open_store(database)
     try:
-        await store.upsert_day(parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample"))
+        day = parse_markdown(sample_digest().read_text(encoding="utf-8"), source="sample")
+        await store.upsert_day(day)
+        papers = [paper.arxiv_id for paper in day.papers]
+        pressing = random.Random(14)
         destinations: dict[str, list[str]] = {platform: [] for platform in PLATFORMS}
         long_ago = datetime(2020, 1, 1, tzinfo=UTC)
         for index in range(subscribers):
@@ -210,8 +226,14 @@ async def prepare(database: str, subscribers: int, fakes: Fakes) -> dict[str, li
                 chat_type=chat_type,
                 send_time=clock_time(0, 0),
                 active_since=long_ago,
+                ranking=ranking,
             )
             await store.save_subscription(subscription)
+            if pressing.random() < feedback_share:
+                for number, arxiv_id in enumerate(pressing.sample(papers, PRESSES)):
+                    await store.set_opinion(
+                        destination, "reader", arxiv_id, "dislike" if number == 0 else "like"
+                    )
             destinations[destination.platform].append(destination.chat_id)
         return destinations
     finally:
@@ -419,10 +441,18 @@ def platform_figures(
     return figures
 
 
-async def run(mode: str, subscribers: int, cap: int, kills: int) -> list[Figures]:
-    """A mode's runs: one on a SQLite file of its own, or (instances) the PostgreSQL pair."""
+async def run(
+    mode: str, subscribers: int, cap: int, kills: int, feedback_share: float = 1.0, ranking: str = "votes"
+) -> list[Figures]:
+    """A mode's runs: one on a SQLite file of its own, (instances) the PostgreSQL pair, or
+    (personal) the uncapped run by votes and then personally ranked."""
     if mode == "instances":
         return await run_instances(subscribers, cap)
+    if mode == "personal":
+        return [
+            (await run("uncapped", subscribers, cap, 0, share, ranking))[0]
+            for ranking, share in (("votes", 0.0), ("personal", feedback_share))
+        ]
     pinned = cores() if mode == "uncapped" else None
     allowed = os.sched_getaffinity(0)
     if pinned is not None:
@@ -431,7 +461,18 @@ async def run(mode: str, subscribers: int, cap: int, kills: int) -> list[Figures
         with tempfile.TemporaryDirectory() as folder:
             database = f"sqlite:///{Path(folder) / 'push.db'}"
             bot_core = None if pinned is None else pinned[1]
-            return [await run_pinned(mode, subscribers, cap, kills, bot_core, database)]
+            return [
+                await run_pinned(
+                    mode,
+                    subscribers,
+                    cap,
+                    kills,
+                    bot_core,
+                    database,
+                    ranking=ranking,
+                    feedback_share=feedback_share,
+                )
+            ]
     finally:
         os.sched_setaffinity(0, allowed)
 
@@ -469,6 +510,9 @@ async def run_pinned(
     bot_core: int | None,
     database: str,
     processes: int = 1,
+    *,
+    ranking: str = "votes",
+    feedback_share: float = 0.0,
 ) -> Figures:
     """One run on `database` (a URL) by `processes` concurrent bots. Telegram's fake enforces `cap`
     overall; Slack's keeps its real limit in every mode (one message a second per channel), which
@@ -480,7 +524,7 @@ async def run_pinned(
     limits = RateLimits(per_chat=Window(1, 1.0), per_group=Window(20, 60.0), overall=Window(cap, 1.0))
     async with FakeTelegram(rate_limits=limits) as telegram, FakeSlack() as slack, FakeDiscord() as discord:
         fakes = Fakes(telegram, slack, discord)
-        destinations = await prepare(database, subscribers, fakes)
+        destinations = await prepare(database, subscribers, fakes, ranking, feedback_share)
         without_cycle_collector()
         env = bot_env(fakes, cap, database)
         probe = RateProbe(fakes)
@@ -538,6 +582,9 @@ async def run_pinned(
             platforms=platforms,
             instances=processes,
             database=database.split(":", 1)[0],
+            ranking=ranking,
+            feedback_share=feedback_share,
+            cpu_s=round(cpu, 3),
         )
 
 
@@ -578,6 +625,8 @@ def report(figures: Figures) -> list[str]:
     cap, capped = figures.cap_per_s, figures.cap_platform
     # The instances run has two lines of results: the label says how many processes pushed.
     label = f"{figures.mode} x{figures.instances}" if figures.mode == "instances" else figures.mode
+    if figures.ranking != "votes":
+        label = f"{figures.ranking}"
     lines = [
         f"{label:>9}: {figures.sent} sent to {figures.subscribers} in {figures.seconds}s, "
         f"{capped} {figures.rate_per_s}/s sustained (its cap {cap}/s, {100 * figures.rate_per_s / cap:.1f}%; "
@@ -598,25 +647,45 @@ def report(figures: Figures) -> list[str]:
     return lines
 
 
+def personal_verdict(votes: Figures, personal: Figures) -> str:
+    """The personal push's whole bot CPU against the votes push's."""
+    ratio = personal.cpu_s / max(votes.cpu_s, 1e-9)
+    ok = ratio <= PERSONAL_TARGET and not (personal.misses or personal.duplicates)
+    return (
+        f"{'':>11}personal ranking ({100 * personal.feedback_share:.0f}% with {PRESSES} presses each): "
+        f"bot CPU "
+        f"{personal.cpu_s}s against {votes.cpu_s}s by votes = x{ratio:.3f} "
+        f"(target <= x{PERSONAL_TARGET}) -> {'PASS' if ok else 'FAIL'}"
+    )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument(
         "--modes",
         default="capped,uncapped,crash",
-        help="comma-separated: capped, uncapped, crash, instances (PostgreSQL, one and two processes)",
+        help="comma-separated: capped, uncapped, crash, instances (PostgreSQL, one and two processes), "
+        "personal (uncapped by votes, then personally ranked)",
     )
     parser.add_argument(
         "--cap", type=int, default=30, help="Telegram's overall cap in the capped run (messages/s)"
     )
     parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument(
+        "--feedback-share", type=float, default=1.0, help="personal: the share of subscriptions with presses"
+    )
     args = parser.parse_args()
     results = []
     for mode in args.modes.split(","):
-        cap = 1000 if mode == "uncapped" else args.cap
-        for figures in await run(mode, args.subscribers, cap, args.kills if mode == "crash" else 0):
+        cap = 1000 if mode in ("uncapped", "personal") else args.cap
+        kills = args.kills if mode == "crash" else 0
+        runs = await run(mode, args.subscribers, cap, kills, args.feedback_share)
+        for figures in runs:
             print("\n".join(report(figures)))
             results.append(asdict(figures))
+        if mode == "personal":
+            print(personal_verdict(*runs))
     summary = dict(results[0])
     summary["runs"] = results
     print(json.dumps(summary))

@@ -283,7 +283,7 @@ class Deliverer:
         self._clock = clock
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
         self._day_papers: dict[date, dict[str, Paper]] = {}
-        self._selections: SelectionMemo = {}
+        self._selections = SelectionMemo()
         self._leased: deque[OutboxItem] = deque()
         self._leasing = asyncio.Lock()
         self._drained = False

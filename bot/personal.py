@@ -53,17 +53,23 @@ PROFILE_CACHE = 4096  # profiles kept, keyed by their feedback and day
 
 @dataclass(frozen=True)
 class Ranked:
-    """Candidates in personal order, each with its affinity and the terms that made it."""
+    """Candidates in personal order, each with its affinity; why a pick is there is worked out
+    for the picks alone (`liked_terms`), not for every candidate of every destination."""
 
     papers: list[Paper]
     affinity: dict[str, float]
-    terms: dict[str, tuple[str, ...]]  # arXiv id -> the display forms of its top matching terms
+    profile: dict[str, float] = field(default_factory=dict)
+    vectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    display: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def liked_terms(self, arxiv_id: str) -> tuple[str, ...]:
-        """The terms a pick was chosen for, when the profile (not its votes) put it there."""
+        """The terms a pick was chosen for (the display forms of those adding most to its
+        affinity), when the profile, not its votes, put it there."""
         if self.affinity.get(arxiv_id, 0.0) < MIN_REASON_AFFINITY:
             return ()
-        return self.terms.get(arxiv_id, ())
+        vector = self.vectors[arxiv_id]
+        parts = [(self.profile[term] * value, term) for term, value in vector.items() if term in self.profile]
+        return _reason_terms(parts, self.display.get(arxiv_id, {}))
 
 
 class _Terms:
@@ -230,17 +236,16 @@ def rank(
     weight = weight_of(presses(feedback))
     best = max((p.votes or 0 for p in papers), default=0)
     affinity: dict[str, float] = {}
-    reasons: dict[str, tuple[str, ...]] = {}
+    vectors: dict[str, dict[str, float]] = {}
     scored: list[tuple[float, int, Paper]] = []
     for position, paper in enumerate(papers):
-        vector = context.vector(paper.arxiv_id, terms[paper.arxiv_id])
-        parts = [(profile[term] * value, term) for term, value in vector.items() if term in profile]
-        score = sum(part for part, _ in parts)
+        vector = vectors[paper.arxiv_id] = context.vector(paper.arxiv_id, terms[paper.arxiv_id])
+        score = sum(profile[term] * value for term, value in vector.items() if term in profile)
         affinity[paper.arxiv_id] = score
-        reasons[paper.arxiv_id] = _reason_terms(parts, terms[paper.arxiv_id].display)
         scored.append((-(vote_score(paper.votes, best) + weight * score), position, paper))
     scored.sort(key=lambda item: (item[0], item[1]))
-    return Ranked([paper for _, _, paper in scored], affinity, reasons)
+    display = {arxiv_id: terms[arxiv_id].display for arxiv_id in vectors}
+    return Ranked([paper for _, _, paper in scored], affinity, profile, vectors, display)
 
 
 def _reason_terms(parts: list[tuple[float, str]], display: Mapping[str, str]) -> tuple[str, ...]:

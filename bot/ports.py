@@ -406,6 +406,11 @@ class Feedback(Protocol):
         ranking trains on."""
         ...
 
+    async def feedback_destinations(self) -> set[str]:
+        """The keys (Destination.key) of every destination where anyone pressed anything: a push
+        reads it once and asks `destination_feedback` of those alone, not of every subscriber."""
+        ...
+
 
 class Database(Protocol):
     """Whether the database answers and takes writes, and letting it go."""

@@ -198,10 +198,18 @@ def _with_follows(
     return marked + extra
 
 
-async def personal_feedback(store: PushHistory, subscription: Subscription) -> list[PaperFeedback]:
-    """The destination's presses when it ranks personally (none otherwise: not even a query)."""
+async def personal_feedback(
+    store: PushHistory, subscription: Subscription, memo: SelectionMemo | None = None
+) -> list[PaperFeedback]:
+    """The destination's presses when it ranks personally (none otherwise: not even a query). With
+    a memo (a push), only destinations the store lists as having feedback are asked about."""
     if subscription.ranking != "personal":
         return []
+    if memo is not None:
+        if memo.with_feedback is None:
+            memo.with_feedback = frozenset(await store.feedback_destinations())
+        if subscription.destination.key not in memo.with_feedback:
+            return []
     return await store.destination_feedback(subscription.destination)
 
 
@@ -221,7 +229,18 @@ CANDIDATES = 200
 DayLoader = Callable[[date], Awaitable[list[Paper]]]
 
 
-SelectionMemo = dict[tuple[object, ...], Selection]
+class SelectionMemo(dict[tuple[object, ...], Selection]):
+    """Selections shared by subscribers with the same filters, history and feedback; and, read once
+    (per drain: `clear` forgets it), which destinations have any feedback, so a personal ranking
+    asks the store for the feedback of those alone."""
+
+    with_feedback: frozenset[str] | None = None
+
+    def clear(self) -> None:
+        super().clear()
+        self.with_feedback = None
+
+
 # Selections a memo keeps (the oldest goes first): a push to a million destinations with their
 # own histories must not keep a million of them.
 MEMO_SIZE = 4096
@@ -256,7 +275,7 @@ async def selection_for(
             late += await load(day - timedelta(days=back))
     if received is None:
         received = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
-    feedback = await personal_feedback(store, subscription)
+    feedback = await personal_feedback(store, subscription, memo)
     # A paper someone here pressed 👍/👎/save on was seen here: a personal push does not bring it again.
     sent = frozenset(received) | {f.arxiv_id for f in feedback}
 

@@ -756,6 +756,12 @@ class PostgresStore:
         )
         return paper_feedback_of(rows)
 
+    async def feedback_destinations(self) -> set[str]:
+        rows = await self._pool.fetch(
+            "SELECT destination FROM opinions UNION SELECT destination FROM saved_papers"
+        )
+        return {str(row[0]) for row in rows}
+
     # -- button state ---------------------------------------------------------------------
 
     async def remember(self, payload: str) -> str:

@@ -777,6 +777,10 @@ class SqliteStore:
         )
         return paper_feedback_of(rows)
 
+    async def feedback_destinations(self) -> set[str]:
+        rows = await self._all("SELECT destination FROM opinions UNION SELECT destination FROM saved_papers")
+        return {str(row[0]) for row in rows}
+
     # -- button state ---------------------------------------------------------------------
 
     async def remember(self, payload: str, *, keep_days: int = UI_STATE_DAYS) -> str:

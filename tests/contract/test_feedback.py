@@ -42,6 +42,7 @@ async def test_each_member_counts_once_per_paper_and_can_change_or_take_back(
         PaperFeedback(second, dislikes=1),
     ]
     assert await store.destination_feedback(OTHER) == [PaperFeedback(second, likes=1)]
+    assert await store.feedback_destinations() == {GROUP.key, OTHER.key}
 
 
 async def test_saves_count_in_the_profile_and_each_member_sees_their_own_state(
@@ -62,6 +63,7 @@ async def test_saves_count_in_the_profile_and_each_member_sees_their_own_state(
     }
     assert await store.member_feedback(GROUP, "bob", [first, second]) == {first: (None, True)}
     assert await store.member_feedback(GROUP, "ann", []) == {}
+    assert await store.feedback_destinations() == {GROUP.key}  # saves alone count
 
 
 async def test_saved_papers_come_newest_first_in_pages_and_removal_drops_one(

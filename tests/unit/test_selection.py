@@ -90,7 +90,7 @@ async def test_selections_are_shared_by_equal_settings_and_histories_and_the_mem
     async def listed(_: date) -> list[Paper]:
         return papers
 
-    memo: SelectionMemo = {}
+    memo = SelectionMemo()
     nobody = cast(Store, None)  # `received` and the loader answer everything the store would
     one = await selection_for(nobody, sub(top_n=2), day, listed, memo, received=())
     other = Destination(platform="slack", chat_id="C1")
