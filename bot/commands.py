@@ -132,7 +132,7 @@ def parse_follow(name: str, arguments: str) -> tuple[FollowKind, str]:
         problem = t("usage.not_understood", word=kind_word, usage=usage(name)) if kind_word else usage(name)
         raise UsageError(problem)
     if not value:
-        raise UsageError(t("follow.name_missing", kind=kind, usage=usage(name)))
+        raise UsageError(t("follow.name_missing", kind=t(f"follow.what_{kind}"), usage=usage(name)))
     if len(value) > MAX_FOLLOW_CHARS:
         raise UsageError(t("follow.too_long", most=MAX_FOLLOW_CHARS, usage=usage(name)))
     return kind, value

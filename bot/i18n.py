@@ -269,6 +269,9 @@ CATALOG: Catalog = {
         "en": "Only a subscribed chat can follow: its push carries the papers. Subscribe first. {usage}",
         "ko": "구독한 대화방만 팔로우할 수 있습니다(푸시로 보내므로). 먼저 구독하세요. {usage}",
     },
+    "follow.what_author": {"en": "author", "ko": "저자"},
+    "follow.what_org": {"en": "organization", "ko": "기관"},
+    "follow.what_search": {"en": "search", "ko": "검색어"},
     "follow.name_missing": {
         "en": "Which {kind}? {usage}",
         "ko": "어떤 {kind}인지 적어 주세요. {usage}",
