@@ -8,6 +8,7 @@ story about a paper.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,11 +106,15 @@ def one_line(paper: Paper, language: str, limit: int = ONE_LINE_CHARS) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def paper_card(paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN) -> PaperCard:
-    """The card a reader of `language` sees (the summary chosen by `summary_to_show`)."""
+def paper_card(
+    paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN, *, mark: str | None = None
+) -> PaperCard:
+    """The card a reader of `language` sees (the summary chosen by `summary_to_show`); `mark` says
+    why a push carries it when that is not its votes ("followed: author Yann LeCun")."""
     shown = paper.authors[:max_authors]
     summary = summary_to_show(paper, language)
-    notes = [summary.note] if summary.note else []
+    notes = [t("raw", text=mark)] if mark else []
+    notes += [summary.note] if summary.note else []
     if summary.summary is not None and not summary.summary.verified:
         notes.append(t("card.unverified"))
     return PaperCard(
@@ -127,11 +132,29 @@ def paper_card(paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN
     )
 
 
-def digest_items(papers: list[Paper], language: str, start_rank: int = 1) -> tuple[DigestItem, ...]:
+def digest_items(
+    papers: list[Paper], language: str, start_rank: int = 1, marks: Mapping[str, str] | None = None
+) -> tuple[DigestItem, ...]:
+    """The list's items; a paper with a mark (why a push carries it: "followed: author Yann LeCun")
+    has it before its one-line summary."""
+    marks = marks or {}
     return tuple(
-        DigestItem(rank, p.arxiv_id, p.title, p.arxiv_url, p.votes, one_line(p, language))
+        DigestItem(
+            rank,
+            p.arxiv_id,
+            p.title,
+            p.arxiv_url,
+            p.votes,
+            _marked(marks.get(p.arxiv_id), one_line(p, language)),
+        )
         for rank, p in enumerate(papers, start=start_rank)
     )
+
+
+def _marked(mark: str | None, line: str) -> str:
+    if not mark:
+        return line
+    return f"{mark} · {line}" if line else mark
 
 
 def votes_text(votes: int | None) -> Text:

@@ -8,13 +8,14 @@ needs to know which papers each message shows, which the platform tells through 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Generic, TypeVar
 
 from bot.i18n import Lang, Text, t
-from bot.models import OutboxItem, Paper, PushFormat
+from bot.models import Follow, OutboxItem, Paper, PushFormat
 from bot.ports import Outgoing
+from bot.selection import followed_reasons
 
 Message = TypeVar("Message")
 Format = PushFormat
@@ -26,7 +27,7 @@ class PushRenderer(Generic[Message]):
 
     def __init__(
         self,
-        digest: Callable[[date, list[Paper], Format, Lang, str], list[Message]],
+        digest: Callable[[date, list[Paper], Format, Lang, str, Mapping[str, str]], list[Message]],
         note: Callable[[Text, Lang], Message],
         shows: Callable[[Message, Paper], bool],
         prepare: Callable[[Message], object] = lambda message: message,
@@ -40,22 +41,23 @@ class PushRenderer(Generic[Message]):
         self._shows = shows
         self._prepare = prepare
         self._threads = threads
-        self._cache: dict[tuple[date, tuple[str, ...], str, str, str], list[Outgoing]] = {}
+        self._cache: dict[tuple[object, ...], list[Outgoing]] = {}
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         subscription = item.subscription
         if item.kind == "note":
             note = self._note(t("push.no_new", day=item.last_list or "-"), subscription.language)
             return [Outgoing(self._prepare(note))]
+        marks = follow_marks(papers, subscription.follows, subscription.language)
         key = (
             item.digest_day, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language,
-            subscription.reads,
+            subscription.reads, tuple(sorted(marks.items())),
         )  # fmt: skip
         if key not in self._cache:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             messages = self._digest(
-                item.digest_day, papers, subscription.format, subscription.language, subscription.reads
+                item.digest_day, papers, subscription.format, subscription.language, subscription.reads, marks
             )
             threaded = self._threads and subscription.format == "thread"  # the first heads, the rest reply
             self._cache[key] = [
@@ -67,3 +69,12 @@ class PushRenderer(Generic[Message]):
                 for seq, message in enumerate(messages)
             ]
         return self._cache[key]
+
+
+def follow_marks(papers: list[Paper], follows: tuple[Follow, ...], lang: Lang) -> dict[str, str]:
+    """Each pushed paper the subscription follows, with why ("followed: author Yann LeCun"): the
+    same papers are marked on a resumed push, where the picks' reasons are no longer at hand."""
+    if not follows:
+        return {}
+    marks = {p.arxiv_id: "; ".join(r.render(lang) for r in followed_reasons(p, follows)) for p in papers}
+    return {arxiv_id: mark for arxiv_id, mark in marks.items() if mark}

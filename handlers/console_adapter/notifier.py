@@ -13,6 +13,7 @@ from typing import TextIO
 from bot.i18n import t
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
+from bot.push_render import follow_marks
 from bot.ratelimit import RateKey
 from handlers.console_adapter.render import push_messages
 from handlers.console_adapter.text import printable
@@ -31,7 +32,8 @@ class ConsoleNotifier:
         lang = item.subscription.language
         if item.kind == "note":
             return [Outgoing(t("push.no_new", day=item.last_list or "-").render(lang))]
-        texts = push_messages(item.digest_day, papers, lang, item.subscription.reads)
+        marks = follow_marks(papers, item.subscription.follows, lang)
+        texts = push_messages(item.digest_day, papers, lang, item.subscription.reads, marks)
         return [Outgoing(text, tuple(p.arxiv_id for p in papers)) for text in texts]
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:

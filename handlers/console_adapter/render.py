@@ -7,6 +7,7 @@ Echoed values (a search query) are cut; control characters are escaped where the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from bot.cards import DigestView, PaperCard, digest_items, votes_label
@@ -73,9 +74,11 @@ def render_digest(
     return "\n".join(lines)
 
 
-def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
-    """A day's push as the terminal shows it (one text), summaries in `reads`."""
-    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
+def push_messages(
+    day: date, papers: list[Paper], lang: Lang, reads: str, marks: Mapping[str, str] | None = None
+) -> list[str]:
+    """A day's push as the terminal shows it (one text), summaries in `reads`, followed papers marked."""
+    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads, marks=marks))
     return [render_digest(view, lang=lang)]
 
 

@@ -12,7 +12,7 @@ embeds and 6,000 characters, split only between items.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -222,7 +222,12 @@ def list_message(view: DigestView, lang: Lang, components: Sequence[Component] =
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: PushFormat, lang: Lang, reads: str | None = None
+    day: date,
+    papers: list[Paper],
+    fmt: PushFormat,
+    lang: Lang,
+    reads: str | None = None,
+    marks: Mapping[str, str] | None = None,
 ) -> list[DiscordMessage]:
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper
     (its embed and link buttons). Discord has no reply threads here: `thread` is sent as cards.
@@ -230,9 +235,14 @@ def push_messages(
     reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        return list_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
+        return list_messages(
+            DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers)), lang
+        )
     title = DiscordMessage(bold(cut(heading.render(lang), MAX_CONTENT - 4)))
-    return [title] + [card_message(paper_card(paper, reads), lang) for paper in papers]
+    return [title] + [
+        card_message(paper_card(paper, reads, mark=(marks or {}).get(paper.arxiv_id)), lang)
+        for paper in papers
+    ]
 
 
 def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> DiscordMessage:

@@ -8,7 +8,7 @@ buttons. Section texts shrink together until the card fits one message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
@@ -127,7 +127,12 @@ def digest_messages(view: DigestView, lang: Lang, *, item_accessory: bool = Fals
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+    day: date,
+    papers: list[Paper],
+    fmt: Format,
+    lang: Lang,
+    reads: str | None = None,
+    marks: Mapping[str, str] | None = None,
 ) -> list[SlackMessage]:
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper.
     Thread: the same, the heading saying the cards follow in its thread (the deliverer posts them there).
@@ -135,12 +140,15 @@ def push_messages(
     reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        return digest_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
+        return digest_messages(
+            DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers)), lang
+        )
     if fmt == "thread":
         heading = t("push.thread_heading", day=day, n=len(papers))
     title = heading.render(lang)
     return [SlackMessage(_fallback(title), (header(title),))] + [
-        card_message(paper_card(paper, reads), lang) for paper in papers
+        card_message(paper_card(paper, reads, mark=(marks or {}).get(paper.arxiv_id)), lang)
+        for paper in papers
     ]
 
 

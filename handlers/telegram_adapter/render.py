@@ -8,7 +8,7 @@ so what is inspected is exactly what is sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -208,7 +208,12 @@ Format = PushFormat  # `thread` is never a Telegram subscription's (the service 
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+    day: date,
+    papers: list[Paper],
+    fmt: Format,
+    lang: Lang,
+    reads: str | None = None,
+    marks: Mapping[str, str] | None = None,
 ) -> list[TelegramMessage]:
     """The messages of one push (or of `paperboy render telegram`).
     Compact: the ranked list, split between items when it passes 4096 characters.
@@ -217,10 +222,10 @@ def push_messages(
     reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
-        view = DigestView(heading, digest_items(papers, reads), total=len(papers))
+        view = DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers))
         return [text_message(body) for body in digest_pages(view, lang)]
     return [text_message(bold(heading.render(lang)))] + [
-        card_message(paper_card(p, reads), lang) for p in papers
+        card_message(paper_card(p, reads, mark=(marks or {}).get(p.arxiv_id)), lang) for p in papers
     ]
 
 

@@ -115,5 +115,8 @@ async def test_followed_papers_come_below_the_floor_and_beyond_the_top_n(push: P
     assert len(alice) == 3
     assert alice[:2] == bob
     assert "FantasyID" in alice[2]
+    (message,) = push.fake.sent_to(ALICE)
+    assert "followed: author Yonggang Qi · " in message.text  # the push says why it is there
+    assert "followed" not in push.fake.sent_to(BOB)[0].text
     await push.run()  # never twice: the ledger has it
     assert len(push.fake.sent_to(ALICE)) == 1

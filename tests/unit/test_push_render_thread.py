@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,7 +15,9 @@ DAY = date(2025, 2, 24)
 PAPERS = [Paper(arxiv_id=f"2502.0000{i}", title=f"P{i}", days=(DAY,)) for i in range(3)]
 
 
-def _digest(day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str) -> list[str]:
+def _digest(
+    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str, marks: Mapping[str, str]
+) -> list[str]:
     return ["header"] + [p.arxiv_id for p in papers]
 
 
