@@ -48,7 +48,7 @@ async def test_personal_selections_are_shared_only_with_the_same_feedback(make_p
         return papers
 
     liked = [PaperFeedback("2501.00004", likes=2)]
-    presses = Presses({"telegram:1:": liked, "telegram:2:": liked})
+    presses = Presses({"telegram:1": liked, "telegram:2": liked})
     store = cast(Store, presses)
     memo = SelectionMemo()
     personal = {"top_n": 2, "ranking": "personal"}
@@ -60,6 +60,6 @@ async def test_personal_selections_are_shared_only_with_the_same_feedback(make_p
     assert [p.paper.arxiv_id for p in one.picks] == ["2501.00003", "2501.00001"]
     assert three is by_votes  # no presses: the votes' selection, shared with votes-ranked subscribers
     assert [p.paper.arxiv_id for p in three.picks] == ["2501.00001", "2501.00002"]
-    assert presses.asked == ["telegram:1:", "telegram:2:"]  # the others were never asked about
+    assert presses.asked == ["telegram:1", "telegram:2"]  # the others were never asked about
     memo.clear()
     assert memo.with_feedback is None  # a new drain reads who has feedback again
