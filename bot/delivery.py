@@ -240,6 +240,16 @@ class Scheduler:
             last = await self._store.latest_day(on_or_before=local_day)
             report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
 
+    async def digest_day(
+        self, subscription: Subscription, due: datetime, *, manual: bool = False
+    ) -> tuple[date | None, Text | None]:
+        """The digest day of `subscription`'s push due then (a weekly or monthly one: its period's
+        last day), or why it has none; `manual` (`push --now`): the latest list, for every cadence."""
+        if subscription.cadence == "daily" or manual:
+            return await self.day_for(due, manual=manual)
+        period, reason = await period_for(self._store, subscription, due)
+        return (period.last if period is not None else None), reason
+
     async def day_for(
         self, due: datetime, *, manual: bool = False, cache: DayCache | None = None
     ) -> tuple[date | None, Text | None]:
@@ -611,8 +621,18 @@ class Deliverer:
             self._day_papers[period] = {p.arxiv_id: p for p in papers}
         return self._day_papers[period]
 
-    async def selection(self, subscription: Subscription, day: date) -> Selection:
-        return await selection_for(self._store, subscription, day, self._listed_on, self._selections)
+    async def selection(self, subscription: Subscription, day: date, due: datetime) -> Selection:
+        """What a push of `day` due at `due` would carry now (`push --dry-run`)."""
+        period = period_of(subscription, due, day)
+        return await selection_for(
+            self._store,
+            subscription,
+            day,
+            self._listed_on,
+            self._selections,
+            period=period,
+            papers_of_period=self._listed_in,
+        )
 
     async def _selection_of(self, item: OutboxItem) -> Selection:
         period = _period(item)
