@@ -233,14 +233,13 @@ CATALOG: Catalog = {
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
     # Subscriptions
     "sub.started": {
-        "en": "Subscribed {title}: every day at {time} ({zone}), the top {n} papers. "
+        "en": "Subscribed {title}: {when}, the top {n} papers. "
         "/settings to change, /preview to see the next one.",
-        "ko": "{title} 구독 완료: 매일 {time}({zone})에 인기 논문 {n}편. "
-        "변경은 /settings, 미리 보기는 /preview.",
+        "ko": "{title} 구독 완료: {when} 인기 논문 {n}편. 변경은 /settings, 미리 보기는 /preview.",
     },
     "sub.updated": {
-        "en": "Subscription of {title} updated: every day at {time} ({zone}), the top {n} papers.",
-        "ko": "{title} 구독을 바꿨습니다: 매일 {time}({zone})에 인기 논문 {n}편.",
+        "en": "Subscription of {title} updated: {when}, the top {n} papers.",
+        "ko": "{title} 구독을 바꿨습니다: {when} 인기 논문 {n}편.",
     },
     "sub.stopped": {
         "en": "Unsubscribed {title}. Your settings are kept for when you /subscribe again.",
@@ -385,6 +384,12 @@ CATALOG: Catalog = {
         "the top papers of the Daily Papers of {first} – {last}",
         "ko": "매월 {day}일(그보다 짧은 달은 말일) 월간 다이제스트: "
         "{first} – {last} Daily Papers의 인기 논문",
+    },
+    "when.daily": {"en": "every day at {time} ({zone})", "ko": "매일 {time}({zone})에"},
+    "when.weekly": {"en": "every {weekday} at {time} ({zone})", "ko": "매주 {weekday} {time}({zone})에"},
+    "when.monthly": {
+        "en": "on day {day} of each month at {time} ({zone})",
+        "ko": "매월 {day}일 {time}({zone})에",
     },
     "preview.no_list_in_period": {
         "en": "No Daily Papers list from {first} to {last} yet: the next push would be skipped.",

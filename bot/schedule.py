@@ -43,6 +43,17 @@ def is_due_day(subscription: Subscription, day: date) -> bool:
     return day.weekday() in subscription.weekdays
 
 
+def cadence_text(subscription: Subscription) -> Text:
+    """When its pushes come, in words: every day, every Friday, or on day 15 of each month, at its
+    time in its zone."""
+    at = {"time": f"{subscription.send_time:%H:%M}", "zone": subscription.time_zone}
+    if subscription.cadence == "weekly":
+        return t("when.weekly", weekday=t(f"weekday.{subscription.week_day}"), **at)
+    if subscription.cadence == "monthly":
+        return t("when.monthly", day=subscription.month_day, **at)
+    return t("when.daily", **at)
+
+
 def local_due(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of `at` on local `day`; a time inside a DST gap moves to the gap's end."""
     wall = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of two repeated times

@@ -17,6 +17,7 @@ from bot.commands import COMMANDS, CommandSpec
 from bot.i18n import Lang, Text, language_name, t
 from bot.models import Subscription
 from bot.ports import DayInfo
+from bot.schedule import cadence_text
 from bot.subscriptions import Preview
 
 # -- /preview ----------------------------------------------------------------------------------
@@ -145,8 +146,7 @@ def subscribed_text(subscription: Subscription, title: str | None, *, new: bool)
     return t(
         "sub.started" if new else "sub.updated",
         title=title or "",
-        time=f"{subscription.send_time:%H:%M}",
-        zone=subscription.time_zone,
+        when=cadence_text(subscription),
         n=subscription.top_n,
     )
 

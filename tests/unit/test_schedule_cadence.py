@@ -11,6 +11,7 @@ import pytest
 from bot.models import Destination, Subscription
 from bot.schedule import (
     DigestPeriod,
+    cadence_text,
     complete_before,
     is_due_day,
     latest_due,
@@ -19,6 +20,7 @@ from bot.schedule import (
     period_of,
     previous_due,
 )
+from bot.views import subscribed_text
 
 HOME = Destination(platform="telegram", chat_id="1")
 
@@ -213,4 +215,22 @@ def test_off_schedule_the_period_is_a_week_or_a_calendar_month() -> None:
     )
     assert period_of(monthly(1), now, date(2025, 1, 10)) == DigestPeriod(
         "monthly", date(2024, 12, 11), date(2025, 1, 10)
+    )
+
+
+def test_subscribe_answers_say_when_the_push_comes() -> None:
+    friday = weekly(4, time(18, 30), "Asia/Seoul")
+    assert (
+        subscribed_text(friday, "Lab", new=True)
+        .render("en")
+        .startswith("Subscribed Lab: every Friday at 18:30 (Asia/Seoul), the top 10 papers.")
+    )
+    assert subscribed_text(friday, "Lab", new=False).render("ko") == (
+        "Lab 구독을 바꿨습니다: 매주 금요일 18:30(Asia/Seoul)에 인기 논문 10편."
+    )
+    assert cadence_text(monthly(31)).render("en") == "on day 31 of each month at 09:00 (UTC)"
+    assert cadence_text(monthly(31)).render("ko") == "매월 31일 09:00(UTC)에"
+    daily = Subscription(destination=HOME, chat_type="private")
+    assert subscribed_text(daily, "Me", new=False).render("en") == (
+        "Subscription of Me updated: every day at 09:00 (UTC), the top 10 papers."
     )
