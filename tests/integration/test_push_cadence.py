@@ -15,6 +15,7 @@ from bot.config import PushSettings
 from bot.delivery import LIST_WAIT, Deliverer, Scheduler
 from bot.models import Destination, DigestDay, Subscription
 from bot.ports import Store
+from bot.rounds import push_round
 from bot.service import PaperService
 from bot.views import preview_view
 from handlers.telegram_adapter.config import TelegramSettings
@@ -309,3 +310,21 @@ async def test_preview_of_a_month_and_of_a_week_without_a_list_yet(rig: Rig, ser
         "No Daily Papers list from 2025-03-03 to 2025-03-09 yet: the next push would be skipped."
     )
     assert view.picks == ()
+
+
+async def test_a_run_round_enqueues_and_delivers_a_weekly_push(rig: Rig) -> None:
+    """`paperboy run`'s rounds: enqueue and deliver side by side."""
+    await rig.subscribe(WEEKLY, cadence="weekly", week_day=0, top_n=2)
+    await rig.subscribe(MONTHLY, cadence="monthly", month_day=3, top_n=2)
+
+    async def ready() -> None:
+        return None
+
+    report = await push_round(rig.scheduler(), rig.deliverer(), ready)
+    assert report is not None
+    assert report.digests == 2
+    assert rig.texts(WEEKLY)[0].startswith("The week's digest, 2025-02-24 – 2025-03-02: the top 2")
+    assert rig.texts(MONTHLY)[0].startswith("The month's digest, 2025-02-03 – 2025-03-02: the top 2")
+    again = await push_round(rig.scheduler(), rig.deliverer(), ready)
+    assert again is not None
+    assert again.digests == 0
