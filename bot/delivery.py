@@ -51,6 +51,7 @@ from bot.schedule import (
     DayCache,
     DigestPeriod,
     expected_day,
+    has_list,
     latest_due,
     list_for,
     next_due,
@@ -187,8 +188,8 @@ class Scheduler:
         if everyone_now:
             return await self._enqueue_everyone()
         report = EnqueueReport()
-        lists = _DueLists(self)  # subscribers share due times
         now, grace = self._clock.now(), timedelta(hours=self._settings.grace_hours)
+        lists = _DueLists(self, now, grace)  # subscribers share due times
         async for page in self._due_pages():
             digests: list[Enqueued] = []
             noting: list[tuple[Subscription, datetime, date | None]] = []
@@ -196,13 +197,13 @@ class Scheduler:
             for looked in page:
                 subscription, due, again = looked.found.subscription, looked.due, looked.next_due
                 if due is not None:
-                    day, waiting = await lists.of(subscription, due)
-                    if subscription.notify_empty:
+                    day, look_by, held = await lists.of(subscription, due)  # held: nothing yet, no note
+                    if subscription.notify_empty and not held:
                         noting.append((subscription, due, day))
                     elif day is not None:
                         digests.append(Enqueued(subscription.destination, "digest", day, due))
-                    if waiting:  # its list may still come
-                        again = min(again, due + grace, now + LIST_WAIT)
+                    if look_by is not None:  # its list may still come
+                        again = min(again, look_by)
                 checks.append(looked.look_again(again))
             report.digests += await self._store.enqueue_many(digests)
             for subscription, due, day in noting:
@@ -263,31 +264,54 @@ class _DueLists:
     """A scheduler round's answer to "which list does a push due then carry?", shared by the
     subscribers due at the same time (and, for a weekly or monthly one, with the same schedule).
 
-    `of` gives the push's digest day (None: no list to send) and whether to look again soon because
-    its list may still come: a daily push's list of the expected day, or any list at all of a
-    week's or month's period (one with a list in it goes out at once, keyed by its last day, so a
-    period gets one push however late its last list comes)."""
+    `of` gives the push's digest day (None: no list to send), when to look again because a list may
+    still come (None: at its next due time), and whether to hold the push meanwhile (send nothing,
+    not even a note).
+    A daily push sends what there is and looks again for the expected day's list (another push).
+    A weekly or monthly one gets one push per period (keyed by its last day), so it cannot send now
+    and add the late list later: while its last day's list is missing, though the same weekday had
+    a list a week before (Daily Papers has none on most weekends: a week ending on a Sunday does not
+    wait), it is held and looked at every LIST_WAIT, and goes out with what there is at the last look
+    before the grace window ends (LIST_WAIT before its end: a round a little late still finds it
+    due). A period with no list at all is looked at again too, until the grace window ends.
+    """
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, now: datetime, grace: timedelta) -> None:
         self._scheduler = scheduler
+        self._now = now
+        self._grace = grace
         self._cache: DayCache = {}
         self._days: dict[datetime, date | None] = {}
         self._periods: dict[tuple[_Schedule, datetime], DigestPeriod | None] = {}
 
-    async def of(self, subscription: Subscription, due: datetime) -> tuple[date | None, bool]:
+    async def of(
+        self, subscription: Subscription, due: datetime
+    ) -> tuple[date | None, datetime | None, bool]:
+        soon = min(due + self._grace, self._now + LIST_WAIT)
         if subscription.cadence == "daily":
             if due not in self._days:
                 self._days[due] = (await self._scheduler.day_for(due, cache=self._cache))[0]
             day = self._days[due]
             expected = expected_day(due, today_so_far=self._scheduler.today_so_far)
-            return day, day is None or day < expected
+            return day, (soon if day is None or day < expected else None), False
         key = (_schedule(subscription), due)
         if key not in self._periods:
             self._periods[key] = (
                 await period_for(self._scheduler.store, subscription, due, cache=self._cache)
             )[0]
         period = self._periods[key]
-        return (period.last, False) if period is not None else (None, True)
+        if period is None:
+            return None, soon, False
+        until = due + self._grace - LIST_WAIT
+        if self._now < until and await self._late(period.last):
+            return None, min(soon, until), True
+        return period.last, None, False
+
+    async def _late(self, day: date) -> bool:
+        """Whether the list of `day` is missing though the same weekday a week before had one."""
+        store, cache = self._scheduler.store, self._cache
+        week_before = day - timedelta(days=7)
+        return not await has_list(store, day, cache) and await has_list(store, week_before, cache)
 
 
 @dataclass

@@ -200,13 +200,19 @@ async def _latest_list(store: Catalog, bound: date, cache: DayCache | None) -> d
     return day
 
 
+async def has_list(store: Catalog, day: date, cache: DayCache | None = None) -> bool:
+    """Whether the list of `day` is stored."""
+    return await _latest_list(store, day, cache) == day
+
+
 async def period_for(
     store: Catalog, subscription: Subscription, due: datetime, *, cache: DayCache | None = None
 ) -> tuple[DigestPeriod | None, Text | None]:
     """The period a weekly or monthly push due at `due` carries, or why there is none (no list in
     it). It ends with the last complete day whether or not its list has come (the outbox keys the
-    push by that day, so a period gets one push); whole days only (`today_so_far` is for daily
-    pushes: a week's best by votes is no place for a list still filling up)."""
+    push by that day, so a period gets one push: the scheduler holds it a while for a late last
+    list); whole days only (`today_so_far` is for daily pushes: a week's best by votes is no place
+    for a list still filling up)."""
     period = period_of(subscription, due, complete_before(due))
     day = await _latest_list(store, period.last, cache)
     if day is None:

@@ -179,7 +179,7 @@ async def test_a_monthly_push_on_the_31st_goes_out_on_the_last_day_of_february(
 async def test_dst_week_in_berlin_sends_once_at_the_first_minute_after_the_gap(
     rig: Rig, make_paper: PaperFactory
 ) -> None:
-    await rig.list_day(date(2025, 3, 22), ("2503.22222", 800), make=make_paper)  # the week before
+    await rig.list_day(date(2025, 3, 21), ("2503.22222", 800), make=make_paper)  # the week before
     await rig.list_day(date(2025, 3, 27), ("2503.27777", 10), make=make_paper)
     await rig.subscribe(WEEKLY, cadence="weekly", week_day=6, send_time=time(2, 30), top_n=3)
     rig.clock.set(datetime(2025, 3, 30, 0, 59, tzinfo=UTC))  # 01:59 CET: the clocks jump at 02:00
@@ -328,3 +328,43 @@ async def test_a_run_round_enqueues_and_delivers_a_weekly_push(rig: Rig) -> None
     again = await push_round(rig.scheduler(), rig.deliverer(), ready)
     assert again is not None
     assert again.digests == 0
+
+
+async def test_a_week_waits_for_its_last_list_within_the_grace_window(
+    rig: Rig, make_paper: PaperFactory
+) -> None:
+    """Saturday's push carries the week up to Friday: Friday's list is late (Fridays have lists: the
+    last one had), so the push waits for it instead of leaving its papers out of every digest."""
+    await rig.list_day(date(2025, 3, 5), ("2503.55555", 10), make=make_paper)
+    await rig.subscribe(WEEKLY, cadence="weekly", week_day=5, time_zone="UTC", notify_empty=True, top_n=2)
+    await rig.subscribe(WEEKLY + 10, cadence="weekly", week_day=5, time_zone="UTC", top_n=2)
+    due = datetime(2025, 3, 8, 9, 0, tzinfo=UTC)
+    rig.clock.set(due + timedelta(minutes=1))
+    await rig.run()
+    assert rig.texts(WEEKLY) == rig.texts(WEEKLY + 10) == []  # held: no digest, no note
+    rig.clock.set(due + timedelta(minutes=40))
+    await rig.list_day(date(2025, 3, 7), ("2503.77777", 70), make=make_paper)  # it comes
+    rig.clock.advance(LIST_WAIT.total_seconds())
+    await rig.run()
+    for chat in (WEEKLY, WEEKLY + 10):
+        [week] = rig.texts(chat)
+        assert week.startswith("The week's digest, 2025-03-01 – 2025-03-07: the top 2 Daily Papers")
+        assert week.index("Paper 2503.77777") < week.index("Paper 2503.55555")
+
+
+async def test_a_week_whose_last_list_never_comes_goes_out_before_the_grace_window_ends(
+    rig: Rig, make_paper: PaperFactory
+) -> None:
+    await rig.list_day(date(2025, 3, 5), ("2503.55555", 10), make=make_paper)
+    await rig.subscribe(WEEKLY, cadence="weekly", week_day=5, time_zone="UTC")
+    due = datetime(2025, 3, 8, 9, 0, tzinfo=UTC)
+    rig.clock.set(due + timedelta(minutes=1))
+    await rig.run()
+    last_look = due + timedelta(hours=rig.settings.grace_hours) - LIST_WAIT
+    rig.clock.set(last_look - timedelta(minutes=1))
+    await rig.run()
+    assert rig.texts(WEEKLY) == []  # one more look is left within the grace window
+    rig.clock.set(last_look + timedelta(seconds=20))  # a round a little late
+    await rig.run()
+    [week] = rig.texts(WEEKLY)
+    assert week.startswith("The week's digest, 2025-03-01 – 2025-03-07: the top 1 Daily Papers")
