@@ -1,7 +1,10 @@
-"""The daily push: find what is due, enqueue it once, and deliver it through the outbox.
+"""The push (daily, weekly or monthly): find what is due, enqueue it once, and deliver it through
+the outbox.
 
 The outbox makes the push crash-safe and idempotent. The scheduler enqueues one row per
-(subscription, day) under a unique key, so running it twice adds nothing. Workers lease rows
+(subscription, day) under a unique key, so running it twice adds nothing; a weekly or monthly push
+is keyed by its period's last day (bot/schedule.period_of says which days a row covers, from its
+subscription, due time and day), so a period gets one push. Workers lease rows
 (a lease that expires is taken up again), fix the row's papers at the first attempt, and record
 every message and every paper in the ledger as it goes, so a push resumed after a crash skips
 what was sent and a paper never reaches a destination twice.
