@@ -159,14 +159,30 @@ def period_of(subscription: Subscription, due: datetime, last: date) -> DigestPe
     cadence = subscription.cadence
     if cadence == "daily":
         return DigestPeriod.daily(last)
-    previous = previous_due(subscription, due) if latest_due(subscription, due) == due else None
-    if previous is not None:
-        first = complete_before(previous) + timedelta(days=1)
-    elif cadence == "weekly":
+    first = _scheduled_start(subscription, due)
+    if first is None and cadence == "weekly":
         first = last - timedelta(days=6)
-    else:
+    elif first is None:
         first = _month_before(last) + timedelta(days=1)
     return DigestPeriod(cadence, min(first, last), last)
+
+
+# Period starts by schedule and due time: the deliverer and the renderers ask for each push's
+# period several times, and thousands of pushes share a schedule. Bounded: cleared when full.
+_STARTS: dict[tuple[object, ...], date | None] = {}
+_STARTS_LIMIT = 4096
+
+
+def _scheduled_start(subscription: Subscription, due: datetime) -> date | None:
+    """The day after the list of the previous push, when `due` is one of its scheduled times."""
+    s = subscription
+    key = (s.cadence, s.week_day, s.month_day, s.weekdays, s.send_time, s.time_zone, due)
+    if key not in _STARTS:
+        if len(_STARTS) >= _STARTS_LIMIT:
+            _STARTS.clear()
+        previous = previous_due(subscription, due) if latest_due(subscription, due) == due else None
+        _STARTS[key] = complete_before(previous) + timedelta(days=1) if previous is not None else None
+    return _STARTS[key]
 
 
 DayCache = dict[date, date | None]
