@@ -13,6 +13,8 @@ from datetime import date
 from bot.cards import DigestView, PaperCard, digest_items, votes_label
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.console_adapter.text import DEFAULT_WIDTH, clipped, wrap
 
@@ -75,10 +77,15 @@ def render_digest(
 
 
 def push_messages(
-    day: date, papers: list[Paper], lang: Lang, reads: str, marks: Mapping[str, str] | None = None
+    period: DigestPeriod | date,
+    papers: list[Paper],
+    lang: Lang,
+    reads: str,
+    marks: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """A day's push as the terminal shows it (one text), summaries in `reads`, followed papers marked."""
-    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads, marks=marks))
+    """A day's (or a week's, a month's) push as the terminal shows it (one text), summaries in
+    `reads`, followed papers marked."""
+    view = DigestView(push_heading(period, len(papers)), digest_items(papers, reads, marks=marks))
     return [render_digest(view, lang=lang)]
 
 

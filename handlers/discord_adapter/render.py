@@ -20,6 +20,8 @@ from typing import Any
 from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.discord_adapter.markup import (
     MAX_CONTENT,
@@ -222,7 +224,7 @@ def list_message(view: DigestView, lang: Lang, components: Sequence[Component] =
 
 
 def push_messages(
-    day: date,
+    period: DigestPeriod | date,
     papers: list[Paper],
     fmt: PushFormat,
     lang: Lang,
@@ -233,7 +235,7 @@ def push_messages(
     (its embed and link buttons). Discord has no reply threads here: `thread` is sent as cards.
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
-    heading = t("push.heading", day=day, n=len(papers))
+    heading = push_heading(period, len(papers))
     if fmt == "compact":
         return list_messages(
             DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers)), lang
