@@ -86,9 +86,11 @@ class PushRenderer(Generic[Message]):
             period, tuple(p.arxiv_id for p in papers), subscription.format, subscription.language,
             subscription.reads, tuple(sorted(marks.items())),
         )  # fmt: skip
-        if key not in self._cache:
+        if key in self._cache:  # least recently used out first: a run of personal digests must not
+            self._cache[key] = self._cache.pop(key)  # evict the one thousands share
+        else:
             if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
+                del self._cache[next(iter(self._cache))]
             messages = self._digest(
                 period, papers, subscription.format, subscription.language, subscription.reads, marks
             )

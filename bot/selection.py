@@ -310,8 +310,10 @@ async def selection_for(
         period, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent),
         s.follows, feedback_key(feedback),
     )  # fmt: skip
-    if key not in memo:
-        if len(memo) >= MEMO_SIZE:
-            del memo[next(iter(memo))]
-        memo[key] = await chosen()
+    if key in memo:  # the least recently used go first: personal selections must not push out
+        memo[key] = memo.pop(key)  # the one selection thousands of votes-ranked subscribers share
+        return memo[key]
+    if len(memo) >= MEMO_SIZE:
+        del memo[next(iter(memo))]
+    memo[key] = await chosen()
     return memo[key]
