@@ -104,7 +104,8 @@ def _entry(root: ET.Element, entry: FeedEntry, language: str, lang: Lang) -> Non
             kind = {"type": "application/pdf"} if link.url == paper.pdf_url else {}
             _add(element, "link", rel="related", href=link.url, title=link.label, **kind)
     for name in paper.authors[:MAX_ENTRY_AUTHORS]:
-        _add(_add(element, "author"), "name", name)
+        if xml_text(name).strip():
+            _add(_add(element, "author"), "name", name)
     for keyword in paper.keywords[:MAX_CATEGORIES]:
         if keyword.strip():
             _add(element, "category", term=keyword.strip())
@@ -146,10 +147,8 @@ def _content_html(entry: FeedEntry, shown: ShownSummary, lang: Lang) -> str:
         facts.append(t("feed.more_authors", count=more).render(lang))
     ET.SubElement(div, "p").text = " · ".join(facts)
     links = ET.SubElement(div, "p")
-    for index, link in enumerate(links_of(paper)):
-        anchor = ET.SubElement(links, "a", href=xml_text(link.url))
-        anchor.text = link.label
-        if index:
-            previous = links[index - 1]
-            previous.tail = " · "
+    for link in links_of(paper):
+        if len(links):
+            links[-1].tail = " · "
+        ET.SubElement(links, "a", href=xml_text(link.url)).text = link.label
     return ET.tostring(div, encoding="unicode", method="html")

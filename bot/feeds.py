@@ -69,9 +69,10 @@ class Feed:
         return pick_language(self.language)
 
 
-def feed_language(value: str | None, default: str = "en") -> str:
-    """`?lang=` as a language code (ValueError for one that is none); absent or empty: `default`."""
-    return language_code(value) if value and value.strip() else default
+def feed_language(value: str | None) -> str | None:
+    """`?lang=` as a language code (ValueError for one that is none); None when absent or empty:
+    the feed's own default then (English, or a subscription's summary language)."""
+    return language_code(value) if value and value.strip() else None
 
 
 def midnight(day: date) -> datetime:

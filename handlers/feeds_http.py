@@ -64,7 +64,7 @@ class _Feeds:
         """The feed `build` makes in the `?lang=` asked for (None: the feed's own default), or why not."""
         raw = request.query.get("lang")
         try:
-            language = feed_language(raw, default="") or None
+            language = feed_language(raw)
         except ValueError:
             return _refusal(400, t("feed.bad_lang", value=raw), request)
         try:
