@@ -2,15 +2,21 @@
 
 Every answer carries a strong ETag (a hash of the document) and Last-Modified (its newest entry);
 a reader that sends either back gets 304 with no body while nothing changed (If-None-Match wins
-over If-Modified-Since, RFC 9110 §13.2.2). Bad input is one plain-text line in the feed's language.
+over If-Modified-Since, RFC 9110 §13.2.2). A public feed written in the last minute is answered
+as written (a new list shows within FRESH_SECONDS), so a crowd of readers costs one build a minute.
+Bad input is one plain-text line in the feed's language.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
@@ -22,13 +28,17 @@ from bot.service import PaperService
 
 MAX_AGE_SECONDS = 600  # lists change every ingest round (30 minutes by default); votes in between
 RETRY_AFTER_SECONDS = 60
+FRESH_SECONDS = 60.0  # a public feed written this recently is answered again as written
+KEPT = 32  # public feeds kept written (each at most a few hundred kilobytes)
 TOKEN = re.compile("[A-Za-z0-9_-]{16,64}")
 
 
-def feed_routes(service: PaperService, public_url: str | None) -> list[web.RouteDef]:
+def feed_routes(
+    service: PaperService, public_url: str | None, clock: Callable[[], float] = time.monotonic
+) -> list[web.RouteDef]:
     """The three feeds (GET and HEAD); links in them start with `public_url`, else with the
-    address the request came to."""
-    feeds = _Feeds(service, public_url)
+    address the request came to. `clock` (monotonic seconds) ages the public feeds kept written."""
+    feeds = _Feeds(service, public_url, clock)
     return [
         web.get(TOP_PATH, feeds.top),
         web.get(SEARCH_PATH, feeds.search),
@@ -36,64 +46,111 @@ def feed_routes(service: PaperService, public_url: str | None) -> list[web.Route
     ]
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A written feed and its validators: what an answer (200 or 304) is made of."""
+
+    body: bytes
+    etag: str
+    modified: datetime
+    private: bool
+
+
+class _Recent:
+    """Public feeds written in the last FRESH_SECONDS, by their address: readers polling a popular
+    feed (and a flood of requests) cost one build a minute, not one each. At most KEPT of them (a
+    search per query); private feeds are never kept, so a renewed token's old link ends at once."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._kept: OrderedDict[str, tuple[float, _Document]] = OrderedDict()
+
+    def get(self, address: str) -> _Document | None:
+        kept = self._kept.get(address)
+        if kept is None or self._clock() - kept[0] > FRESH_SECONDS:
+            return None
+        return kept[1]
+
+    def keep(self, address: str, document: _Document) -> None:
+        if document.private:
+            return
+        self._kept.pop(address, None)
+        self._kept[address] = (self._clock(), document)
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+
+
 class _Feeds:
-    def __init__(self, service: PaperService, public_url: str | None) -> None:
+    def __init__(self, service: PaperService, public_url: str | None, clock: Callable[[], float]) -> None:
         self._service = service
         self._public_url = public_url.rstrip("/") if public_url else None
+        self._recent = _Recent(clock)
 
     async def top(self, request: web.Request) -> web.Response:
-        return await self._answer(request, lambda language: self._service.top_feed(language or "en"))
+        return await self._answer(request, {}, lambda language: self._service.top_feed(language or "en"))
 
     async def search(self, request: web.Request) -> web.Response:
-        query = request.query.get("q", "")
-        if not query.strip():
+        query = " ".join(request.query.get("q", "").split())
+        if not query:
             return _refusal(400, t("feed.no_query"), request)
         return await self._answer(
-            request, lambda language: self._service.search_feed(query, language or "en")
+            request, {"q": query}, lambda language: self._service.search_feed(query, language or "en")
         )
 
     async def subscription(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
         if not TOKEN.fullmatch(token):  # no token looks like that: not worth a query
             return _refusal(404, t("feed.unknown"), request)
-        return await self._answer(request, lambda language: self._service.subscription_feed(token, language))
+        return await self._answer(
+            request, {}, lambda language: self._service.subscription_feed(token, language)
+        )
 
     async def _answer(
-        self, request: web.Request, build: Callable[[str | None], Awaitable[Feed]]
+        self,
+        request: web.Request,
+        asked: dict[str, str],
+        build: Callable[[str | None], Awaitable[Feed]],
     ) -> web.Response:
-        """The feed `build` makes in the `?lang=` asked for (None: the feed's own default), or why not."""
+        """The feed `build` makes in the `?lang=` asked for (None: the feed's own default), or why
+        not. Its address (the self link, and the key of recent public feeds) holds only what
+        shapes it (`asked`, then lang), in one order: other parameters change nothing."""
         raw = request.query.get("lang")
         try:
             language = feed_language(raw)
         except ValueError:
             return _refusal(400, t("feed.bad_lang", value=raw), request)
-        try:
-            feed = await build(language)
-        except UsageError as err:
-            return _refusal(400, err.text, request)
-        except NotFoundError as err:
-            return _refusal(404, err.text, request)
-        except StoreUnavailable as err:  # said once in the log (for the operator), an apology here
-            response = _refusal(503, for_users(err), request)
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
         home = self._public_url or f"{request.scheme}://{request.host}"
-        body = atom_document(feed, home + request.path_qs, home + "/")
-        return _cached(request, feed, body)
+        shaping = asked | ({"lang": language} if language else {})
+        address = home + request.path + ("?" + urlencode(shaping, quote_via=quote) if shaping else "")
+        document = self._recent.get(address)
+        if document is None:
+            try:
+                feed = await build(language)
+            except UsageError as err:
+                return _refusal(400, err.text, request)
+            except NotFoundError as err:
+                return _refusal(404, err.text, request)
+            except StoreUnavailable as err:  # said once in the log (for the operator), an apology here
+                response = _refusal(503, for_users(err), request)
+                response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
+            body = atom_document(feed, address, home + "/")
+            etag = hashlib.sha256(body).hexdigest()[:40]
+            document = _Document(body, etag, feed.updated.replace(microsecond=0), feed.private)
+            self._recent.keep(address, document)
+        return _answered(request, document)
 
 
-def _cached(request: web.Request, feed: Feed, body: bytes) -> web.Response:
+def _answered(request: web.Request, document: _Document) -> web.Response:
     """The document with its validators, or 304 when the reader's copy is still this one."""
-    etag = hashlib.sha256(body).hexdigest()[:40]
-    modified = feed.updated.replace(microsecond=0)
-    scope = "private" if feed.private else "public"
+    scope = "private" if document.private else "public"
     headers = {"Cache-Control": f"{scope}, max-age={MAX_AGE_SECONDS}"}
-    if _unchanged(request, etag, modified):
+    if _unchanged(request, document.etag, document.modified):
         response = web.Response(status=304, headers=headers)
     else:
-        response = web.Response(body=body, headers=headers | {"Content-Type": CONTENT_TYPE})
-    response.etag = etag  # strong: the same bytes, the same tag
-    response.last_modified = modified
+        response = web.Response(body=document.body, headers=headers | {"Content-Type": CONTENT_TYPE})
+    response.etag = document.etag  # strong: the same bytes, the same tag
+    response.last_modified = document.modified
     return response
 
 

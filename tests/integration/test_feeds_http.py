@@ -18,8 +18,10 @@ from bot.ingest import DigestSources
 from bot.models import Destination, DigestDay
 from bot.ports import Store
 from bot.service import PaperService
-from handlers.feeds_http import MAX_AGE_SECONDS, feed_routes
+from handlers.feeds_http import FRESH_SECONDS, MAX_AGE_SECONDS, feed_routes
 from handlers.http_server import HttpServer
+from tests.clock import VirtualClock
+from tests.conftest import PaperFactory
 from tests.fixtures.adversarial import DAY, hostile_papers
 
 PUBLIC = "https://papers.example.org/paperboy"
@@ -31,6 +33,8 @@ class Served:
     url: str
     service: PaperService
     session: aiohttp.ClientSession
+    store: Store
+    clock: VirtualClock
 
     async def get(
         self, path: str, method: str = "GET", **headers: str
@@ -45,11 +49,12 @@ async def served(store: Store) -> AsyncIterator[Served]:
     """The hostile day stored, and the feeds served on a free port with a public URL set."""
     await store.upsert_day(DigestDay(day=DAY, source="t", papers=hostile_papers()))
     service = PaperService(store, DigestSources(HFSettings()), public_url=PUBLIC)
-    server = HttpServer("127.0.0.1", 0, feed_routes(service, PUBLIC))
+    clock = VirtualClock()
+    server = HttpServer("127.0.0.1", 0, feed_routes(service, PUBLIC, clock.monotonic))
     await server.start()
     try:
         async with aiohttp.ClientSession() as session:
-            yield Served(f"http://127.0.0.1:{server.port}", service, session)
+            yield Served(f"http://127.0.0.1:{server.port}", service, session, store, clock)
     finally:
         await server.stop()
 
@@ -158,3 +163,22 @@ async def test_a_subscription_feed_lives_behind_its_token(served: Served) -> Non
     fresh = served.service.feed_url(renewed)
     assert fresh is not None
     assert (await served.get(fresh.removeprefix(PUBLIC)))[0] == 200
+
+
+async def test_a_public_feed_is_written_once_a_minute_and_its_address_is_canonical(
+    served: Served, make_paper: PaperFactory
+) -> None:
+    _, first, _ = await served.get("/feeds/search.atom?lang=ko&q=%20accuracy%20&utm_source=x")
+    _, same, body = await served.get("/feeds/search.atom?q=accuracy&lang=ko")
+    assert same["ETag"] == first["ETag"]  # other parameters and spacing change nothing
+    assert feedparser.parse(body).feed.links[0].href == f"{PUBLIC}/feeds/search.atom?q=accuracy&lang=ko"
+    _, before, _ = await served.get("/feeds/top.atom")
+    newer = make_paper("2503.40000", title="A newer list", votes=1)
+    await served.store.upsert_day(DigestDay(day=DAY + timedelta(days=1), source="t", papers=[newer]))
+    served.clock.advance(FRESH_SECONDS - 1)
+    _, kept, _ = await served.get("/feeds/top.atom")
+    assert kept["ETag"] == before["ETag"]
+    served.clock.advance(2)
+    _, fresh, body = await served.get("/feeds/top.atom", **{"If-None-Match": before["ETag"]})
+    assert fresh["ETag"] != before["ETag"]
+    assert feedparser.parse(body).entries[0].title == "A newer list"
