@@ -5,8 +5,9 @@ filters the chats get); bot/atom.py only writes them as Atom XML, and handlers/f
 that with the HTTP caching feed readers rely on. PaperService inherits these methods, so the HTTP
 server and the settings screens call one facade.
 
-A subscription's feed is its selection of each of the latest lists, the filters of its pushes
-applied (bot/selection.py, as /preview), not the ledger of what its pushes sent: it works for a
+A subscription's feed is what its pushes select (bot/selection.py, as /preview): from each of the
+latest lists for a daily one, from each of its last weekly or monthly periods (cut by its schedule,
+bot/schedule.py) for the others; not the ledger of what its pushes sent: it works for a
 subscription that was never pushed yet or is paused, in a feed-only deployment (`paperboy serve`,
 no push at all), and reads only the lists, never the outbox.
 """
@@ -14,14 +15,15 @@ no push at all), and reads only the lists, never the outbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.cards import summary_to_show
 from bot.errors import NotFoundError
 from bot.i18n import Lang, Text, pick_language, t
-from bot.models import Destination, Paper, Subscription, language_code, new_feed_token
+from bot.models import Cadence, Destination, Paper, Subscription, language_code, new_feed_token
 from bot.ports import ServiceStore
+from bot.schedule import complete_before, next_due, period_of, previous_due
 from bot.selection import selection_for
 
 if TYPE_CHECKING:
@@ -32,6 +34,9 @@ FEED_DAYS = 7  # lists a top or subscription feed reaches back over, newest firs
 FEED_TOP = 10  # papers of each list in the top feed
 SEARCH_ENTRIES = 30  # results in a search feed
 MAX_ENTRIES = 100  # entries in any feed (a subscription's top N over seven lists can be 350)
+# Digests a weekly or monthly subscription's feed reaches back over: about a month either way.
+FEED_PERIODS: dict[Cadence, int] = {"daily": FEED_DAYS, "weekly": 4, "monthly": 2}
+TICK = timedelta(microseconds=1)
 
 TOP_PATH = "/feeds/top.atom"
 SEARCH_PATH = "/feeds/search.atom"
@@ -161,19 +166,53 @@ class FeedsMixin:
         if subscription is None or not subscription.active:
             raise NotFoundError(t("feed.unknown"))
         language = language or subscription.reads
-        listed: list[tuple[date | None, list[Paper]]] = []
-        for info in await self._store.list_days(limit=FEED_DAYS):
-            selection = await selection_for(self._store, subscription, info.day, received=frozenset())
-            listed.append((info.day, [pick.paper for pick in selection.picks]))
+        if subscription.cadence == "daily":
+            listed = await self._daily_picks(subscription)
+            subtitle = t("feed.subscription_subtitle", days=FEED_DAYS)
+        else:
+            listed = await self._period_picks(subscription)
+            subtitle = t(f"feed.subscription_{subscription.cadence}", n=FEED_PERIODS[subscription.cadence])
         name = subscription.title or subscription.destination.platform
         feed = await self._feed(
             f"subscription:{token}",
             t("feed.subscription_title", name=name),
-            t("feed.subscription_subtitle", days=FEED_DAYS),
+            subtitle,
             language,
             _entries(listed, language),
         )
         return Feed(feed.key, feed.title, feed.subtitle, language, feed.entries, feed.updated, private=True)
+
+    async def _daily_picks(self, subscription: Subscription) -> list[tuple[date | None, list[Paper]]]:
+        """What the subscription's filters pick from each of the last FEED_DAYS lists."""
+        listed: list[tuple[date | None, list[Paper]]] = []
+        for info in await self._store.list_days(limit=FEED_DAYS):
+            selection = await selection_for(self._store, subscription, info.day, received=frozenset())
+            listed.append((info.day, [pick.paper for pick in selection.picks]))
+        return listed
+
+    async def _period_picks(self, subscription: Subscription) -> list[tuple[date | None, list[Paper]]]:
+        """A weekly or monthly subscription's last FEED_PERIODS digests as its pushes make them (the
+        periods its schedule cuts, each one's best by current votes): the one holding the newest
+        list first, then back one scheduled push at a time. Each paper is dated by the newest list
+        of that period it was on."""
+        latest = await self._store.latest_day()
+        if latest is None:
+            return []
+        # the first push after the newest list is complete carries it
+        due: datetime | None = next_due(subscription, midnight(latest + timedelta(days=1)) - TICK)
+        listed: list[tuple[date | None, list[Paper]]] = []
+        for _ in range(FEED_PERIODS[subscription.cadence]):
+            if due is None:
+                break
+            period = period_of(subscription, due, complete_before(due))
+            selection = await selection_for(
+                self._store, subscription, period.last, received=frozenset(), period=period
+            )
+            for pick in selection.picks:
+                inside = [day for day in pick.paper.days if period.first <= day <= period.last]
+                listed.append((max(inside, default=period.last), [pick.paper]))
+            due = previous_due(subscription, due)
+        return listed
 
     async def renew_feed_token(self, destination: Destination, by: str | None) -> Subscription:
         """A new token for the destination's feed: the old link stops working at once (a link that

@@ -462,6 +462,14 @@ CATALOG: Catalog = {
         "en": "What this subscription's filters pick from each of the last {days} lists",
         "ko": "이 구독의 필터가 최근 목록 {days}개에서 고른 논문",
     },
+    "feed.subscription_weekly": {
+        "en": "This subscription's weekly digests of the last {n} weeks: each week's best by votes",
+        "ko": "이 구독의 최근 {n}주 주간 다이제스트: 주마다 추천이 많은 논문",
+    },
+    "feed.subscription_monthly": {
+        "en": "This subscription's monthly digests of the last {n} months: each month's best by votes",
+        "ko": "이 구독의 최근 {n}개월 월간 다이제스트: 달마다 추천이 많은 논문",
+    },
     "feed.listed": {"en": "Listed on {day}", "ko": "{day} 목록"},
     "feed.more_authors": {"en": "and {count} more authors", "ko": "외 저자 {count}명"},
     "feed.cut": {"en": "(the rest of the summary is cut here)", "ko": "(요약의 나머지는 생략했습니다)"},

@@ -262,3 +262,43 @@ def test_entry_ids_are_stable_per_paper_and_feed_ids_per_feed_and_language() -> 
     assert entry_id("2502.15007") == "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, ARXIV_15007))
     assert entry_id("2502.15007") != entry_id("2502.15008")
     assert feed_id("top", "en") != feed_id("top", "ko") != feed_id("search:x", "ko")
+
+
+async def test_a_weekly_or_monthly_feed_holds_its_periods_best_as_its_pushes_do(
+    service: PaperService, store: Store, make_paper: PaperFactory
+) -> None:
+    votes_by_day = {
+        date(2025, 2, 20): [70],
+        date(2025, 3, 3): [5, 50],  # a Monday
+        date(2025, 3, 5): [30],
+        date(2025, 3, 10): [1],
+        date(2025, 3, 12): [40, 20],
+        date(2025, 3, 14): [],  # the newest list (a Friday) has nothing new
+    }
+    for n, (day, votes) in enumerate(votes_by_day.items()):
+        papers = [
+            make_paper(f"2503.{n:02d}{i:03d}", title=f"{day} ▲{v}", votes=v) for i, v in enumerate(votes)
+        ]
+        zero = make_paper(f"2503.{n:02d}999", votes=0, title="nothing new")
+        await store.upsert_day(DigestDay(day=day, source="t", papers=papers or [zero]))
+    weekly = Subscription(
+        destination=GROUP, chat_type="supergroup", cadence="weekly", week_day=0, top_n=2, title="W"
+    )
+    monthly = Subscription(
+        destination=Destination(platform="telegram", chat_id="-100301"),
+        chat_type="supergroup", cadence="monthly", month_day=1, top_n=2,
+    )  # fmt: skip
+    for subscription in (weekly, monthly):
+        await store.save_subscription(subscription)
+    # Mondays 09:00 UTC: the push of March 17 carries March 10-16, the one of March 10 March 3-9
+    weeks = read(await service.subscription_feed(weekly.feed_token)).entries
+    assert [entry.title for entry in weeks][:4] == [
+        "2025-03-12 ▲40", "2025-03-12 ▲20", "2025-03-03 ▲50", "2025-03-05 ▲30",
+    ]  # fmt: skip
+    assert weeks[0].updated == "2025-03-12T00:00:00Z"
+    assert "2025-02-20 ▲70" in [
+        entry.title for entry in weeks
+    ]  # February 24 - March 2: nothing; the week before
+    # the 1st of each month: April 1 carries March, March 1 carries February
+    months = read(await service.subscription_feed(monthly.feed_token)).entries
+    assert [entry.title for entry in months] == ["2025-03-03 ▲50", "2025-03-12 ▲40", "2025-02-20 ▲70"]
