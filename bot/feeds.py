@@ -37,6 +37,7 @@ MAX_ENTRIES = 100  # entries in any feed (a subscription's top N over seven list
 # Digests a weekly or monthly subscription's feed reaches back over: about a month either way.
 FEED_PERIODS: dict[Cadence, int] = {"daily": FEED_DAYS, "weekly": 4, "monthly": 2}
 TICK = timedelta(microseconds=1)
+MAX_TITLE_QUERY = 80  # characters of a search shown in its feed's title
 
 TOP_PATH = "/feeds/top.atom"
 SEARCH_PATH = "/feeds/search.atom"
@@ -110,6 +111,11 @@ def _entries(listed: list[tuple[date | None, list[Paper]]], language: str) -> tu
     return tuple(entries)
 
 
+def _shown_query(query: str) -> str:
+    """A query as a feed's title names it: a reader's list has no room for a thousand characters."""
+    return query if len(query) <= MAX_TITLE_QUERY else query[: MAX_TITLE_QUERY - 1].rstrip() + "…"
+
+
 class FeedsMixin:
     """The feeds as the facade offers them (part of PaperService)."""
 
@@ -152,7 +158,7 @@ class FeedsMixin:
         ]
         return await self._feed(
             f"search:{result.query}",
-            t("feed.search_title", query=result.query),
+            t("feed.search_title", query=_shown_query(result.query)),
             t("feed.search_subtitle", n=SEARCH_ENTRIES),
             language,
             _entries(listed, language),

@@ -201,6 +201,10 @@ async def test_the_search_feed_is_the_search_of_the_chats(
     assert nothing.feed.updated == f"{FIRST}T00:00:00Z"  # the newest list: a valid, stable date
     with pytest.raises(UsageError):
         await service.search_feed("   ")
+    long = read(await service.search_feed("diffusion " * 100))
+    assert len(long.feed.title) < 120
+    assert long.feed.title.endswith("…”")
+    assert [entry.title for entry in long.entries] == [entry.title for entry in feed.entries]
 
 
 async def test_a_subscription_feed_carries_its_filters_in_its_language(
