@@ -2,11 +2,11 @@
 
 The technique is a nearest-centroid linear model (Rocchio) over tf-idf vectors, in pure Python:
 
-- A paper is its terms (bot/related.py's `paper_terms`: title and keywords counted extra, abstract,
+- A paper is its terms (bot/terms.py's `paper_terms`: title and keywords counted extra, abstract,
   HF summary, summaries in every language, Korean as bigrams, authors as whole names), weighted by
   sublinear term frequency times the idf of the day being ranked (its candidates are the corpus),
-  L2-normalised. Words in every paper of the day (`model`, `language`) then weigh little, the
-  topic words of a few papers much.
+  its VECTOR_TERMS strongest kept, L2-normalised. Words in every paper of the day (`model`,
+  `language`) then weigh little, the topic words of a few papers much.
 - The profile is a weight per term: the weighted mean of the liked and saved papers' vectors less
   that of the disliked ones (each member's press counts once; several members add up).
 - A candidate's affinity is its vector's dot product with the profile (in -1..1), and its place in
@@ -18,11 +18,12 @@ The technique is a nearest-centroid linear model (Rocchio) over tf-idf vectors, 
 Why not a logistic regression or an SVM (arxiv-sanity-lite's linear SVM with scikit-learn): with a
 handful of presses, mostly likes, a discriminative model has no negatives to learn from unless it
 takes every unpressed paper as one (what arxiv-sanity does), and then it must be trained by many
-passes over the whole day per destination, tens of milliseconds in pure Python, and scikit-learn
-and numpy would cost the bot their import on every start. The centroid is trained in one pass over
-the pressed papers (tens of microseconds), explains itself (the terms adding most to a paper's
-affinity are its reason: "you liked: diffusion, video"), and bench/personal.py measures its
-precision against votes alone, beside an online logistic regression on the same features.
+passes over the whole day per destination, and scikit-learn and numpy would cost the bot their
+import on every start. The centroid is trained in one pass over the pressed papers, explains itself
+(the terms adding most to a paper's affinity are its reason: "you liked: diffusion, video"), and
+bench/personal.py measures it against votes alone and beside an online logistic regression on the
+same features: better precision@5 (0.65 against 0.62; votes 0.10) at a tenth of the time (0.7 ms
+against 7 ms a destination's day).
 
 With no presses the order is left exactly as the votes give it (the function returns it unchanged).
 """
