@@ -143,14 +143,12 @@ class ConsoleCommands:
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
     async def on_settings(self, arguments: str) -> str:
+        current = await self._service.subscription(HOME)
+        if current is None:
+            return str(t("sub.none"))
         if not arguments:
-            current = await self._service.subscription(HOME)
-            return (
-                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
-                if current
-                else str(t("sub.none"))
-            )
-        spec, changes = parse_setting(arguments)
+            return f"{render_settings(settings_view(current))}\n\n{settings_help()}"
+        spec, changes = parse_setting(arguments, current)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
