@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 
-from bot.errors import UsageError
+from bot.errors import NotFoundError, UsageError
 from bot.i18n import LANGUAGES, Text, t
 from bot.models import ALL_WEEKDAYS, MAX_TOP_N, MAX_VOTES, Subscription, language_code
 
@@ -249,8 +249,10 @@ def parse_setting(
 
 def _unfollow(value: str, current: Subscription | None) -> dict[str, object]:
     """`unfollow N`: the subscription's follows without its Nth (as /settings numbers them)."""
-    if current is None or not re.fullmatch(r"[0-9]{1,3}", value):
+    if not re.fullmatch(r"[0-9]{1,3}", value):
         raise ValueError(value)
+    if current is None:
+        raise NotFoundError(t("sub.none"))
     number, follows = int(value), current.follows
     if not 1 <= number <= len(follows):
         problem = t("set.unfollow_number", number=number, count=len(follows))

@@ -144,10 +144,12 @@ class ConsoleCommands:
 
     async def on_settings(self, arguments: str) -> str:
         current = await self._service.subscription(HOME)
-        if current is None:
-            return str(t("sub.none"))
         if not arguments:
-            return f"{render_settings(settings_view(current))}\n\n{settings_help()}"
+            return (
+                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
+                if current
+                else str(t("sub.none"))
+            )
         spec, changes = parse_setting(arguments, current)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
