@@ -7,7 +7,7 @@ Slack shows field errors next to the field when the submission is answered with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import time
 from typing import Any
 
@@ -29,6 +29,10 @@ MONTH_DAYS = tuple(str(day) for day in range(1, 32))
 RANKINGS = ("votes", "personal")
 CODE = ("has_code",)
 FOLLOW_KEY = re.compile(r"[0-9a-f]{8}", re.ASCII)  # bot.views.follow_key
+# The inputs added for issues 14 and 15 (cadence_blocks, filter_blocks)
+CHOICE_BLOCKS = frozenset(
+    {"cadence", "week_day", "month_day", "has_code", "min_stars", "ranking", "unfollow"}
+)
 MAX_VALUE = 1200  # keeps the two keyword lists and the rest within one 3000-character section
 
 
@@ -220,6 +224,8 @@ def read_submission(
     else:
         errors["days"] = t("slack.no_days").render(lang)
     for name, low in (("top_n", 1), ("min_votes", 0), ("min_stars", 0)):
+        if name not in values and name in CHOICE_BLOCKS:
+            continue
         raw = text(name)
         high = {"top_n": MAX_TOP_N, "min_votes": 1_000_000, "min_stars": MAX_STARS}[name]
         if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
@@ -237,13 +243,16 @@ def read_submission(
         errors["summary_language"] = t("slack.bad_summary_language", code=reads[:20]).render(lang)
     picked = set(chosen("options", OPTIONS))
     changes |= {name: name in picked for name in OPTIONS}
-    changes |= {
-        "cadence": one("cadence", CADENCES),
-        "week_day": int(one("week_day", WEEKDAYS)),
-        "month_day": int(one("month_day", MONTH_DAYS)),
-        "has_code": bool(chosen("has_code", CODE)),
-        "ranking": one("ranking", RANKINGS),
+    choices: dict[str, Callable[[], object]] = {
+        "cadence": lambda: one("cadence", CADENCES),
+        "week_day": lambda: int(one("week_day", WEEKDAYS)),
+        "month_day": lambda: int(one("month_day", MONTH_DAYS)),
+        "has_code": lambda: bool(chosen("has_code", CODE)),
+        "ranking": lambda: one("ranking", RANKINGS),
     }
+    # A modal opened before these inputs existed (by the version before an upgrade) leaves them as
+    # they are; Slack submits every input a modal has, an empty optional one included.
+    changes |= {name: read() for name, read in choices.items() if name in values}
     if "unfollow" in values:
         stop = field("unfollow").get("selected_options") or []
         keys = [option.get("value") if isinstance(option, Mapping) else None for option in stop]
