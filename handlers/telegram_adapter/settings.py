@@ -203,7 +203,7 @@ def cadence_message(
             for day in MONTH_DAYS[:-1]
         ]
         rows += [days[i : i + 7] for i in range(0, len(days), 7)]
-        last = mark(monthly and subscription.month_day > MONTH_DAYS[-2], t("set.last_day").render(lang))
+        last = mark(monthly and subscription.month_day == MONTH_DAYS[-1], t("set.last_day").render(lang))
         rows.append([_button(last, "md", str(MONTH_DAYS[-1]), chat)])
     question = {"weekly": "set.pick_week_day", "monthly": "set.pick_month_day"}.get(picking, "")
     return _picker(subscription, lang, rows, in_channel, chat, question)
