@@ -10,6 +10,7 @@ from typing import Any
 from bot.models import Destination, Follow, Subscription
 from tests.e2e.slack_rig import SlackRig, running_slack
 from tests.e2e.test_slack import _initial
+from tests.fakes.slack_api import DEFAULT_USER_ID
 from tests.fakes.slack_requests import DEFAULT_CHANNEL_ID
 
 HERE = Destination(platform="slack", chat_id=DEFAULT_CHANNEL_ID)
@@ -68,6 +69,11 @@ async def test_the_modal_changes_cadence_filters_ranking_and_follows(tmp_path: P
         [announcement] = await rig.fake.wait_for_messages(1)
         assert "*How often:* Weekly, on Friday" in json.dumps(announcement.blocks, ensure_ascii=False)
         assert ((await saved(rig)).cadence, (await saved(rig)).week_day) == ("weekly", 4)
+        assert (await rig.user.open_home()).status == 200
+        await rig.fake.wait_until(lambda: rig.fake.home(DEFAULT_USER_ID) is not None)
+        home = rig.fake.home(DEFAULT_USER_ID)
+        assert home is not None
+        assert "Weekly, on Friday" in json.dumps(home.view["blocks"], ensure_ascii=False)  # App Home
 
         modal, values = await open_modal(rig)
         assert element(modal, "week_day")["initial_option"]["value"] == "4"

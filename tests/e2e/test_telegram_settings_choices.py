@@ -158,3 +158,24 @@ async def test_only_administrators_change_a_groups_cadence(rig: Rig) -> None:
     await until(lambda: "Weekly, on Friday" in rig.fake.current(GROUP, editor.message_id).text)
     assert (await saved(rig, group)).week_day == 4
     assert rig.fake.errors == []
+
+
+async def test_an_editor_posted_in_a_channel_asks_for_a_typed_floor_in_the_private_chat(rig: Rig) -> None:
+    channel = Destination(platform="telegram", chat_id=str(CHANNEL))
+    link = f"https://t.me/PaperboyTestBot?start=settings_{CHANNEL}"
+    before = len(rig.fake.sent)
+    rig.fake.channel_post(CHANNEL, "/subscribe 06:00")
+    await rig.fake.wait_sent(before + 1)
+    rig.fake.channel_post(CHANNEL, "/settings")
+    editor = (await rig.fake.wait_sent(before + 2))[-1]
+    stars = await press(rig, CHANNEL, editor.message_id, "★ any", user_id=ADMIN)
+    assert {"text": "✎ Another number", "url": link} in buttons(stars)
+    await press(rig, CHANNEL, editor.message_id, "at least 1000 ★", user_id=ADMIN)
+    await press(rig, CHANNEL, editor.message_id, "📅 Daily", user_id=ADMIN)
+    await press(rig, CHANNEL, editor.message_id, "Weekly", user_id=ADMIN)
+    shown = await press(rig, CHANNEL, editor.message_id, "Sun", user_id=ADMIN)
+    assert "How often: Weekly, on Sunday" in shown.text
+    subscription = await saved(rig, channel)
+    assert (subscription.min_stars, subscription.cadence, subscription.week_day) == (1000, "weekly", 6)
+    assert all(m.reply_markup != {"force_reply": True, "selective": True} for m in rig.fake.sent_to(CHANNEL))
+    assert rig.fake.errors == []
