@@ -196,7 +196,7 @@ def settings_view(subscription: Subscription, feed_url: str | None = None) -> Se
     follows = tuple(FollowRow(follow_key(follow), follow_text(follow)) for follow in subscription.follows)
     pairs: list[tuple[str, Text | str]] = [
         ("set.time", f"{subscription.send_time:%H:%M} {subscription.time_zone}"),
-        ("set.cadence", cadence_text(subscription)),
+        ("set.cadence", cadence_setting(subscription)),
         *([("set.days", _weekdays(subscription.weekdays))] if subscription.cadence == "daily" else []),
         ("set.top_n", str(subscription.top_n)),
         ("set.min_votes", str(subscription.min_votes)),
@@ -226,8 +226,9 @@ def settings_view(subscription: Subscription, feed_url: str | None = None) -> Se
     return SettingsView(heading, rows, follows, feed_url)
 
 
-def cadence_text(subscription: Subscription) -> Text:
-    """`Daily`, `Weekly, on Friday`, `Monthly, on day 15`; a day a short month lacks says what
+def cadence_setting(subscription: Subscription) -> Text:
+    """The settings' reading of how often (bot.schedule.cadence_text says when, with the time):
+    `Daily`, `Weekly, on Friday`, `Monthly, on day 15`; a day a short month lacks says what
     happens then (`Monthly, on day 31 (last day in shorter months)`)."""
     if subscription.cadence == "weekly":
         return t("set.cadence_weekly", day=t(f"weekday.{subscription.week_day}"))

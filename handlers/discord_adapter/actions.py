@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import hikari
 
 from bot.errors import UsageError
-from bot.i18n import t
+from bot.i18n import Lang, t
 from bot.models import Subscription
 from bot.service import PaperService
 from bot.views import remaining_follows
 from handlers.discord_adapter.asks import PAGE_ACTION, SHARE_ACTION, Ask, answer
 from handlers.discord_adapter.places import Place, check_manager
+from handlers.discord_adapter.render import DiscordMessage
 from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import (
     FORM_ACTION,
@@ -82,7 +83,7 @@ class DiscordActions:
         changes = read_pick(name, list(press.values))
         subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
         return Reply(
-            settings_message(subscription, subscription.language, PICK_PAGES.get(name, 0)), update=True
+            self._settings(subscription, subscription.language, PICK_PAGES.get(name, 0)), update=True
         )
 
     async def _unfollow(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
@@ -97,13 +98,13 @@ class DiscordActions:
             subscription = await self._service.update_subscription(
                 place.destination, place.user_id, follows=follows
             )
-        return Reply(settings_message(subscription, subscription.language, 3), update=True)
+        return Reply(self._settings(subscription, subscription.language, 3), update=True)
 
     async def _settings_page(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         if argument not in PAGES:
             raise UsageError(t("discord.bad_button"))
         subscription = await self._subscription(place)
-        return Reply(settings_message(subscription, place.lang, int(argument)), update=True)
+        return Reply(self._settings(subscription, place.lang, int(argument)), update=True)
 
     async def _open_form(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         check_manager(place)
@@ -115,7 +116,11 @@ class DiscordActions:
         values = {field.custom_id: field.value for row in form.components for field in row.components}
         changes = read_form(values)
         subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
-        return Reply(settings_message(subscription, subscription.language), update=form.message is not None)
+        return Reply(self._settings(subscription, subscription.language), update=form.message is not None)
+
+    def _settings(self, subscription: Subscription, lang: Lang, page: int = 0) -> DiscordMessage:
+        """The settings message of `page`, with the subscription's feed link when feeds are public."""
+        return settings_message(subscription, lang, page, self._service.feed_url(subscription))
 
     async def _subscription(self, place: Place) -> Subscription:
         subscription = await self._service.subscription(place.destination)

@@ -125,7 +125,8 @@ class TelegramActions:
             else None
         )
         changes = changes_for(subscription, press)
-        shown = submenu(subscription, press, place.lang, private) if changes is None else None
+        feed = self._service.feed_url(subscription)
+        shown = submenu(subscription, press, place.lang, private, feed) if changes is None else None
         if shown is not None:  # a menu of choices (a time zone, a cadence's day, a stars floor, ...)
             await edit(context.bot, place.chat.id, message.message_id, shown)
             await query.answer()
@@ -135,9 +136,8 @@ class TelegramActions:
             return
         removed = removed_follow(subscription, press) if press.name == "uf" else None
         if press.name == "uf" and removed is None:  # removed meanwhile (another ✖, /unfollow)
-            await edit(
-                context.bot, place.chat.id, message.message_id, after_change(subscription, press, private)
-            )
+            gone = after_change(subscription, press, private, feed)
+            await edit(context.bot, place.chat.id, message.message_id, gone)
             await self._answer(query, t("set.follow_gone"), place.lang, alert=True)
             return
         if changes is None:  # a free-text setting: ask for it
@@ -150,7 +150,9 @@ class TelegramActions:
             await query.answer()
             return
         updated = await self._service.update_subscription(destination, place.by, **changes)
-        await edit(context.bot, place.chat.id, message.message_id, after_change(updated, press, private))
+        await edit(
+            context.bot, place.chat.id, message.message_id, after_change(updated, press, private, feed)
+        )
         said = t("set.follow_removed", follow=removed) if removed is not None else t("btn.saved")
         await self._answer(query, said, updated.language)
 
@@ -185,7 +187,9 @@ class TelegramActions:
             context.bot,
             place.chat.id,
             place.thread_id,
-            settings_message(updated, updated.language, target_chat),
+            settings_message(
+                updated, updated.language, target_chat, feed_url=self._service.feed_url(updated)
+            ),
         )
 
 

@@ -18,7 +18,7 @@ from datetime import time
 from bot.commands import parse_keywords, parse_setting, parse_summary_language, resolve_zone
 from bot.i18n import Lang, language_name, t
 from bot.models import Subscription
-from bot.views import cadence_text, remaining_follows, settings_view, stars_text
+from bot.views import cadence_setting, remaining_follows, settings_view, stars_text
 from handlers.telegram_adapter.callbacks import COMMON_ZONES, Setting, encode
 from handlers.telegram_adapter.markup import Html, bold, italic, join, text
 from handlers.telegram_adapter.render import (
@@ -101,7 +101,7 @@ def settings_keyboard(
             _button("+15m", "m", "+", chat),
             _button("🌐", "tz", "", chat),
         ],
-        [_button("📅 " + cadence_text(subscription).render(lang), "cad", "", chat)],
+        [_button("📅 " + cadence_setting(subscription).render(lang), "cad", "", chat)],
         *([weekday_row] if subscription.cadence == "daily" else []),
         [
             _button(label("btn.fewer"), "n", "-", chat),
@@ -237,12 +237,12 @@ def follows_message(
 
 
 def submenu(
-    subscription: Subscription, press: Setting, lang: Lang, private: str | None
+    subscription: Subscription, press: Setting, lang: Lang, private: str | None, feed_url: str | None = None
 ) -> TelegramMessage | None:
     """The menu a press opens instead of changing something (None: it changes or asks for something)."""
     name, argument, chat, in_channel = press.name, press.argument, press.chat, private is not None
     if name == "menu":
-        return settings_message(subscription, lang, chat, private)
+        return settings_message(subscription, lang, chat, private, feed_url)
     if name == "tz" and private is not None and not argument:
         return zone_message(subscription, lang, private)
     if name == "cad" and argument != "daily":

@@ -179,3 +179,15 @@ async def test_an_editor_posted_in_a_channel_asks_for_a_typed_floor_in_the_priva
     assert (subscription.min_stars, subscription.cadence, subscription.week_day) == (1000, "weekly", 6)
     assert all(m.reply_markup != {"force_reply": True, "selective": True} for m in rig.fake.sent_to(CHANNEL))
     assert rig.fake.errors == []
+
+
+async def test_the_editor_links_the_subscriptions_feed_when_feeds_are_public(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, public_url="https://papers.example.org/") as rig:
+        await rig.say(USER, "/subscribe")
+        feed = f"https://papers.example.org/feeds/s/{(await saved(rig)).feed_token}.atom"
+        editor = (await rig.say(USER, "/settings"))[0]
+        assert f"Atom feed: {feed}" in editor.text
+        assert {"text": "📰 Atom feed", "url": feed} in buttons(editor)
+        coded = await press(rig, USER, editor.message_id, "· only papers with code")
+        assert {"text": "📰 Atom feed", "url": feed} in buttons(coded)  # still there after a change
+        assert rig.fake.errors == []

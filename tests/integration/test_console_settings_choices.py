@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import HFSettings
+from bot.ingest import DigestSources
 from bot.models import Destination, Follow
+from bot.ports import Store
 from bot.service import PaperService
 from handlers.console_adapter.commands import ConsoleCommands
 
@@ -96,3 +99,15 @@ async def test_a_bad_choice_gets_its_usage_and_changes_nothing(
     before = await answer(chat, "/settings")
     assert hint in await answer(chat, line)
     assert await answer(chat, "/settings") == before
+
+
+async def test_the_feed_link_is_shown_when_feeds_are_public(store: Store, service: PaperService) -> None:
+    public = PaperService(store, DigestSources(HFSettings()), public_url="https://papers.example.org")
+    chat = ConsoleCommands(public)
+    await chat.answer("/subscribe")
+    subscription = await service.subscription(HOME)
+    assert subscription is not None
+    feed = f"Atom feed: https://papers.example.org/feeds/s/{subscription.feed_token}.atom"
+    assert feed in await answer(chat, "/settings")
+    assert feed in await answer(chat, "/settings code on")
+    assert "Atom feed" not in await answer(ConsoleCommands(service), "/settings")  # no public URL, no link
