@@ -26,16 +26,16 @@ from bot.commands import (
 )
 from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
-from bot.models import Destination
+from bot.models import Destination, Subscription
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
 from bot.views import (
     days_view,
-    follow_text,
+    followed_text,
     follows_text,
     help_view,
     preview_view,
     settings_view,
-    unfollow_text,
+    unfollowed_text,
 )
 from handlers.console_adapter.render import (
     render_card,
@@ -145,39 +145,39 @@ class ConsoleCommands:
             HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
             send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        return render_settings(settings_view(subscription))
+        return self._settings(subscription)
 
     async def on_unsubscribe(self, arguments: str) -> str:
         stopped = await self._service.unsubscribe(HOME, "console")
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
     async def on_settings(self, arguments: str) -> str:
+        current = await self._service.subscription(HOME)
         if not arguments:
-            current = await self._service.subscription(HOME)
-            return (
-                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
-                if current
-                else str(t("sub.none"))
-            )
-        spec, changes = parse_setting(arguments)
+            return f"{self._settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+        spec, changes = parse_setting(arguments, current)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
             raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
-        return f"{t('btn.saved')}.\n{render_settings(settings_view(updated))}"
+        return f"{t('btn.saved')}.\n{self._settings(updated)}"
+
+    def _settings(self, subscription: Subscription) -> str:
+        """The settings, with the subscription's feed link when the feeds have a public URL."""
+        return render_settings(settings_view(subscription, self._service.feed_url(subscription)))
 
     async def on_preview(self, arguments: str) -> str:
         return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)
 
     async def on_follow(self, arguments: str) -> str:
         kind, value = parse_follow("follow", arguments)
-        return str(follow_text(await self._service.follow(HOME, "console", kind, value)))
+        return str(followed_text(await self._service.follow(HOME, "console", kind, value)))
 
     async def on_unfollow(self, arguments: str) -> str:
         if not arguments.strip():
             return str(follows_text(await self._service.follows(HOME)))
         kind, value = parse_follow("unfollow", arguments)
-        return str(unfollow_text(await self._service.unfollow(HOME, "console", kind, value)))
+        return str(unfollowed_text(await self._service.unfollow(HOME, "console", kind, value)))
 
     async def _top(self, n: int, day: date | None) -> str:
         result = await self._service.top(day, n)

@@ -20,12 +20,12 @@ from bot.models import MAX_TOP_N
 from bot.service import PaperService
 from bot.views import (
     days_view,
-    follow_text,
+    followed_text,
     follows_text,
     help_view,
     preview_view,
     subscribed_text,
-    unfollow_text,
+    unfollowed_text,
 )
 from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
@@ -225,7 +225,9 @@ class DiscordCommands:
         if subscription is None:
             raise UsageError(t("sub.none"))
         check_manager(call.place)
-        return Reply(settings_message(subscription, call.place.lang))
+        return Reply(
+            settings_message(subscription, call.place.lang, feed_url=self._service.feed_url(subscription))
+        )
 
     # -- follows (issue 14): changed by members who may change the subscription ----------------
 
@@ -233,7 +235,7 @@ class DiscordCommands:
         kind, value = parse_follow("follow", call.arguments)
         check_manager(call.place)
         change = await self._service.follow(call.place.destination, call.place.user_id, kind, value)
-        return _told(call.place, follow_text(change), announce=change.changed)
+        return _told(call.place, followed_text(change), announce=change.changed)
 
     async def _unfollow(self, call: Call) -> Reply:
         if not call.arguments:
@@ -241,7 +243,7 @@ class DiscordCommands:
         kind, value = parse_follow("unfollow", call.arguments)
         check_manager(call.place)
         change = await self._service.unfollow(call.place.destination, call.place.user_id, kind, value)
-        return _told(call.place, unfollow_text(change), announce=change.changed)
+        return _told(call.place, unfollowed_text(change), announce=change.changed)
 
 
 def _told(place: Place, sentence: Text, *, announce: bool = False) -> Reply:

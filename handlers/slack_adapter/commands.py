@@ -23,12 +23,12 @@ from bot.metrics import METRICS
 from bot.service import PaperService
 from bot.views import (
     days_view,
-    follow_text,
+    followed_text,
     follows_text,
     help_view,
     preview_view,
     subscribed_text,
-    unfollow_text,
+    unfollowed_text,
 )
 from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
@@ -162,7 +162,7 @@ class SlackCommands:
         if subscription is None:
             raise UsageError(t("sub.none"))
         await check_manager(request.client, request.place)
-        view = settings_modal(subscription, request.place.lang)
+        view = settings_modal(subscription, request.place.lang, self._service.feed_url(subscription))
         await request.client.views_open(trigger_id=request.trigger_id, view=view)
 
     async def on_preview(self, request: Request) -> None:
@@ -176,7 +176,7 @@ class SlackCommands:
         kind, value = parse_follow("follow", request.arguments)
         await check_manager(request.client, request.place)
         change = await self._service.follow(request.place.destination, request.place.user_id, kind, value)
-        await self._told(request, follow_text(change), announce=change.changed)
+        await self._told(request, followed_text(change), announce=change.changed)
 
     async def on_unfollow(self, request: Request) -> None:
         destination = request.place.destination
@@ -186,7 +186,7 @@ class SlackCommands:
         kind, value = parse_follow("unfollow", request.arguments)
         await check_manager(request.client, request.place)
         change = await self._service.unfollow(destination, request.place.user_id, kind, value)
-        await self._told(request, unfollow_text(change), announce=change.changed)
+        await self._told(request, unfollowed_text(change), announce=change.changed)
 
     async def _told(self, request: Request, said: Text, *, announce: bool) -> None:
         """A change for the whole channel, anything else to the one who asked; usage lines as typed here."""

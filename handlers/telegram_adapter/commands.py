@@ -24,12 +24,12 @@ from bot.models import Destination
 from bot.service import PaperService
 from bot.views import (
     days_view,
-    follow_text,
+    followed_text,
     follows_text,
     help_view,
     preview_view,
     subscribed_text,
-    unfollow_text,
+    unfollowed_text,
 )
 from handlers.telegram_adapter.asks import search_page, top_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
@@ -179,7 +179,8 @@ class TelegramCommands:
         target = destination.chat_id if channel else ""
         in_channel = place.chat.type == ChatType.CHANNEL
         private = private_link(context.bot.username, place.chat.id) if in_channel else None
-        await self._reply(update, place, [settings_message(subscription, place.lang, target, private)])
+        feed = self._service.feed_url(subscription)
+        await self._reply(update, place, [settings_message(subscription, place.lang, target, private, feed)])
 
     async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "preview")
@@ -197,7 +198,7 @@ class TelegramCommands:
         kind, value = parse_follow("follow", self._arguments(context))
         destination, _, _ = await self._target(update, context, place, None)
         await self._say(
-            update, place, follow_text(await self._service.follow(destination, place.by, kind, value))
+            update, place, followed_text(await self._service.follow(destination, place.by, kind, value))
         )
 
     async def on_unfollow(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
@@ -208,7 +209,7 @@ class TelegramCommands:
         kind, value = parse_follow("unfollow", arguments)
         destination, _, _ = await self._target(update, context, place, None)
         change = await self._service.unfollow(destination, place.by, kind, value)
-        await self._say(update, place, unfollow_text(change))
+        await self._say(update, place, unfollowed_text(change))
 
     @staticmethod
     def _channel_argument(context: ContextTypes.DEFAULT_TYPE, command: str) -> str | None:

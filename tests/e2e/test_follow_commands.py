@@ -34,17 +34,19 @@ async def test_console_follows_lists_and_unfollows(tmp_path: Path) -> None:
         )
         added = await chat.answer("/follow author  Yann   LeCun")
         assert added is not None
-        assert added.startswith("Following author Yann LeCun: each day's matching papers come with the push")
-        assert (await chat.answer("/follow author yann lecun")) == "Already following author yann lecun."
+        assert added.startswith(
+            "Now following author: Yann LeCun. Each day's matching papers come with the push"
+        )
+        assert (await chat.answer("/follow author yann lecun")) == "Already following author: yann lecun."
         await chat.answer("/follow search video diffusion")
         assert (await chat.answer("/unfollow")) == (
-            "Followed here: author Yann LeCun, search “video diffusion”. Usage: /unfollow "
+            "Followed here: author: Yann LeCun, search: “video diffusion”. Usage: /unfollow "
             "[author|org|search <name or words>], e.g. /unfollow author Yann LeCun"
         )
         missing = await chat.answer("/unfollow org Meta")
         assert missing is not None
-        assert missing.startswith("Not following organization Meta. Followed here: author Yann LeCun")
-        assert (await chat.answer("/unfollow author YANN LECUN")) == "No longer following author Yann LeCun."
+        assert missing.startswith("Not following org: Meta. Followed here: author: Yann LeCun")
+        assert (await chat.answer("/unfollow author YANN LECUN")) == "No longer following author: Yann LeCun."
         assert "I don't understand “person”" in str(await chat.answer("/follow person Ada"))
         assert "Which search?" in str(await chat.answer("/follow search"))
         subscription = await store.get_subscription(HOME)
@@ -62,13 +64,13 @@ async def test_telegram_follow_needs_a_subscription_and_in_groups_an_administrat
         assert korean.startswith("어떤 저자인지 적어 주세요. 사용법: /follow")
         await rig.say(USER, "/subscribe")
         done = (await rig.say(USER, "/follow author Yann LeCun"))[0].text
-        assert done.startswith("Following author Yann LeCun")
+        assert done.startswith("Now following author: Yann LeCun")
         await rig.say(GROUP, "/subscribe", user_id=ADMIN)
         refused = (await rig.say(GROUP, "/follow org Meta", user_id=USER))[0].text
         assert refused == "Only administrators can change this chat's subscription."
         listed = (await rig.say(GROUP, "/unfollow", user_id=USER))[0].text  # anyone may look
         assert listed.startswith("Nothing is followed here yet.")
-        assert (await rig.say(GROUP, "/follow org Meta", user_id=ADMIN))[0].text.startswith("Following")
+        assert (await rig.say(GROUP, "/follow org Meta", user_id=ADMIN))[0].text.startswith("Now following")
         mine = await rig.service.subscription(Destination(platform="telegram", chat_id=str(USER)))
         assert mine is not None
         assert mine.follows == (LECUN,)
@@ -105,13 +107,13 @@ async def test_discord_follow_needs_manage_channels(tmp_path: Path) -> None:
         assert "Manage Channels" in refused.data["content"]
         said = await rig.run("papers", follow, subcommand="follow", user_id=MODERATOR)
         assert "flags" not in said.data
-        assert "Following author Yann LeCun" in said.data["content"]
+        assert "Now following author: Yann LeCun" in said.data["content"]
         bad = await rig.run(
             "papers", {"kind": "person", "name": "Ada"}, subcommand="follow", user_id=MODERATOR
         )
         assert "Usage: /papers follow" in bad.data["content"]
         listed = await rig.run("papers", subcommand="unfollow")
-        assert "Followed here: author Yann LeCun. Usage: /papers unfollow" in listed.data["content"]
+        assert "Followed here: author: Yann LeCun. Usage: /papers unfollow" in listed.data["content"]
         subscription = await rig.service.subscription(here)
         assert subscription is not None
         assert subscription.follows == (LECUN,)
