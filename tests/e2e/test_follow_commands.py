@@ -53,6 +53,12 @@ async def test_console_follows_lists_and_unfollows(tmp_path: Path) -> None:
         assert subscription is not None
         assert subscription.follows == (Follow(kind="search", value="video diffusion"),)
         assert "/follow author|org|search" in str(await chat.answer("/help"))
+        for number in range(19):  # 20 in all with the search above
+            await chat.answer(f"/follow search word{number}")
+        assert (await chat.answer("/follow author Ada Lovelace")) == (
+            "At most 20 follows per subscription: unfollow one first. Usage: /unfollow "
+            "[author|org|search <name or words>], e.g. /unfollow author Yann LeCun"
+        )
     finally:
         await store.close()
 
