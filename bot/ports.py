@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.models import (
@@ -105,6 +105,29 @@ class SearchPage:
     total: int
     terms: tuple[str, ...] = field(default=())
     capped: bool = False  # a very broad query: `total` counts only the matches that were ranked
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A paper and the votes it gained within the trending window (as the vote history saw them)."""
+
+    paper: Paper
+    gained: int
+
+
+@dataclass(frozen=True)
+class TrendingPage:
+    """The papers of `first_day`..`last_day` that gained votes, most gained first (ties: more votes).
+
+    `listed` counts the papers of those days; `tracked` those whose votes the history saw at least
+    twice (none: there is no history to rank by yet). The days are None when nothing is listed.
+    """
+
+    trends: list[Trend]
+    first_day: date | None
+    last_day: date | None
+    listed: int
+    tracked: int
 
 
 @dataclass(frozen=True)
@@ -217,6 +240,12 @@ class Catalog(Protocol):
         ...
 
     async def search(self, query: SearchQuery) -> SearchPage: ...
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        """Papers listed in the `days` days up to the latest list on or before `now` (UTC), ranked
+        by the votes gained from `now - window` to `now` in the vote history (the last count seen by
+        then, else the first seen after), then by current votes; only papers that gained any."""
+        ...
 
     async def stats(self) -> StoreStats: ...
 

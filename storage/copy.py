@@ -27,8 +27,8 @@ from storage.postgres import PostgresStore
 
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
 TABLES = (
-    "papers", "days", "paper_days", "summary_failures", "subscriptions", "outbox", "outbox_messages",
-    "ledger", "ui_state",
+    "papers", "days", "paper_days", "paper_votes", "summary_failures", "subscriptions", "outbox",
+    "outbox_messages", "ledger", "ui_state",
 )  # fmt: skip
 BATCH = 1000
 

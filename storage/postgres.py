@@ -48,6 +48,7 @@ from bot.ports import (
     SearchQuery,
     StoreStats,
     SummaryStats,
+    TrendingPage,
     UpsertResult,
 )
 from bot.selection import LATE_RISER_DAYS
@@ -57,19 +58,25 @@ from storage.records import (
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
+    history_floor,
     json_text,
     merge_day,
     outbox_counts,
     outbox_item_from_row,
     paper_from_row,
     paper_values,
+    ranked_trends,
     search_fields,
     store_stats,
     subscription_from_row,
     subscription_values,
     summary_stats,
+    trend_row,
+    trending_days,
+    trending_page,
     ui_token,
     upsert_result,
+    vote_samples,
     with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
@@ -289,6 +296,37 @@ class PostgresStore:
             terms=tuple(term.word for term in terms),
             capped=broad,
         )
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        span = trending_days(await self.latest_day(on_or_before=now.astimezone(UTC).date()), days)
+        if span is None:
+            return trending_page(None, [], [], {})
+        found = await self._pool.fetch(
+            """SELECT p.id, p.arxiv_id, p.votes,
+                  (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $1
+                   ORDER BY v.seen_at DESC LIMIT 1) AS last_votes,
+                  coalesce(
+                      (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $2
+                       ORDER BY v.seen_at DESC LIMIT 1),
+                      (SELECT v.votes FROM paper_votes v
+                       WHERE v.paper_id = p.id AND v.seen_at > $2 AND v.seen_at <= $1
+                       ORDER BY v.seen_at LIMIT 1)) AS first_votes,
+                  (SELECT count(*) FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $1) AS samples
+               FROM papers p
+               WHERE p.id IN (SELECT paper_id FROM paper_days WHERE day BETWEEN $3 AND $4)""",
+            now,
+            now - window,
+            span[0],
+            span[1],
+        )
+        rows = [trend_row(row) for row in found]
+        ranked = ranked_trends(rows, limit)
+        chosen = await self._pool.fetch(
+            f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.id = ANY($1::bigint[])",
+            [paper_id for paper_id, _ in ranked],
+        )
+        papers = dict(zip((r["id"] for r in chosen), await self._papers(self._pool, chosen), strict=True))
+        return trending_page(span, rows, ranked, papers)
 
     async def stats(self) -> StoreStats:
         totals = await self._pool.fetchrow(
@@ -736,6 +774,15 @@ class PostgresStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await db.execute("UPDATE days SET last_ingested_at = $1 WHERE day = $2", now, digest.day)
+            samples = vote_samples(changes, refused)
+            if samples:  # the vote history (see SqliteStore._record_votes)
+                seen = digest.seen_at or now
+                await db.executemany(
+                    """INSERT INTO paper_votes (paper_id, seen_at, votes) VALUES ($1, $2, $3)
+                       ON CONFLICT (paper_id, seen_at) DO UPDATE SET votes = EXCLUDED.votes""",
+                    [(ids[arxiv_id], seen, votes) for arxiv_id, votes in samples],
+                )
+                await db.execute("DELETE FROM paper_votes WHERE seen_at < $1", history_floor(seen))
         return upsert_result(day_added, changes, refused)
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:

@@ -13,7 +13,7 @@ import inspect
 import json
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -44,6 +44,7 @@ from bot.ports import (
     SearchQuery,
     StoreStats,
     SummaryStats,
+    TrendingPage,
     UpsertResult,
 )
 from bot.selection import LATE_RISER_DAYS
@@ -54,18 +55,24 @@ from storage.records import (
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
+    history_floor,
     merge_day,
     outbox_counts,
     outbox_item_from_row,
     paper_from_row,
     paper_values,
+    ranked_trends,
     search_fields,
     store_stats,
     subscription_from_row,
     subscription_values,
     summary_stats,
+    trend_row,
+    trending_days,
+    trending_page,
     ui_token,
     upsert_result,
+    vote_samples,
     with_summary,
 )
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
@@ -204,7 +211,7 @@ class SqliteStore:
         async with self._lock, self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def _all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
@@ -306,6 +313,42 @@ class SqliteStore:
         return SearchPage(
             papers=await self._papers(rows), total=total, terms=match.terms, capped=matches > RANKED_MATCHES
         )
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        span = trending_days(await self.latest_day(on_or_before=now.astimezone(UTC).date()), days)
+        if span is None:
+            return trending_page(None, [], [], {})
+        rows = [
+            trend_row(row)
+            for row in await self._all(
+                """SELECT p.id, p.arxiv_id, p.votes,
+                      (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :now
+                       ORDER BY v.seen_at DESC LIMIT 1) AS last_votes,
+                      coalesce(
+                          (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :since
+                           ORDER BY v.seen_at DESC LIMIT 1),
+                          (SELECT v.votes FROM paper_votes v
+                           WHERE v.paper_id = p.id AND v.seen_at > :since AND v.seen_at <= :now
+                           ORDER BY v.seen_at LIMIT 1)) AS first_votes,
+                      (SELECT count(*) FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :now)
+                          AS samples
+                   FROM papers p
+                   WHERE p.id IN (SELECT paper_id FROM paper_days WHERE day BETWEEN :first AND :last)""",
+                {
+                    "now": _ts(now),
+                    "since": _ts(now - window),
+                    "first": span[0].isoformat(),
+                    "last": span[1].isoformat(),
+                },
+            )
+        ]
+        ranked = ranked_trends(rows, limit)
+        ids = [paper_id for paper_id, _ in ranked]
+        found = await self._all(
+            f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({','.join('?' * len(ids))})", ids
+        )
+        papers = {row["id"]: paper for row, paper in zip(found, await self._papers(found), strict=True)}
+        return trending_page(span, rows, ranked, papers)
 
     @staticmethod
     def _search_filters(query: SearchQuery) -> tuple[str, list[Any]]:
@@ -778,7 +821,23 @@ class SqliteStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
+            await self._record_votes(digest, vote_samples(changes, refused), ids)
         return upsert_result(day_added, changes, refused)
+
+    async def _record_votes(
+        self, digest: DigestDay, samples: list[tuple[str, int]], ids: dict[str, int | None]
+    ) -> None:
+        """The vote history: a row per paper whose count changed, at the time the answer was read;
+        what is older than the history keeps is pruned."""
+        if not samples:
+            return
+        seen = digest.seen_at or datetime.now(UTC)
+        await self._db.executemany(
+            """INSERT INTO paper_votes (paper_id, seen_at, votes) VALUES (?, ?, ?)
+               ON CONFLICT (paper_id, seen_at) DO UPDATE SET votes = excluded.votes""",
+            [(ids[arxiv_id], _ts(seen), votes) for arxiv_id, votes in samples],
+        )
+        await self._db.execute("DELETE FROM paper_votes WHERE seen_at < ?", (_ts(history_floor(seen)),))
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._transaction():
