@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.cards import DigestView, digest_items
 from bot.errors import NotFoundError, UsageError
@@ -20,6 +20,7 @@ from bot.ports import DayInfo, SearchPage, SearchQuery, ServiceStore, StoreStats
 from bot.sample import SAMPLE_NAME, sample_digest
 from bot.sources.markdown import parse_markdown
 from bot.subscriptions import SubscriptionsMixin
+from bot.trending import DEFAULT_DAYS, DEFAULT_TRENDING, TrendingResult, find_trending
 
 MAX_LIST = 50
 MAX_QUERY_CHARS = 1000
@@ -157,6 +158,18 @@ class PaperService(SubscriptionsMixin):
 
     async def stats(self) -> StoreStats:
         return await self._store.stats()
+
+    async def trending(
+        self,
+        n: int = DEFAULT_TRENDING,
+        *,
+        days: int = DEFAULT_DAYS,
+        now: datetime | None = None,
+        most: int = MAX_LIST,
+    ) -> TrendingResult:
+        """The n papers of the last `days` days of lists that gained the most votes in the last 24 h."""
+        _check_count(n, most)
+        return await find_trending(self._store, now, n, days)
 
     async def summary_stats(self) -> SummaryStats:
         return await self._store.summary_stats()

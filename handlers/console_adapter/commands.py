@@ -20,6 +20,7 @@ from bot.commands import (
     parse_setting,
     parse_subscribe,
     parse_top,
+    parse_trending,
     split_command,
     usage,
 )
@@ -27,6 +28,7 @@ from bot.errors import PaperboyError, UsageError
 from bot.i18n import Lang, t
 from bot.models import Destination
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
+from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, settings_view
 from handlers.console_adapter.render import (
     render_card,
@@ -127,6 +129,10 @@ class ConsoleCommands:
     async def on_days(self, arguments: str) -> str:
         return render_days(days_view(await self._service.days()))
 
+    async def on_trending(self, arguments: str) -> str:
+        result = await self._service.trending(parse_trending(arguments))
+        return render_digest(trending_view(result, LANGUAGE), width=self.width)
+
     async def on_more(self, arguments: str) -> str:
         return await self._more() if self._more else str(t("more.nothing"))
 
@@ -198,6 +204,7 @@ HANDLERS: dict[str, Handler] = {
     "search": ConsoleCommands.on_search,
     "paper": ConsoleCommands.on_paper,
     "days": ConsoleCommands.on_days,
+    "trending": ConsoleCommands.on_trending,
     "more": ConsoleCommands.on_more,
     "subscribe": ConsoleCommands.on_subscribe,
     "unsubscribe": ConsoleCommands.on_unsubscribe,

@@ -8,6 +8,7 @@ from datetime import date
 from bot.cards import DigestView
 from bot.i18n import Lang
 from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
+from bot.trending import trending_view
 from handlers.telegram_adapter.callbacks import Action, OpenPaper, SearchPage, TopPage, encode
 from handlers.telegram_adapter.render import (
     Keyboard,
@@ -50,6 +51,12 @@ async def top_page(
     previous = TopPage(result.day, n, page.previous) if page.previous is not None else None
     following = TopPage(result.day, n, page.following) if page.following is not None else None
     return _messages(page.view, lang, (), _keyboard(page.view, previous, following))
+
+
+async def trending_page(service: PaperService, lang: Lang, n: int) -> list[TelegramMessage]:
+    """The papers that gained the most votes recently, each with a button to open it (one page)."""
+    view = trending_view(await service.trending(n), lang)
+    return _messages(view, lang, (), _keyboard(view, None, None))
 
 
 async def search_page(service: PaperService, lang: Lang, query: str, offset: int) -> list[TelegramMessage]:

@@ -16,14 +16,14 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
-from bot.commands import parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_required, parse_subscribe, parse_top, parse_trending, usage
 from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.telegram_adapter.asks import search_page, top_page
+from handlers.telegram_adapter.asks import search_page, top_page, trending_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
@@ -117,6 +117,10 @@ class TelegramCommands:
         paper = await self._service.paper(ref)
         await self._reply(update, place, [card_message(paper_card(paper, place.lang), place.lang)])
 
+    async def on_trending(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        n = parse_trending(self._arguments(context))
+        await self._reply(update, place, await trending_page(self._service, place.lang, n))
+
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
 
@@ -205,6 +209,7 @@ HANDLERS: dict[str, Handler] = {
     "search": TelegramCommands.on_search,
     "paper": TelegramCommands.on_paper,
     "days": TelegramCommands.on_days,
+    "trending": TelegramCommands.on_trending,
     "subscribe": TelegramCommands.on_subscribe,
     "unsubscribe": TelegramCommands.on_unsubscribe,
     "settings": TelegramCommands.on_settings,
