@@ -166,3 +166,21 @@ def test_the_modal_sets_and_clears_a_summary_language() -> None:
     assert japanese["summary_language"] == "ja"
     assert cleared["summary_language"] is None
     assert "not a language code" in caught.value.errors["summary_language"]
+
+
+def test_a_card_shows_organization_comments_topic_chips_and_stars() -> None:
+    paper = hostile_papers()[0].model_copy(
+        update={"organization": "AIRI & <co>", "num_comments": 4, "github_stars": 41,
+                "keywords": ("context `memory`", "a<b", "c", "d", "e", "f")}
+    )  # fmt: skip
+    message = card_message(paper_card(paper, "en"), "en")
+    _check(message)
+    about, chips, *_notes = (block for block in message.blocks if block["type"] == "context")
+    assert [e["text"] for e in about["elements"]][:3] == ["▲ 300", "🏛 AIRI &amp; &lt;co&gt;", "💬 4"]
+    assert chips["elements"] == [{"type": "mrkdwn", "text": "`context 'memory'` `a&lt;b` `c` `d` `e`"}]
+    github = next(
+        e for b in message.blocks if b["type"] == "actions" for e in b["elements"] if "github" in e["url"]
+    )
+    assert github["text"]["text"] == "GitHub ★ 41"
+    # the hostile card itself: a 200-character organization and markup in every keyword
+    _check(card_message(paper_card(hostile_papers()[0], "ko"), "ko"))
