@@ -122,6 +122,7 @@ async def test_a_card_shows_the_hf_fields_and_topics_as_hashtags(
     assert "#Large_Language_Models #context_memory #logit_lens #멀티모달_모델" in lines
     assert "#sixth" not in shown.text  # five at most
     assert "#2024" not in shown.text  # all digits is no hashtag
+    assert shown.reply_markup is not None
     labels = [button["text"] for row in shown.reply_markup["inline_keyboard"] for button in row]
     assert "GitHub ★ 41" in labels
     assert "🏛 <Org> & *Lab*_`x` #1" in odd.text
