@@ -451,7 +451,7 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-class Store(Catalog, Subscriptions, Outbox, Instances, Tokens, Database, Protocol):
+class Store(Catalog, Subscriptions, Outbox, Feedback, Instances, Tokens, Database, Protocol):
     """Everything the core needs from a database: every role, as each storage class implements it.
 
     Consumers take the narrowest role (or the combination below) that covers what they call, so a
@@ -470,8 +470,8 @@ class Delivery(Pushes, Database, Protocol):
     """The deliverer: the push's roles, and the probe that tells when a store that failed is back."""
 
 
-class ServiceStore(Pushes, Tokens, Protocol):
-    """PaperService: the push's roles, and the tokens its buttons carry."""
+class ServiceStore(Pushes, Feedback, Tokens, Protocol):
+    """PaperService: the push's roles, the members' feedback, and the tokens its buttons carry."""
 
 
 class WriterStore(Catalog, Subscriptions, Protocol):

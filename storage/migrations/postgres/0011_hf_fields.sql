@@ -1,4 +1,4 @@
--- The PostgreSQL text of ../0010_hf_fields.sql (why is said there).
+-- The PostgreSQL text of ../0011_hf_fields.sql (why is said there).
 ALTER TABLE papers ADD COLUMN organization TEXT;
 ALTER TABLE papers ADD COLUMN github_stars INTEGER;
 ALTER TABLE papers ADD COLUMN num_comments INTEGER;
