@@ -18,7 +18,7 @@ from bot.ports import Catalog, TrendingPage
 
 DEFAULT_TRENDING = 10
 DEFAULT_DAYS = 3  # a paper keeps gaining votes for a few days after its list
-MAX_DAYS = 30  # no more than the vote history keeps (storage/records.VOTE_HISTORY_DAYS)
+MAX_DAYS = 30  # within what the vote history keeps (storage/records.VOTE_HISTORY_DAYS)
 WINDOW = timedelta(hours=24)
 
 

@@ -228,10 +228,11 @@ def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
 
 # -- vote history (trending) -------------------------------------------------------------------
 
-# How long a vote sample is kept: trending looks back at most this far (its days and its window),
-# and each new sample prunes those older, so the table holds about (ingest rounds of this span) x
-# (papers whose votes moved) rows, whatever the age of the database.
-VOTE_HISTORY_DAYS = 30
+# How long a vote sample is kept: trending looks back at most this far (bot.trending.MAX_DAYS of
+# lists, its 24-hour window and a day of slack), and each new sample prunes those older, so the
+# table holds about (ingest rounds of this span) x (papers whose votes moved) rows, whatever the age
+# of the database.
+VOTE_HISTORY_DAYS = 32
 
 
 def vote_samples(changes: DayMerge, refused: Sequence[RefusedPaper]) -> list[tuple[str, int]]:
@@ -278,7 +279,7 @@ def trend_row(row: Row) -> TrendRow:
 def ranked_trends(rows: Sequence[TrendRow], limit: int) -> list[tuple[int, int]]:
     """(paper id, votes gained) of the papers that gained votes, most gained first, then the most
     voted now, then the arXiv id (a total order: both stores give one answer)."""
-    gains = [(r, (r.last or 0) - (r.first or 0)) for r in rows if r.first is not None and r.last is not None]
+    gains = [(r, r.last - r.first) for r in rows if r.first is not None and r.last is not None]
     gains.sort(key=lambda pair: (-pair[1], -(pair[0].votes or 0), pair[0].arxiv_id))
     return [(r.paper_id, gained) for r, gained in gains if gained > 0][:limit]
 
