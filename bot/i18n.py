@@ -265,14 +265,13 @@ CATALOG: Catalog = {
     },
     # Subscriptions
     "sub.started": {
-        "en": "Subscribed {title}: every day at {time} ({zone}), the top {n} papers. "
+        "en": "Subscribed {title}: {when}, the top {n} papers. "
         "/settings to change, /preview to see the next one.",
-        "ko": "{title} 구독 완료: 매일 {time}({zone})에 인기 논문 {n}편. "
-        "변경은 /settings, 미리 보기는 /preview.",
+        "ko": "{title} 구독 완료: {when} 인기 논문 {n}편. 변경은 /settings, 미리 보기는 /preview.",
     },
     "sub.updated": {
-        "en": "Subscription of {title} updated: every day at {time} ({zone}), the top {n} papers.",
-        "ko": "{title} 구독을 바꿨습니다: 매일 {time}({zone})에 인기 논문 {n}편.",
+        "en": "Subscription of {title} updated: {when}, the top {n} papers.",
+        "ko": "{title} 구독을 바꿨습니다: {when} 인기 논문 {n}편.",
     },
     "sub.stopped": {
         "en": "Unsubscribed {title}. Your settings are kept for when you /subscribe again.",
@@ -383,6 +382,55 @@ CATALOG: Catalog = {
         "- makes them follow the interface language.",
         "ko": "요약을 받을 언어 코드로 답장해 주세요 (ja, de, zh, pt-br 등). -는 인터페이스 언어를 따르기.",
     },
+    # Weekly and monthly digests (issue 15): push headings, an empty period, /preview
+    "push.weekly_heading": {
+        "en": "The week's digest, {first} – {last}: the top {n} Daily Papers",
+        "ko": "주간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편",
+    },
+    "push.monthly_heading": {
+        "en": "The month's digest, {first} – {last}: the top {n} Daily Papers",
+        "ko": "월간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편",
+    },
+    "push.weekly_thread_heading": {
+        "en": "The week's digest, {first} – {last}: the top {n} Daily Papers, one per reply in this thread",
+        "ko": "주간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편, 이 스레드에 한 편씩",
+    },
+    "push.monthly_thread_heading": {
+        "en": "The month's digest, {first} – {last}: the top {n} Daily Papers, one per reply in this thread",
+        "ko": "월간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편, 이 스레드에 한 편씩",
+    },
+    "push.weekly_empty": {
+        "en": "The week's digest, {first} – {last}: nothing new for you this week (/preview says why).",
+        "ko": "주간 다이제스트 ({first} – {last}): 이번 주에는 새로 보낼 논문이 없습니다(이유는 /preview).",
+    },
+    "push.monthly_empty": {
+        "en": "The month's digest, {first} – {last}: nothing new for you this month (/preview says why).",
+        "ko": "월간 다이제스트 ({first} – {last}): 이번 달에는 새로 보낼 논문이 없습니다(이유는 /preview).",
+    },
+    "preview.weekly": {
+        "en": "The week's digest, every {weekday}: the top papers of the Daily Papers of {first} – {last}",
+        "ko": "매주 {weekday} 주간 다이제스트: {first} – {last} Daily Papers의 인기 논문",
+    },
+    "preview.monthly": {
+        "en": "The month's digest, on day {day} of each month (a shorter month: its last day): "
+        "the top papers of the Daily Papers of {first} – {last}",
+        "ko": "매월 {day}일(그보다 짧은 달은 말일) 월간 다이제스트: "
+        "{first} – {last} Daily Papers의 인기 논문",
+    },
+    "when.daily": {"en": "every day at {time} ({zone})", "ko": "매일 {time}({zone})에"},
+    "when.weekly": {"en": "every {weekday} at {time} ({zone})", "ko": "매주 {weekday} {time}({zone})에"},
+    "when.monthly": {
+        "en": "on day {day} of each month at {time} ({zone})",
+        "ko": "매월 {day}일 {time}({zone})에",
+    },
+    "preview.no_list_in_period": {
+        "en": "No Daily Papers list from {first} to {last} yet: the next push would be skipped.",
+        "ko": "{first} – {last} 기간의 Daily Papers 목록이 아직 없어 다음 발송은 건너뜁니다.",
+    },
+    "preview.period_sent": {
+        "en": "The digest of {first} – {last} went out already: the next push would be skipped.",
+        "ko": "{first} – {last} 다이제스트는 이미 보냈으므로 다음 발송은 건너뜁니다.",
+    },
     "weekday_short.0": {"en": "Mon", "ko": "월"},
     "weekday_short.1": {"en": "Tue", "ko": "화"},
     "weekday_short.2": {"en": "Wed", "ko": "수"},
@@ -430,4 +478,49 @@ CATALOG: Catalog = {
     "language.el": {"en": "Greek", "ko": "그리스어"},
     "language.sv": {"en": "Swedish", "ko": "스웨덴어"},
     "language.cs": {"en": "Czech", "ko": "체코어"},
+    # Atom feeds (bot/feeds.py, handlers/feeds_http.py)
+    "feed.top_title": {"en": "Daily Papers: the top papers", "ko": "Daily Papers 인기 논문"},
+    "feed.top_subtitle": {
+        "en": "The top {n} of each of the last {days} lists, newest first",
+        "ko": "최근 목록 {days}개의 상위 {n}편씩, 최신 목록부터",
+    },
+    "feed.search_title": {"en": "Daily Papers: search “{query}”", "ko": "Daily Papers: “{query}” 검색"},
+    "feed.search_subtitle": {
+        "en": "The {n} best matches, most relevant first",
+        "ko": "가장 잘 맞는 논문 {n}편, 관련도 순",
+    },
+    "feed.subscription_title": {"en": "Daily Papers for {name}", "ko": "{name}의 Daily Papers"},
+    "feed.subscription_subtitle": {
+        "en": "What this subscription's filters pick from each of the last {days} lists",
+        "ko": "이 구독의 필터가 최근 목록 {days}개에서 고른 논문",
+    },
+    "feed.subscription_weekly": {
+        "en": "This subscription's weekly digests of the last {n} weeks: each week's best by votes",
+        "ko": "이 구독의 최근 {n}주 주간 다이제스트: 주마다 추천이 많은 논문",
+    },
+    "feed.subscription_monthly": {
+        "en": "This subscription's monthly digests of the last {n} months: each month's best by votes",
+        "ko": "이 구독의 최근 {n}개월 월간 다이제스트: 달마다 추천이 많은 논문",
+    },
+    "feed.listed": {"en": "Listed on {day}", "ko": "{day} 목록"},
+    "feed.more_authors": {"en": "and {count} more authors", "ko": "외 저자 {count}명"},
+    "feed.cut": {"en": "(the rest of the summary is cut here)", "ko": "(요약의 나머지는 생략했습니다)"},
+    "feed.archive_rights": {
+        "en": "Summary from the Korean Daily Papers digest by l-yohai "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+        "ko": "요약 출처: l-yohai의 Daily Papers 한국어 다이제스트 "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+    },
+    "feed.no_query": {
+        "en": "Say what to search for: /feeds/search.atom?q=WORDS (e.g. ?q=diffusion)",
+        "ko": "검색어를 넣어 주세요: /feeds/search.atom?q=검색어 (예: ?q=diffusion)",
+    },
+    "feed.bad_lang": {
+        "en": "lang={value} is not a language code: use e.g. ?lang=en, ?lang=ko or ?lang=ja",
+        "ko": "lang={value}은(는) 언어 코드가 아닙니다. 예: ?lang=en, ?lang=ko, ?lang=ja",
+    },
+    "feed.unknown": {
+        "en": "No such feed: the link is wrong, or a new one replaced it (see the subscription's settings).",
+        "ko": "없는 피드입니다. 링크가 틀렸거나 새 링크로 바뀌었습니다(구독 설정을 확인하세요).",
+    },
 }

@@ -231,6 +231,12 @@ class Catalog(Protocol):
         """The day's papers by votes (unknown last), then by their position in the list."""
         ...
 
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        """The papers listed on any day from `first` to `last` (both included), each once, by their
+        current votes (unknown last), then by the first day and place they were listed on in that
+        span: the candidates of a weekly or monthly push."""
+        ...
+
     async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
         """The most recent day with a list, optionally no later than `on_or_before`."""
         ...
@@ -254,6 +260,11 @@ class Subscriptions(Protocol):
     """Who gets a daily push, and how they chose it."""
 
     async def get_subscription(self, destination: Destination) -> Subscription | None: ...
+
+    async def subscription_by_feed_token(self, token: str) -> Subscription | None:
+        """The subscription whose Atom feed `token` names (active or not), or None: the token is
+        unique, so it finds one row at most, by its index."""
+        ...
 
     async def list_subscriptions(
         self, *, platform: str | None = None, delivering_only: bool = False
