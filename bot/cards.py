@@ -83,11 +83,13 @@ class DigestView:
     offset: int = 0
 
 
-def links_of(paper: Paper) -> tuple[Link, ...]:
+def links_of(paper: Paper, *, stars: bool = False) -> tuple[Link, ...]:
+    """The paper's links; with `stars` (a card's buttons) the GitHub one says its stars, `GitHub ★ 41`
+    (a feed keeps the plain name: a count in a link's title would change the entry every day)."""
     links = [Link("arXiv", paper.arxiv_url), Link("PDF", paper.pdf_url), Link("HF", paper.hf_url)]
     if paper.github:
-        stars = f" ★ {paper.github_stars}" if paper.github_stars is not None else ""
-        links.append(Link(f"GitHub{stars}", paper.github))
+        count = f" ★ {paper.github_stars}" if stars and paper.github_stars is not None else ""
+        links.append(Link(f"GitHub{count}", paper.github))
     if paper.project_page:
         links.append(Link("Project", paper.project_page))
     return tuple(links)
@@ -141,7 +143,7 @@ def paper_card(paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN
         authors=shown,
         more_authors=len(paper.authors) - len(shown),
         sections=summary.summary.sections if summary.summary else (),
-        links=links_of(paper),
+        links=links_of(paper, stars=True),
         thumbnail=paper.thumbnail,
         days=paper.days,
         notes=tuple(notes),

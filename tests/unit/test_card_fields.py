@@ -24,9 +24,10 @@ def test_stars_go_with_a_repository_and_no_comments_are_not_said(make_paper: Pap
     card = paper_card(coded, "ko")
     assert card.stars == 0
     assert [fact.render("ko") for fact in card.facts] == ["🏛 AIRI", "💬 3"]
-    assert [link.label for link in links_of(coded)][3] == "GitHub ★ 0"  # zero stars is a known count
+    assert [link.label for link in card.links][3] == "GitHub ★ 0"  # zero stars is a known count
+    assert [link.label for link in links_of(coded)][3] == "GitHub"  # a feed's links keep plain names
     unknown = make_paper(github="https://github.com/a/b", github_stars=None)
-    assert [link.label for link in links_of(unknown)][3] == "GitHub"
+    assert [link.label for link in paper_card(unknown, "en").links][3] == "GitHub"
 
 
 def test_json_records_carry_the_hf_fields_unknown_as_null(make_paper: PaperFactory) -> None:
