@@ -171,6 +171,7 @@ def _extras(item: Mapping[str, object], paper: Mapping[str, object]) -> tuple[di
 # `{"name": "AIRI-Institute", "fullname": "AIRI", ...}` on the item and the paper since 2025-10-03,
 # named `submitterOrganization` from 2025-09-29 to 10-02 (../FACTS.md §4b); nothing before.
 _ORGANIZATION_KEYS = ("organization", "submitterOrganization")
+MAX_ORGANIZATION = 200  # characters of its name kept (HF's own names are far shorter)
 
 
 def _organization(item: Mapping[str, object], paper: Mapping[str, object]) -> str | None:
@@ -186,11 +187,8 @@ def _organization(item: Mapping[str, object], paper: Mapping[str, object]) -> st
             shown = next((n.strip() for n in names if isinstance(n, str) and n.strip()), None)
             if shown is None:
                 raise _ItemError(f"{where}{key} has no name")
-            return " ".join(shown.split())[:MAX_ORGANIZATION]
+            return " ".join(shown.split())[:MAX_ORGANIZATION]  # one line, as a card shows it
     return None
-
-
-MAX_ORGANIZATION = 200
 
 
 def _count(data: Mapping[str, object], key: str, label: str) -> int | None:
@@ -199,7 +197,8 @@ def _count(data: Mapping[str, object], key: str, label: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_VOTES:
-        raise _ItemError(f"{label} should be a count from 0 to {MAX_VOTES}, got {value!r}")
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "…"
+        raise _ItemError(f"{label} should be a count from 0 to {MAX_VOTES}, got {shown}")
     return value
 
 

@@ -287,3 +287,10 @@ def test_two_malformed_fields_are_both_said_and_the_good_one_kept() -> None:
     (reported,) = day.problems
     assert "paper.githubStars" in reported.reason
     assert "numComments" in reported.reason
+
+
+def test_a_huge_malformed_count_is_quoted_short() -> None:
+    (day,) = parse_hf_daily([item(githubStars="9" * 10_000)], source="s", day=DAY)
+    (reported,) = day.problems
+    assert len(reported.reason) < 200
+    assert "got '999" in reported.reason
