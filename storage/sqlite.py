@@ -11,9 +11,10 @@ import asyncio
 import functools
 import inspect
 import json
+import logging
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import NotFoundError, StoreError
+from bot.errors import NotFoundError, StoreError, StoreUnavailable
 from bot.i18n import t
 from bot.models import (
     Destination,
@@ -38,14 +39,17 @@ from bot.ports import (
     DayInfo,
     DueSubscription,
     Enqueued,
+    Neighbour,
     NextCheck,
     RefusedPaper,
+    RelatedSource,
     SearchPage,
     SearchQuery,
     StoreStats,
     SummaryStats,
     UpsertResult,
 )
+from bot.related import Vector, build_vector
 from bot.selection import LATE_RISER_DAYS
 from storage.errors import sqlite_unavailable
 from storage.fts_text import build_match, index_columns
@@ -68,7 +72,10 @@ from storage.records import (
     upsert_result,
     with_summary,
 )
+from storage.related_rows import BACKFILL_BATCH, Backfill, postings, term_change, vectors_of
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
+
+log = logging.getLogger(__name__)
 
 RECORD_GATHER = 0.005  # seconds a sent message waits for others to be recorded with it
 # Another process writing the same file (a second `paperboy ingest`, `paperboy run`) is waited for
@@ -164,12 +171,14 @@ class SqliteStore:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await migrate(db)
+            store = cls(db, where)
+            await store._index_related_backlog()
         except BaseException as err:
             await db.close()
             if isinstance(err, sqlite3.Error):
                 _raise_unavailable(err, where)
             raise
-        return cls(db, where)
+        return store
 
     async def close(self) -> None:
         if self._recorder is not None:
@@ -838,6 +847,8 @@ class SqliteStore:
                 (*paper_values(after), after.arxiv_id, now, now),
             )
             await self._index(cursor.lastrowid, after)
+            if cursor.lastrowid is not None:
+                await self._index_related(cursor.lastrowid, None, after)
             return cursor.lastrowid
         await self._db.execute(
             f"UPDATE papers SET {', '.join(f'{c} = ?' for c in PAPER_COLUMNS)}, updated_at = ? WHERE id = ?",
@@ -849,6 +860,8 @@ class SqliteStore:
             (rowid, *_fts_values(before)),
         )
         await self._index(rowid, after)
+        if rowid is not None:
+            await self._index_related(rowid, before, after)
         return rowid
 
     async def _index(self, rowid: int | None, paper: Paper) -> None:
@@ -856,6 +869,160 @@ class SqliteStore:
             "INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?, ?, ?, ?)",
             (rowid, *_fts_values(paper)),
         )
+
+    # -- related papers (bot/related.py) --------------------------------------------------------
+
+    async def _index_related(self, paper_id: int, before: Paper | None, after: Paper) -> None:
+        """Keep the paper's vector, its postings and the term frequencies current with what was just
+        written (inside the writer's transaction); a write that changes no term writes nothing."""
+        old = await self._one("SELECT vector FROM related_docs WHERE paper_id = ?", (paper_id,))
+        change = term_change(before if old else None, after, new=old is None)
+        if change is None:
+            return
+        await self._add_frequencies(change.delta, 1 if change.new else 0)
+        frequencies, total = await self._frequencies(list(change.terms.counts))
+        vector = build_vector(change.terms, frequencies, total)
+        if old is not None:
+            await self._db.execute(
+                "DELETE FROM related_terms WHERE paper_id = ? AND term IN (SELECT value FROM json_each(?))",
+                (paper_id, json.dumps(list(Vector.from_json(old["vector"]).weights))),
+            )
+        await self._db.executemany(
+            "INSERT INTO related_terms (term, paper_id, weight) VALUES (?, ?, ?)",
+            [(term, paper_id, weight) for term, weight in postings(vector)],
+        )
+        await self._db.execute(
+            """INSERT INTO related_docs (paper_id, vector) VALUES (?, ?)
+               ON CONFLICT (paper_id) DO UPDATE SET vector = excluded.vector""",
+            (paper_id, vector.to_json()),
+        )
+
+    async def _add_frequencies(self, delta: Mapping[str, int], papers: int) -> None:
+        if delta:
+            await self._db.execute(
+                """INSERT INTO related_df (term, papers) SELECT key, value FROM json_each(?) WHERE true
+                   ON CONFLICT (term) DO UPDATE SET papers = papers + excluded.papers""",
+                (json.dumps(delta, ensure_ascii=False),),
+            )
+            await self._db.execute(
+                "DELETE FROM related_df WHERE papers <= 0 AND term IN (SELECT value FROM json_each(?))",
+                (json.dumps([term for term, change in delta.items() if change < 0], ensure_ascii=False),),
+            )
+        if papers:
+            await self._db.execute(
+                """INSERT INTO related_corpus (id, papers) VALUES (1, ?)
+                   ON CONFLICT (id) DO UPDATE SET papers = papers + excluded.papers""",
+                (papers,),
+            )
+
+    async def _frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many papers hold each of `terms`, and how many papers are indexed, in one read."""
+        rows = await self._all(
+            """SELECT term, papers FROM related_df WHERE term IN (SELECT value FROM json_each(?))
+               UNION ALL SELECT NULL, papers FROM related_corpus WHERE id = 1""",
+            (json.dumps(list(terms), ensure_ascii=False),),
+        )
+        total = next((int(row["papers"]) for row in rows if row["term"] is None), 0)
+        return {row["term"]: int(row["papers"]) for row in rows if row["term"] is not None}, total
+
+    async def related_source(self, arxiv_id: str) -> RelatedSource | None:
+        row = await self._one(
+            f"""SELECT {_PAPER_COLUMNS}, d.vector FROM papers p JOIN related_docs d ON d.paper_id = p.id
+                WHERE p.arxiv_id = ?""",
+            (arxiv_id,),
+        )
+        if row is None:
+            return None
+        vector = Vector.from_json(row["vector"])
+        frequencies, total = await self._frequencies(list(vector.weights))
+        paper = (await self._papers([row]))[0]
+        return RelatedSource(row["id"], paper, vector, frequencies, total)
+
+    async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
+        """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
+        if not weights or limit < 1:
+            return []
+        rows = await self._all(
+            f"""WITH asked (term, weight) AS (SELECT key, value FROM json_each(?)),
+                ranked AS MATERIALIZED (
+                    SELECT r.paper_id AS id, sum(asked.weight * r.weight) AS score
+                    FROM asked CROSS JOIN related_terms r
+                    WHERE r.term = asked.term AND r.paper_id <> ?
+                    GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT ?)
+                SELECT {_PAPER_COLUMNS}, ranked.score AS score, d.vector AS vector
+                FROM ranked JOIN papers p ON p.id = ranked.id JOIN related_docs d ON d.paper_id = ranked.id
+                ORDER BY ranked.score DESC, ranked.id DESC""",
+            (json.dumps(dict(weights), ensure_ascii=False), source, limit),
+        )
+        papers = await self._papers(rows)
+        return [
+            Neighbour(row["id"], paper, int(row["score"]), Vector.from_json(row["vector"]))
+            for row, paper in zip(rows, papers, strict=True)
+        ]
+
+    async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
+        rows = await self._all(
+            "SELECT paper_id, vector FROM related_docs WHERE paper_id > ? ORDER BY paper_id LIMIT ?",
+            (after, limit),
+        )
+        return [(int(row["paper_id"]), Vector.from_json(row["vector"])) for row in rows]
+
+    async def index_related(self) -> int:
+        """Every paper without a vector, indexed in one transaction: their terms counted first (so
+        each vector is chosen with the whole corpus' frequencies), then their vectors written."""
+        row = await self._one(
+            """SELECT (SELECT count(*) FROM papers)
+                      - coalesce((SELECT papers FROM related_corpus WHERE id = 1), 0) AS missing"""
+        )
+        if row is None or int(row["missing"]) <= 0:
+            return 0
+        async with self._transaction():
+            ids = [
+                int(r["id"])
+                for r in await self._all(
+                    """SELECT id FROM papers p
+                       WHERE NOT EXISTS (SELECT 1 FROM related_docs d WHERE d.paper_id = p.id) ORDER BY id"""
+                )
+            ]
+            batches = [ids[i : i + BACKFILL_BATCH] for i in range(0, len(ids), BACKFILL_BATCH)]
+            counted = Backfill()
+            for batch in batches:
+                counted.count(paper for _, paper in await self._unindexed(batch))
+            await self._add_frequencies(counted.frequencies, counted.papers)
+            frequencies = {r["term"]: int(r["papers"]) for r in await self._all("SELECT * FROM related_df")}
+            corpus = await self._one("SELECT papers FROM related_corpus WHERE id = 1")
+            total = int(corpus["papers"]) if corpus else 0
+            for batch in batches:
+                vectors = vectors_of(await self._unindexed(batch), frequencies, total)
+                await self._db.executemany(
+                    "INSERT INTO related_docs (paper_id, vector) VALUES (?, ?)",
+                    [(key, vector.to_json()) for key, vector in vectors],
+                )
+                await self._db.executemany(
+                    "INSERT INTO related_terms (term, paper_id, weight) VALUES (?, ?, ?)",
+                    [(term, key, weight) for key, vector in vectors for term, weight in postings(vector)],
+                )
+        return len(ids)
+
+    async def _unindexed(self, ids: Sequence[int]) -> list[tuple[int, Paper]]:
+        """These papers (days left out: the index does not read them), with their keys."""
+        rows = await self._all(
+            f"""SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY p.id""",
+            (json.dumps(list(ids)),),
+        )
+        return [(int(row["id"]), paper_from_row(row, ())) for row in rows]
+
+    async def _index_related_backlog(self) -> None:
+        """On open: index what has no vector (a database from before migration 0012). A database
+        that cannot be written (read-only) still answers; its related papers wait for a writer."""
+        try:
+            indexed = await self.index_related()
+        except StoreUnavailable as err:
+            log.warning("related papers: could not index the papers without a vector yet: %s", err)
+            return
+        if indexed:
+            log.info("related papers: indexed %d paper(s) stored before the index", indexed)
 
 
 def _opens(path: Path) -> None:
