@@ -154,9 +154,9 @@ async def _forget_the_index(url: str) -> None:
     tables = ("related_terms", "related_docs", "related_df", "related_corpus")
     path = sqlite_path(url)
     if path is not None:
-        with sqlite3.connect(path) as db:
+        with sqlite3.connect(path) as lite:
             for table in tables:
-                db.execute(f"DELETE FROM {table}")
+                lite.execute(f"DELETE FROM {table}")
         return
     db = await asyncpg.connect(url)
     try:
