@@ -268,6 +268,11 @@ def top_page_of(result: TopResult, offset: int, language: str, size: int = PAGE)
     return ListPage(page, max(0, offset - size) if offset else None, following)
 
 
+def related_page_of(result: RelatedResult, language: str) -> ListPage:
+    """The /related list as a page of its own (it has no neighbours: a few papers, never paged)."""
+    return ListPage(related_view(result, language), None, None)
+
+
 def search_page_of(result: SearchResult, language: str, size: int = PAGE) -> ListPage:
     """A page of search results (fetched with `size` at `result.offset`) and its neighbours."""
     view = search_view(result, language)

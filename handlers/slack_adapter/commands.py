@@ -22,7 +22,7 @@ from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.slack_adapter.asks import Ask, answer, top_ask
+from handlers.slack_adapter.asks import Ask, answer, related_page, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
 from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
@@ -122,6 +122,10 @@ class SlackCommands:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
+    async def on_related(self, request: Request) -> None:
+        ref = parse_required("related", request.arguments)
+        await reply(request.respond, await related_page(self._service, request.place.lang, ref))
+
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
         await reply(request.respond, [days_message(days, request.place.lang)])
@@ -173,6 +177,7 @@ HANDLERS: dict[str, Handler] = {
     "top": SlackCommands.on_top,
     "search": SlackCommands.on_search,
     "paper": SlackCommands.on_paper,
+    "related": SlackCommands.on_related,
     "days": SlackCommands.on_days,
     "subscribe": SlackCommands.on_subscribe,
     "unsubscribe": SlackCommands.on_unsubscribe,
