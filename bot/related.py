@@ -26,6 +26,7 @@ module decides everything else, so SQLite, PostgreSQL and the brute-force refere
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
@@ -100,15 +101,20 @@ def text_terms(text: str) -> list[tuple[str, str]]:
     `_fold`, runs of Korean (and other scripts without spaces) as bigrams, stop words left out."""
     found: list[tuple[str, str]] = []
     for segment in SEGMENT.findall(text):
-        if is_bigram_script(segment):
-            # a bigram is shown as the word it came from (스템 -> 시스템), when that word is short
-            shown = segment if len(segment) <= MAX_SHOWN_RUN else None
-            found.extend((gram, shown or gram) for gram in segment_tokens([segment]) if len(gram) == 2)
-            continue
-        term = _fold(segment)
-        if term is not None:
-            found.append((term, segment))
-    return [(term, display) for term, display in found if term not in _KOREAN_STOP]
+        found.extend(_segment_terms(segment))
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _segment_terms(segment: str) -> tuple[tuple[str, str], ...]:
+    """One segment's terms (cached: a corpus repeats its words, and indexing reads every paper)."""
+    if is_bigram_script(segment):
+        # a bigram is shown as the word it came from (스템 -> 시스템), when that word is short
+        shown = segment if len(segment) <= MAX_SHOWN_RUN else None
+        grams = segment_tokens([segment])
+        return tuple((g, shown or g) for g in grams if len(g) == 2 and g not in _KOREAN_STOP)
+    term = _fold(segment)
+    return () if term is None else ((term, segment),)
 
 
 def author_term(name: str) -> tuple[str, str] | None:
@@ -128,20 +134,18 @@ class TermCounts:
 def paper_terms(paper: Paper) -> TermCounts:
     """The paper's terms from its title, keywords, abstract, HF summary, summaries in every
     language (headings too) and authors."""
-    counts: Counter[str] = Counter()
-    display: dict[str, str] = {}
-
-    def add(pairs: Iterable[tuple[str, str]], times: int) -> None:
-        for term, shown in pairs:
-            counts[term] += times
-            display.setdefault(term, shown)
-
-    add(text_terms(paper.title), TITLE_COUNT)
-    add(text_terms(" ".join(paper.keywords)), KEYWORD_COUNT)
+    title = text_terms(paper.title)
+    keywords = text_terms(" ".join(paper.keywords))
     body = [paper.abstract or "", paper.ai_summary or ""]
     body += [part for summary in paper.summaries for s in summary.sections for part in (s.heading, s.text)]
-    add(text_terms("\n".join(body)), 1)
-    add((pair for name in dict.fromkeys(paper.authors) if (pair := author_term(name))), 1)
+    text = text_terms("\n".join(body))
+    authors = [pair for name in dict.fromkeys(paper.authors) if (pair := author_term(name))]
+    counts = Counter(term for term, _ in text)
+    counts.update(term for term, _ in authors)
+    for extra, pairs in ((TITLE_COUNT, title), (KEYWORD_COUNT, keywords)):
+        for term, _ in pairs:
+            counts[term] += extra
+    display = dict(reversed([*title, *keywords, *text, *authors]))  # the first form written wins
     return TermCounts(counts, display)
 
 
@@ -173,12 +177,13 @@ def build_vector(terms: TermCounts, frequencies: Mapping[str, int], papers: int)
     their sublinear term frequency, L2-normalised. `frequencies` counts papers per term, this one
     included; a term missing from it counts as in this paper alone."""
 
-    def strength(term: str) -> tuple[float, str]:
-        tf = 1.0 + math.log(terms.counts[term])
-        return -tf * idf(frequencies.get(term, 1), papers), term
-
-    kept = sorted(terms.counts, key=strength)[:MAX_TERMS]
-    tfs = {term: 1.0 + math.log(terms.counts[term]) for term in kept}
+    log, total = math.log, max(papers, 1)
+    scored = [
+        (-(1.0 + log(count)) * log(1.0 + total / max(frequencies.get(term, 1), 1)), term)
+        for term, count in terms.counts.items()
+    ]
+    kept = [term for _, term in heapq.nsmallest(MAX_TERMS, scored)]
+    tfs = {term: 1.0 + log(terms.counts[term]) for term in kept}
     norm = math.sqrt(sum(value * value for value in tfs.values())) or 1.0
     weights = {term: max(1, round(WEIGHT_SCALE * value / norm)) for term, value in tfs.items()}
     return Vector(weights, {term: terms.display[term] for term in kept})

@@ -76,7 +76,7 @@ from storage.records import (
     upsert_result,
     with_summary,
 )
-from storage.related_rows import BACKFILL_BATCH, Backfill, postings, term_change, vectors_of
+from storage.related_rows import BACKFILL_BATCH, Backfill, postings, source_of, term_change, vectors_of
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
 
 log = logging.getLogger(__name__)
@@ -840,18 +840,21 @@ class PostgresStore:
         )
 
     async def related_source(self, arxiv_id: str) -> RelatedSource | None:
-        async with self._pool.acquire() as db, db.transaction(isolation="repeatable_read", readonly=True):
+        """The paper, its vector and its terms' frequencies in one read (and its days in another)."""
+        async with self._pool.acquire() as db:
             row = await db.fetchrow(
-                f"""SELECT {_SELECT_PAPER}, d.vector FROM papers p JOIN related_docs d ON d.paper_id = p.id
-                    WHERE p.arxiv_id = $1""",
+                f"""SELECT {_SELECT_PAPER}, d.vector AS vector,
+                           (SELECT json_object_agg(f.term, f.papers) FROM related_df f
+                            WHERE f.term IN (SELECT v ->> 0 FROM jsonb_array_elements(d.vector::jsonb) v))
+                               AS frequencies,
+                           (SELECT papers FROM related_corpus WHERE id = 1) AS total
+                    FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = $1""",
                 arxiv_id,
             )
             if row is None:
                 return None
-            vector = Vector.from_json(row["vector"])
-            frequencies, total = await _frequencies(db, list(vector.weights))
             paper = (await self._papers(db, [row]))[0]
-        return RelatedSource(row["id"], paper, vector, frequencies, total)
+        return source_of(row, paper)
 
     async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
         """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""

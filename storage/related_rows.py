@@ -7,11 +7,14 @@ paper's vector with its postings. This module works out the changes; each store 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.models import Paper
+from bot.ports import RelatedSource
 from bot.related import TermCounts, Vector, build_vector, paper_terms
 
 BACKFILL_BATCH = 1000  # papers read (and written) at a time when indexing what has no vector
@@ -65,3 +68,11 @@ def vectors_of(
 ) -> list[tuple[int, Vector]]:
     """Each paper's vector from the corpus' frequencies (the papers' own terms already counted)."""
     return [(key, build_vector(paper_terms(paper), frequencies, total)) for key, paper in papers]
+
+
+def source_of(row: Any, paper: Paper) -> RelatedSource:
+    """A related_source row (the paper's key, its `vector`, its terms' `frequencies` as a JSON
+    object and the corpus' `total`) and the paper read from it, as the port returns them."""
+    frequencies = {str(term): int(n) for term, n in json.loads(row["frequencies"] or "{}").items()}
+    vector = Vector.from_json(row["vector"])
+    return RelatedSource(int(row["id"]), paper, vector, frequencies, int(row["total"] or 0))

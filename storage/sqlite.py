@@ -72,7 +72,7 @@ from storage.records import (
     upsert_result,
     with_summary,
 )
-from storage.related_rows import BACKFILL_BATCH, Backfill, postings, term_change, vectors_of
+from storage.related_rows import BACKFILL_BATCH, Backfill, postings, source_of, term_change, vectors_of
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
 
 log = logging.getLogger(__name__)
@@ -926,17 +926,20 @@ class SqliteStore:
         return {row["term"]: int(row["papers"]) for row in rows if row["term"] is not None}, total
 
     async def related_source(self, arxiv_id: str) -> RelatedSource | None:
+        """The paper, its vector and its terms' frequencies in one read (and its days in another)."""
         row = await self._one(
-            f"""SELECT {_PAPER_COLUMNS}, d.vector FROM papers p JOIN related_docs d ON d.paper_id = p.id
-                WHERE p.arxiv_id = ?""",
+            f"""SELECT {_PAPER_COLUMNS}, d.vector AS vector,
+                       (SELECT json_group_object(f.term, f.papers) FROM related_df f
+                        WHERE f.term IN (SELECT json_extract(v.value, '$[0]') FROM json_each(d.vector) v))
+                           AS frequencies,
+                       (SELECT papers FROM related_corpus WHERE id = 1) AS total
+                FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = ?""",
             (arxiv_id,),
         )
         if row is None:
             return None
-        vector = Vector.from_json(row["vector"])
-        frequencies, total = await self._frequencies(list(vector.weights))
         paper = (await self._papers([row]))[0]
-        return RelatedSource(row["id"], paper, vector, frequencies, total)
+        return source_of(row, paper)
 
     async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
         """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
