@@ -76,7 +76,15 @@ from storage.records import (
     upsert_result,
     with_summary,
 )
-from storage.related_rows import BACKFILL_BATCH, Backfill, postings, source_of, term_change, vectors_of
+from storage.related_rows import (
+    BACKFILL_BATCH,
+    Backfill,
+    neighbour_of,
+    postings,
+    source_of,
+    term_change,
+    vectors_of,
+)
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
 
 log = logging.getLogger(__name__)
@@ -100,6 +108,8 @@ _REFUSED = (
 )
 
 _SELECT_PAPER = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
+# A paper's days in the same read as its row (related papers: one round trip less per answer).
+_DAYS = "ARRAY(SELECT day FROM paper_days WHERE paper_id = p.id ORDER BY day)"
 
 # tsvector limits: a position is at most 16383 and a lexeme at most 2047 bytes (4 per character).
 _MAX_POSITION = 16383
@@ -840,48 +850,41 @@ class PostgresStore:
         )
 
     async def related_source(self, arxiv_id: str) -> RelatedSource | None:
-        """The paper, its vector and its terms' frequencies in one read (and its days in another)."""
-        async with self._pool.acquire() as db:
-            row = await db.fetchrow(
-                f"""SELECT {_SELECT_PAPER}, d.vector AS vector,
-                           (SELECT json_object_agg(f.term, f.papers) FROM related_df f
-                            WHERE f.term IN (SELECT v ->> 0 FROM jsonb_array_elements(d.vector::jsonb) v))
-                               AS frequencies,
-                           (SELECT papers FROM related_corpus WHERE id = 1) AS total
-                    FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = $1""",
-                arxiv_id,
-            )
-            if row is None:
-                return None
-            paper = (await self._papers(db, [row]))[0]
-        return source_of(row, paper)
+        """The paper with its days, its vector and its terms' frequencies, in one read."""
+        row = await self._pool.fetchrow(
+            f"""SELECT {_SELECT_PAPER}, d.vector AS vector, {_DAYS} AS days,
+                       (SELECT json_object_agg(f.term, f.papers) FROM related_df f
+                        WHERE f.term IN (SELECT v ->> 0 FROM jsonb_array_elements(d.vector::jsonb) v))
+                           AS frequencies,
+                       (SELECT papers FROM related_corpus WHERE id = 1) AS total
+                FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = $1""",
+            arxiv_id,
+        )
+        if row is None:
+            return None
+        return source_of(row, paper_from_row(row, row["days"]))
 
     async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
         """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
         if not weights or limit < 1:
             return []
-        async with self._pool.acquire() as db:
-            rows = await db.fetch(
-                f"""WITH ranked AS MATERIALIZED (
-                        SELECT r.paper_id AS id, sum(asked.weight * r.weight)::bigint AS score
-                        FROM unnest($1::text[], $2::bigint[]) AS asked (term, weight)
-                        JOIN related_terms r ON r.term = asked.term
-                        WHERE r.paper_id <> $3
-                        GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT $4)
-                    SELECT {_SELECT_PAPER}, ranked.score AS score, d.vector AS vector
-                    FROM ranked JOIN papers p ON p.id = ranked.id
-                    JOIN related_docs d ON d.paper_id = ranked.id
-                    ORDER BY ranked.score DESC, ranked.id DESC""",
-                list(weights),
-                list(weights.values()),
-                source,
-                limit,
-            )
-            papers = await self._papers(db, rows)
-        return [
-            Neighbour(row["id"], paper, int(row["score"]), Vector.from_json(row["vector"]))
-            for row, paper in zip(rows, papers, strict=True)
-        ]
+        rows = await self._pool.fetch(
+            f"""WITH ranked AS MATERIALIZED (
+                    SELECT r.paper_id AS id, sum(asked.weight * r.weight)::bigint AS score
+                    FROM unnest($1::text[], $2::bigint[]) AS asked (term, weight)
+                    JOIN related_terms r ON r.term = asked.term
+                    WHERE r.paper_id <> $3
+                    GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT $4)
+                SELECT {_SELECT_PAPER}, ranked.score AS score, d.vector AS vector, {_DAYS} AS days
+                FROM ranked JOIN papers p ON p.id = ranked.id
+                JOIN related_docs d ON d.paper_id = ranked.id
+                ORDER BY ranked.score DESC, ranked.id DESC""",
+            list(weights),
+            list(weights.values()),
+            source,
+            limit,
+        )
+        return [neighbour_of(row, paper_from_row(row, row["days"])) for row in rows]
 
     async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
         rows = await self._pool.fetch(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import Paper
-from bot.ports import RelatedSource
+from bot.ports import Neighbour, RelatedSource
 from bot.related import TermCounts, Vector, build_vector, paper_terms
 
 BACKFILL_BATCH = 1000  # papers read (and written) at a time when indexing what has no vector
@@ -76,3 +76,8 @@ def source_of(row: Any, paper: Paper) -> RelatedSource:
     frequencies = {str(term): int(n) for term, n in json.loads(row["frequencies"] or "{}").items()}
     vector = Vector.from_json(row["vector"])
     return RelatedSource(int(row["id"]), paper, vector, frequencies, int(row["total"] or 0))
+
+
+def neighbour_of(row: Any, paper: Paper) -> Neighbour:
+    """A nearest row (the paper's key, its `score` and `vector`) and the paper read from it."""
+    return Neighbour(int(row["id"]), paper, int(row["score"]), Vector.from_json(row["vector"]))

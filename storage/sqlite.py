@@ -72,7 +72,15 @@ from storage.records import (
     upsert_result,
     with_summary,
 )
-from storage.related_rows import BACKFILL_BATCH, Backfill, postings, source_of, term_change, vectors_of
+from storage.related_rows import (
+    BACKFILL_BATCH,
+    Backfill,
+    neighbour_of,
+    postings,
+    source_of,
+    term_change,
+    vectors_of,
+)
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
 
 log = logging.getLogger(__name__)
@@ -90,6 +98,10 @@ _REFUSED = (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, O
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
 _PAPER_COLUMNS = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
+# A paper's days in the same read as its row (related papers: one round trip less per answer).
+_DAYS_JSON = (
+    "(SELECT json_group_array(day) FROM (SELECT day FROM paper_days WHERE paper_id = p.id ORDER BY day))"
+)
 
 
 # A sent message for outbox_messages: outbox id, seq, platform message id, destination key,
@@ -926,9 +938,9 @@ class SqliteStore:
         return {row["term"]: int(row["papers"]) for row in rows if row["term"] is not None}, total
 
     async def related_source(self, arxiv_id: str) -> RelatedSource | None:
-        """The paper, its vector and its terms' frequencies in one read (and its days in another)."""
+        """The paper with its days, its vector and its terms' frequencies, in one read."""
         row = await self._one(
-            f"""SELECT {_PAPER_COLUMNS}, d.vector AS vector,
+            f"""SELECT {_PAPER_COLUMNS}, d.vector AS vector, {_DAYS_JSON} AS days,
                        (SELECT json_group_object(f.term, f.papers) FROM related_df f
                         WHERE f.term IN (SELECT json_extract(v.value, '$[0]') FROM json_each(d.vector) v))
                            AS frequencies,
@@ -938,8 +950,7 @@ class SqliteStore:
         )
         if row is None:
             return None
-        paper = (await self._papers([row]))[0]
-        return source_of(row, paper)
+        return source_of(row, paper_from_row(row, json.loads(row["days"])))
 
     async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
         """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
@@ -952,16 +963,12 @@ class SqliteStore:
                     FROM asked CROSS JOIN related_terms r
                     WHERE r.term = asked.term AND r.paper_id <> ?
                     GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT ?)
-                SELECT {_PAPER_COLUMNS}, ranked.score AS score, d.vector AS vector
+                SELECT {_PAPER_COLUMNS}, ranked.score AS score, d.vector AS vector, {_DAYS_JSON} AS days
                 FROM ranked JOIN papers p ON p.id = ranked.id JOIN related_docs d ON d.paper_id = ranked.id
                 ORDER BY ranked.score DESC, ranked.id DESC""",
             (json.dumps(dict(weights), ensure_ascii=False), source, limit),
         )
-        papers = await self._papers(rows)
-        return [
-            Neighbour(row["id"], paper, int(row["score"]), Vector.from_json(row["vector"]))
-            for row, paper in zip(rows, papers, strict=True)
-        ]
+        return [neighbour_of(row, paper_from_row(row, json.loads(row["days"]))) for row in rows]
 
     async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
         rows = await self._all(
