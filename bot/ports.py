@@ -209,6 +209,12 @@ class Catalog(Protocol):
         """The day's papers by votes (unknown last), then by their position in the list."""
         ...
 
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        """The papers listed on any day from `first` to `last` (both included), each once, by their
+        current votes (unknown last), then by the first day and place they were listed on in that
+        span: the candidates of a weekly or monthly push."""
+        ...
+
     async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
         """The most recent day with a list, optionally no later than `on_or_before`."""
         ...
@@ -471,7 +477,7 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-class Store(Catalog, Subscriptions, Outbox, Instances, Tokens, Related, Database, Protocol):
+class Store(Catalog, Subscriptions, Outbox, Feedback, Instances, Tokens, Related, Database, Protocol):
     """Everything the core needs from a database: every role, as each storage class implements it.
 
     Consumers take the narrowest role (or the combination below) that covers what they call, so a
@@ -490,8 +496,9 @@ class Delivery(Pushes, Database, Protocol):
     """The deliverer: the push's roles, and the probe that tells when a store that failed is back."""
 
 
-class ServiceStore(Pushes, Tokens, Related, Protocol):
-    """PaperService: the push's roles, the tokens its buttons carry, and related papers."""
+class ServiceStore(Pushes, Feedback, Tokens, Related, Protocol):
+    """PaperService: the push's roles, the members' feedback, the tokens its buttons carry, and
+    related papers."""
 
 
 class WriterStore(Catalog, Subscriptions, Protocol):

@@ -28,7 +28,7 @@ from storage.postgres import PostgresStore
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
 TABLES = (
     "papers", "days", "paper_days", "summary_failures", "subscriptions", "outbox", "outbox_messages",
-    "ledger", "ui_state",
+    "ledger", "ui_state", "opinions", "saved_papers",
     "related_docs", "related_terms", "related_df", "related_corpus",
 )  # fmt: skip
 BATCH = 1000

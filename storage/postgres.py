@@ -32,6 +32,7 @@ from bot.models import (
     Destination,
     DigestDay,
     FinalStatus,
+    Opinion,
     OutboxItem,
     OutboxStatus,
     Paper,
@@ -45,8 +46,10 @@ from bot.ports import (
     Enqueued,
     Neighbour,
     NextCheck,
+    PaperFeedback,
     RefusedPaper,
     RelatedSource,
+    SavedPaper,
     SearchPage,
     SearchQuery,
     StoreStats,
@@ -62,9 +65,11 @@ from storage.records import (
     PAPER_COLUMNS,
     UI_STATE_DAYS,
     json_text,
+    member_feedback_of,
     merge_day,
     outbox_counts,
     outbox_item_from_row,
+    paper_feedback_of,
     paper_from_row,
     paper_values,
     search_fields,
@@ -267,6 +272,20 @@ class PostgresStore:
                 LIMIT $3""",
             day,
             min_votes,
+            limit,
+        )
+        return await self._papers(self._pool, rows)
+
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        rows = await self._pool.fetch(
+            f"""WITH listed AS (
+                    SELECT paper_id, min(day) AS first_day, min(position) AS position FROM paper_days
+                    WHERE day BETWEEN $1 AND $2 GROUP BY paper_id)
+                SELECT {_SELECT_PAPER} FROM listed l JOIN papers p ON p.id = l.paper_id
+                ORDER BY p.votes DESC NULLS LAST, l.first_day, l.position, p.id
+                LIMIT $3""",
+            first,
+            last,
             limit,
         )
         return await self._papers(self._pool, rows)
@@ -679,6 +698,96 @@ class PostgresStore:
             list(arxiv_ids),
         )
         return {row["arxiv_id"] for row in rows}
+
+    # -- feedback: opinions and saved papers ---------------------------------------------
+
+    async def set_opinion(
+        self, destination: Destination, user: str, arxiv_id: str, opinion: Opinion | None
+    ) -> None:
+        """The member's 👍 or 👎 on the paper in this destination (replacing theirs); None takes it back."""
+        if opinion is None:
+            await self._pool.execute(
+                "DELETE FROM opinions WHERE destination = $1 AND user_id = $2 AND arxiv_id = $3",
+                destination.key,
+                user,
+                arxiv_id,
+            )
+            return
+        await self._pool.execute(
+            """INSERT INTO opinions (destination, user_id, arxiv_id, opinion, updated_at)
+               VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (destination, user_id, arxiv_id)
+               DO UPDATE SET opinion = EXCLUDED.opinion, updated_at = EXCLUDED.updated_at""",
+            destination.key,
+            user,
+            arxiv_id,
+            opinion,
+            datetime.now(UTC),
+        )
+
+    async def set_saved(self, destination: Destination, user: str, arxiv_id: str, saved: bool) -> None:
+        """Add the paper to the member's saved papers here (again: keeps the first time), or remove it."""
+        if saved:
+            await self._pool.execute(
+                """INSERT INTO saved_papers (destination, user_id, arxiv_id, saved_at)
+                   VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
+                destination.key,
+                user,
+                arxiv_id,
+                datetime.now(UTC),
+            )
+        else:
+            await self._pool.execute(
+                "DELETE FROM saved_papers WHERE destination = $1 AND user_id = $2 AND arxiv_id = $3",
+                destination.key,
+                user,
+                arxiv_id,
+            )
+
+    async def member_feedback(
+        self, destination: Destination, user: str, arxiv_ids: Sequence[str]
+    ) -> dict[str, tuple[Opinion | None, bool]]:
+        rows = await self._pool.fetch(
+            """SELECT arxiv_id, opinion, 0 AS saved FROM opinions
+               WHERE destination = $1 AND user_id = $2 AND arxiv_id = ANY($3::text[])
+               UNION ALL
+               SELECT arxiv_id, NULL, 1 FROM saved_papers
+               WHERE destination = $1 AND user_id = $2 AND arxiv_id = ANY($3::text[])""",
+            destination.key,
+            user,
+            list(arxiv_ids),
+        )
+        return member_feedback_of(rows)
+
+    async def saved_papers(
+        self, destination: Destination, user: str, *, offset: int = 0, limit: int = 10
+    ) -> tuple[list[SavedPaper], int]:
+        """A page of the member's saved papers here, newest first (a paper no longer stored is skipped)."""
+        joined = """saved_papers s JOIN papers p ON p.arxiv_id = s.arxiv_id
+                    WHERE s.destination = $1 AND s.user_id = $2"""
+        rows = await self._pool.fetch(
+            f"""SELECT {_SELECT_PAPER}, s.saved_at FROM {joined}
+                ORDER BY s.saved_at DESC, s.arxiv_id LIMIT $3 OFFSET $4""",
+            destination.key,
+            user,
+            limit,
+            offset,
+        )
+        total: int = await self._pool.fetchval(f"SELECT count(*) FROM {joined}", destination.key, user)
+        papers = await self._papers(self._pool, rows)
+        return [SavedPaper(paper, row["saved_at"]) for paper, row in zip(papers, rows, strict=True)], total
+
+    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
+        rows = await self._pool.fetch(
+            """SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
+                      count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
+               FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = $1
+                     UNION ALL
+                     SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = $1) AS pressed
+               GROUP BY arxiv_id ORDER BY arxiv_id""",
+            destination.key,
+        )
+        return paper_feedback_of(rows)
 
     # -- button state ---------------------------------------------------------------------
 

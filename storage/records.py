@@ -21,6 +21,7 @@ from bot.models import (
     Destination,
     DigestDay,
     Follow,
+    Opinion,
     OutboxItem,
     OutboxStatus,
     Paper,
@@ -28,7 +29,7 @@ from bot.models import (
     Subscription,
     Summary,
 )
-from bot.ports import RefusedPaper, StoreStats, SummaryStats, UpsertResult
+from bot.ports import PaperFeedback, RefusedPaper, StoreStats, SummaryStats, UpsertResult
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
 
@@ -291,6 +292,28 @@ def subscription_from_row(row: Row) -> Subscription:
         changed_by=row["changed_by"],
         active_since=as_datetime(row["active_since"]),
     )
+
+
+# -- feedback -------------------------------------------------------------------------------
+
+
+def member_feedback_of(rows: Sequence[Row]) -> dict[str, tuple[Opinion | None, bool]]:
+    """{arxiv_id: (opinion, saved)} from (arxiv_id, opinion or NULL, saved 0/1) rows, one or two a paper."""
+    pressed: dict[str, tuple[Opinion | None, bool]] = {}
+    for row in rows:
+        opinion, saved = pressed.get(row["arxiv_id"], (None, False))
+        pressed[row["arxiv_id"]] = (row["opinion"] or opinion, saved or bool(row["saved"]))
+    return pressed
+
+
+def paper_feedback_of(rows: Sequence[Row]) -> list[PaperFeedback]:
+    """PaperFeedback from (arxiv_id, likes, dislikes, saves) rows (sums come back as any number type)."""
+    return [
+        PaperFeedback(
+            row["arxiv_id"], likes=int(row["likes"]), dislikes=int(row["dislikes"]), saves=int(row["saves"])
+        )
+        for row in rows
+    ]
 
 
 # -- delivery and stats ---------------------------------------------------------------------

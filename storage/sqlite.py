@@ -28,6 +28,7 @@ from bot.models import (
     Destination,
     DigestDay,
     FinalStatus,
+    Opinion,
     OutboxItem,
     OutboxStatus,
     Paper,
@@ -41,8 +42,10 @@ from bot.ports import (
     Enqueued,
     Neighbour,
     NextCheck,
+    PaperFeedback,
     RefusedPaper,
     RelatedSource,
+    SavedPaper,
     SearchPage,
     SearchQuery,
     StoreStats,
@@ -58,9 +61,12 @@ from storage.records import (
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
+    as_datetime,
+    member_feedback_of,
     merge_day,
     outbox_counts,
     outbox_item_from_row,
+    paper_feedback_of,
     paper_from_row,
     paper_values,
     search_fields,
@@ -266,6 +272,18 @@ class SqliteStore:
                 ORDER BY p.votes IS NULL, p.votes DESC, d.position
                 LIMIT ?""",
             (day.isoformat(), min_votes, min_votes, limit),
+        )
+        return await self._papers(rows)
+
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        rows = await self._all(
+            f"""WITH listed AS MATERIALIZED (
+                    SELECT paper_id, min(day) AS first_day, min(position) AS position FROM paper_days
+                    WHERE day BETWEEN ? AND ? GROUP BY paper_id)
+                SELECT {_PAPER_COLUMNS} FROM listed l JOIN papers p ON p.id = l.paper_id
+                ORDER BY p.votes IS NULL, p.votes DESC, l.first_day, l.position, p.id
+                LIMIT ?""",
+            (first.isoformat(), last.isoformat(), limit),
         )
         return await self._papers(rows)
 
@@ -711,6 +729,86 @@ class SqliteStore:
             (destination.key, *arxiv_ids),
         )
         return {row["arxiv_id"] for row in rows}
+
+    # -- feedback: opinions and saved papers ---------------------------------------------
+
+    async def set_opinion(
+        self, destination: Destination, user: str, arxiv_id: str, opinion: Opinion | None
+    ) -> None:
+        """The member's 👍 or 👎 on the paper in this destination (replacing theirs); None takes it back."""
+        if opinion is None:
+            await self._write(
+                "DELETE FROM opinions WHERE destination = ? AND user_id = ? AND arxiv_id = ?",
+                (destination.key, user, arxiv_id),
+            )
+            return
+        await self._write(
+            """INSERT INTO opinions (destination, user_id, arxiv_id, opinion, updated_at)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (destination, user_id, arxiv_id)
+               DO UPDATE SET opinion = excluded.opinion, updated_at = excluded.updated_at""",
+            (destination.key, user, arxiv_id, opinion, _now()),
+        )
+
+    async def set_saved(self, destination: Destination, user: str, arxiv_id: str, saved: bool) -> None:
+        """Add the paper to the member's saved papers here (again: keeps the first time), or remove it."""
+        if saved:
+            await self._write(
+                """INSERT OR IGNORE INTO saved_papers (destination, user_id, arxiv_id, saved_at)
+                   VALUES (?, ?, ?, ?)""",
+                (destination.key, user, arxiv_id, _now()),
+            )
+        else:
+            await self._write(
+                "DELETE FROM saved_papers WHERE destination = ? AND user_id = ? AND arxiv_id = ?",
+                (destination.key, user, arxiv_id),
+            )
+
+    async def member_feedback(
+        self, destination: Destination, user: str, arxiv_ids: Sequence[str]
+    ) -> dict[str, tuple[Opinion | None, bool]]:
+        if not arxiv_ids:
+            return {}
+        marks = ",".join("?" * len(arxiv_ids))
+        rows = await self._all(
+            f"""SELECT arxiv_id, opinion, 0 AS saved FROM opinions
+                WHERE destination = ? AND user_id = ? AND arxiv_id IN ({marks})
+                UNION ALL
+                SELECT arxiv_id, NULL, 1 FROM saved_papers
+                WHERE destination = ? AND user_id = ? AND arxiv_id IN ({marks})""",
+            (destination.key, user, *arxiv_ids, destination.key, user, *arxiv_ids),
+        )
+        return member_feedback_of(rows)
+
+    async def saved_papers(
+        self, destination: Destination, user: str, *, offset: int = 0, limit: int = 10
+    ) -> tuple[list[SavedPaper], int]:
+        """A page of the member's saved papers here, newest first (a paper no longer stored is skipped)."""
+        joined = """saved_papers s JOIN papers p ON p.arxiv_id = s.arxiv_id
+                    WHERE s.destination = ? AND s.user_id = ?"""
+        rows = await self._all(
+            f"""SELECT {_PAPER_COLUMNS}, s.saved_at FROM {joined}
+                ORDER BY s.saved_at DESC, s.arxiv_id LIMIT ? OFFSET ?""",
+            (destination.key, user, limit, offset),
+        )
+        total = await self._one(f"SELECT count(*) AS n FROM {joined}", (destination.key, user))
+        papers = await self._papers(rows)
+        saved = [
+            SavedPaper(paper, as_datetime(row["saved_at"])) for paper, row in zip(papers, rows, strict=True)
+        ]
+        return saved, int(total["n"]) if total else 0
+
+    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
+        rows = await self._all(
+            """SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
+                      count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
+               FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = ?
+                     UNION ALL
+                     SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = ?)
+               GROUP BY arxiv_id ORDER BY arxiv_id""",
+            (destination.key, destination.key),
+        )
+        return paper_feedback_of(rows)
 
     # -- button state ---------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from datetime import date
 from bot.cards import DigestView, PaperCard, digest_items, votes_label
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.console_adapter.text import DEFAULT_WIDTH, clipped, wrap
 
@@ -73,9 +75,9 @@ def render_digest(
     return "\n".join(lines)
 
 
-def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
-    """A day's push as the terminal shows it (one text), summaries in `reads`."""
-    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
+def push_messages(period: DigestPeriod | date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
+    """A day's (or a week's, a month's) push as the terminal shows it (one text), summaries in `reads`."""
+    view = DigestView(push_heading(period, len(papers)), digest_items(papers, reads))
     return [render_digest(view, lang=lang)]
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView
 from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
@@ -208,14 +210,14 @@ Format = PushFormat  # `thread` is never a Telegram subscription's (the service 
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+    period: DigestPeriod | date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
 ) -> list[TelegramMessage]:
     """The messages of one push (or of `paperboy render telegram`).
     Compact: the ranked list, split between items when it passes 4096 characters.
     Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
-    heading = t("push.heading", day=day, n=len(papers))
+    heading = push_heading(period, len(papers))
     if fmt == "compact":
         view = DigestView(heading, digest_items(papers, reads), total=len(papers))
         return [text_message(body) for body in digest_pages(view, lang)]
