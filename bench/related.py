@@ -23,8 +23,9 @@ is the build time. Then, for `--queries` random papers: the wall time of `PaperS
 store's `nearest` top 10 against `bot.related.nearest_by_scan` over every vector (read once).
 
 Run: `.venv/bin/python -m bench.related [--papers N] [--queries Q] [--stores sqlite,postgres]`.
-Timings are wall time on a shared, noisy machine: compare runs on the same machine. The last line
-is one JSON object with every figure.
+Timings are wall time on a shared, noisy machine: each store's row ends with the 1-minute load
+average when its timing ended (over the number of cores, the queries waited for a core); compare
+runs on the same machine. The last line is a JSON array with every figure.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -276,6 +278,7 @@ class Figures:
     agreement: float
     answered: float  # share of queries with at least one related paper
     mean_found: float
+    load: float  # the machine's 1-minute load average when the timing ended (2 cores here)
 
 
 async def measure(kind: str, papers: Sequence[Paper], queries: int, seed: int) -> Figures:
@@ -310,6 +313,7 @@ async def _queries(
         result = await service.related(arxiv_id, TOP)
         times.append((time.perf_counter() - started) * 1000)
         found.append(len(result.related))
+    load = round(os.getloadavg()[0], 1)
 
     print(f"{kind}: checking against a scan of every vector ...", file=sys.stderr, flush=True)
     vectors = await all_vectors(store)
@@ -327,20 +331,20 @@ async def _queries(
     return Figures(
         kind, len(papers), round(build, 1), round(size, 1), round(statistics.median(times), 2),
         round(percentile(times, 99), 2), round(max(times), 2), round(statistics.median(scans), 1),
-        agree / n, sum(1 for f in found if f) / n, sum(found) / n,
+        agree / n, sum(1 for f in found if f) / n, sum(found) / n, load,
     )  # fmt: skip
 
 
 def report(figures: list[Figures]) -> None:
     print(
         f"\n{'store':<9}{'papers':>9}{'build s':>9}{'index MB':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'max ms':>9}{'scan p50':>10}{'agree':>8}{'answered':>10}  verdict"
+        f"{'max ms':>9}{'scan p50':>10}{'agree':>8}{'answered':>10}{'load':>6}  verdict"
     )
     for f in figures:
         verdict = "ok" if f.p99_ms <= TARGET_P99_MS and f.agreement == 1.0 else "MISSED"
         print(
             f"{f.store:<9}{f.papers:>9,}{f.build_s:>9}{f.index_mb:>10}{f.p50_ms:>9}{f.p99_ms:>9}"
-            f"{f.max_ms:>9}{f.scan_p50_ms:>10}{f.agreement:>8.1%}{f.answered:>10.1%}  {verdict} "
+            f"{f.max_ms:>9}{f.scan_p50_ms:>10}{f.agreement:>8.1%}{f.answered:>10.1%}{f.load:>6}  {verdict} "
             f"(target p99 <= {TARGET_P99_MS:g} ms, same top {TOP} as the scan)"
         )
     print(json.dumps([vars(f) for f in figures]))
