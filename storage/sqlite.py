@@ -1037,7 +1037,7 @@ class SqliteStore:
 
     async def related_source(self, arxiv_id: str) -> RelatedSource | None:
         """The paper with its days, its vector and its terms' frequencies, in one read."""
-        row = await self._one(
+        rows = await self._db.execute_fetchall(
             f"""SELECT {_PAPER_COLUMNS}, d.vector AS vector, {_DAYS_JSON} AS days,
                        (SELECT json_group_object(f.term, f.papers) FROM related_df f
                         WHERE f.term IN (SELECT json_extract(v.value, '$[0]') FROM json_each(d.vector) v))
@@ -1046,15 +1046,14 @@ class SqliteStore:
                 FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = ?""",
             (arxiv_id,),
         )
-        if row is None:
-            return None
-        return source_of(row, paper_from_row(row, json.loads(row["days"])))
+        row = next(iter(rows), None)
+        return None if row is None else source_of(row, paper_from_row(row, json.loads(row["days"])))
 
     async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
         """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
         if not weights or limit < 1:
             return []
-        rows = await self._all(
+        rows = await self._db.execute_fetchall(  # one hop to SQLite's thread, not three
             f"""WITH asked (term, weight) AS (SELECT key, value FROM json_each(?)),
                 ranked AS MATERIALIZED (
                     SELECT r.paper_id AS id, sum(asked.weight * r.weight) AS score
