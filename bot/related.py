@@ -10,7 +10,8 @@ Each paper keeps only its MAX_TERMS most telling terms (by tf-idf when it was wr
 sublinear term frequencies L2-normalised and stored as integers. The IDF is applied when a question is
 asked, from the document frequencies of that moment, so weights never go stale as the corpus grows:
 only the choice of a paper's terms was made with the frequencies of its day, and it is made again
-whenever the paper's text changes (a new summary, a fuller abstract). The likeness of a paper d to the source q is
+whenever the paper's text changes (a new summary, a fuller abstract). How alike a paper d is to the
+source q:
 
     score(q, d) = sum over shared terms t of  round(QUERY_SCALE * idf(t)^2 * q[t] / WEIGHT_SCALE) * d[t]
 
