@@ -216,7 +216,7 @@ async def analyze(kind: str, url: str) -> None:
         return
     db = await asyncpg.connect(url)
     try:
-        await db.execute("ANALYZE")
+        await db.execute("VACUUM (ANALYZE)")
     finally:
         await db.close()
 

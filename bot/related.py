@@ -39,7 +39,7 @@ from bot.models import Paper
 from bot.words import SEGMENT, is_bigram_script, segment_tokens
 
 MAX_TERMS = 24  # terms kept per paper
-QUERY_TERMS = 16  # the source's strongest terms that look for neighbours
+QUERY_TERMS = 12  # the source's strongest terms that look for neighbours
 COMMON_SHARE = 0.02  # a term in more than this share of the papers asks nothing ...
 COMMON_FLOOR = 200  # ... once it is in more than this many (a small corpus has no common terms)
 WEIGHT_SCALE = 10_000  # a stored weight: the normalised term frequency times this

@@ -1042,10 +1042,13 @@ class PostgresStore:
         return len(ids)
 
     async def _index_related_backlog(self) -> None:
-        """On open: index what has no vector (a database from before migration 0012)."""
+        """On open: index what has no vector (a database from before migration 0012), then mark
+        the new rows visible to every transaction (VACUUM), as autovacuum would later: questions
+        then read postings from the index alone from the first one on."""
         indexed = await self.index_related()
         if indexed:
             log.info("related papers: indexed %d paper(s) stored before the index", indexed)
+            await self._pool.execute("VACUUM (ANALYZE) related_terms, related_docs, related_df")
 
     @staticmethod
     async def _write_paper(db: _Connection, paper_id: int | None, paper: Paper, now: datetime) -> int:

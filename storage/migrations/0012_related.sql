@@ -7,6 +7,7 @@ CREATE TABLE related_docs (
     paper_id  INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
     vector    TEXT NOT NULL
 );
+-- Without rowid: the table is its key, so a term's postings (and weights) lie side by side.
 CREATE TABLE related_terms (
     term      TEXT NOT NULL,
     paper_id  INTEGER NOT NULL,

@@ -7,11 +7,13 @@ CREATE TABLE related_docs (
     paper_id  BIGINT PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
     vector    TEXT NOT NULL
 );
+-- The key carries the weight too (INCLUDE): a question reads its postings from the index alone
+-- (an index-only scan), not from heap pages scattered by the order papers were written in.
 CREATE TABLE related_terms (
     term      TEXT NOT NULL,
     paper_id  BIGINT NOT NULL,
     weight    INTEGER NOT NULL,
-    PRIMARY KEY (term, paper_id)
+    PRIMARY KEY (term, paper_id) INCLUDE (weight)
 );
 CREATE TABLE related_df (
     term      TEXT NOT NULL PRIMARY KEY,
