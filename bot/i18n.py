@@ -320,6 +320,61 @@ CATALOG: Catalog = {
     "set.heading": {"en": "Daily push for {title}", "ko": "{title} 매일 받기 설정"},
     "usage.then": {"en": "{problem} {usage}", "ko": "{problem} {usage}"},
     "set.change": {"en": "Change one with /settings NAME VALUE:", "ko": "바꾸려면 /settings 이름 값:"},
+    # Settings: how often, the code filters, the ranking, follows and the feed (issues 14 and 15)
+    "set.cadence": {"en": "How often", "ko": "받는 주기"},
+    "set.cadence_daily": {"en": "Daily", "ko": "매일"},
+    "set.cadence_weekly": {"en": "Weekly, on {day}", "ko": "매주 {day}"},
+    "set.cadence_monthly": {"en": "Monthly, on day {day}", "ko": "매월 {day}일"},
+    "set.cadence_monthly_end": {
+        "en": "Monthly, on day {day} (last day in shorter months)",
+        "ko": "매월 {day}일 (짧은 달은 마지막 날)",
+    },
+    "set.month_day": {"en": "{day}", "ko": "{day}일"},
+    "set.month_day_end": {"en": "{day} (last day in shorter months)", "ko": "{day}일 (짧은 달은 마지막 날)"},
+    "set.last_day": {"en": "last day", "ko": "마지막 날"},
+    "set.heading_weekly": {"en": "Weekly push for {title}", "ko": "{title} 매주 받기 설정"},
+    "set.heading_monthly": {"en": "Monthly push for {title}", "ko": "{title} 매월 받기 설정"},
+    "set.has_code": {"en": "Code", "ko": "코드"},
+    "set.code_only": {"en": "only papers with code", "ko": "코드가 있는 논문만"},
+    "set.code_any": {"en": "any paper", "ko": "모든 논문"},
+    "set.min_stars": {"en": "GitHub stars", "ko": "GitHub 스타"},
+    "set.stars_at_least": {"en": "at least {stars} ★", "ko": "★ {stars}개 이상"},
+    "set.stars_any": {"en": "any", "ko": "제한 없음"},
+    "set.ranking": {"en": "Ranking", "ko": "순위"},
+    "set.ranking_votes": {"en": "by votes", "ko": "추천 수 순"},
+    "set.ranking_personal": {
+        "en": "personal: votes blended with your 👍/👎",
+        "ko": "맞춤: 추천 수에 내 👍/👎를 반영",
+    },
+    "set.follows": {"en": "Following", "ko": "팔로우"},
+    "set.follows_list": {"en": "{follows}", "ko": "{follows}"},
+    "set.follow_author": {"en": "author: {value}", "ko": "저자: {value}"},
+    "set.follow_org": {"en": "org: {value}", "ko": "기관: {value}"},
+    "set.follow_search": {"en": "search: “{value}”", "ko": "검색: “{value}”"},
+    "set.follow_removed": {"en": "No longer following {follow}.", "ko": "{follow} 팔로우를 그만뒀습니다."},
+    "set.follow_gone": {
+        "en": "That follow was already removed.",
+        "ko": "이미 삭제된 팔로우입니다.",
+    },
+    "set.unfollow_number": {
+        "en": "There is no follow number {number}: /settings lists {count}.",
+        "ko": "{number}번 팔로우가 없습니다. /settings에 {count}개가 있습니다.",
+    },
+    "set.feed": {"en": "Atom feed", "ko": "Atom 피드"},
+    "set.cadence_name_daily": {"en": "Daily", "ko": "매일"},
+    "set.cadence_name_weekly": {"en": "Weekly", "ko": "매주"},
+    "set.cadence_name_monthly": {"en": "Monthly", "ko": "매월"},
+    "set.pick_week_day": {"en": "Weekly, on which day?", "ko": "매주 무슨 요일에 받을까요?"},
+    "set.pick_month_day": {
+        "en": "Monthly, on which day? (the last day: every month's last)",
+        "ko": "매월 며칠에 받을까요? (마지막 날: 달마다 마지막 날)",
+    },
+    "set.stars_other": {"en": "Another number", "ko": "다른 숫자"},
+    "set.remove_follow": {"en": "Stop following", "ko": "팔로우 그만두기"},
+    "prompt.st": {
+        "en": "Reply with the fewest GitHub stars a paper's code must have (0: any).",
+        "ko": "논문 코드 저장소의 최소 GitHub 스타 수를 답장해 주세요 (0: 제한 없음).",
+    },
     "btn.fewer": {"en": "− papers", "ko": "− 편수"},
     "btn.more": {"en": "+ papers", "ko": "+ 편수"},
     "btn.votes_down": {"en": "− votes", "ko": "− 추천"},
@@ -460,5 +515,50 @@ CATALOG: Catalog = {
     "related.not_indexed": {
         "en": "{arxiv_id} is not indexed for related papers yet: it will be once the database takes writes.",
         "ko": "{arxiv_id} 논문은 아직 비슷한 논문 색인에 없습니다. 데이터베이스에 쓸 수 있으면 색인됩니다.",
+    },
+    # Atom feeds (bot/feeds.py, handlers/feeds_http.py)
+    "feed.top_title": {"en": "Daily Papers: the top papers", "ko": "Daily Papers 인기 논문"},
+    "feed.top_subtitle": {
+        "en": "The top {n} of each of the last {days} lists, newest first",
+        "ko": "최근 목록 {days}개의 상위 {n}편씩, 최신 목록부터",
+    },
+    "feed.search_title": {"en": "Daily Papers: search “{query}”", "ko": "Daily Papers: “{query}” 검색"},
+    "feed.search_subtitle": {
+        "en": "The {n} best matches, most relevant first",
+        "ko": "가장 잘 맞는 논문 {n}편, 관련도 순",
+    },
+    "feed.subscription_title": {"en": "Daily Papers for {name}", "ko": "{name}의 Daily Papers"},
+    "feed.subscription_subtitle": {
+        "en": "What this subscription's filters pick from each of the last {days} lists",
+        "ko": "이 구독의 필터가 최근 목록 {days}개에서 고른 논문",
+    },
+    "feed.subscription_weekly": {
+        "en": "This subscription's weekly digests of the last {n} weeks: each week's best by votes",
+        "ko": "이 구독의 최근 {n}주 주간 다이제스트: 주마다 추천이 많은 논문",
+    },
+    "feed.subscription_monthly": {
+        "en": "This subscription's monthly digests of the last {n} months: each month's best by votes",
+        "ko": "이 구독의 최근 {n}개월 월간 다이제스트: 달마다 추천이 많은 논문",
+    },
+    "feed.listed": {"en": "Listed on {day}", "ko": "{day} 목록"},
+    "feed.more_authors": {"en": "and {count} more authors", "ko": "외 저자 {count}명"},
+    "feed.cut": {"en": "(the rest of the summary is cut here)", "ko": "(요약의 나머지는 생략했습니다)"},
+    "feed.archive_rights": {
+        "en": "Summary from the Korean Daily Papers digest by l-yohai "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+        "ko": "요약 출처: l-yohai의 Daily Papers 한국어 다이제스트 "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+    },
+    "feed.no_query": {
+        "en": "Say what to search for: /feeds/search.atom?q=WORDS (e.g. ?q=diffusion)",
+        "ko": "검색어를 넣어 주세요: /feeds/search.atom?q=검색어 (예: ?q=diffusion)",
+    },
+    "feed.bad_lang": {
+        "en": "lang={value} is not a language code: use e.g. ?lang=en, ?lang=ko or ?lang=ja",
+        "ko": "lang={value}은(는) 언어 코드가 아닙니다. 예: ?lang=en, ?lang=ko, ?lang=ja",
+    },
+    "feed.unknown": {
+        "en": "No such feed: the link is wrong, or a new one replaced it (see the subscription's settings).",
+        "ko": "없는 피드입니다. 링크가 틀렸거나 새 링크로 바뀌었습니다(구독 설정을 확인하세요).",
     },
 }
