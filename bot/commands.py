@@ -43,6 +43,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("top", "[N] [YYYY-MM-DD]", "/top 5 2025-02-24"),
     CommandSpec("search", "<words>", "/search 모델"),
     CommandSpec("paper", "<arXiv id or link>", "/paper 2502.15007"),
+    CommandSpec("related", "<arXiv id or link>", "/related 2502.15007"),
     CommandSpec("days", "", "/days"),
     CommandSpec("trending", "[N]", "/trending 5"),
     CommandSpec("subscribe", "[HH:MM] [Area/City]", "/subscribe 08:30 Asia/Seoul"),

@@ -533,6 +533,21 @@ CATALOG: Catalog = {
     "language.el": {"en": "Greek", "ko": "그리스어"},
     "language.sv": {"en": "Swedish", "ko": "스웨덴어"},
     "language.cs": {"en": "Czech", "ko": "체코어"},
+    # Related papers (/related, `paperboy related`)
+    "cmd.related": {"en": "papers like this one, and why", "ko": "이 논문과 비슷한 논문과 그 이유"},
+    "related.heading": {
+        "en": "Related to “{title}” ({arxiv_id}): {n} paper(s)",
+        "ko": "“{title}”({arxiv_id})과(와) 비슷한 논문 {n}편",
+    },
+    "related.why": {"en": "Shared: {terms}", "ko": "공통: {terms}"},
+    "related.none": {
+        "en": "No other paper shares enough with {arxiv_id} yet.",
+        "ko": "아직 {arxiv_id} 논문과 충분히 비슷한 논문이 없습니다.",
+    },
+    "related.not_indexed": {
+        "en": "{arxiv_id} is not indexed for related papers yet: it will be once the database takes writes.",
+        "ko": "{arxiv_id} 논문은 아직 비슷한 논문 색인에 없습니다. 데이터베이스에 쓸 수 있으면 색인됩니다.",
+    },
     # Atom feeds (bot/feeds.py, handlers/feeds_http.py)
     "feed.top_title": {"en": "Daily Papers: the top papers", "ko": "Daily Papers 인기 논문"},
     "feed.top_subtitle": {

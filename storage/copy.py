@@ -29,6 +29,7 @@ from storage.postgres import PostgresStore
 TABLES = (
     "papers", "days", "paper_days", "paper_votes", "summary_failures", "subscriptions", "outbox",
     "outbox_messages", "ledger", "ui_state", "opinions", "saved_papers",
+    "related_docs", "related_terms", "related_df", "related_corpus",
 )  # fmt: skip
 BATCH = 1000
 

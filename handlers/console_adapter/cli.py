@@ -23,7 +23,16 @@ from bot.ingest import IngestReport
 from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
-from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
+from bot.service import (
+    DEFAULT_RELATED,
+    MAX_DAY_PAPERS,
+    MAX_LIST,
+    PaperService,
+    RelatedResult,
+    related_view,
+    search_view,
+    top_view,
+)
 from bot.trending import DEFAULT_DAYS, MAX_DAYS, trending_view
 from bot.views import days_view
 from handlers.console_adapter.export import add_export_parser, run_export
@@ -143,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
             default="en",
             help="the summaries' language (en, ko, ja, ...; default en)",
         )
+
+    # `paperboy related`: the nearest papers by content (bot/related.py)
+    related = commands.add_parser("related", help="the papers nearest to one by content, and why")
+    related.add_argument("ref", metavar="ID", type=_paper_ref)
+    related.add_argument(
+        "-n", type=_count, default=DEFAULT_RELATED, help=f"how many (1-{MAX_LIST}, default {DEFAULT_RELATED})"
+    )
+    related.add_argument(
+        "--json", action="store_true", help="print a JSON array of papers with their scores and shared terms"
+    )
+    related.add_argument(
+        "--lang", type=_language, default="en", help="the summaries' language (en, ko, ja, ...; default en)"
+    )
 
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
     render.add_argument("platform", choices=NAMES)
@@ -307,6 +329,8 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
         return 0
     if args.command == "trending":
         return await run_trending(args, service, out)
+    if args.command == "related":
+        return await _related(args, service, out, text, width)
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
@@ -333,6 +357,30 @@ async def run_trending(args: argparse.Namespace, service: PaperService, out: Tex
             render_digest(view, lang=pick_language(args.lang), width=terminal_width(out)) + "\n"
         )
     return 0 if result.page.trends else 1
+
+
+async def _related(
+    args: argparse.Namespace, service: PaperService, out: TextIO, text: Writer, width: int
+) -> int:
+    """`paperboy related ID`: the list with each paper's shared terms, or JSON records with the
+    score and the shared terms; exit 1 for an unknown paper or when no paper is related."""
+    try:
+        result: RelatedResult = await service.related(args.ref, args.n)
+    except NotFoundError:
+        if args.json:  # still a JSON array on stdout; the error goes to stderr
+            _print_json([], out)
+        raise
+    if args.json:
+        records = [
+            {**paper_record(near.paper), "score": near.score, "shared": list(near.shared)}
+            for near in result.related
+        ]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        view = related_view(result, args.lang)
+        text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
+    return 0 if result.related else 1
 
 
 def render_summary_stats(stats: SummaryStats) -> str:

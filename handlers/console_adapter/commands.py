@@ -30,6 +30,7 @@ from bot.models import Destination, Subscription
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
 from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, settings_view
+from handlers.console_adapter.asks import related_page
 from handlers.console_adapter.render import (
     render_card,
     render_days,
@@ -126,6 +127,10 @@ class ConsoleCommands:
         card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
         return render_card(card, width=self.width)
 
+    async def on_related(self, arguments: str) -> str:
+        ref = parse_required("related", arguments)
+        return await related_page(self._service, LANGUAGE, ref, width=self.width)
+
     async def on_days(self, arguments: str) -> str:
         return render_days(days_view(await self._service.days()))
 
@@ -203,6 +208,7 @@ HANDLERS: dict[str, Handler] = {
     "top": ConsoleCommands.on_top,
     "search": ConsoleCommands.on_search,
     "paper": ConsoleCommands.on_paper,
+    "related": ConsoleCommands.on_related,
     "days": ConsoleCommands.on_days,
     "trending": ConsoleCommands.on_trending,
     "more": ConsoleCommands.on_more,

@@ -28,7 +28,7 @@ from bot.models import MAX_TOP_N
 from bot.service import PaperService
 from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
+from handlers.discord_adapter.asks import Ask, answer, related_page, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import days_message, help_message, list_message, notice, preview_message
 from handlers.discord_adapter.replies import Reply, said
@@ -56,13 +56,14 @@ OPTIONS: Mapping[str, tuple[Option, ...]] = {
     "trending": (
         Option("n", hikari.OptionType.INTEGER, f"How many papers (1-{MAX_TOP_N}, default {DEFAULT_TOP})"),
     ),
+    "related": (Option("paper", hikari.OptionType.STRING, "arXiv id or link", required=True),),
     "subscribe": (
         Option("time", hikari.OptionType.STRING, "HH:MM (default 09:00)"),
         Option("zone", hikari.OptionType.STRING, "Area/City time zone (default Asia/Seoul)"),
     ),
 }
-SUBCOMMANDS = ("help", "today", "top", "search", "paper", "days", "trending", "subscribe", "unsubscribe",
-               "settings", "preview")  # fmt: skip
+SUBCOMMANDS = ("help", "today", "top", "search", "paper", "related", "days", "trending", "subscribe",
+               "unsubscribe", "settings", "preview")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class DiscordCommands:
             "top": self._top,
             "search": self._search,
             "paper": self._paper,
+            "related": self._related,
             "days": self._days,
             "trending": self._trending,
             "subscribe": self._subscribe,
@@ -176,6 +178,10 @@ class DiscordCommands:
     async def _paper(self, call: Call) -> Reply:
         paper = await self._service.paper(parse_required("paper", call.arguments))
         return Reply(await answer(self._service, Ask("paper", ref=paper.arxiv_id), call.place.lang))
+
+    async def _related(self, call: Call) -> Reply:
+        ref = parse_required("related", call.arguments)
+        return Reply(await related_page(self._service, call.place.lang, ref))
 
     async def _days(self, call: Call) -> Reply:
         _no_arguments(call, "days")

@@ -31,7 +31,7 @@ from bot.metrics import METRICS
 from bot.service import PaperService
 from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.slack_adapter.asks import Ask, answer, top_ask
+from handlers.slack_adapter.asks import Ask, answer, related_page, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
 from handlers.slack_adapter.render import (
@@ -142,6 +142,10 @@ class SlackCommands:
         view = trending_view(result, request.place.lang)
         await reply(request.respond, digest_messages(view, request.place.lang, item_accessory=True))
 
+    async def on_related(self, request: Request) -> None:
+        ref = parse_required("related", request.arguments)
+        await reply(request.respond, await related_page(self._service, request.place.lang, ref))
+
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
         await reply(request.respond, [days_message(days, request.place.lang)])
@@ -193,6 +197,7 @@ HANDLERS: dict[str, Handler] = {
     "top": SlackCommands.on_top,
     "search": SlackCommands.on_search,
     "paper": SlackCommands.on_paper,
+    "related": SlackCommands.on_related,
     "days": SlackCommands.on_days,
     "trending": SlackCommands.on_trending,
     "subscribe": SlackCommands.on_subscribe,

@@ -23,7 +23,7 @@ from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.telegram_adapter.asks import search_page, top_page, trending_page
+from handlers.telegram_adapter.asks import related_page, search_page, top_page, trending_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
@@ -121,6 +121,10 @@ class TelegramCommands:
         n = parse_trending(self._arguments(context))
         await self._reply(update, place, await trending_page(self._service, place.lang, n))
 
+    async def on_related(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        ref = parse_required("related", self._arguments(context))
+        await self._reply(update, place, await related_page(self._service, place.lang, ref))
+
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
 
@@ -209,6 +213,7 @@ HANDLERS: dict[str, Handler] = {
     "top": TelegramCommands.on_top,
     "search": TelegramCommands.on_search,
     "paper": TelegramCommands.on_paper,
+    "related": TelegramCommands.on_related,
     "days": TelegramCommands.on_days,
     "trending": TelegramCommands.on_trending,
     "subscribe": TelegramCommands.on_subscribe,
