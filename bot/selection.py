@@ -1,6 +1,6 @@
 """What one subscriber gets from a day (or a week's or month's lists): top N by votes (or by votes
-and the destination's own feedback, bot/personal.py), a vote floor, include/exclude keywords, and
-what it follows.
+and the destination's own feedback, bot/personal.py), a vote floor, code and star filters,
+include/exclude keywords, and what it follows.
 
 /preview and the daily push both call this, so the preview explains exactly what will be sent,
 with a reason for each paper and a reason when nothing is left.
@@ -69,11 +69,16 @@ MAX_LATE_RISERS = 5
 
 
 def _refusal(paper: Paper, subscription: Subscription, already_sent: Collection[str]) -> str | None:
-    """Which filter leaves the paper out, if any: already received, vote floor, excluded, not included."""
+    """Which filter leaves the paper out, if any: already received, vote floor, no code repository,
+    too few stars (unknown stars fail any floor above 0), excluded, not included."""
     if paper.arxiv_id in already_sent:
         return "sent"
     if subscription.min_votes and (paper.votes is None or paper.votes < subscription.min_votes):
         return "votes"
+    if subscription.has_code and not paper.github:
+        return "no_code"
+    if subscription.min_stars and (paper.github_stars is None or paper.github_stars < subscription.min_stars):
+        return "stars"
     if keyword_hits(paper, subscription.exclude):
         return "excluded"
     if subscription.include and not keyword_hits(paper, subscription.include):
@@ -92,7 +97,7 @@ def select(
     every filter (in `personal` order when given), then up to MAX_LATE_RISERS `late` papers (from
     the days before) that now pass the vote floor and were never sent, then up to MAX_FOLLOWED
     papers of the day it follows that the filters left out."""
-    counts = {"sent": 0, "votes": 0, "excluded": 0, "not_included": 0}
+    counts = {"sent": 0, "votes": 0, "no_code": 0, "stars": 0, "excluded": 0, "not_included": 0}
     picks: list[Pick] = []
     for paper in personal.papers if personal is not None else papers:
         refusal = _refusal(paper, subscription, already_sent)
@@ -120,6 +125,10 @@ def _reasons(paper: Paper, subscription: Subscription) -> tuple[Text, ...]:
         reasons.append(t("why.votes", votes=paper.votes, min_votes=subscription.min_votes))
     else:
         reasons.append(t("why.top", votes="?" if paper.votes is None else paper.votes))
+    if subscription.min_stars:
+        reasons.append(t("why.stars", stars=paper.github_stars, min_stars=subscription.min_stars))
+    elif subscription.has_code:
+        reasons.append(t("why.code"))
     if included:
         reasons.append(t("why.keyword", words=", ".join(included)))
     return tuple(reasons)
@@ -307,8 +316,8 @@ async def selection_for(
         return await chosen()
     s = subscription
     key = (
-        period, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent),
-        s.follows, feedback_key(feedback),
+        period, s.top_n, s.min_votes, s.has_code, s.min_stars, s.include, s.exclude, s.late_risers,
+        frozenset(sent), s.follows, feedback_key(feedback),
     )  # fmt: skip
     if key in memo:  # the least recently used go first: personal selections must not push out
         memo[key] = memo.pop(key)  # the one selection thousands of votes-ranked subscribers share

@@ -16,11 +16,21 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import DEFAULT_TOP, parse_follow, parse_required, parse_subscribe, parse_top, spelled, usage
+from bot.commands import (
+    DEFAULT_TOP,
+    parse_follow,
+    parse_required,
+    parse_subscribe,
+    parse_top,
+    parse_trending,
+    spelled,
+    usage,
+)
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
+from bot.trending import trending_view
 from bot.views import (
     days_view,
     followed_text,
@@ -30,10 +40,16 @@ from bot.views import (
     subscribed_text,
     unfollowed_text,
 )
-from handlers.slack_adapter.asks import Ask, answer, top_ask
+from handlers.slack_adapter.asks import Ask, answer, related_page, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
-from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
+from handlers.slack_adapter.render import (
+    days_message,
+    digest_messages,
+    help_message,
+    notice,
+    preview_messages,
+)
 from handlers.slack_adapter.replies import guarded, reply, say
 from handlers.slack_adapter.settings import settings_modal
 
@@ -130,6 +146,15 @@ class SlackCommands:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
+    async def on_trending(self, request: Request) -> None:
+        result = await self._service.trending(parse_trending(request.arguments))
+        view = trending_view(result, request.place.lang)
+        await reply(request.respond, digest_messages(view, request.place.lang, item_accessory=True))
+
+    async def on_related(self, request: Request) -> None:
+        ref = parse_required("related", request.arguments)
+        await reply(request.respond, await related_page(self._service, request.place.lang, ref))
+
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
         await reply(request.respond, [days_message(days, request.place.lang)])
@@ -207,7 +232,9 @@ HANDLERS: dict[str, Handler] = {
     "top": SlackCommands.on_top,
     "search": SlackCommands.on_search,
     "paper": SlackCommands.on_paper,
+    "related": SlackCommands.on_related,
     "days": SlackCommands.on_days,
+    "trending": SlackCommands.on_trending,
     "subscribe": SlackCommands.on_subscribe,
     "unsubscribe": SlackCommands.on_unsubscribe,
     "settings": SlackCommands.on_settings,

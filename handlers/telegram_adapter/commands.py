@@ -16,7 +16,7 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot.cards import paper_card
-from bot.commands import parse_follow, parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_follow, parse_required, parse_subscribe, parse_top, parse_trending, usage
 from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Text, t
 from bot.metrics import METRICS
@@ -31,7 +31,7 @@ from bot.views import (
     subscribed_text,
     unfollowed_text,
 )
-from handlers.telegram_adapter.asks import search_page, top_page
+from handlers.telegram_adapter.asks import related_page, search_page, top_page, trending_page
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
@@ -124,6 +124,14 @@ class TelegramCommands:
     async def on_paper_ref(self, update: Update, place: Place, ref: str) -> None:
         paper = await self._service.paper(ref)
         await self._reply(update, place, [card_message(paper_card(paper, place.lang), place.lang)])
+
+    async def on_trending(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        n = parse_trending(self._arguments(context))
+        await self._reply(update, place, await trending_page(self._service, place.lang, n))
+
+    async def on_related(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        ref = parse_required("related", self._arguments(context))
+        await self._reply(update, place, await related_page(self._service, place.lang, ref))
 
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
@@ -232,7 +240,9 @@ HANDLERS: dict[str, Handler] = {
     "top": TelegramCommands.on_top,
     "search": TelegramCommands.on_search,
     "paper": TelegramCommands.on_paper,
+    "related": TelegramCommands.on_related,
     "days": TelegramCommands.on_days,
+    "trending": TelegramCommands.on_trending,
     "subscribe": TelegramCommands.on_subscribe,
     "unsubscribe": TelegramCommands.on_unsubscribe,
     "settings": TelegramCommands.on_settings,
