@@ -2,11 +2,12 @@
 
 The technique is a nearest-centroid linear model (Rocchio) over tf-idf vectors, in pure Python:
 
-- A paper is its terms (bot/terms.py's `paper_terms`: title and keywords counted extra, abstract,
-  HF summary, summaries in every language, Korean as bigrams, authors as whole names), weighted by
-  sublinear term frequency times the idf of the day being ranked (its candidates are the corpus),
-  its VECTOR_TERMS strongest kept, L2-normalised. Words in every paper of the day (`model`,
-  `language`) then weigh little, the topic words of a few papers much.
+- A paper is its terms as related papers find them (bot/related.py's `paper_terms`: title and
+  keywords counted extra, abstract, HF summary, summaries in every language with their headings,
+  Korean as bigrams, authors as whole names), weighted by sublinear term frequency times the idf
+  of the day being ranked (its candidates are the corpus), its VECTOR_TERMS strongest kept,
+  L2-normalised. Words in every paper of the day (`model`, `language`) then weigh little, the topic
+  words of a few papers much.
 - The profile is a weight per term: the weighted mean of the liked and saved papers' vectors less
   that of the disliked ones (each member's press counts once; several members add up).
 - A candidate's affinity is its vector's dot product with the profile (in -1..1), and its place in
@@ -37,7 +38,8 @@ from dataclasses import dataclass, field
 
 from bot.models import Paper
 from bot.ports import PaperFeedback
-from bot.terms import TermCounts, is_bigram, paper_terms
+from bot.related import TermCounts, paper_terms
+from bot.words import is_bigram_script
 
 # How much the profile can move a paper, in units of the day's best log votes: an affinity of 0.2
 # (a close paper) with enough presses adds 0.2 * PERSONAL_WEIGHT to a vote score in 0..1.
@@ -253,9 +255,10 @@ def _reason_terms(parts: list[tuple[float, str]], display: Mapping[str, str]) ->
     """The terms adding most to a paper's affinity, as written: words and names first (a Korean
     bigram such as 스크, cut from 마스크, says less to a reader), bigrams when there are no others."""
     positive = sorted((part for part in parts if part[0] > 0), reverse=True)
-    words = [term for _, term in positive if not is_bigram(term)]
-    grams = [term for _, term in positive if is_bigram(term)]
-    return tuple(display.get(term, term) for term in (words + grams)[:REASON_TERMS])
+    words = [term for _, term in positive if not is_bigram_script(term)]
+    grams = [term for _, term in positive if is_bigram_script(term)]
+    shown = dict.fromkeys(display.get(term, term) for term in words + grams)  # 마스크 for 마스, 스크
+    return tuple(shown)[:REASON_TERMS]
 
 
 def feedback_key(feedback: Iterable[PaperFeedback]) -> tuple[tuple[str, int, int, int], ...]:

@@ -161,12 +161,6 @@ def _name_matches(wanted: str, name: str) -> bool:
     return bool(words) and all(word in have for word in words)
 
 
-def _organization(paper: Paper) -> str | None:
-    """The HF organization the paper was submitted under, when the data says (newer days only)."""
-    value = getattr(paper, "organization", None)
-    return value if isinstance(value, str) else None
-
-
 def follow_matches(paper: Paper, follow: Follow) -> bool:
     """Whether the paper is one the follow asks for: by one of its authors; by its HF organization
     (or, for papers listed before HF had one, an author of that name); or, for a saved search,
@@ -174,8 +168,7 @@ def follow_matches(paper: Paper, follow: Follow) -> bool:
     if follow.kind == "author":
         return any(_name_matches(follow.value, name) for name in paper.authors)
     if follow.kind == "org":
-        organization = _organization(paper)
-        names = (organization,) if organization else paper.authors
+        names = (paper.organization,) if paper.organization else paper.authors
         return any(_name_matches(follow.value, name) for name in names)
     words = tuple(follow.value.split())
     return bool(words) and len(keyword_hits(paper, words)) == len(words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.models import DigestDay, Paper, Section
 from bot.personal import feedback_key, rank, vote_score
 from bot.ports import PaperFeedback
-from bot.terms import paper_terms, text_terms
+from bot.related import paper_terms, text_terms
 from tests.conftest import PaperFactory
 
 
