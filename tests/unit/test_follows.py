@@ -120,3 +120,11 @@ def test_parse_follow_usage_hints(text: str, said: str) -> None:
     with pytest.raises(UsageError) as err:
         parse_follow("follow", text)
     assert str(err.value.text).startswith(said)
+
+
+def test_org_follows_match_the_hf_organization(make_paper: PaperFactory) -> None:
+    paper = make_paper(authors=("Meta Researcher",), organization="AI at Meta")
+    assert follow_matches(paper, Follow(kind="org", value="meta"))
+    assert not follow_matches(paper, Follow(kind="org", value="Meta Researcher"))  # its own org counts
+    older = make_paper(authors=("Google DeepMind",))  # listed before HF had organizations
+    assert follow_matches(older, Follow(kind="org", value="DeepMind"))
