@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.cards import DigestView, digest_items
 from bot.errors import NotFoundError, UsageError
+from bot.feedback import FeedbackMixin
 from bot.i18n import Text, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
@@ -49,7 +50,7 @@ def _check_count(n: int, most: int = MAX_LIST) -> None:
         raise UsageError(t("usage.count_range", max=most))
 
 
-class PaperService(SubscriptionsMixin):
+class PaperService(SubscriptionsMixin, FeedbackMixin):
     """Answers questions about the digest from a Store, and fills the Store from digest sources."""
 
     _store: ServiceStore
