@@ -14,9 +14,11 @@ from datetime import date
 from typing import Any
 
 from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
+from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.views import DaysView, HelpView, PreviewView
+from handlers.telegram_adapter.callbacks import Press, encode
 from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
@@ -79,6 +81,25 @@ def link_buttons(links: Sequence[Link]) -> Keyboard:
     return [[url_button(item.label, item.url) for item in links]]
 
 
+def feedback_row(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Button]:
+    """👍, 👎 and Save for one paper, labelled with the destination's counts."""
+    return [callback_button(b.label.render(lang), encode(Press(b.kind, arxiv_id))) for b in buttons]
+
+
+def with_feedback(
+    keyboard: Keyboard, arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang
+) -> Keyboard:
+    """The keyboard with the paper's feedback buttons relabelled (`👍 3`), every other button as it was:
+    a press shows its count on the message without sending the card again."""
+    labels = {encode(Press(b.kind, arxiv_id)): b.label.render(lang) for b in buttons}
+    return [[_relabelled(button, labels) for button in row] for row in keyboard]
+
+
+def _relabelled(button: Button, labels: dict[str, str]) -> Button:
+    data = button.get("callback_data")
+    return button | {"text": labels[data]} if data in labels else button
+
+
 # -- a paper card ------------------------------------------------------------------------------
 
 
@@ -128,10 +149,17 @@ def _card_body(sections: list[Section], limit: int | None) -> Html:
     return first + text("\n") + tag("blockquote", rest, expandable="")
 
 
-def card_message(card: PaperCard, lang: Lang, extra_rows: Keyboard | None = None) -> TelegramMessage:
+def card_message(
+    card: PaperCard,
+    lang: Lang,
+    extra_rows: Keyboard | None = None,
+    feedback: Sequence[FeedbackButton] | None = None,
+) -> TelegramMessage:
     """The card as a photo with caption when a thumbnail exists and the card fits 1024 characters;
-    otherwise a text message. Either way with buttons for arXiv, PDF, HF and GitHub."""
-    keyboard = link_buttons(card.links) + (extra_rows or [])
+    otherwise a text message. Either way with buttons for arXiv, PDF, HF and GitHub, then 👍, 👎 and
+    Save (`feedback`: their labels, the destination's counts; none on a fresh card)."""
+    presses = feedback_row(card.arxiv_id, feedback_buttons() if feedback is None else feedback, lang)
+    keyboard = link_buttons(card.links) + [presses] + (extra_rows or [])
     full = card_html(card, lang)
     message = text_message(full, keyboard)
     if card.thumbnail and full.length <= MAX_CAPTION:
@@ -222,6 +250,24 @@ def push_messages(
     return [text_message(bold(heading.render(lang)))] + [
         card_message(paper_card(p, reads), lang) for p in papers
     ]
+
+
+# -- /saved ------------------------------------------------------------------------------------
+
+
+def saved_html(view: SavedPage, lang: Lang) -> Html:
+    """The heading, then each saved paper: its rank, linked title, votes and the day it was saved."""
+    heading = bold(view.heading.render(lang))
+    if not view.items:
+        return heading + text("\n") + text(view.empty.render(lang))
+    lines = [
+        text(f"{item.rank}. ")
+        + link(item.url, cut(item.title, 300))
+        + text(f" · {votes_label(item.votes, lang)} · ")
+        + italic(t("saved.row", day=item.saved_on).render(lang))
+        for item in view.items
+    ]
+    return heading + text("\n\n") + join(lines, "\n")
 
 
 # -- answers built in bot/views.py --------------------------------------------------------------
