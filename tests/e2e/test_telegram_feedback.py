@@ -42,7 +42,7 @@ def labels(message: SentMessage, arxiv_id: str = PAPER) -> list[str]:
 
 def data_of(message: SentMessage, label_start: str) -> str:
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return next(b["callback_data"] for row in rows for b in row if b["text"].startswith(label_start))
+    return str(next(b["callback_data"] for row in rows for b in row if b["text"].startswith(label_start)))
 
 
 async def press(rig: Rig, chat: int, message: SentMessage, label: str, user: int | None = None) -> str:
@@ -70,7 +70,7 @@ async def test_a_paper_card_toggles_replaces_and_shows_counts(rig: Rig) -> None:
 
     assert len(rig.fake.sent) == sent  # the card was never sent again, only its buttons edited
     current = rig.fake.current(USER, card.message_id)
-    assert [b["text"] for b in current.reply_markup["inline_keyboard"][0]] == ["arXiv", "PDF", "HF"]
+    assert [b["text"] for b in (current.reply_markup or {})["inline_keyboard"][0]] == ["arXiv", "PDF", "HF"]
     assert current.text == card.text
     again = (await rig.say(USER, f"/paper {PAPER}v2"))[0]  # asked again: the counts are there
     assert labels(again) == ["👍", "👎 1", "💾 1"]
@@ -184,9 +184,8 @@ async def test_long_arxiv_ids_fit_and_unknown_papers_are_one_line(rig: Rig, tmp_
     await press(rig, USER, card, "💾")
     page = (await rig.say(USER, "/saved"))[0]
     assert data_of(page, "✕ 1") == f"u:{USER}:0:hep-th/9901001"
-    assert all(
-        len(b["callback_data"].encode()) <= 64 for row in page.reply_markup["inline_keyboard"] for b in row
-    )
+    rows = (page.reply_markup or {})["inline_keyboard"]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in rows for b in row)
     assert "is not in the digest" in (await rig.say(USER, "/paper 2599.99999"))[0].text
     assert rig.fake.errors == []
 
