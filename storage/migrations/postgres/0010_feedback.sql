@@ -1,4 +1,4 @@
--- The PostgreSQL text of ../0011_feedback.sql (why is said there).
+-- The PostgreSQL text of ../0010_feedback.sql (why is said there).
 CREATE TABLE opinions (
     destination  TEXT NOT NULL,
     user_id      TEXT NOT NULL,
