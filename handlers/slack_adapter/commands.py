@@ -25,7 +25,13 @@ from bot.views import days_view, help_view, preview_view, subscribed_text
 from handlers.slack_adapter.asks import Ask, answer, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
-from handlers.slack_adapter.render import days_message, help_message, notice, preview_messages
+from handlers.slack_adapter.render import (
+    days_message,
+    help_message,
+    notice,
+    preview_messages,
+    saved_messages,
+)
 from handlers.slack_adapter.replies import guarded, reply, say
 from handlers.slack_adapter.settings import settings_modal
 
@@ -105,7 +111,8 @@ class SlackCommands:
         await reply(request.respond, [help_message(view, request.place.lang, tuple(self._single))])
 
     async def _answer(self, ask: Ask, request: Request) -> None:
-        await reply(request.respond, await answer(self._service, ask, request.place.lang))
+        place = request.place
+        await reply(request.respond, await answer(self._service, ask, place.lang, place.destination))
 
     async def on_today(self, request: Request) -> None:
         _no_arguments(request, "today")
@@ -121,6 +128,13 @@ class SlackCommands:
     async def on_paper(self, request: Request) -> None:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
+
+    async def on_saved(self, request: Request) -> None:
+        """The member's saved papers in this channel, newest first, privately."""
+        _no_arguments(request, "saved")
+        place = request.place
+        page = await self._service.saved_page(place.destination, place.user_id)
+        await reply(request.respond, saved_messages(page, place.lang))
 
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
@@ -174,6 +188,7 @@ HANDLERS: dict[str, Handler] = {
     "search": SlackCommands.on_search,
     "paper": SlackCommands.on_paper,
     "days": SlackCommands.on_days,
+    "saved": SlackCommands.on_saved,
     "subscribe": SlackCommands.on_subscribe,
     "unsubscribe": SlackCommands.on_unsubscribe,
     "settings": SlackCommands.on_settings,
