@@ -21,7 +21,13 @@ from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view, subscribed_text
 from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
-from handlers.discord_adapter.render import days_message, help_message, notice, preview_message
+from handlers.discord_adapter.render import (
+    days_message,
+    help_message,
+    notice,
+    preview_message,
+    saved_message,
+)
 from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import settings_message
 
@@ -49,8 +55,8 @@ OPTIONS: Mapping[str, tuple[Option, ...]] = {
         Option("zone", hikari.OptionType.STRING, "Area/City time zone (default Asia/Seoul)"),
     ),
 }
-SUBCOMMANDS = ("help", "today", "top", "search", "paper", "days", "subscribe", "unsubscribe", "settings",
-               "preview")  # fmt: skip
+SUBCOMMANDS = ("help", "today", "top", "search", "paper", "days", "saved", "subscribe", "unsubscribe",
+               "settings", "preview")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class DiscordCommands:
             "search": self._search,
             "paper": self._paper,
             "days": self._days,
+            "saved": self._saved,
             "subscribe": self._subscribe,
             "unsubscribe": self._unsubscribe,
             "settings": self._settings,
@@ -150,19 +157,37 @@ class DiscordCommands:
 
     async def _today(self, call: Call) -> Reply:
         _no_arguments(call, "today")
-        return Reply(await answer(self._service, top_ask(None, DEFAULT_TOP), call.place.lang))
+        return Reply(
+            await answer(self._service, top_ask(None, DEFAULT_TOP), call.place.lang, call.place.destination)
+        )
 
     async def _top(self, call: Call) -> Reply:
         args = parse_top(call.arguments)
-        return Reply(await answer(self._service, top_ask(args.day, args.n), call.place.lang))
+        return Reply(
+            await answer(self._service, top_ask(args.day, args.n), call.place.lang, call.place.destination)
+        )
 
     async def _search(self, call: Call) -> Reply:
         query = parse_required("search", call.arguments)
-        return Reply(await answer(self._service, await search_ask(self._service, query), call.place.lang))
+        return Reply(
+            await answer(
+                self._service, await search_ask(self._service, query), call.place.lang, call.place.destination
+            )
+        )
 
     async def _paper(self, call: Call) -> Reply:
         paper = await self._service.paper(parse_required("paper", call.arguments))
-        return Reply(await answer(self._service, Ask("paper", ref=paper.arxiv_id), call.place.lang))
+        return Reply(
+            await answer(
+                self._service, Ask("paper", ref=paper.arxiv_id), call.place.lang, call.place.destination
+            )
+        )
+
+    async def _saved(self, call: Call) -> Reply:
+        """The member's saved papers in this channel, newest first, privately."""
+        _no_arguments(call, "saved")
+        page = await self._service.saved_page(call.place.destination, call.place.user_id)
+        return Reply(saved_message(page, call.place.lang))
 
     async def _days(self, call: Call) -> Reply:
         _no_arguments(call, "days")
