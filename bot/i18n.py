@@ -403,6 +403,16 @@ CATALOG: Catalog = {
         "ko": "아직 저장한 논문이 없습니다. 카드의 💾 저장 버튼을 눌러 담아 두세요.",
     },
     "saved.row": {"en": "saved {day}", "ko": "{day} 저장"},
+    "fb.console_card": {
+        "en": "{buttons}: /like, /dislike or /save {arxiv_id}",
+        "ko": "{buttons}: /like, /dislike, /save {arxiv_id}",
+    },
+    "fb.console_push": {
+        "en": "Tell me what you think with /like ID or /dislike ID, keep one with /save ID; "
+        "/saved lists them.",
+        "ko": "/like ID, /dislike ID로 의견을, /save ID로 저장을 남기세요. /saved로 저장한 논문을 봅니다.",
+    },
+    "fb.console_unsave": {"en": "/unsave {arxiv_id}", "ko": "/unsave {arxiv_id}"},
     # Weekdays, Monday first (date.weekday())
     "weekday.0": {"en": "Monday", "ko": "월요일"},
     "weekday.1": {"en": "Tuesday", "ko": "화요일"},

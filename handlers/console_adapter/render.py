@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.cards import DigestView, PaperCard, digest_items, votes_label
+from bot.feedback import FeedbackButton, SavedPage
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
@@ -29,8 +30,15 @@ def _wrap(text: str, width: int, indent: str = _INDENT, first: str | None = None
     )
 
 
-def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG, *, width: int = WIDTH) -> str:
-    """Title, votes and days, authors (cut with "+N more"), each summary section, then the links."""
+def render_card(
+    card: PaperCard,
+    lang: Lang = DEFAULT_LANG,
+    *,
+    width: int = WIDTH,
+    feedback: tuple[FeedbackButton, ...] = (),
+) -> str:
+    """Title, votes and days, authors (cut with "+N more"), each summary section, the links, and in
+    the chat (`feedback`: the counts here) the commands that stand for 👍 👎 Save."""
     days = ", ".join(day.isoformat() for day in card.days) or "-"
     lines = [
         _wrap(card.title, width, indent=""),
@@ -49,6 +57,12 @@ def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG, *, width: int = WIDT
             lines.append(_wrap(section.text, width, indent="  ", first="• "))
     lines += [line for note in card.notes for line in ("", _wrap(note.render(lang), width))]
     lines += ["", *(f"{link.label}: {link.url}" for link in card.links)]
+    if feedback:
+        buttons = " · ".join(button.label.render(lang) for button in feedback)
+        lines += [
+            "",
+            _wrap(t("fb.console_card", buttons=buttons, arxiv_id=card.arxiv_id).render(lang), width, ""),
+        ]
     return "\n".join(lines)
 
 
@@ -74,9 +88,30 @@ def render_digest(
 
 
 def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
-    """A day's push as the terminal shows it (one text), summaries in `reads`."""
+    """A day's push as the terminal shows it (one text), summaries in `reads`, and how to say what
+    you think of a paper here (the chat platforms' buttons)."""
     view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
-    return [render_digest(view, lang=lang)]
+    hint = f"\n\n{_wrap(t('fb.console_push').render(lang), WIDTH, '')}" if papers else ""
+    return [render_digest(view, lang=lang) + hint]
+
+
+def render_saved(view: SavedPage, lang: Lang = DEFAULT_LANG, *, more_hint: str, width: int = WIDTH) -> str:
+    """The member's saved papers, numbered across pages, each with the day saved and how to remove it."""
+    heading = _wrap(view.heading.render(lang), width, indent="")
+    if not view.items:
+        return f"{heading}\n{_wrap(view.empty.render(lang), width, indent='')}"
+    lines = [heading, ""]
+    for item in view.items:
+        lines.append(
+            _wrap(f"{item.rank:>2}. [{votes_label(item.votes, lang)}] {item.title}", width, first="")
+        )
+        saved = t("saved.row", day=item.saved_on).render(lang)
+        lines.append(f"{_INDENT}{saved} · {t('fb.console_unsave', arxiv_id=item.arxiv_id).render(lang)}")
+        lines.append(f"{_INDENT}{item.url}")
+    shown = view.offset + len(view.items)
+    if shown < view.total:
+        lines += ["", t("list.more", count=view.total - shown, hint=more_hint).render(lang)]
+    return "\n".join(lines)
 
 
 def render_days(view: DaysView, lang: Lang = DEFAULT_LANG) -> str:
