@@ -12,7 +12,6 @@ from bot.models import Destination
 from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
 from handlers.telegram_adapter.callbacks import (
     Action,
-    OpenPaper,
     SavedList,
     SearchPage,
     TopPage,
@@ -26,6 +25,7 @@ from handlers.telegram_adapter.render import (
     callback_button,
     card_message,
     digest_pages,
+    opener_rows,
     saved_html,
     text_message,
 )
@@ -36,8 +36,7 @@ def _rows(buttons: list[Button]) -> Keyboard:
 
 
 def _keyboard(view: DigestView, previous: Action | None, following: Action | None) -> Keyboard:
-    openers = [callback_button(str(item.rank), encode(OpenPaper(item.arxiv_id))) for item in view.items]
-    return _rows(openers) + _paging(previous, following)
+    return opener_rows(view.items) + _paging(previous, following)
 
 
 def _paging(previous: Action | None, following: Action | None) -> Keyboard:
@@ -90,7 +89,6 @@ async def saved_page(
     """A page of the member's saved papers here, with a button to open each, one to remove each
     (✕ and its rank), and page buttons; every button names the member whose list it is."""
     page: SavedPage = await service.saved_page(destination, str(user), offset)
-    openers = [callback_button(str(item.rank), encode(OpenPaper(item.arxiv_id))) for item in page.items]
     removers = [
         callback_button(t("fb.btn_unsave", rank=item.rank).render(lang),
                         encode(Unsave(user, page.offset, item.arxiv_id)))
@@ -98,7 +96,7 @@ async def saved_page(
     ]  # fmt: skip
     previous = SavedList(user, page.previous) if page.previous is not None else None
     following = SavedList(user, page.following) if page.following is not None else None
-    keyboard = _rows(openers) + _rows(removers) + _paging(previous, following)
+    keyboard = opener_rows(page.items) + _rows(removers) + _paging(previous, following)
     return text_message(saved_html(page, lang), keyboard)
 
 

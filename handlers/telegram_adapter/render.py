@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.views import DaysView, HelpView, PreviewView
-from handlers.telegram_adapter.callbacks import Press, encode
+from handlers.telegram_adapter.callbacks import OpenPaper, Press, encode
 from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
@@ -79,6 +79,25 @@ def callback_button(label: str, data: str) -> Button:
 
 def link_buttons(links: Sequence[Link]) -> Keyboard:
     return [[url_button(item.label, item.url) for item in links]]
+
+
+class Ranked(Protocol):
+    """A paper at its rank in a list (a DigestItem, a SavedItem)."""
+
+    @property
+    def rank(self) -> int: ...
+    @property
+    def arxiv_id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+def opener_rows(items: Sequence[Ranked], body: Html | None = None) -> Keyboard:
+    """A button per item (its rank) that opens its card, where 👍 👎 Save are; five a row. With
+    `body`, only the items that page of a split list shows (its links name them)."""
+    shown = [item for item in items if body is None or f'href="{item.url}"' in body.markup]
+    openers = [callback_button(str(item.rank), encode(OpenPaper(item.arxiv_id))) for item in shown]
+    return [openers[i : i + 5] for i in range(0, len(openers), 5)]
 
 
 def feedback_row(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Button]:
@@ -239,14 +258,15 @@ def push_messages(
     day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
 ) -> list[TelegramMessage]:
     """The messages of one push (or of `paperboy render telegram`).
-    Compact: the ranked list, split between items when it passes 4096 characters.
+    Compact: the ranked list, split between items when it passes 4096 characters, with a button per
+    paper that opens its card (and its 👍 👎 Save).
     Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
     if fmt == "compact":
         view = DigestView(heading, digest_items(papers, reads), total=len(papers))
-        return [text_message(body) for body in digest_pages(view, lang)]
+        return [text_message(body, opener_rows(view.items, body)) for body in digest_pages(view, lang)]
     return [text_message(bold(heading.render(lang)))] + [
         card_message(paper_card(p, reads), lang) for p in papers
     ]

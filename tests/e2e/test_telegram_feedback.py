@@ -91,23 +91,24 @@ async def test_every_member_of_a_group_counts_once(rig: Rig) -> None:
     assert rig.fake.errors == []
 
 
-async def test_a_pushed_card_has_the_buttons(rig: Rig) -> None:
-    await rig.store.save_subscription(
-        Subscription(
-            destination=HERE,
-            chat_type="private",
-            send_time=clock_time(0, 0),
-            top_n=3,
-            format="cards",
-            active_since=datetime(2020, 1, 1, tzinfo=UTC),
-        )
-    )
+async def push(rig: Rig, fmt: str, n: int) -> list[SentMessage]:
+    """One push to the private chat, as the deliverer sends it; the messages it sent."""
+    subscription = Subscription.model_validate(
+        {"destination": HERE, "chat_type": "private", "send_time": clock_time(0, 0), "top_n": n,
+         "format": fmt, "active_since": datetime(2020, 1, 1, tzinfo=UTC)}
+    )  # fmt: skip
+    await rig.store.save_subscription(subscription)
     settings = PushSettings(workers=1)
     await Scheduler(rig.store, settings).enqueue_due(everyone_now=True)
     async with PushClient(rig.fake.api_url, rig.fake.token) as client:
         notifier = TelegramNotifier(client, TelegramSettings(token=SecretStr(rig.fake.token)))
         report = await Deliverer(rig.store, {"telegram": notifier}, settings, limiter=rig.limiter).drain()
     assert report.pushes == 1
+    return rig.fake.sent_to(USER)
+
+
+async def test_a_pushed_card_has_the_buttons(rig: Rig) -> None:
+    await push(rig, "cards", 3)
     _heading, *cards = rig.fake.sent_to(USER)
     assert len(cards) == 3
     pushed = cards[0]
@@ -120,6 +121,18 @@ async def test_a_pushed_card_has_the_buttons(rig: Rig) -> None:
     page = (await rig.say(USER, "/saved"))[0]
     assert arxiv_id in str(page.html)
     assert rig.fake.errors == []
+
+
+async def test_a_compact_push_opens_each_card_with_its_buttons(rig: Rig) -> None:
+    [digest] = await push(rig, "compact", 7)
+    rows = (digest.reply_markup or {})["inline_keyboard"]
+    assert [[b["text"] for b in row] for row in rows] == [["1", "2", "3", "4", "5"], ["6", "7"]]
+    before = len(rig.fake.sent)
+    await rig.press(digest, rows[0][0]["callback_data"])
+    card = (await rig.fake.wait_sent(before + 1))[-1]
+    arxiv_id = rows[0][0]["callback_data"].removeprefix("p:")
+    assert labels(card, arxiv_id) == ["👍", "👎", "💾 Save"]
+    assert await press(rig, USER, card, "👍") == f"👍 noted for {arxiv_id} (1 here)."
 
 
 async def _save_many(rig: Rig, papers: list[Paper]) -> None:
