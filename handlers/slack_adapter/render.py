@@ -169,8 +169,9 @@ def push_messages(
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
     heading = t("push.heading", day=day, n=len(papers))
-    if fmt == "compact":
-        return digest_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
+    if fmt == "compact":  # each paper with Open: its card, with 👍 👎 Save, for the one who asks
+        view = DigestView(heading, digest_items(papers, reads), total=len(papers))
+        return digest_messages(view, lang, item_accessory=True)
     if fmt == "thread":
         heading = t("push.thread_heading", day=day, n=len(papers))
     title = heading.render(lang)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
-from bot.models import Destination, Subscription
+from bot.models import Destination, PushFormat, Subscription
 from handlers.slack_adapter.notifier import SlackNotifier
 from handlers.slack_adapter.render import SAVED_REMOVE_ACTION
 from tests.e2e.slack_rig import SlackRig, button_value, running_slack
@@ -34,14 +34,14 @@ def find_action_anywhere(blocks: object, action_id: str) -> dict[str, Any]:
     return found[1]
 
 
-async def push_cards(rig: SlackRig, n: int) -> list[SlackMessage]:
+async def push_cards(rig: SlackRig, n: int, fmt: PushFormat = "cards") -> list[SlackMessage]:
     await rig.store.save_subscription(
         Subscription(
             destination=HERE,
             chat_type="channel",
             send_time=clock_time(0, 0),
             top_n=n,
-            format="cards",
+            format=fmt,
             active_since=datetime(2020, 1, 1, tzinfo=UTC),
         )
     )
@@ -96,6 +96,19 @@ async def test_a_pushed_card_is_relabelled_for_everyone(tmp_path: Path) -> None:
         assert [label(current.blocks, f"feedback-{k}") for k in ("like", "dislike")] == ["👍 1", "👎 1"]
         assert (current.blocks or [])[:-1] == (card.blocks or [])[:-1]  # only the buttons changed
         assert len(rig.fake.messages(DEFAULT_CHANNEL_ID)) == 3  # nothing posted again
+        assert rig.fake.errors == []
+
+
+async def test_a_compact_push_opens_each_card_for_the_one_who_asks(tmp_path: Path) -> None:
+    async with running_slack(tmp_path, rate_limits=False) as rig:
+        [digest] = await push_cards(rig, 4, "compact")
+        arxiv_id = str(find_action_anywhere(digest.blocks, "open")["value"])
+        card = await click(rig, "open", message=digest)
+        assert card.response_type == "ephemeral"
+        assert f"arxiv.org/abs/{arxiv_id}" in json.dumps(card.blocks)
+        liked = await click(rig, "feedback-like", value=arxiv_id)  # on that ephemeral card
+        assert label(liked.blocks, "feedback-like") == "👍 1"
+        assert (await rig.service.tally(HERE, arxiv_id)).likes == 1
         assert rig.fake.errors == []
 
 
