@@ -265,11 +265,11 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
     if args.dry_run:
         deliverer = Deliverer(store, {}, settings.push)
         for subscription, due in await scheduler.due(everyone_now=args.now):
-            day, reason = await scheduler.day_for(due, manual=args.now)
+            day, reason = await scheduler.digest_day(subscription, due, manual=args.now)
             if day is not None and await store.enqueued_at(subscription.destination, "digest", day):
                 papers = "already pushed"
             else:
-                picks = (await deliverer.selection(subscription, day)).picks if day else []
+                picks = (await deliverer.selection(subscription, day, due)).picks if day else []
                 papers = ", ".join(pick.paper.arxiv_id for pick in picks) or str(reason or "nothing")
             print(f"{subscription.destination.key} due {due:%Y-%m-%d %H:%M} UTC, list {day or '-'}: {papers}")
         return 0

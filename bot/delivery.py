@@ -1,7 +1,10 @@
-"""The daily push: find what is due, enqueue it once, and deliver it through the outbox.
+"""The push (daily, weekly or monthly): find what is due, enqueue it once, and deliver it through
+the outbox.
 
 The outbox makes the push crash-safe and idempotent. The scheduler enqueues one row per
-(subscription, day) under a unique key, so running it twice adds nothing. Workers lease rows
+(subscription, day) under a unique key, so running it twice adds nothing; a weekly or monthly push
+is keyed by its period's last day (bot/schedule.period_of says which days a row covers, from its
+subscription, due time and day), so a period gets one push. Workers lease rows
 (a lease that expires is taken up again), fix the row's papers at the first attempt, and record
 every message and every paper in the ledger as it goes, so a push resumed after a crash skips
 what was sent and a paper never reaches a destination twice.
@@ -47,8 +50,18 @@ from bot.models import Destination, FinalStatus, OutboxItem, Paper, Subscription
 from bot.outage import StoreOutage
 from bot.ports import Delivery, DueSubscription, Enqueued, NextCheck, Notifier, Outgoing, Pushes
 from bot.ratelimit import RateKey, RateLimiter
-from bot.schedule import DayCache, expected_day, latest_due, list_for, next_due
-from bot.selection import CANDIDATES, Selection, SelectionMemo, selection_for
+from bot.schedule import (
+    DayCache,
+    DigestPeriod,
+    expected_day,
+    has_list,
+    latest_due,
+    list_for,
+    next_due,
+    period_for,
+    period_of,
+)
+from bot.selection import CANDIDATES, PERIOD_CANDIDATES, Selection, SelectionMemo, selection_for
 from bot.subscriptions import SUBSCRIPTION_PAGE, delivering_pages, pause_subscription
 
 log = logging.getLogger(__name__)
@@ -84,18 +97,28 @@ class _Looked:
         return NextCheck(self.found.row_id, self.found.saved_at, at)
 
 
+_Schedule = tuple[time, str, str, frozenset[int], int, int]
+
+
+def _schedule(subscription: Subscription) -> _Schedule:
+    """What its due times depend on: time, zone and cadence with its days."""
+    s = subscription
+    return (s.send_time, s.time_zone, s.cadence, s.weekdays, s.week_day, s.month_day)
+
+
 class _DueTimes:
-    """A round's due times by schedule (time, zone, weekdays): most subscribers share a handful of
-    schedules, and working a time out across time zones costs more than reading the row. Bounded."""
+    """A round's due times by schedule (time, zone, cadence and days): most subscribers share a
+    handful of schedules, and working a time out across time zones costs more than reading the row.
+    Bounded."""
 
     LIMIT = 10_000
 
     def __init__(self) -> None:
-        self._times: dict[tuple[time, str, frozenset[int]], tuple[datetime | None, datetime]] = {}
+        self._times: dict[_Schedule, tuple[datetime | None, datetime]] = {}
 
     def of(self, subscription: Subscription, now: datetime) -> tuple[datetime | None, datetime]:
-        """Its latest due time at or before `now` (None: none this past week) and the next after."""
-        key = (subscription.send_time, subscription.time_zone, subscription.weekdays)
+        """Its latest due time at or before `now` (None: none this past period) and the next after."""
+        key = _schedule(subscription)
         found = self._times.get(key)
         if found is None:
             if len(self._times) >= self.LIMIT:
@@ -111,6 +134,15 @@ class Scheduler:
         self._store = store
         self._settings = settings
         self._clock = clock
+
+    @property
+    def store(self) -> Pushes:
+        return self._store
+
+    @property
+    def today_so_far(self) -> bool:
+        """A daily push carries the due day's own list as it stands (else the last complete day's)."""
+        return self._settings.today_so_far
 
     async def due(self, *, everyone_now: bool = False) -> list[tuple[Subscription, datetime]]:
         """Each delivering subscription whose latest due time has come, within the grace window,
@@ -159,9 +191,8 @@ class Scheduler:
         if everyone_now:
             return await self._enqueue_everyone()
         report = EnqueueReport()
-        cache: DayCache = {}
-        days: dict[datetime, date | None] = {}  # subscribers share due times
         now, grace = self._clock.now(), timedelta(hours=self._settings.grace_hours)
+        lists = _DueLists(self, now, grace)  # subscribers share due times
         async for page in self._due_pages():
             digests: list[Enqueued] = []
             noting: list[tuple[Subscription, datetime, date | None]] = []
@@ -169,16 +200,13 @@ class Scheduler:
             for looked in page:
                 subscription, due, again = looked.found.subscription, looked.due, looked.next_due
                 if due is not None:
-                    if due not in days:
-                        days[due] = (await self.day_for(due, cache=cache))[0]
-                    day = days[due]
-                    if subscription.notify_empty:
+                    day, look_by, held = await lists.of(subscription, due)  # held: nothing yet, no note
+                    if subscription.notify_empty and not held:
                         noting.append((subscription, due, day))
                     elif day is not None:
                         digests.append(Enqueued(subscription.destination, "digest", day, due))
-                    expected = expected_day(due, today_so_far=self._settings.today_so_far)
-                    if day is None or day < expected:  # its list may still come
-                        again = min(again, due + grace, now + LIST_WAIT)
+                    if look_by is not None:  # its list may still come
+                        again = min(again, look_by)
                 checks.append(looked.look_again(again))
             report.digests += await self._store.enqueue_many(digests)
             for subscription, due, day in noting:
@@ -216,6 +244,16 @@ class Scheduler:
             last = await self._store.latest_day(on_or_before=local_day)
             report.notes += await self._store.enqueue(destination, "note", local_day, due, last_list=last)
 
+    async def digest_day(
+        self, subscription: Subscription, due: datetime, *, manual: bool = False
+    ) -> tuple[date | None, Text | None]:
+        """The digest day of `subscription`'s push due then (a weekly or monthly one: its period's
+        last day), or why it has none; `manual` (`push --now`): the latest list, for every cadence."""
+        if subscription.cadence == "daily" or manual:
+            return await self.day_for(due, manual=manual)
+        period, reason = await period_for(self._store, subscription, due)
+        return (period.last if period is not None else None), reason
+
     async def day_for(
         self, due: datetime, *, manual: bool = False, cache: DayCache | None = None
     ) -> tuple[date | None, Text | None]:
@@ -223,6 +261,60 @@ class Scheduler:
         return await list_for(
             self._store, due, today_so_far=self._settings.today_so_far, manual=manual, cache=cache
         )
+
+
+class _DueLists:
+    """A scheduler round's answer to "which list does a push due then carry?", shared by the
+    subscribers due at the same time (and, for a weekly or monthly one, with the same schedule).
+
+    `of` gives the push's digest day (None: no list to send), when to look again because a list may
+    still come (None: at its next due time), and whether to hold the push meanwhile (send nothing,
+    not even a note).
+    A daily push sends what there is and looks again for the expected day's list (another push).
+    A weekly or monthly one gets one push per period (keyed by its last day), so it cannot send now
+    and add the late list later: while its last day's list is missing, though the same weekday had
+    a list a week before (Daily Papers has none on most weekends: a week ending on a Sunday does not
+    wait), it is held and looked at every LIST_WAIT, and goes out with what there is at the last look
+    before the grace window ends (LIST_WAIT before its end: a round a little late still finds it
+    due). A period with no list at all is looked at again too, until the grace window ends.
+    """
+
+    def __init__(self, scheduler: Scheduler, now: datetime, grace: timedelta) -> None:
+        self._scheduler = scheduler
+        self._now = now
+        self._grace = grace
+        self._cache: DayCache = {}
+        self._days: dict[datetime, date | None] = {}
+        self._periods: dict[tuple[_Schedule, datetime], DigestPeriod | None] = {}
+
+    async def of(
+        self, subscription: Subscription, due: datetime
+    ) -> tuple[date | None, datetime | None, bool]:
+        soon = min(due + self._grace, self._now + LIST_WAIT)
+        if subscription.cadence == "daily":
+            if due not in self._days:
+                self._days[due] = (await self._scheduler.day_for(due, cache=self._cache))[0]
+            day = self._days[due]
+            expected = expected_day(due, today_so_far=self._scheduler.today_so_far)
+            return day, (soon if day is None or day < expected else None), False
+        key = (_schedule(subscription), due)
+        if key not in self._periods:
+            self._periods[key] = (
+                await period_for(self._scheduler.store, subscription, due, cache=self._cache)
+            )[0]
+        period = self._periods[key]
+        if period is None:
+            return None, soon, False
+        until = due + self._grace - LIST_WAIT
+        if self._now < until and await self._late(period.last):
+            return None, min(soon, until), True
+        return period.last, None, False
+
+    async def _late(self, day: date) -> bool:
+        """Whether the list of `day` is missing though the same weekday a week before had one."""
+        store, cache = self._scheduler.store, self._cache
+        week_before = day - timedelta(days=7)
+        return not await has_list(store, day, cache) and await has_list(store, week_before, cache)
 
 
 @dataclass
@@ -282,7 +374,7 @@ class Deliverer:
         self._limiter = limiter or RateLimiter(clock=clock)
         self._clock = clock
         self.owner = owner or f"{socket.gethostname()}:{id(self):x}"
-        self._day_papers: dict[date, dict[str, Paper]] = {}
+        self._day_papers: dict[DigestPeriod, dict[str, Paper]] = {}
         self._selections: SelectionMemo = {}
         self._leased: deque[OutboxItem] = deque()
         self._leasing = asyncio.Lock()
@@ -393,6 +485,10 @@ class Deliverer:
             await self._finish(item.id, "failed", subscription.paused_reason or "unsubscribed")
             return
         papers = await self._stored(lambda: self._papers_of(item))
+        if not papers and not item.sent and _quiet_when_empty(item):
+            await self._finish(item.id, "sent")  # a week or month with nothing new: no message
+            self.report.pushes += 1
+            return
         choice = [p.arxiv_id for p in papers]
         run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, item.leased_at)
         run.ids.update(item.message_ids)  # a resumed push's replies go to the thread it started
@@ -531,7 +627,7 @@ class Deliverer:
         if item.kind == "note":
             return []
         if item.papers is not None:
-            known = await self._candidates(item.digest_day)
+            known = await self._candidates(_period(item))
             return [known[i] if i in known else await self._paper(i) for i in item.papers]
         return [pick.paper for pick in (await self._selection_of(item)).picks]
 
@@ -541,20 +637,58 @@ class Deliverer:
             raise MessageRejected(f"paper {arxiv_id} vanished from the store")
         return paper
 
-    async def _candidates(self, day: date) -> dict[str, Paper]:
-        """A day's papers by votes, read once per drain: thousands of pushes share a day."""
-        if day not in self._day_papers:
-            papers = await self._store.top(day, limit=CANDIDATES)
-            self._day_papers[day] = {p.arxiv_id: p for p in papers}
-        return self._day_papers[day]
+    async def _candidates(self, period: DigestPeriod) -> dict[str, Paper]:
+        """A day's (or a week's, a month's) papers by votes, read once per drain: thousands of
+        pushes share a day."""
+        if period not in self._day_papers:
+            if period.spans_days:
+                papers = await self._store.top_between(period.first, period.last, limit=PERIOD_CANDIDATES)
+            else:
+                papers = await self._store.top(period.last, limit=CANDIDATES)
+            self._day_papers[period] = {p.arxiv_id: p for p in papers}
+        return self._day_papers[period]
 
-    async def selection(self, subscription: Subscription, day: date) -> Selection:
-        return await selection_for(self._store, subscription, day, self._listed_on, self._selections)
+    async def selection(self, subscription: Subscription, day: date, due: datetime) -> Selection:
+        """What a push of `day` due at `due` would carry now (`push --dry-run`)."""
+        period = period_of(subscription, due, day)
+        return await selection_for(
+            self._store,
+            subscription,
+            day,
+            self._listed_on,
+            self._selections,
+            period=period,
+            papers_of_period=self._listed_in,
+        )
 
     async def _selection_of(self, item: OutboxItem) -> Selection:
+        period = _period(item)
+        # The row's `received` covers a daily push's list and the days its late risers come from.
+        received = None if period.spans_days else item.received
         return await selection_for(
-            self._store, item.subscription, item.digest_day, self._listed_on, self._selections, item.received
+            self._store,
+            item.subscription,
+            item.digest_day,
+            self._listed_on,
+            self._selections,
+            received,
+            period=period,
+            papers_of_period=self._listed_in,
         )
 
     async def _listed_on(self, day: date) -> list[Paper]:
-        return list((await self._candidates(day)).values())
+        return list((await self._candidates(DigestPeriod.daily(day))).values())
+
+    async def _listed_in(self, period: DigestPeriod) -> list[Paper]:
+        return list((await self._candidates(period)).values())
+
+
+def _period(item: OutboxItem) -> DigestPeriod:
+    """The lists a digest carries: its day, or the week or month ending with it."""
+    return period_of(item.subscription, item.due_at, item.digest_day)
+
+
+def _quiet_when_empty(item: OutboxItem) -> bool:
+    """A weekly or monthly digest left with nothing new goes out only as a note, when asked for (a
+    daily one says why its list is empty, as it always did)."""
+    return item.kind == "digest" and _period(item).spans_days and not item.subscription.notify_empty

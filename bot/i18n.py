@@ -233,14 +233,13 @@ CATALOG: Catalog = {
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
     # Subscriptions
     "sub.started": {
-        "en": "Subscribed {title}: every day at {time} ({zone}), the top {n} papers. "
+        "en": "Subscribed {title}: {when}, the top {n} papers. "
         "/settings to change, /preview to see the next one.",
-        "ko": "{title} 구독 완료: 매일 {time}({zone})에 인기 논문 {n}편. "
-        "변경은 /settings, 미리 보기는 /preview.",
+        "ko": "{title} 구독 완료: {when} 인기 논문 {n}편. 변경은 /settings, 미리 보기는 /preview.",
     },
     "sub.updated": {
-        "en": "Subscription of {title} updated: every day at {time} ({zone}), the top {n} papers.",
-        "ko": "{title} 구독을 바꿨습니다: 매일 {time}({zone})에 인기 논문 {n}편.",
+        "en": "Subscription of {title} updated: {when}, the top {n} papers.",
+        "ko": "{title} 구독을 바꿨습니다: {when} 인기 논문 {n}편.",
     },
     "sub.stopped": {
         "en": "Unsubscribed {title}. Your settings are kept for when you /subscribe again.",
@@ -350,6 +349,55 @@ CATALOG: Catalog = {
         "en": "Reply with the language code the summaries should be in (ja, de, zh, pt-br, ...); "
         "- makes them follow the interface language.",
         "ko": "요약을 받을 언어 코드로 답장해 주세요 (ja, de, zh, pt-br 등). -는 인터페이스 언어를 따르기.",
+    },
+    # Weekly and monthly digests (issue 15): push headings, an empty period, /preview
+    "push.weekly_heading": {
+        "en": "The week's digest, {first} – {last}: the top {n} Daily Papers",
+        "ko": "주간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편",
+    },
+    "push.monthly_heading": {
+        "en": "The month's digest, {first} – {last}: the top {n} Daily Papers",
+        "ko": "월간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편",
+    },
+    "push.weekly_thread_heading": {
+        "en": "The week's digest, {first} – {last}: the top {n} Daily Papers, one per reply in this thread",
+        "ko": "주간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편, 이 스레드에 한 편씩",
+    },
+    "push.monthly_thread_heading": {
+        "en": "The month's digest, {first} – {last}: the top {n} Daily Papers, one per reply in this thread",
+        "ko": "월간 다이제스트 ({first} – {last}): Daily Papers 인기 논문 {n}편, 이 스레드에 한 편씩",
+    },
+    "push.weekly_empty": {
+        "en": "The week's digest, {first} – {last}: nothing new for you this week (/preview says why).",
+        "ko": "주간 다이제스트 ({first} – {last}): 이번 주에는 새로 보낼 논문이 없습니다(이유는 /preview).",
+    },
+    "push.monthly_empty": {
+        "en": "The month's digest, {first} – {last}: nothing new for you this month (/preview says why).",
+        "ko": "월간 다이제스트 ({first} – {last}): 이번 달에는 새로 보낼 논문이 없습니다(이유는 /preview).",
+    },
+    "preview.weekly": {
+        "en": "The week's digest, every {weekday}: the top papers of the Daily Papers of {first} – {last}",
+        "ko": "매주 {weekday} 주간 다이제스트: {first} – {last} Daily Papers의 인기 논문",
+    },
+    "preview.monthly": {
+        "en": "The month's digest, on day {day} of each month (a shorter month: its last day): "
+        "the top papers of the Daily Papers of {first} – {last}",
+        "ko": "매월 {day}일(그보다 짧은 달은 말일) 월간 다이제스트: "
+        "{first} – {last} Daily Papers의 인기 논문",
+    },
+    "when.daily": {"en": "every day at {time} ({zone})", "ko": "매일 {time}({zone})에"},
+    "when.weekly": {"en": "every {weekday} at {time} ({zone})", "ko": "매주 {weekday} {time}({zone})에"},
+    "when.monthly": {
+        "en": "on day {day} of each month at {time} ({zone})",
+        "ko": "매월 {day}일 {time}({zone})에",
+    },
+    "preview.no_list_in_period": {
+        "en": "No Daily Papers list from {first} to {last} yet: the next push would be skipped.",
+        "ko": "{first} – {last} 기간의 Daily Papers 목록이 아직 없어 다음 발송은 건너뜁니다.",
+    },
+    "preview.period_sent": {
+        "en": "The digest of {first} – {last} went out already: the next push would be skipped.",
+        "ko": "{first} – {last} 다이제스트는 이미 보냈으므로 다음 발송은 건너뜁니다.",
     },
     "weekday_short.0": {"en": "Mon", "ko": "월"},
     "weekday_short.1": {"en": "Tue", "ko": "화"},

@@ -208,6 +208,12 @@ class Catalog(Protocol):
         """The day's papers by votes (unknown last), then by their position in the list."""
         ...
 
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        """The papers listed on any day from `first` to `last` (both included), each once, by their
+        current votes (unknown last), then by the first day and place they were listed on in that
+        span: the candidates of a weekly or monthly push."""
+        ...
+
     async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
         """The most recent day with a list, optionally no later than `on_or_before`."""
         ...

@@ -1,4 +1,5 @@
-"""What one subscriber gets from a day: top N by votes, a vote floor, include/exclude keywords.
+"""What one subscriber gets from a day (or a week's or month's lists): top N by votes, a vote floor,
+include/exclude keywords.
 
 /preview and the daily push both call this, so the preview explains exactly what will be sent,
 with a reason for each paper and a reason when nothing is left.
@@ -15,6 +16,7 @@ from functools import lru_cache
 from bot.i18n import Text, t
 from bot.models import Paper, Subscription
 from bot.ports import PushHistory
+from bot.schedule import DigestPeriod
 
 
 @lru_cache(maxsize=1024)
@@ -118,7 +120,11 @@ def _reasons(paper: Paper, subscription: Subscription) -> tuple[Text, ...]:
 
 LATE_RISER_DAYS = 3
 CANDIDATES = 200
+# A week or a month lists up to a few hundred papers (68 a day at most): the best-voted this many are
+# the candidates, so that keyword filters still find enough in them.
+PERIOD_CANDIDATES = 600
 DayLoader = Callable[[date], Awaitable[list[Paper]]]
+PeriodLoader = Callable[[DigestPeriod], Awaitable[list[Paper]]]
 
 
 SelectionMemo = dict[tuple[object, ...], Selection]
@@ -134,9 +140,16 @@ async def selection_for(
     papers_of_day: DayLoader | None = None,
     memo: SelectionMemo | None = None,
     received: Collection[str] | None = None,
+    *,
+    period: DigestPeriod | None = None,
+    papers_of_period: PeriodLoader | None = None,
 ) -> Selection:
     """What `subscription` gets from `day` now: the ledger excludes what it already received, and
     late risers come from the days before when it asked for them. /preview and the push share this.
+
+    A weekly or monthly push passes its `period` (`day` is its last day): the candidates are then
+    every paper listed in it, each once, by current votes (`Catalog.top_between`, or
+    `papers_of_period`), and there are no late risers (the period holds those days already).
 
     `memo` shares results between subscribers with the same filters and the same history: a push
     to ten thousand chats computes a handful of different selections, not ten thousand.
@@ -146,19 +159,26 @@ async def selection_for(
     async def top_of(when: date) -> list[Paper]:
         return await store.top(when, limit=CANDIDATES)
 
-    load = papers_of_day or top_of
-    papers = await load(day)
+    async def top_in(span: DigestPeriod) -> list[Paper]:
+        return await store.top_between(span.first, span.last, limit=PERIOD_CANDIDATES)
+
     late: list[Paper] = []
-    if subscription.late_risers:
-        for back in range(1, LATE_RISER_DAYS + 1):
-            late += await load(day - timedelta(days=back))
+    if period is not None and period.spans_days:
+        papers = await (papers_of_period or top_in)(period)
+    else:
+        period = DigestPeriod.daily(day)
+        load = papers_of_day or top_of
+        papers = await load(day)
+        if subscription.late_risers:
+            for back in range(1, LATE_RISER_DAYS + 1):
+                late += await load(day - timedelta(days=back))
     if received is None:
         received = await store.already_sent(subscription.destination, [p.arxiv_id for p in papers + late])
     sent = frozenset(received)
     if memo is None:
         return select(papers, subscription, already_sent=sent, late=late)
     s = subscription
-    key = (day, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
+    key = (period, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
     if key not in memo:
         if len(memo) >= MEMO_SIZE:
             del memo[next(iter(memo))]

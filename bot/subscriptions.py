@@ -17,7 +17,7 @@ from bot.i18n import Lang, Text, t
 from bot.models import Destination, Subscription
 from bot.platforms import push_formats
 from bot.ports import Pushes, Subscriptions
-from bot.schedule import next_due, push_day
+from bot.schedule import DigestPeriod, complete_before, next_due, period_of, push_period
 from bot.selection import Selection, selection_for
 
 # Days without a new list that weekends and holidays explain (Christmas to New Year's is the longest).
@@ -39,13 +39,16 @@ async def delivering_pages(
 
 @dataclass(frozen=True)
 class Preview:
-    """What the next push of a subscription would hold, or why it would hold nothing."""
+    """What the next push of a subscription would hold, or why it would hold nothing. `period` is
+    the lists it covers (a weekly or monthly push's whole period even when it has no list yet);
+    `day` the last of them, when there is one to send."""
 
     subscription: Subscription | None
     due: datetime | None
     day: date | None
     selection: Selection
     empty_reason: Text | None = None
+    period: DigestPeriod | None = None
 
 
 class SubscriptionsMixin:
@@ -135,7 +138,8 @@ class SubscriptionsMixin:
         ]
 
     async def preview(self, destination: Destination, now: datetime | None = None) -> Preview:
-        """The next push: when, which day, which papers and why, or why it would be empty."""
+        """The next push: when, which day (or week, or month), which papers and why, or why it
+        would be empty."""
         subscription = await self._store.get_subscription(destination)
         empty = Selection([])
         if subscription is None or not subscription.active:
@@ -146,11 +150,13 @@ class SubscriptionsMixin:
             )
         now = now or _utcnow()
         due = next_due(subscription, now)
-        day, reason = await push_day(self._store, subscription, due, today_so_far=self._today_so_far)
-        if day is None:
-            return Preview(subscription, due, None, empty, await self._old_list(now) or reason)
-        selection = await selection_for(self._store, subscription, day)
-        return Preview(subscription, due, day, selection, selection.empty_reason)
+        period, reason = await push_period(self._store, subscription, due, today_so_far=self._today_so_far)
+        if period is None:
+            nominal = period_of(subscription, due, complete_before(due))
+            shown = nominal if nominal.spans_days else None
+            return Preview(subscription, due, None, empty, await self._old_list(now) or reason, shown)
+        selection = await selection_for(self._store, subscription, period.last, period=period)
+        return Preview(subscription, due, period.last, selection, selection.empty_reason, period)
 
     async def _old_list(self, now: datetime) -> Text | None:
         """Why a push is empty when the newest list is older than any weekend or holiday explains:

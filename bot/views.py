@@ -17,6 +17,7 @@ from bot.commands import COMMANDS, CommandSpec
 from bot.i18n import Lang, Text, language_name, t
 from bot.models import Subscription
 from bot.ports import DayInfo
+from bot.schedule import cadence_text
 from bot.subscriptions import Preview
 
 # -- /preview ----------------------------------------------------------------------------------
@@ -38,8 +39,8 @@ class PreviewPick:
 
 @dataclass(frozen=True)
 class PreviewView:
-    """When the next push goes out (None: none is scheduled), which day's list it holds, its papers,
-    and why it would be empty."""
+    """When the next push goes out (None: none is scheduled), which day's list it holds (a weekly or
+    monthly push: when it comes and which days it covers), its papers, and why it would be empty."""
 
     next_push: Text | None
     day: Text | None
@@ -62,8 +63,18 @@ def preview_view(preview: Preview) -> PreviewView:
         PreviewPick(rank, pick.paper.title, pick.paper.arxiv_url, pick.reasons)
         for rank, pick in enumerate(preview.selection.picks, start=1)
     )
-    day = t("preview.day", day=preview.day) if preview.day is not None else None
-    return PreviewView(next_push, day, picks, preview.empty_reason)
+    return PreviewView(next_push, _covers(preview), picks, preview.empty_reason)
+
+
+def _covers(preview: Preview) -> Text | None:
+    """Which lists the push holds: a day's, or a week's or month's, said with its cadence."""
+    period, subscription = preview.period, preview.subscription
+    if period is not None and period.spans_days and subscription is not None:
+        if period.cadence == "weekly":
+            weekday = t(f"weekday.{subscription.week_day}")
+            return t("preview.weekly", weekday=weekday, first=period.first, last=period.last)
+        return t("preview.monthly", day=subscription.month_day, first=period.first, last=period.last)
+    return t("preview.day", day=preview.day) if preview.day is not None else None
 
 
 # -- /days -------------------------------------------------------------------------------------
@@ -135,8 +146,7 @@ def subscribed_text(subscription: Subscription, title: str | None, *, new: bool)
     return t(
         "sub.started" if new else "sub.updated",
         title=title or "",
-        time=f"{subscription.send_time:%H:%M}",
-        zone=subscription.time_zone,
+        when=cadence_text(subscription),
         n=subscription.top_n,
     )
 

@@ -257,6 +257,20 @@ class PostgresStore:
         )
         return await self._papers(self._pool, rows)
 
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        rows = await self._pool.fetch(
+            f"""WITH listed AS (
+                    SELECT paper_id, min(day) AS first_day, min(position) AS position FROM paper_days
+                    WHERE day BETWEEN $1 AND $2 GROUP BY paper_id)
+                SELECT {_SELECT_PAPER} FROM listed l JOIN papers p ON p.id = l.paper_id
+                ORDER BY p.votes DESC NULLS LAST, l.first_day, l.position, p.id
+                LIMIT $3""",
+            first,
+            last,
+            limit,
+        )
+        return await self._papers(self._pool, rows)
+
     async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
         day: date | None = await self._pool.fetchval(
             "SELECT max(day) FROM paper_days WHERE $1::date IS NULL OR day <= $1", on_or_before

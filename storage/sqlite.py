@@ -254,6 +254,18 @@ class SqliteStore:
         )
         return await self._papers(rows)
 
+    async def top_between(self, first: date, last: date, *, limit: int) -> list[Paper]:
+        rows = await self._all(
+            f"""WITH listed AS MATERIALIZED (
+                    SELECT paper_id, min(day) AS first_day, min(position) AS position FROM paper_days
+                    WHERE day BETWEEN ? AND ? GROUP BY paper_id)
+                SELECT {_PAPER_COLUMNS} FROM listed l JOIN papers p ON p.id = l.paper_id
+                ORDER BY p.votes IS NULL, p.votes DESC, l.first_day, l.position, p.id
+                LIMIT ?""",
+            (first.isoformat(), last.isoformat(), limit),
+        )
+        return await self._papers(rows)
+
     async def latest_day(self, *, on_or_before: date | None = None) -> date | None:
         bound = (on_or_before or date.max).isoformat()
         row = await self._one("SELECT max(day) AS day FROM paper_days WHERE day <= ?", (bound,))

@@ -10,9 +10,9 @@ import itertools
 import sys
 from typing import TextIO
 
-from bot.i18n import t
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.ports import Outgoing
+from bot.push_render import push_note, push_period
 from bot.ratelimit import RateKey
 from handlers.console_adapter.render import push_messages
 from handlers.console_adapter.text import printable
@@ -29,9 +29,10 @@ class ConsoleNotifier:
 
     def render(self, item: OutboxItem, papers: list[Paper]) -> list[Outgoing]:
         lang = item.subscription.language
-        if item.kind == "note":
-            return [Outgoing(t("push.no_new", day=item.last_list or "-").render(lang))]
-        texts = push_messages(item.digest_day, papers, lang, item.subscription.reads)
+        note = push_note(item, papers)
+        if note is not None:
+            return [Outgoing(note.render(lang))]
+        texts = push_messages(push_period(item), papers, lang, item.subscription.reads)
         return [Outgoing(text, tuple(p.arxiv_id for p in papers)) for text in texts]
 
     def rate_keys(self, subscription: Subscription) -> list[RateKey]:

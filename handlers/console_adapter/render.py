@@ -13,6 +13,8 @@ from bot.cards import DigestView, PaperCard, digest_items, votes_label
 from bot.feedback import FeedbackButton, SavedPage
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.console_adapter.text import DEFAULT_WIDTH, clipped, wrap
 
@@ -87,10 +89,10 @@ def render_digest(
     return "\n".join(lines)
 
 
-def push_messages(day: date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
-    """A day's push as the terminal shows it (one text), summaries in `reads`, and how to say what
-    you think of a paper here (the chat platforms' buttons)."""
-    view = DigestView(t("push.heading", day=day, n=len(papers)), digest_items(papers, reads))
+def push_messages(period: DigestPeriod | date, papers: list[Paper], lang: Lang, reads: str) -> list[str]:
+    """A day's (or a week's, a month's) push as the terminal shows it (one text), summaries in `reads`,
+    and how to say what you think of a paper here (the chat platforms' buttons)."""
+    view = DigestView(push_heading(period, len(papers)), digest_items(papers, reads))
     hint = f"\n\n{_wrap(t('fb.console_push').render(lang), WIDTH, '')}" if papers else ""
     return [render_digest(view, lang=lang) + hint]
 

@@ -21,6 +21,8 @@ from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_car
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.discord_adapter.markup import (
     MAX_CONTENT,
@@ -255,13 +257,13 @@ def list_message(view: DigestView, lang: Lang, components: Sequence[Component] =
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: PushFormat, lang: Lang, reads: str | None = None
+    period: DigestPeriod | date, papers: list[Paper], fmt: PushFormat, lang: Lang, reads: str | None = None
 ) -> list[DiscordMessage]:
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper
     (its embed and link buttons). Discord has no reply threads here: `thread` is sent as cards.
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
-    heading = t("push.heading", day=day, n=len(papers))
+    heading = push_heading(period, len(papers))
     if fmt == "compact":
         return list_messages(DigestView(heading, digest_items(papers, reads), total=len(papers)), lang)
     title = DiscordMessage(bold(cut(heading.render(lang), MAX_CONTENT - 4)))

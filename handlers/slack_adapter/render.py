@@ -15,6 +15,8 @@ from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_car
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView
 from handlers.slack_adapter.markup import (
     MAX_MESSAGE_CHARS,
@@ -162,18 +164,18 @@ def digest_messages(view: DigestView, lang: Lang, *, item_accessory: bool = Fals
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+    period: DigestPeriod | date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
 ) -> list[SlackMessage]:
     """Compact: the ranked list in as few messages as fit. Cards: a heading, then a message per paper.
     Thread: the same, the heading saying the cards follow in its thread (the deliverer posts them there).
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
-    heading = t("push.heading", day=day, n=len(papers))
+    heading = push_heading(period, len(papers))
     if fmt == "compact":  # each paper with Open: its card, with 👍 👎 Save, for the one who asks
         view = DigestView(heading, digest_items(papers, reads), total=len(papers))
         return digest_messages(view, lang, item_accessory=True)
     if fmt == "thread":
-        heading = t("push.thread_heading", day=day, n=len(papers))
+        heading = push_heading(period, len(papers), thread=True)
     title = heading.render(lang)
     return [SlackMessage(_fallback(title), (header(title),))] + [
         card_message(paper_card(paper, reads), lang) for paper in papers

@@ -17,6 +17,8 @@ from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, pap
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
+from bot.push_render import push_heading
+from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView
 from handlers.telegram_adapter.callbacks import OpenPaper, Press, encode
 from handlers.telegram_adapter.markup import (
@@ -255,7 +257,7 @@ Format = PushFormat  # `thread` is never a Telegram subscription's (the service 
 
 
 def push_messages(
-    day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
+    period: DigestPeriod | date, papers: list[Paper], fmt: Format, lang: Lang, reads: str | None = None
 ) -> list[TelegramMessage]:
     """The messages of one push (or of `paperboy render telegram`).
     Compact: the ranked list, split between items when it passes 4096 characters, with a button per
@@ -263,7 +265,7 @@ def push_messages(
     Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
-    heading = t("push.heading", day=day, n=len(papers))
+    heading = push_heading(period, len(papers))
     if fmt == "compact":
         view = DigestView(heading, digest_items(papers, reads), total=len(papers))
         return [text_message(body, opener_rows(view.items, body)) for body in digest_pages(view, lang)]

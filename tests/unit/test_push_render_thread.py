@@ -9,12 +9,13 @@ import pytest
 from bot.i18n import Lang, Text
 from bot.models import Destination, OutboxItem, Paper, Subscription
 from bot.push_render import Format, PushRenderer
+from bot.schedule import DigestPeriod
 
 DAY = date(2025, 2, 24)
 PAPERS = [Paper(arxiv_id=f"2502.0000{i}", title=f"P{i}", days=(DAY,)) for i in range(3)]
 
 
-def _digest(day: date, papers: list[Paper], fmt: Format, lang: Lang, reads: str) -> list[str]:
+def _digest(period: DigestPeriod, papers: list[Paper], fmt: Format, lang: Lang, reads: str) -> list[str]:
     return ["header"] + [p.arxiv_id for p in papers]
 
 
