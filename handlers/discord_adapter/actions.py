@@ -25,6 +25,7 @@ from handlers.discord_adapter.markup import Component
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import (
     FEEDBACK_ACTION,
+    OPEN_ACTION,
     SAVED_ACTION,
     UNSAVE_ACTION,
     DiscordMessage,
@@ -67,6 +68,7 @@ class DiscordActions:
             SET_ACTION: Action(self._set, updates=True),
             SETTINGS_PAGE_ACTION: Action(self._settings_page, updates=True),
             FORM_ACTION: Action(self._open_form, updates=False),
+            OPEN_ACTION: Action(self._open, updates=False),
             FEEDBACK_ACTION: Action(self._feedback, updates=True),
             SAVED_ACTION: Action(self._saved_page, updates=True),
             UNSAVE_ACTION: Action(self._unsave, updates=True),
@@ -85,6 +87,17 @@ class DiscordActions:
         ask = Ask.decode(argument)
         message = await answer(self._service, ask, place.lang, place.destination, shared_by=place.user_id)
         return Reply(message, ephemeral=False)
+
+    async def _open(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        """The paper picked in a list's menu, as the member's own card (with 👍 👎 Save and Share)."""
+        picked = list(press.values)
+        if (
+            argument not in ("0", "1", "2", "3", "4")
+            or len(picked) != 1
+            or canonical_arxiv_id(picked[0]) != picked[0]
+        ):
+            raise UsageError(t("discord.bad_button"))
+        return Reply(await answer(self._service, Ask("paper", ref=picked[0]), place.lang, place.destination))
 
     async def _feedback(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         """👍 and 👎 toggle (the other one replaces), Save toggles; the card's buttons show the counts."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -34,15 +34,18 @@ from handlers.discord_adapter.markup import (
     MAX_FIELDS,
     MAX_FOOTER,
     MAX_LABEL,
+    MAX_OPTIONS,
     Component,
     bold,
     button,
     cut,
     link,
     link_button,
+    option,
     plain_cut,
     rows,
     safe_url,
+    select,
 )
 
 Embed = dict[str, Any]
@@ -57,6 +60,7 @@ ITEM_SUMMARY = 200  # so a page of ten (bot.service.PAGE) always fits one messag
 FEEDBACK_ACTION = "feedback"  # `feedback:like:2502.15007` (also dislike, save)
 SAVED_ACTION = "saved"  # `saved:10`: a page of /saved
 UNSAVE_ACTION = "unsave"  # `unsave:10:2502.15007`: remove a paper, then that page again
+OPEN_ACTION = "open"  # `open:0`: a list's "Open a paper…" menu (its number); the pick's card
 
 
 @dataclass(frozen=True)
@@ -243,14 +247,36 @@ def pack(embeds: Sequence[Embed], content: str = "") -> list[DiscordMessage]:
     return messages
 
 
+def opener_rows(items: Sequence[DigestItem], lang: Lang) -> list[Component]:
+    """ "Open a paper…" menus (25 papers each, at most five rows) whose pick shows that paper's card,
+    where its 👍 👎 Save are: a list has no room for a button per paper."""
+    options = [option(f"{item.rank}. {item.title}", item.arxiv_id) for item in items]
+    placeholder = t("discord.open").render(lang)
+    menus = [
+        [select(f"{OPEN_ACTION}:{i // MAX_OPTIONS}", placeholder, options[i : i + MAX_OPTIONS])]
+        for i in range(0, len(options), MAX_OPTIONS)
+    ]
+    return list(rows(*menus))
+
+
 def list_messages(view: DigestView, lang: Lang) -> list[DiscordMessage]:
-    return pack(_list_embeds(view, lang))
+    """The list in as few messages as fit, each with the menu that opens the papers it shows."""
+    return [
+        replace(message, components=tuple(opener_rows(_shown(view.items, message), lang)))
+        for message in pack(_list_embeds(view, lang))
+    ]
+
+
+def _shown(items: Sequence[DigestItem], message: DiscordMessage) -> list[DigestItem]:
+    embeds = json.dumps(message.embeds, ensure_ascii=False)
+    return [item for item in items if f"({safe_url(item.url)})" in embeds]
 
 
 def list_message(view: DigestView, lang: Lang, components: Sequence[Component] = ()) -> DiscordMessage:
-    """A page of at most ten items as one message (see ITEM_TITLE), with `components` under it."""
+    """A page of at most ten items as one message (see ITEM_TITLE), with `components` under it and
+    then the menu that opens them."""
     [message] = pack(_list_embeds(view, lang))[:1]
-    return DiscordMessage(message.content, message.embeds, tuple(components))
+    return DiscordMessage(message.content, message.embeds, (*components, *opener_rows(view.items, lang)))
 
 
 # --- the push -------------------------------------------------------------------------------------

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from datetime import time as clock_time
 from pathlib import Path
 
+from bot.cards import digest_items
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
-from bot.models import Destination, Subscription
+from bot.models import Destination, Paper, PushFormat, Subscription
 from handlers.discord_adapter.notifier import DiscordNotifier
+from handlers.discord_adapter.render import opener_rows
 from tests.e2e.discord_rig import CHANNEL, MODERATOR, DiscordRig, running_discord
 from tests.fakes.discord_api import DEFAULT_USER_ID, SentMessage
 
@@ -31,9 +33,9 @@ def labels(message: SentMessage, arxiv_id: str) -> list[str]:
     ]
 
 
-async def push_cards(rig: DiscordRig, n: int) -> list[SentMessage]:
+async def push_cards(rig: DiscordRig, n: int, fmt: PushFormat = "cards") -> list[SentMessage]:
     subscription = Subscription(
-        destination=HERE, chat_type="channel", send_time=clock_time(0, 0), top_n=n, format="cards",
+        destination=HERE, chat_type="channel", send_time=clock_time(0, 0), top_n=n, format=fmt,
         active_since=datetime(2020, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     await rig.store.save_subscription(subscription)
@@ -82,6 +84,41 @@ async def test_a_pushed_card_is_relabelled_and_the_member_told(tmp_path: Path) -
         public = [m for m in rig.fake.messages(CHANNEL) if m.source == "channel"]
         assert len(public) == 3  # nothing posted again: the heading and the two cards
         assert rig.fake.errors == []
+
+
+async def test_lists_and_compact_pushes_open_cards_from_a_menu(tmp_path: Path) -> None:
+    async with running_discord(tmp_path, rate_limits=False) as rig:
+        messages = await push_cards(rig, 30, "compact")
+        menus = [row["components"][0] for message in messages for row in message.components]
+        options = [option for menu in menus for option in menu["options"]]
+        assert [o["label"].split(".")[0] for o in options] == [str(n) for n in range(1, 31)]  # each once
+        digest = messages[-1]
+        menu = digest.components[0]["components"][0]
+        picked = menu["options"][-1]
+        assert picked["label"].startswith("30. ")
+        opened = await rig.press(digest, menu["custom_id"], values=[picked["value"]])
+        assert opened.data["flags"] == 64  # the card is the member's own
+        card = rig.last()
+        assert labels(card, picked["value"]) == ["👍", "👎", "💾 Save"]
+        said = await press(rig, card, f"feedback:like:{picked['value']}")
+        assert said == f"👍 noted for {picked['value']} (1 here)."
+
+        await rig.run("papers", {"n": 5}, subcommand="top")
+        listing = rig.last()
+        assert "open:0" in listing.custom_ids()
+        forged = await rig.press(listing, "open:0", values=["../etc/passwd"])
+        assert forged.data["content"] == EXPIRED
+        assert rig.fake.errors == []
+
+
+def test_a_menu_holds_25_papers_and_more_get_another() -> None:
+    items = digest_items([Paper(arxiv_id=f"2502.{n:05d}", title=f"Paper {n}") for n in range(60)], "en")
+    menus = [row["components"][0] for row in opener_rows(items, "en")]
+    assert [(m["custom_id"], len(m["options"])) for m in menus] == [
+        ("open:0", 25),
+        ("open:1", 25),
+        ("open:2", 10),
+    ]
 
 
 async def test_the_members_own_card_and_saved_list(tmp_path: Path) -> None:
