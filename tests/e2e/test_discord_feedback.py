@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 from datetime import time as clock_time
 from pathlib import Path
 
+import pytest
+
+import handlers.discord_adapter.app
 from bot.cards import digest_items
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
@@ -173,3 +176,23 @@ async def test_forged_buttons_get_one_line(tmp_path: Path) -> None:
         payload["data"]["custom_id"] = "feedback:like:2599.99999"
         unknown = await rig.fake.interact(rig.url, payload)
         assert unknown.data["content"] == "Paper 2599.99999 is not in the digest."
+
+
+async def test_a_slow_press_is_deferred_and_still_changes_only_the_buttons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handlers.discord_adapter.app, "DEFER_AFTER", 0.0)  # every answer counts as slow
+    async with running_discord(tmp_path, rate_limits=False) as rig:
+        _heading, card = await push_cards(rig, 1)
+        arxiv_id = next(c for c in card.custom_ids() if c.startswith("feedback:like:")).split(":", 2)[2]
+        before = len(rig.fake.sent)
+        deferred = await rig.press(card, f"feedback:like:{arxiv_id}")
+        assert deferred.status == 204
+        await rig.fake.wait_until(lambda: len(rig.fake.sent) >= before + 2)
+        update, followup = rig.fake.sent[-2:]
+        assert (update.source, update.message_id) == ("update", card.message_id)
+        assert update.embeds == card.embeds
+        assert labels(update, arxiv_id)[0] == "👍 1"
+        assert (followup.source, followup.ephemeral) == ("followup", True)
+        assert followup.content == f"👍 noted for {arxiv_id} (1 here)."
+        assert rig.fake.errors == []
