@@ -47,6 +47,7 @@ from handlers.console_adapter.cli import (
     summarize_days,
 )
 from handlers.console_adapter.text import printable
+from handlers.feeds_http import feed_routes
 from handlers.http_server import HttpServer
 from storage import open_store
 
@@ -142,16 +143,14 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
         opened = await _Opened.open(settings, stack)
         served = opened.serve(Serving(service, limiter, health, stop))
         routes = [route for part in served for route in part.routes]
+        routes += feed_routes(service, settings.public_url)
         server = HttpServer(
             settings.server.listen, settings.server.port, routes,
             health=health, metrics=METRICS, before_scrape=outbox_gauges,
         )  # fmt: skip
         await server.start()
         stack.push_async_callback(server.stop)
-        # Routine, so INFO; but where the server listens is what a newcomer looks for: shown at any level.
-        logging.getLogger(START_LOGGER).info(
-            "HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port
-        )
+        _listening(settings, server)
         notifiers: dict[str, Notifier] = {
             name: MeteredNotifier(notifier) for name, notifier in opened.notifiers().items()
         }
@@ -186,6 +185,45 @@ async def _run_platforms(settings: Settings, service: PaperService, store: Store
             await _until_stopped(work, stop)
         finally:
             await _release(store, deliverer.owner)
+
+
+def _listening(settings: Settings, server: HttpServer) -> None:
+    """Where the server listens: routine, so INFO, but what a newcomer looks for, so shown at any
+    level."""
+    logging.getLogger(START_LOGGER).info(
+        "HTTP server on %s:%d (/healthz, /metrics)", settings.server.listen, server.port
+    )
+
+
+# -- `paperboy serve`: the HTTP server alone, for a feed-only deployment ------------------------
+
+
+async def _serve_http(settings: Settings, service: PaperService, store: Store) -> int:
+    """The feeds, /healthz and /metrics until SIGINT/SIGTERM (exit 0): no chat platform, no push.
+    Ingest rounds still run (PAPERBOY_INGEST__*), so the feeds stay fresh on their own; set
+    PAPERBOY_INGEST__EVERY_MINUTES=0 where a `paperboy run` on the same database ingests already."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    outage = StoreOutage(store.writable)
+    health, outbox_gauges = observability(store, outage=outage)
+    server = HttpServer(
+        settings.server.listen, settings.server.port, feed_routes(service, settings.public_url),
+        health=health, metrics=METRICS, before_scrape=outbox_gauges,
+    )  # fmt: skip
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(outage.close)
+        await server.start()
+        stack.push_async_callback(server.stop)
+        _listening(settings, server)
+        await _until_stopped([_stopped(stop), ingest_forever(service, settings.ingest, stop, health)], stop)
+    return 0
+
+
+async def _stopped(stop: asyncio.Event) -> None:
+    """Serving is the work: it lasts until `stop`, whether ingest rounds run or not."""
+    await stop.wait()
 
 
 async def _until_stopped(work: list[Coroutine[Any, Any, None]], stop: asyncio.Event) -> None:
@@ -389,7 +427,12 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     url = settings.database_url.get_secret_value() if settings.database_url else settings.db_path
     store = await open_store(url)
     try:
-        service = PaperService(store, DigestSources(settings.hf), today_so_far=settings.push.today_so_far)
+        service = PaperService(
+            store,
+            DigestSources(settings.hf),
+            today_so_far=settings.push.today_so_far,
+            public_url=settings.public_url,
+        )
         if settings.seed_sample and args.command not in _NO_SEED:
             await service.seed_sample()
         if args.command == "migrate":
@@ -398,6 +441,8 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "run":
             await _run_platforms(settings, service, store)
             return 0
+        if args.command == "serve":
+            return await _serve_http(settings, service, store)
         if args.command == "push":
             return await _push(args, settings, store)
         if args.command == "console":

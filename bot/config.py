@@ -8,12 +8,36 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.models import language_code
-from bot.settings_types import WebUrl, fold_choices
+from bot.settings_types import URL_ERROR, WebUrl, fold_choices
+
+
+def _base_url(value: str) -> str:
+    """A URL links are made from by appending a path: no query or fragment, no trailing slash."""
+    parts = urlsplit(value)
+    if parts.query or parts.fragment:
+        raise PydanticCustomError(
+            URL_ERROR, "an http:// or https:// URL without ?query or #fragment, such as https://example.org/"
+        )
+    return value.rstrip("/")
+
+
+BaseUrl = Annotated[WebUrl, AfterValidator(_base_url)]
+"""An http(s) address other paths are appended to (`https://papers.example.org/paperboy`)."""
 
 
 class HFSettings(BaseModel):
@@ -155,6 +179,11 @@ class CoreSettings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field(
         "text", description="Log lines for people, or one JSON object each."
+    )
+    public_url: BaseUrl | None = Field(
+        None,
+        description="Where people reach the HTTP server (https://papers.example.org), for the feed links "
+        "settings show; unset: no links are shown.",
     )
     hf: HFSettings = Field(default_factory=HFSettings)
     push: PushSettings = Field(default_factory=PushSettings)

@@ -501,4 +501,49 @@ CATALOG: Catalog = {
     "language.el": {"en": "Greek", "ko": "그리스어"},
     "language.sv": {"en": "Swedish", "ko": "스웨덴어"},
     "language.cs": {"en": "Czech", "ko": "체코어"},
+    # Atom feeds (bot/feeds.py, handlers/feeds_http.py)
+    "feed.top_title": {"en": "Daily Papers: the top papers", "ko": "Daily Papers 인기 논문"},
+    "feed.top_subtitle": {
+        "en": "The top {n} of each of the last {days} lists, newest first",
+        "ko": "최근 목록 {days}개의 상위 {n}편씩, 최신 목록부터",
+    },
+    "feed.search_title": {"en": "Daily Papers: search “{query}”", "ko": "Daily Papers: “{query}” 검색"},
+    "feed.search_subtitle": {
+        "en": "The {n} best matches, most relevant first",
+        "ko": "가장 잘 맞는 논문 {n}편, 관련도 순",
+    },
+    "feed.subscription_title": {"en": "Daily Papers for {name}", "ko": "{name}의 Daily Papers"},
+    "feed.subscription_subtitle": {
+        "en": "What this subscription's filters pick from each of the last {days} lists",
+        "ko": "이 구독의 필터가 최근 목록 {days}개에서 고른 논문",
+    },
+    "feed.subscription_weekly": {
+        "en": "This subscription's weekly digests of the last {n} weeks: each week's best by votes",
+        "ko": "이 구독의 최근 {n}주 주간 다이제스트: 주마다 추천이 많은 논문",
+    },
+    "feed.subscription_monthly": {
+        "en": "This subscription's monthly digests of the last {n} months: each month's best by votes",
+        "ko": "이 구독의 최근 {n}개월 월간 다이제스트: 달마다 추천이 많은 논문",
+    },
+    "feed.listed": {"en": "Listed on {day}", "ko": "{day} 목록"},
+    "feed.more_authors": {"en": "and {count} more authors", "ko": "외 저자 {count}명"},
+    "feed.cut": {"en": "(the rest of the summary is cut here)", "ko": "(요약의 나머지는 생략했습니다)"},
+    "feed.archive_rights": {
+        "en": "Summary from the Korean Daily Papers digest by l-yohai "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+        "ko": "요약 출처: l-yohai의 Daily Papers 한국어 다이제스트 "
+        "(github.com/l-yohai/daily_papers_ko), CC BY-NC-ND 4.0",
+    },
+    "feed.no_query": {
+        "en": "Say what to search for: /feeds/search.atom?q=WORDS (e.g. ?q=diffusion)",
+        "ko": "검색어를 넣어 주세요: /feeds/search.atom?q=검색어 (예: ?q=diffusion)",
+    },
+    "feed.bad_lang": {
+        "en": "lang={value} is not a language code: use e.g. ?lang=en, ?lang=ko or ?lang=ja",
+        "ko": "lang={value}은(는) 언어 코드가 아닙니다. 예: ?lang=en, ?lang=ko, ?lang=ja",
+    },
+    "feed.unknown": {
+        "en": "No such feed: the link is wrong, or a new one replaced it (see the subscription's settings).",
+        "ko": "없는 피드입니다. 링크가 틀렸거나 새 링크로 바뀌었습니다(구독 설정을 확인하세요).",
+    },
 }

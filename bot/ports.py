@@ -232,6 +232,11 @@ class Subscriptions(Protocol):
 
     async def get_subscription(self, destination: Destination) -> Subscription | None: ...
 
+    async def subscription_by_feed_token(self, token: str) -> Subscription | None:
+        """The subscription whose Atom feed `token` names (active or not), or None: the token is
+        unique, so it finds one row at most, by its index."""
+        ...
+
     async def list_subscriptions(
         self, *, platform: str | None = None, delivering_only: bool = False
     ) -> list[Subscription]: ...

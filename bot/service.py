@@ -14,6 +14,7 @@ from datetime import date
 from bot.cards import DigestView, digest_items
 from bot.errors import NotFoundError, UsageError
 from bot.feedback import FeedbackMixin
+from bot.feeds import FeedsMixin
 from bot.i18n import Text, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
@@ -50,15 +51,26 @@ def _check_count(n: int, most: int = MAX_LIST) -> None:
         raise UsageError(t("usage.count_range", max=most))
 
 
-class PaperService(SubscriptionsMixin, FeedbackMixin):
-    """Answers questions about the digest from a Store, and fills the Store from digest sources."""
+class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
+    """Answers questions about the digest from a Store, and fills the Store from digest sources.
+
+    `public_url` is where the HTTP server is reached from outside (PAPERBOY_PUBLIC_URL): the feed
+    links a subscription's settings show start with it."""
 
     _store: ServiceStore
 
-    def __init__(self, store: ServiceStore, sources: DigestSources, *, today_so_far: bool = False) -> None:
+    def __init__(
+        self,
+        store: ServiceStore,
+        sources: DigestSources,
+        *,
+        today_so_far: bool = False,
+        public_url: str | None = None,
+    ) -> None:
         self._store = store
         self._sources = sources
         self._today_so_far = today_so_far
+        self._public_url = public_url.rstrip("/") if public_url else None
 
     async def ingest(self, targets: Sequence[str], progress: Progress | None = None) -> IngestReport:
         """Read files, directories and URLs into the store; unreadable parts are reported, not fatal."""

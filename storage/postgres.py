@@ -352,6 +352,10 @@ class PostgresStore:
         )
         return subscription_from_row(row) if row else None
 
+    async def subscription_by_feed_token(self, token: str) -> Subscription | None:
+        row = await self._pool.fetchrow("SELECT * FROM subscriptions WHERE feed_token = $1", token)
+        return subscription_from_row(row) if row else None
+
     async def list_subscriptions(
         self, *, platform: str | None = None, delivering_only: bool = False
     ) -> list[Subscription]:

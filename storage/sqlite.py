@@ -385,6 +385,10 @@ class SqliteStore:
         )
         return subscription_from_row(row) if row else None
 
+    async def subscription_by_feed_token(self, token: str) -> Subscription | None:
+        row = await self._one("SELECT * FROM subscriptions WHERE feed_token = ?", (token,))
+        return subscription_from_row(row) if row else None
+
     async def list_subscriptions(
         self, *, platform: str | None = None, delivering_only: bool = False
     ) -> list[Subscription]:

@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host/db")
     commands.add_parser("console", help="chat with the bot in this terminal")
     commands.add_parser("run", help="start the bot on every configured platform (console when none)")
+    # `paperboy serve`: a feed-only deployment
+    commands.add_parser(
+        "serve", help="run the HTTP server alone: the Atom feeds, /healthz and /metrics (no chat, no push)"
+    )
     for sub in commands.choices.values():  # `paperboy top --db x.db` as well as `paperboy --db x.db top`
         sub.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=DB_HELP)
     return parser

@@ -94,13 +94,14 @@ def bot_environment(
 
 @asynccontextmanager
 async def paperboy_run(
-    tmp_path: Path, environment: dict[str, str], name: str = "run"
+    tmp_path: Path, environment: dict[str, str], name: str = "run", command: str = "run"
 ) -> AsyncIterator[BotProcess]:
-    """A `python -m bot run` process with its output in a log file; killed if the test leaves it running."""
+    """A `python -m bot run` process (or `command`: `serve`) with its output in a log file; killed if
+    the test leaves it running."""
     log = tmp_path / f"{name}.log"
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
+            sys.executable, "-m", "bot", command, stdin=asyncio.subprocess.DEVNULL, stdout=sink, stderr=sink,
             cwd=REPO, env=environment,
         )  # fmt: skip
     bot = BotProcess(process, int(environment["PAPERBOY_SERVER__PORT"]), log)
