@@ -25,7 +25,7 @@ from handlers.telegram_adapter.callbacks import (
 )
 from handlers.telegram_adapter.settings import settings_keyboard
 
-pytestmark = pytest.mark.slow  # a fuzz: 2,301 forged payloads
+pytestmark = pytest.mark.slow  # a fuzz: 2,624 forged payloads
 
 # Values that are wrong for any field: types, shapes, sizes and scripts this version never writes.
 WRONG = [
