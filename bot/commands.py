@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 
-from bot.errors import UsageError
+from bot.errors import NotFoundError, UsageError
 from bot.i18n import LANGUAGES, Text, t
-from bot.models import ALL_WEEKDAYS, MAX_TOP_N, MAX_VOTES, language_code
+from bot.models import ALL_WEEKDAYS, MAX_TOP_N, MAX_VOTES, Subscription, language_code
 
 DEFAULT_TOP = 10
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -205,6 +205,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("summaries", ("summary_language", "reads"), "LANGUAGE CODE | -", "summaries ja"),
     SettingSpec("empty", ("notify_empty",), "on | off", "empty on"),
     SettingSpec("late", ("late_risers",), "on | off", "late on"),
+    # How often, the code filters, the ranking and removing a follow (issues 14 and 15)
+    SettingSpec("cadence", ("every",), "daily | weekly DAY | monthly 1-31|last", "cadence weekly fri"),
+    SettingSpec("code", ("has_code",), "on | off", "code on"),
+    SettingSpec("stars", ("min_stars",), "STARS (0 or more)", "stars 100"),
+    SettingSpec("ranking", ("rank",), "votes | personal", "ranking personal"),
+    SettingSpec("unfollow", (), "N (its number in /settings)", "unfollow 1"),
 )
 _SETTING_NAMES = {name: spec for spec in SETTINGS for name in (spec.name, *spec.aliases)}
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -218,6 +224,9 @@ _WEEKDAY_SETS = {
     "weekends": frozenset({5, 6}),
     "weekend": frozenset({5, 6}),
 }
+_CADENCES = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "매일": "daily", "매주": "weekly",
+             "매월": "monthly"}  # fmt: skip
+MAX_STARS = 10_000_000  # a GitHub stars floor above every repository there is
 _SWITCHES = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
@@ -225,22 +234,70 @@ def settings_usage() -> Text:
     return t("usage.line", call="/settings [NAME VALUE]", example=f"/settings {SETTINGS[0].example}")
 
 
-def parse_setting(arguments: str) -> tuple[SettingSpec, dict[str, object]]:
+def parse_setting(
+    arguments: str, current: Subscription | None = None
+) -> tuple[SettingSpec, dict[str, object]]:
     """`NAME VALUE` -> the setting and the Subscription fields it changes. A bad value is a
-    UsageError with that setting's usage line; the ranges are the model's (checked again there)."""
+    UsageError with that setting's usage line; the ranges are the model's (checked again there).
+    `current` is the subscription the change is for: `unfollow N` names one of its follows."""
     name, _, value = arguments.strip().partition(" ")
     spec = _SETTING_NAMES.get(name.lower())
     if spec is None:
         raise UsageError(t("usage.not_understood", word=name, usage=settings_usage()))
     try:
+        if spec.name == "unfollow":
+            return spec, _unfollow(value.strip(), current)
         return spec, _read_setting(spec.name, value.strip())
     except ValueError:
         raise UsageError(spec.usage()) from None
 
 
+def _unfollow(value: str, current: Subscription | None) -> dict[str, object]:
+    """`unfollow N`: the subscription's follows without its Nth (as /settings numbers them)."""
+    if not re.fullmatch(r"[0-9]{1,3}", value):
+        raise ValueError(value)
+    if current is None:
+        raise NotFoundError(t("sub.none"))
+    number, follows = int(value), current.follows
+    if not 1 <= number <= len(follows):
+        problem = t("set.unfollow_number", number=number, count=len(follows))
+        raise UsageError(t("usage.then", problem=problem, usage=_SETTING_NAMES["unfollow"].usage()))
+    return {"follows": follows[: number - 1] + follows[number:]}
+
+
+def _read_cadence(words: list[str]) -> dict[str, object]:
+    """`daily`, `weekly [DAY]`, `monthly [1-31 | last]`; a weekly or monthly without its day keeps
+    the day chosen before."""
+    kind, rest = (words[0].lower(), words[1:]) if words else ("", [])
+    if kind in _CADENCES and len(rest) <= 1:
+        changes: dict[str, object] = {"cadence": _CADENCES[kind]}
+        if rest and changes["cadence"] == "weekly":
+            changes["week_day"] = _weekday(rest[0].lower())
+        elif rest and changes["cadence"] == "monthly":
+            day = rest[0].lower().removesuffix("일")
+            number = 31 if day in ("last", "마지막") else int(day) if re.fullmatch(r"[0-9]{1,2}", day) else 0
+            if not 1 <= number <= 31:
+                raise ValueError(day)
+            changes["month_day"] = number
+        elif rest:
+            raise ValueError(rest[0])
+        return changes
+    raise ValueError(" ".join(words))
+
+
 def _read_setting(name: str, value: str) -> dict[str, object]:
     """The changes one setting's value asks for; ValueError when the value does not read."""
     words = value.split()
+    if name == "cadence":
+        return _read_cadence(words)
+    if name == "stars":
+        if len(words) != 1 or not re.fullmatch(r"[0-9]{1,10}", words[0]) or int(words[0]) > MAX_STARS:
+            raise ValueError(value)
+        return {"min_stars": int(words[0])}
+    if name == "ranking" and value.lower() in ("votes", "personal"):
+        return {"ranking": value.lower()}
+    if name == "code" and value.lower() in _SWITCHES:
+        return {"has_code": _SWITCHES[value.lower()]}
     if name == "time":
         send_time = parse_time(words[0]) if words else None
         if send_time is None or len(words) > 2:

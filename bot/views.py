@@ -8,17 +8,21 @@ drift apart between platforms, and a new platform renders them without re-decidi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+import hashlib
+from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from datetime import date
 
 from bot.cards import votes_text
 from bot.commands import COMMANDS, CommandSpec
 from bot.i18n import Lang, Text, language_name, t
-from bot.models import Subscription
+from bot.models import Follow, Subscription
 from bot.ports import DayInfo
 from bot.schedule import cadence_text
 from bot.subscriptions import Preview
+
+# The shortest month has 28 days: a monthly day after it falls on a shorter month's last day.
+SHORTEST_MONTH = 28
 
 # -- /preview ----------------------------------------------------------------------------------
 
@@ -161,39 +165,104 @@ class SettingRow:
 
 
 @dataclass(frozen=True)
+class FollowRow:
+    """One thing the subscription follows, as its settings list it; `key` names it in a remove
+    button (short and stable, so a button from before another change still removes the right one)."""
+
+    key: str
+    text: Text
+
+
+@dataclass(frozen=True)
 class SettingsView:
-    """Every setting of a subscription, one row each, under a heading naming the chat."""
+    """Every setting of a subscription, one row each, under a heading naming the chat; each follow
+    again on its own (to be removed one by one), and the subscription's own Atom feed when the
+    server publishes feeds (None: there is no link to show)."""
 
     heading: Text
     rows: tuple[SettingRow, ...]
+    follows: tuple[FollowRow, ...] = ()
+    feed_url: str | None = None
 
     def value(self, label_key: str) -> Text:
         """The value of one setting, by its label's catalog key (`set.time`)."""
         return next(row.value for row in self.rows if row.label.key == label_key)
 
 
-def settings_view(subscription: Subscription) -> SettingsView:
-    """The one reading of a subscription that every settings UI shows."""
+def settings_view(subscription: Subscription, feed_url: str | None = None) -> SettingsView:
+    """The one reading of a subscription that every settings UI shows. The days to push on matter
+    to a daily push only (a weekly or monthly one names its own day), so only a daily one shows them."""
     none = t("set.none")
+    follows = tuple(FollowRow(follow_key(follow), follow_text(follow)) for follow in subscription.follows)
     pairs: list[tuple[str, Text | str]] = [
         ("set.time", f"{subscription.send_time:%H:%M} {subscription.time_zone}"),
-        ("set.days", _weekdays(subscription.weekdays)),
+        ("set.cadence", cadence_setting(subscription)),
+        *([("set.days", _weekdays(subscription.weekdays))] if subscription.cadence == "daily" else []),
         ("set.top_n", str(subscription.top_n)),
         ("set.min_votes", str(subscription.min_votes)),
         ("set.include", ", ".join(subscription.include) or none),
         ("set.exclude", ", ".join(subscription.exclude) or none),
+        ("set.has_code", t("set.code_only" if subscription.has_code else "set.code_any")),
+        ("set.min_stars", stars_text(subscription.min_stars)),
+        ("set.ranking", t(f"set.ranking_{subscription.ranking}")),
+        (
+            "set.follows",
+            t("set.follows_list", follows=tuple(row.text for row in follows)) if follows else none,
+        ),
         ("set.format", t(f"set.format_{subscription.format}")),
         ("set.language", t(f"set.language_{subscription.language}")),
         ("set.summary_language", language_name(subscription.reads)),
         ("set.notify_empty", t("set.on" if subscription.notify_empty else "set.off")),
         ("set.late_risers", t("set.on" if subscription.late_risers else "set.off")),
+        *([("set.feed", feed_url)] if feed_url else []),
         ("set.status", _status(subscription)),
     ]
     rows = tuple(
         SettingRow(t(key), value if isinstance(value, Text) else t("raw", text=value)) for key, value in pairs
     )
-    heading = t("set.heading", title=subscription.title or subscription.destination.chat_id)
-    return SettingsView(heading, rows)
+    title = subscription.title or subscription.destination.chat_id
+    heading = t("set.heading" if subscription.cadence == "daily" else f"set.heading_{subscription.cadence}",
+                title=title)  # fmt: skip
+    return SettingsView(heading, rows, follows, feed_url)
+
+
+def cadence_setting(subscription: Subscription) -> Text:
+    """The settings' reading of how often (bot.schedule.cadence_text says when, with the time):
+    `Daily`, `Weekly, on Friday`, `Monthly, on day 15`; a day a short month lacks says what
+    happens then (`Monthly, on day 31 (last day in shorter months)`)."""
+    if subscription.cadence == "weekly":
+        return t("set.cadence_weekly", day=t(f"weekday.{subscription.week_day}"))
+    if subscription.cadence == "monthly":
+        day = subscription.month_day
+        return t("set.cadence_monthly_end" if day > SHORTEST_MONTH else "set.cadence_monthly", day=day)
+    return t("set.cadence_daily")
+
+
+def month_day_text(day: int) -> Text:
+    """A day of the month as a choice in a picker: `15`, or `31 (last day in shorter months)`."""
+    return t("set.month_day_end" if day > SHORTEST_MONTH else "set.month_day", day=day)
+
+
+def stars_text(stars: int) -> Text:
+    """The GitHub stars floor: `any` when 0, else `at least 100 ★`."""
+    return t("set.stars_at_least", stars=stars) if stars else t("set.stars_any")
+
+
+def follow_text(follow: Follow) -> Text:
+    """`author: Yann LeCun`, `org: Meta`, `search: “diffusion”`."""
+    return t(f"set.follow_{follow.kind}", value=follow.value)
+
+
+def follow_key(follow: Follow) -> str:
+    """Eight hex digits naming a follow in a button (Telegram's 64-byte payload has no room for a
+    name of 100 characters); a position would name another follow once the list has changed."""
+    return hashlib.blake2s(f"{follow.kind}\n{follow.value}".encode(), digest_size=4).hexdigest()
+
+
+def remaining_follows(subscription: Subscription, keys: Collection[str]) -> tuple[Follow, ...]:
+    """The subscription's follows without those `keys` name (what a remove button saves); a key no
+    follow has any more (removed meanwhile) removes nothing."""
+    return tuple(follow for follow in subscription.follows if follow_key(follow) not in keys)
 
 
 def _weekdays(days: frozenset[int]) -> Text:

@@ -26,7 +26,7 @@ from bot.commands import (
 from bot.errors import PaperboyError, UsageError
 from bot.feedback import Pressed, feedback_buttons
 from bot.i18n import Lang, t
-from bot.models import Destination
+from bot.models import Destination, Subscription
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
 from bot.views import days_view, help_view, preview_view, settings_view
 from handlers.console_adapter.render import (
@@ -174,26 +174,26 @@ class ConsoleCommands:
             HOME, chat_type="console", title="console", by="console", language=LANGUAGE,
             send_time=wanted.send_time, time_zone=wanted.time_zone,
         )  # fmt: skip
-        return render_settings(settings_view(subscription))
+        return self._settings(subscription)
 
     async def on_unsubscribe(self, arguments: str) -> str:
         stopped = await self._service.unsubscribe(HOME, "console")
         return str(t("sub.stopped" if stopped else "sub.none", title="console"))
 
     async def on_settings(self, arguments: str) -> str:
+        current = await self._service.subscription(HOME)
         if not arguments:
-            current = await self._service.subscription(HOME)
-            return (
-                f"{render_settings(settings_view(current))}\n\n{settings_help()}"
-                if current
-                else str(t("sub.none"))
-            )
-        spec, changes = parse_setting(arguments)
+            return f"{self._settings(current)}\n\n{settings_help()}" if current else str(t("sub.none"))
+        spec, changes = parse_setting(arguments, current)
         try:
             updated = await self._service.update_subscription(HOME, "console", **changes)
         except UsageError as err:  # a value the subscription refuses: say it, then how to write one
             raise UsageError(t("usage.then", problem=err.text, usage=spec.usage())) from None
-        return f"{t('btn.saved')}.\n{render_settings(settings_view(updated))}"
+        return f"{t('btn.saved')}.\n{self._settings(updated)}"
+
+    def _settings(self, subscription: Subscription) -> str:
+        """The settings, with the subscription's feed link when the feeds have a public URL."""
+        return render_settings(settings_view(subscription, self._service.feed_url(subscription)))
 
     async def on_preview(self, arguments: str) -> str:
         return render_preview(preview_view(await self._service.preview(HOME)), width=self.width)

@@ -124,8 +124,16 @@ def render_days(view: DaysView, lang: Lang = DEFAULT_LANG) -> str:
 
 
 def render_settings(view: SettingsView, lang: Lang = DEFAULT_LANG) -> str:
-    """The subscription's settings, one per line."""
-    return "\n".join(f"{row.label.render(lang)}: {row.value.render(lang)}" for row in view.rows)
+    """The subscription's settings, one per line; the follows numbered one per line below their
+    label, as `/settings unfollow N` names them."""
+    lines: list[str] = []
+    for row in view.rows:
+        if row.label.key == "set.follows" and view.follows:
+            lines.append(f"{row.label.render(lang)}:")
+            lines += [f"  {n}. {follow.text.render(lang)}" for n, follow in enumerate(view.follows, start=1)]
+        else:
+            lines.append(f"{row.label.render(lang)}: {row.value.render(lang)}")
+    return "\n".join(lines)
 
 
 def render_help(view: HelpView, lang: Lang = DEFAULT_LANG) -> str:

@@ -17,9 +17,10 @@ import hikari
 
 from bot.errors import UsageError
 from bot.feedback import BUTTON_KINDS, Pressed
-from bot.i18n import t
+from bot.i18n import Lang, t
 from bot.models import Opinion, Subscription, canonical_arxiv_id
 from bot.service import PaperService
+from bot.views import remaining_follows
 from handlers.discord_adapter.asks import PAGE_ACTION, SHARE_ACTION, Ask, answer
 from handlers.discord_adapter.markup import Component
 from handlers.discord_adapter.places import Place, check_manager
@@ -37,7 +38,10 @@ from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import (
     FORM_ACTION,
     NAMES,
+    PAGES,
+    PICK_PAGES,
     SET_ACTION,
+    UNFOLLOW_ACTION,
     read_form,
     read_pick,
     settings_form,
@@ -68,6 +72,7 @@ class DiscordActions:
             SET_ACTION: Action(self._set, updates=True),
             SETTINGS_PAGE_ACTION: Action(self._settings_page, updates=True),
             FORM_ACTION: Action(self._open_form, updates=False),
+            UNFOLLOW_ACTION: Action(self._unfollow, updates=True),
             OPEN_ACTION: Action(self._open, updates=False),
             FEEDBACK_ACTION: Action(self._feedback, updates=True),
             SAVED_ACTION: Action(self._saved_page, updates=True),
@@ -133,19 +138,35 @@ class DiscordActions:
         return Reply(saved_message(page, place.lang, removed.said), update=True)
 
     async def _set(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
-        if argument not in NAMES or not press.values:
+        name = argument.split(":", 1)[0]  # set:cadence:w is a second select of the cadence
+        if name not in NAMES or not press.values:
             raise UsageError(t("discord.bad_button"))
         check_manager(place)
-        changes = read_pick(argument, list(press.values))
+        changes = read_pick(name, list(press.values))
         subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
-        page = 1 if argument in ("language", "summaries") else 0
-        return Reply(settings_message(subscription, subscription.language, page), update=True)
+        return Reply(
+            self._settings(subscription, subscription.language, PICK_PAGES.get(name, 0)), update=True
+        )
+
+    async def _unfollow(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        """Stop following the picked follows; one removed meanwhile (another pick, /unfollow) is
+        already gone, and the page is redrawn with those left."""
+        if argument or not press.values:
+            raise UsageError(t("discord.bad_button"))
+        check_manager(place)
+        subscription = await self._subscription(place)
+        follows = remaining_follows(subscription, set(press.values))
+        if follows != subscription.follows:
+            subscription = await self._service.update_subscription(
+                place.destination, place.user_id, follows=follows
+            )
+        return Reply(self._settings(subscription, subscription.language, 3), update=True)
 
     async def _settings_page(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
-        if argument not in ("0", "1"):
+        if argument not in PAGES:
             raise UsageError(t("discord.bad_button"))
         subscription = await self._subscription(place)
-        return Reply(settings_message(subscription, place.lang, int(argument)), update=True)
+        return Reply(self._settings(subscription, place.lang, int(argument)), update=True)
 
     async def _open_form(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         check_manager(place)
@@ -157,7 +178,11 @@ class DiscordActions:
         values = {field.custom_id: field.value for row in form.components for field in row.components}
         changes = read_form(values)
         subscription = await self._service.update_subscription(place.destination, place.user_id, **changes)
-        return Reply(settings_message(subscription, subscription.language), update=form.message is not None)
+        return Reply(self._settings(subscription, subscription.language), update=form.message is not None)
+
+    def _settings(self, subscription: Subscription, lang: Lang, page: int = 0) -> DiscordMessage:
+        """The settings message of `page`, with the subscription's feed link when feeds are public."""
+        return settings_message(subscription, lang, page, self._service.feed_url(subscription))
 
     async def _subscription(self, place: Place) -> Subscription:
         subscription = await self._service.subscription(place.destination)

@@ -225,7 +225,9 @@ class DiscordCommands:
         if subscription is None:
             raise UsageError(t("sub.none"))
         check_manager(call.place)
-        return Reply(settings_message(subscription, call.place.lang))
+        return Reply(
+            settings_message(subscription, call.place.lang, feed_url=self._service.feed_url(subscription))
+        )
 
 
 def discord_text(text: Text) -> Text:

@@ -38,10 +38,18 @@ STRINGS: Catalog = {
     "discord.same_language": {"en": "Same as the language", "ko": "언어와 같게"},
     "discord.more_settings": {"en": "Language and summaries…", "ko": "언어와 요약…"},
     "discord.back": {"en": "◀ Back", "ko": "◀ 뒤로"},
-    "discord.more_filters": {"en": "Time zone, keywords, votes…", "ko": "시간대, 키워드, 추천 수…"},
+    "discord.more_filters": {
+        "en": "Time zone, keywords, votes, stars…",
+        "ko": "시간대, 키워드, 추천 수, 스타…",
+    },
     "discord.form_title": {"en": "Daily push", "ko": "매일 받기"},
     "discord.zone": {"en": "Time zone (Area/City)", "ko": "시간대 (지역/도시)"},
     "discord.keywords_hint": {"en": "comma-separated; empty: none", "ko": "쉼표로 구분, 비우면 없음"},
+    # The settings pages for how often and for the code filters, ranking and follows (issues 14 and 15)
+    "discord.cadence_page": {"en": "How often…", "ko": "받는 주기…"},
+    "discord.filters_page": {"en": "Code, stars, ranking, follows…", "ko": "코드, 스타, 순위, 팔로우…"},
+    "discord.pick_month_start": {"en": "Monthly, on day 1–14", "ko": "매월 1~14일 중"},
+    "discord.pick_month_end": {"en": "Monthly, on day 15–31", "ko": "매월 15~31일 중"},
     "discord.press_again": {
         "en": "That took too long to open the form. Press the button again.",
         "ko": "양식을 여는 데 너무 오래 걸렸습니다. 버튼을 다시 눌러 주세요.",

@@ -190,8 +190,9 @@ class SlackActions:
         """Check every field (errors go back next to the fields), save, and tell the channel who did it."""
         channel, user = str(view.get("private_metadata", "")), str(body["user"]["id"])
         place = await place_of(self._service, channel, user)
+        current = await self._service.subscription(destination_of(channel))
         try:
-            changes = read_submission(view["state"]["values"], place.lang)  # MalformedRequest: 400
+            changes = read_submission(view["state"]["values"], place.lang, current)  # MalformedRequest: 400
             await check_manager(client, place)
         except FieldErrors as err:
             await ack(response_action="errors", errors=err.errors)

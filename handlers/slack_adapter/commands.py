@@ -168,7 +168,7 @@ class SlackCommands:
         if subscription is None:
             raise UsageError(t("sub.none"))
         await check_manager(request.client, request.place)
-        view = settings_modal(subscription, request.place.lang)
+        view = settings_modal(subscription, request.place.lang, self._service.feed_url(subscription))
         await request.client.views_open(trigger_id=request.trigger_id, view=view)
 
     async def on_preview(self, request: Request) -> None:

@@ -6,23 +6,33 @@ Slack shows field errors next to the field when the submission is answered with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import time
 from typing import Any
 
-from bot.commands import parse_keywords, resolve_zone
+from bot.commands import MAX_STARS, parse_keywords, resolve_zone
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, Lang, t
 from bot.models import MAX_TOP_N, Subscription, language_code
 from bot.platforms import push_formats
-from bot.views import settings_view
-from handlers.slack_adapter.markup import Block, cut, escape, plain_cut
+from bot.views import month_day_text, remaining_follows, settings_view
+from handlers.slack_adapter.markup import Block, cut, escape, plain_cut, section
 from handlers.slack_adapter.places import PLATFORM, MalformedRequest
 
 CALLBACK_ID = "settings"
 VALUE = "value"  # every input's action_id: the block_id names the setting
 OPTIONS = ("notify_empty", "late_risers")
 WEEKDAYS = tuple(str(day) for day in range(7))
+CADENCES = ("daily", "weekly", "monthly")
+MONTH_DAYS = tuple(str(day) for day in range(1, 32))
+RANKINGS = ("votes", "personal")
+CODE = ("has_code",)
+FOLLOW_KEY = re.compile(r"[0-9a-f]{8}", re.ASCII)  # bot.views.follow_key
+# The inputs added for issues 14 and 15 (cadence_blocks, filter_blocks)
+CHOICE_BLOCKS = frozenset(
+    {"cadence", "week_day", "month_day", "has_code", "min_stars", "ranking", "unfollow"}
+)
 MAX_VALUE = 1200  # keeps the two keyword lists and the rest within one 3000-character section
 
 
@@ -65,8 +75,9 @@ def _choices(kind: str, options: list[dict[str, Any]], chosen: list[dict[str, An
     return element
 
 
-def settings_modal(subscription: Subscription, lang: Lang) -> dict[str, Any]:
-    """The modal for `subscription` (its channel travels in private_metadata)."""
+def settings_modal(subscription: Subscription, lang: Lang, feed_url: str | None = None) -> dict[str, Any]:
+    """The modal for `subscription` (its channel travels in private_metadata); `feed_url`, the
+    subscription's own Atom feed, is shown under the inputs when the server publishes feeds."""
 
     def say(key: str, **values: object) -> str:
         return t(key, **values).render(lang)
@@ -106,6 +117,10 @@ def settings_modal(subscription: Subscription, lang: Lang) -> dict[str, Any]:
             "options", say("slack.options"), _choices("checkboxes", options, chosen_options), optional=True
         ),
     ]
+    blocks[3:3] = cadence_blocks(subscription, lang)
+    blocks[6:6] = filter_blocks(subscription, lang)
+    if feed_url:
+        blocks.append(section(f"*{escape(say('set.feed'))}:* {escape(feed_url)}"))
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -117,10 +132,52 @@ def settings_modal(subscription: Subscription, lang: Lang) -> dict[str, Any]:
     }
 
 
-def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
+def cadence_blocks(subscription: Subscription, lang: Lang) -> list[Block]:
+    """How often, and the day of a weekly and of a monthly push (each kept for when it is chosen)."""
+    cadences = [_option(t(f"set.cadence_name_{kind}").render(lang), kind) for kind in CADENCES]
+    days = [_option(t(f"weekday.{day}").render(lang), str(day)) for day in range(7)]
+    month_days = [_option(month_day_text(int(day)).render(lang), day) for day in MONTH_DAYS]
+    return [
+        _input("cadence", t("set.cadence").render(lang),
+               _choices("radio_buttons", cadences, [cadences[CADENCES.index(subscription.cadence)]])),
+        _input("week_day", t("slack.week_day").render(lang),
+               {"type": "static_select", "options": days, "initial_option": days[subscription.week_day]}),
+        _input("month_day", t("slack.month_day").render(lang),
+               {"type": "static_select", "options": month_days,
+                "initial_option": month_days[subscription.month_day - 1]}),
+    ]  # fmt: skip
+
+
+def filter_blocks(subscription: Subscription, lang: Lang) -> list[Block]:
+    """Only papers with code, the stars floor, the ranking, and the follows to stop (a multi-select:
+    up to 20 follows, more than checkboxes hold)."""
+    code = [_option(t("set.code_only").render(lang), CODE[0])]
+    rankings = [_option(t(f"set.ranking_{name}").render(lang), name) for name in RANKINGS]
+    stars = {"type": "number_input", "is_decimal_allowed": False, "min_value": "0",
+             "max_value": str(MAX_STARS), "initial_value": str(subscription.min_stars)}  # fmt: skip
+    blocks = [
+        _input("has_code", t("set.has_code").render(lang),
+               _choices("checkboxes", code, code if subscription.has_code else []), optional=True),
+        _input("min_stars", t("slack.min_stars").render(lang), stars),
+        _input("ranking", t("set.ranking").render(lang),
+               _choices("radio_buttons", rankings, [rankings[RANKINGS.index(subscription.ranking)]])),
+    ]  # fmt: skip
+    follows = settings_view(subscription).follows
+    if follows:
+        options = [_option(row.text.render(lang), row.key) for row in follows]
+        remove = {"type": "multi_static_select", "options": options,
+                  "placeholder": _plain(t("slack.unfollow_hint").render(lang), 150)}  # fmt: skip
+        blocks.append(_input("unfollow", t("set.remove_follow").render(lang), remove, optional=True))
+    return blocks
+
+
+def read_submission(
+    values: Mapping[str, Any], lang: Lang, current: Subscription | None = None
+) -> dict[str, object]:
     """The settings a submitted modal asks for; raises FieldErrors naming each bad field that a person
     can get wrong, and MalformedRequest for a value none of the modal's elements can submit (a
-    weekday `x`, a format it does not offer, a list where text goes)."""
+    weekday `x`, a format it does not offer, a list where text goes). The follows picked to stop
+    are taken out of `current`'s (one added since the modal opened stays)."""
 
     def field(block_id: str) -> Mapping[str, Any]:
         block = values.get(block_id, {})
@@ -166,9 +223,11 @@ def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
         changes["weekdays"] = weekdays
     else:
         errors["days"] = t("slack.no_days").render(lang)
-    for name, low in (("top_n", 1), ("min_votes", 0)):
+    for name, low in (("top_n", 1), ("min_votes", 0), ("min_stars", 0)):
+        if name not in values and name in CHOICE_BLOCKS:
+            continue
         raw = text(name)
-        high = MAX_TOP_N if name == "top_n" else 1_000_000
+        high = {"top_n": MAX_TOP_N, "min_votes": 1_000_000, "min_stars": MAX_STARS}[name]
         if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
             changes[name] = int(raw)
         else:
@@ -184,6 +243,25 @@ def read_submission(values: Mapping[str, Any], lang: Lang) -> dict[str, object]:
         errors["summary_language"] = t("slack.bad_summary_language", code=reads[:20]).render(lang)
     picked = set(chosen("options", OPTIONS))
     changes |= {name: name in picked for name in OPTIONS}
+    choices: dict[str, Callable[[], object]] = {
+        "cadence": lambda: one("cadence", CADENCES),
+        "week_day": lambda: int(one("week_day", WEEKDAYS)),
+        "month_day": lambda: int(one("month_day", MONTH_DAYS)),
+        "has_code": lambda: bool(chosen("has_code", CODE)),
+        "ranking": lambda: one("ranking", RANKINGS),
+    }
+    # A modal opened before these inputs existed (by the version before an upgrade) leaves them as
+    # they are; Slack submits every input a modal has, an empty optional one included.
+    changes |= {name: read() for name, read in choices.items() if name in values}
+    if "unfollow" in values:
+        stop = field("unfollow").get("selected_options") or []
+        keys = [option.get("value") if isinstance(option, Mapping) else None for option in stop]
+        if not isinstance(stop, list) or not all(
+            isinstance(key, str) and FOLLOW_KEY.fullmatch(key) for key in keys
+        ):
+            raise MalformedRequest("settings field 'unfollow' has an option the modal does not offer")
+        if keys and current is not None:
+            changes["follows"] = remaining_follows(current, {str(key) for key in keys})
     if errors:
         raise FieldErrors(errors)
     return changes
@@ -203,6 +281,6 @@ def subscription_line(subscription: Subscription, lang: Lang) -> str:
     where = f"<#{chat}>" if chat[:1] in ("C", "G") else escape(subscription.title or chat)
     view = settings_view(subscription)
     top_n = f"{t('set.top_n').render(lang)} {subscription.top_n}"
-    parts = [view.value("set.time").render(lang), top_n, view.value("set.format").render(lang),
-             view.value("set.status").render(lang)]  # fmt: skip
+    parts = [view.value("set.time").render(lang), view.value("set.cadence").render(lang), top_n,
+             view.value("set.format").render(lang), view.value("set.status").render(lang)]  # fmt: skip
     return f"{where}  {cut(' · '.join(parts), MAX_VALUE)}"

@@ -60,6 +60,14 @@ STRINGS: Catalog = {
         "en": "A whole number from {low} to {high}.",
         "ko": "{low}부터 {high}까지의 정수를 입력해 주세요.",
     },
+    # The settings modal's inputs for how often, the code filters and the follows (issues 14 and 15)
+    "slack.week_day": {"en": "Weekly: on which day", "ko": "매주: 받을 요일"},
+    "slack.month_day": {"en": "Monthly: on which day", "ko": "매월: 받을 날짜"},
+    "slack.min_stars": {
+        "en": "At least this many GitHub stars (0: any)",
+        "ko": "최소 GitHub 스타 수 (0: 제한 없음)",
+    },
+    "slack.unfollow_hint": {"en": "Pick the ones to remove", "ko": "삭제할 항목을 고르세요"},
     "slack.home_subscriptions": {"en": "Your subscriptions", "ko": "내 구독"},
     "slack.home_none": {
         "en": "None yet: type /papers subscribe in a channel (or here) to get the top papers every day.",

@@ -40,13 +40,15 @@ from handlers.telegram_adapter.places import (
 from handlers.telegram_adapter.render import Keyboard, notice, with_feedback
 from handlers.telegram_adapter.replies import TelegramApp, edit, send
 from handlers.telegram_adapter.settings import (
+    after_change,
     changes_for,
     private_link,
     prompt_changes,
     prompt_message,
     read_prompt,
+    removed_follow,
     settings_message,
-    zone_message,
+    submenu,
 )
 
 log = logging.getLogger(__name__)
@@ -213,17 +215,20 @@ class TelegramActions:
             else None
         )
         changes = changes_for(subscription, press)
-        if press.name == "menu" or (changes is None and private is not None and press.name == "tz"):
-            shown = (
-                zone_message(subscription, place.lang, private)
-                if press.name == "tz" and private is not None
-                else settings_message(subscription, place.lang, press.chat, private)
-            )
+        feed = self._service.feed_url(subscription)
+        shown = submenu(subscription, press, place.lang, private, feed) if changes is None else None
+        if shown is not None:  # a menu of choices (a time zone, a cadence's day, a stars floor, ...)
             await edit(context.bot, place.chat.id, message.message_id, shown)
             await query.answer()
             return
         if changes is None and private is not None:  # keywords: typed in the private chat
             await query.answer(url=private)
+            return
+        removed = removed_follow(subscription, press) if press.name == "uf" else None
+        if press.name == "uf" and removed is None:  # removed meanwhile (another ✖, /unfollow)
+            gone = after_change(subscription, press, private, feed)
+            await edit(context.bot, place.chat.id, message.message_id, gone)
+            await self._answer(query, t("set.follow_gone"), place.lang, alert=True)
             return
         if changes is None:  # a free-text setting: ask for it
             await send(
@@ -236,12 +241,10 @@ class TelegramActions:
             return
         updated = await self._service.update_subscription(destination, place.by, **changes)
         await edit(
-            context.bot,
-            place.chat.id,
-            message.message_id,
-            settings_message(updated, updated.language, press.chat, private),
+            context.bot, place.chat.id, message.message_id, after_change(updated, press, private, feed)
         )
-        await self._answer(query, t("btn.saved"), updated.language)
+        said = t("set.follow_removed", follow=removed) if removed is not None else t("btn.saved")
+        await self._answer(query, said, updated.language)
 
     async def on_prompt_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An answer to one of our /settings prompts sets that setting; other replies are ignored."""
@@ -274,7 +277,9 @@ class TelegramActions:
             context.bot,
             place.chat.id,
             place.thread_id,
-            settings_message(updated, updated.language, target_chat),
+            settings_message(
+                updated, updated.language, target_chat, feed_url=self._service.feed_url(updated)
+            ),
         )
 
 

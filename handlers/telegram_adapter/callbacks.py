@@ -104,7 +104,19 @@ SETTING_ARGUMENTS: dict[str, frozenset[str]] = {
     "rd": frozenset({""}),
     "menu": frozenset({""}),
     "done": frozenset({""}),
+    # How often, the code filters, the ranking and the follows (issues 14 and 15): `cad` opens the
+    # cadence menu (or a picker: weekly's weekdays, monthly's days), `wk`/`md` pick the day, `st`
+    # opens the stars choices (`ask`: a typed number), `fl` the follows, `uf:<key>` removes one.
+    "cad": frozenset({"", "daily", "weekly", "monthly"}),
+    "wk": frozenset(str(day) for day in range(7)),
+    "md": frozenset({*(str(day) for day in range(1, 29)), "31"}),
+    "code": frozenset({""}),
+    "st": frozenset({"", "ask", "0", "10", "100", "1000"}),
+    "rank": frozenset({""}),
+    "fl": frozenset({""}),
 }
+# `uf`'s argument is a follow's key (bot.views.follow_key): eight hex digits, not a fixed set.
+_FOLLOW_KEY = re.compile(r"[0-9a-f]{8}", re.ASCII)
 MAX_SEARCH_OFFSET = 9990
 MAX_SAVED_OFFSET = 99_990
 
@@ -170,7 +182,10 @@ def decode(data: object) -> Action | None:
         return Unsave(user, offset, match["arxiv_id"]) if data[0] == "u" else SavedList(user, offset)
     if match := _SETTING.fullmatch(data):
         name, argument = match["name"], match["argument"]
-        return Setting(name, argument, match["chat"]) if argument in SETTING_ARGUMENTS.get(name, ()) else None
+        known = argument in SETTING_ARGUMENTS.get(name, ()) or (
+            name == "uf" and _FOLLOW_KEY.fullmatch(argument)
+        )
+        return Setting(name, argument, match["chat"]) if known else None
     return None
 
 

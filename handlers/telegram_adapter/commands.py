@@ -180,7 +180,8 @@ class TelegramCommands:
         target = destination.chat_id if channel else ""
         in_channel = place.chat.type == ChatType.CHANNEL
         private = private_link(context.bot.username, place.chat.id) if in_channel else None
-        await self._reply(update, place, [settings_message(subscription, place.lang, target, private)])
+        feed = self._service.feed_url(subscription)
+        await self._reply(update, place, [settings_message(subscription, place.lang, target, private, feed)])
 
     async def on_preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         channel = self._channel_argument(context, "preview")

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from datetime import time
 
-from bot.commands import parse_keywords, parse_summary_language, resolve_zone
+from bot.commands import parse_keywords, parse_setting, parse_summary_language, resolve_zone
 from bot.i18n import Lang, language_name, t
 from bot.models import Subscription
-from bot.views import settings_view
+from bot.views import cadence_setting, remaining_follows, settings_view, stars_text
 from handlers.telegram_adapter.callbacks import COMMON_ZONES, Setting, encode
 from handlers.telegram_adapter.markup import Html, bold, italic, join, text
 from handlers.telegram_adapter.render import (
@@ -33,7 +33,9 @@ from handlers.telegram_adapter.render import (
 TOP_N_STEPS = (1, 3, 5, 10, 15, 20, 30, 50)
 VOTE_STEPS = (0, 5, 10, 20, 30, 50, 100, 200)
 # A prompt starts with its setting's symbol, so a reply to it says what it sets, even after a restart.
-PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖", "rd": "📝"}
+PROMPTS = {"tz": "🌐", "inc": "➕", "exc": "➖", "rd": "📝", "st": "⭐"}
+STAR_STEPS = (0, 10, 100, 1000)  # the stars choices (`c:st:<n>`); any other number is typed
+MONTH_DAYS = (*range(1, 29), 31)  # 31: the last day of every month (a shorter one's last)
 SETTINGS_LINK_PREFIX = "settings_"  # `/start settings_<chat id>`: the editor of that channel
 
 
@@ -42,8 +44,10 @@ def private_link(bot_username: str, chat_id: int | str) -> str:
     return f"https://t.me/{bot_username}?start={SETTINGS_LINK_PREFIX}{chat_id}"
 
 
-def settings_text(subscription: Subscription, lang: Lang, in_channel: bool = False) -> Html:
-    view = settings_view(subscription)
+def settings_text(
+    subscription: Subscription, lang: Lang, in_channel: bool = False, feed_url: str | None = None
+) -> Html:
+    view = settings_view(subscription, feed_url)
     rows = [bold(row.label.render(lang)) + text(": " + row.value.render(lang)) for row in view.rows]
     body = bold(view.heading.render(lang)) + text("\n") + join(rows, "\n")
     return body + text("\n\n") + italic(t("set.channel_hint").render(lang)) if in_channel else body
@@ -54,12 +58,17 @@ def _button(label: str, name: str, argument: str = "", chat: str = "") -> Button
 
 
 def settings_keyboard(
-    subscription: Subscription, lang: Lang, chat: str = "", private: str | None = None
+    subscription: Subscription,
+    lang: Lang,
+    chat: str = "",
+    private: str | None = None,
+    feed_url: str | None = None,
 ) -> Keyboard:
     """Buttons for every setting; `chat` names the target when it is not the chat shown in.
 
     `private` is the deep link into the private chat, given when the editor is shown in a channel:
-    the keyword buttons open it instead of asking in the channel.
+    the keyword buttons open it instead of asking in the channel. The weekday toggles are for a
+    daily push only (a weekly or monthly one picks its day in the cadence menu).
     """
 
     def label(key: str, **values: object) -> str:
@@ -92,7 +101,8 @@ def settings_keyboard(
             _button("+15m", "m", "+", chat),
             _button("🌐", "tz", "", chat),
         ],
-        weekday_row,
+        [_button("📅 " + cadence_setting(subscription).render(lang), "cad", "", chat)],
+        *([weekday_row] if subscription.cadence == "daily" else []),
         [
             _button(label("btn.fewer"), "n", "-", chat),
             _button(label("btn.more"), "n", "+", chat),
@@ -113,18 +123,145 @@ def settings_keyboard(
             _button(label("btn.toggle", name=label("set.notify_empty")), "empty", "", chat),
             _button(label("btn.toggle", name=label("set.late_risers")), "late", "", chat),
         ],
+        *choice_rows(subscription, lang, chat, feed_url),
         [_button(label("btn.done"), "done", "", chat)],
     ]
 
 
+def choice_rows(subscription: Subscription, lang: Lang, chat: str, feed_url: str | None) -> Keyboard:
+    """The editor's rows for the code filters, the ranking, the follows and the feed link."""
+
+    def label(key: str, **values: object) -> str:
+        return t(key, **values).render(lang)
+
+    code = ("✓ " if subscription.has_code else "· ") + label("set.code_only")
+    stars = "★ " + stars_text(subscription.min_stars).render(lang)
+    ranking = label("set.ranking") + ": " + label(f"set.ranking_{subscription.ranking}")
+    rows = [
+        [_button(code, "code", "", chat), _button(stars, "st", "", chat)],
+        [_button(ranking, "rank", "", chat)],
+    ]
+    if subscription.follows:
+        following = f"{label('set.follows')} ({len(subscription.follows)}) ✖"
+        rows.append([_button(following, "fl", "", chat)])
+    if feed_url:
+        rows.append([url_button("📰 " + label("set.feed"), feed_url)])
+    return rows
+
+
 def settings_message(
-    subscription: Subscription, lang: Lang, chat: str = "", private: str | None = None
+    subscription: Subscription,
+    lang: Lang,
+    chat: str = "",
+    private: str | None = None,
+    feed_url: str | None = None,
 ) -> TelegramMessage:
     """The editor; `private` (the deep link) when it is shown in a channel (see settings_keyboard)."""
     return text_message(
-        settings_text(subscription, lang, in_channel=private is not None),
-        settings_keyboard(subscription, lang, chat, private),
+        settings_text(subscription, lang, in_channel=private is not None, feed_url=feed_url),
+        settings_keyboard(subscription, lang, chat, private, feed_url),
     )
+
+
+def _picker(
+    subscription: Subscription, lang: Lang, rows: Keyboard, in_channel: bool, chat: str, question: str = ""
+) -> TelegramMessage:
+    """The editor's text (and the submenu's `question`, a catalog key) over a submenu's buttons,
+    with the way back to the whole editor."""
+    body = settings_text(subscription, lang, in_channel)
+    if question:
+        body = body + text("\n\n") + italic(t(question).render(lang))
+    return text_message(body, [*rows, [_button("◀", "menu", "", chat)]])
+
+
+def cadence_message(
+    subscription: Subscription, lang: Lang, picking: str, chat: str = "", in_channel: bool = False
+) -> TelegramMessage:
+    """Daily / Weekly / Monthly, and under them the day picker of `picking` (weekly: the weekdays,
+    monthly: days 1 to 28 and the last day); picking a day saves the cadence with it."""
+
+    def mark(chosen: bool, label: str) -> str:
+        return ("✓" if chosen else "") + label
+
+    kinds = [
+        _button(
+            mark(subscription.cadence == kind, t(f"set.cadence_name_{kind}").render(lang)), "cad", kind, chat
+        )
+        for kind in ("daily", "weekly", "monthly")
+    ]
+    rows: Keyboard = [kinds]
+    weekly, monthly = subscription.cadence == "weekly", subscription.cadence == "monthly"
+    if picking == "weekly":
+        rows.append([
+            _button(mark(weekly and subscription.week_day == day, t(f"weekday_short.{day}").render(lang)),
+                    "wk", str(day), chat)
+            for day in range(7)
+        ])  # fmt: skip
+    elif picking == "monthly":
+        days = [
+            _button(mark(monthly and subscription.month_day == day, str(day)), "md", str(day), chat)
+            for day in MONTH_DAYS[:-1]
+        ]
+        rows += [days[i : i + 7] for i in range(0, len(days), 7)]
+        last = mark(monthly and subscription.month_day == MONTH_DAYS[-1], t("set.last_day").render(lang))
+        rows.append([_button(last, "md", str(MONTH_DAYS[-1]), chat)])
+    question = {"weekly": "set.pick_week_day", "monthly": "set.pick_month_day"}.get(picking, "")
+    return _picker(subscription, lang, rows, in_channel, chat, question)
+
+
+def stars_message(
+    subscription: Subscription, lang: Lang, chat: str = "", private: str | None = None
+) -> TelegramMessage:
+    """The stars floors to choose from, and another number typed (in the private chat from a channel)."""
+    steps = [
+        _button(
+            ("✓" if subscription.min_stars == step else "") + stars_text(step).render(lang),
+            "st",
+            str(step),
+            chat,
+        )
+        for step in STAR_STEPS
+    ]
+    other = "✎ " + t("set.stars_other").render(lang)
+    typed = url_button(other, private) if private else _button(other, "st", "ask", chat)
+    return _picker(subscription, lang, [steps, [typed]], private is not None, chat)
+
+
+def follows_message(
+    subscription: Subscription, lang: Lang, chat: str = "", in_channel: bool = False
+) -> TelegramMessage:
+    """One ✖ button per follow; a press removes that one (the /follow command adds them)."""
+    view = settings_view(subscription)
+    rows = [[_button("✖ " + row.text.render(lang), "uf", row.key, chat)] for row in view.follows]
+    return _picker(subscription, lang, rows, in_channel, chat)
+
+
+def submenu(
+    subscription: Subscription, press: Setting, lang: Lang, private: str | None, feed_url: str | None = None
+) -> TelegramMessage | None:
+    """The menu a press opens instead of changing something (None: it changes or asks for something)."""
+    name, argument, chat, in_channel = press.name, press.argument, press.chat, private is not None
+    if name == "menu":
+        return settings_message(subscription, lang, chat, private, feed_url)
+    if name == "tz" and private is not None and not argument:
+        return zone_message(subscription, lang, private)
+    if name == "cad" and argument != "daily":
+        return cadence_message(subscription, lang, argument or subscription.cadence, chat, in_channel)
+    if name == "st" and not argument:
+        return stars_message(subscription, lang, chat, private)
+    if name == "fl":
+        return follows_message(subscription, lang, chat, in_channel)
+    return None
+
+
+def after_change(
+    updated: Subscription, press: Setting, private: str | None, feed_url: str | None = None
+) -> TelegramMessage:
+    """What the message shows once a press saved: the follows again while some are left to remove,
+    else the whole editor."""
+    if press.name == "uf" and updated.follows:
+        return follows_message(updated, updated.language, press.chat, private is not None)
+    return settings_message(updated, updated.language, press.chat, private, feed_url)
 
 
 def zone_message(subscription: Subscription, lang: Lang, private: str) -> TelegramMessage:
@@ -173,13 +310,34 @@ def changes_for(subscription: Subscription, press: Setting) -> dict[str, object]
         return {"time_zone": COMMON_ZONES[int(argument)]}
     if name in ("inc", "exc") and argument == "clear":
         return {"include" if name == "inc" else "exclude": ()}
+    if name == "cad" and argument == "daily":
+        return {"cadence": "daily"}
+    if name == "wk" and argument.isdigit():
+        return {"cadence": "weekly", "week_day": int(argument)}
+    if name == "md" and argument.isdigit():
+        return {"cadence": "monthly", "month_day": int(argument)}
+    if name == "st" and argument.isdigit():
+        return {"min_stars": int(argument)}
+    if name == "uf" and argument:
+        return {"follows": remaining_follows(subscription, {argument})}
     toggles: dict[str, dict[str, object]] = {
         "fmt": {"format": "cards" if subscription.format == "compact" else "compact"},
         "lang": {"language": "ko" if subscription.language == "en" else "en"},
         "empty": {"notify_empty": not subscription.notify_empty},
         "late": {"late_risers": not subscription.late_risers},
+        "code": {"has_code": not subscription.has_code},
+        "rank": {"ranking": "personal" if subscription.ranking == "votes" else "votes"},
     }
     return toggles.get(name)
+
+
+def removed_follow(subscription: Subscription, press: Setting) -> str | None:
+    """The follow a ✖ press removes, as its settings list it (None: no follow has that key now)."""
+    return next(
+        (view.text.render(subscription.language) for view in settings_view(subscription).follows
+         if view.key == press.argument),
+        None,
+    )  # fmt: skip
 
 
 def prompt_message(name: str, lang: Lang, chat: str = "") -> TelegramMessage:
@@ -207,4 +365,6 @@ def prompt_changes(name: str, answer: str) -> dict[str, object]:
         return {"time_zone": resolve_zone(answer.strip())}
     if name == "rd":
         return {"summary_language": parse_summary_language(answer)}
+    if name == "st":
+        return parse_setting(f"stars {answer.strip()}")[1]
     return {"include" if name == "inc" else "exclude": parse_keywords(answer)}

@@ -83,9 +83,10 @@ async def running_bot(
     rate_limits: RateLimits | bool = False,
     webhook: bool = False,
     margin: float | None = None,
+    public_url: str | None = None,
 ) -> AsyncIterator[Rig]:
     """Fake Bot API up, sample day loaded, the bot polling (or on a webhook) until the block ends;
-    `margin` is the rate limiter's (its default when None)."""
+    `margin` is the rate limiter's (its default when None); `public_url` makes settings link feeds."""
     async with FakeTelegram(rate_limits=rate_limits) as fake:
         fake.add_chat(USER)
         fake.add_chat(ADMIN)
@@ -97,7 +98,7 @@ async def running_bot(
             fake.set_member(chat, USER, "member")
             fake.set_member(chat, fake.bot_id, "administrator")
         store = await SqliteStore.open(tmp_path / "telegram.db")
-        service = PaperService(store, DigestSources(HFSettings()))
+        service = PaperService(store, DigestSources(HFSettings()), public_url=public_url)
         await service.seed_sample()
         port = free_port()
         settings = TelegramSettings(

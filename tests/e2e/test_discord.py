@@ -170,7 +170,9 @@ async def test_settings_change_through_the_menus(tmp_path: Path) -> None:
         await rig.run("papers", subcommand="settings", user_id=MODERATOR)
         menu = rig.last()
         assert menu.ephemeral
-        assert menu.custom_ids() == ["set:time", "set:days", "set:top", "set:format", "setpage:1", "setform"]
+        assert menu.custom_ids() == [
+            "set:time", "set:days", "set:top", "set:format", "setpage:1", "setpage:2", "setpage:3", "setform",
+        ]  # fmt: skip
 
         await rig.press(menu, "set:top", values=["5"], user_id=MODERATOR)
         await rig.press(rig.last(), "set:days", values=["mon", "wed", "fri"], user_id=MODERATOR)

@@ -112,7 +112,9 @@ async def test_settings_modal_edits_and_announces(tmp_path: Path) -> None:
         [modal] = rig.fake.opened_views
         assert modal.private_metadata == DEFAULT_CHANNEL_ID
 
-        values = {block["block_id"]: {"value": _initial(block["element"])} for block in modal.view["blocks"]}
+        values = {
+            b["block_id"]: {"value": _initial(b["element"])} for b in modal.view["blocks"] if "element" in b
+        }
         values["zone"] = {"value": {"type": "plain_text_input", "value": "Asia/Seol"}}
         refused = await rig.user.submit(modal, values)
         assert refused.status == 200
@@ -142,8 +144,10 @@ def _initial(element: dict[str, object]) -> dict[str, object]:
         return {"type": kind, "selected_time": element["initial_time"]}
     if kind == "checkboxes":
         return {"type": kind, "selected_options": element.get("initial_options", [])}
-    if kind == "radio_buttons":
+    if kind in ("radio_buttons", "static_select"):
         return {"type": kind, "selected_option": element["initial_option"]}
+    if kind == "multi_static_select":
+        return {"type": kind, "selected_options": element.get("initial_options", [])}
     return {"type": kind, "value": element.get("initial_value")}
 
 

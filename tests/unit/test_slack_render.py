@@ -166,3 +166,12 @@ def test_the_modal_sets_and_clears_a_summary_language() -> None:
     assert japanese["summary_language"] == "ja"
     assert cleared["summary_language"] is None
     assert "not a language code" in caught.value.errors["summary_language"]
+
+
+def test_a_modal_from_before_the_new_choices_leaves_them_as_they_are() -> None:
+    changes = read_submission(_submission(), "en")  # no cadence, code, stars, ranking or follows inputs
+    assert not {"cadence", "week_day", "month_day", "has_code", "min_stars", "ranking", "follows"} & set(
+        changes
+    )
+    stars = read_submission(_submission(min_stars={"value": "10"}, has_code={"selected_options": []}), "en")
+    assert (stars["min_stars"], stars["has_code"]) == (10, False)
