@@ -15,6 +15,8 @@ from bot.i18n import DEFAULT_LANG, Lang, Text, language_name, t
 from bot.models import Paper, Section, Summary
 
 MAX_AUTHORS_SHOWN = 8
+MAX_TOPICS = 5  # topic chips on a card: the first of HF's keywords
+MAX_TOPIC_CHARS = 40
 ONE_LINE_CHARS = 160
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
@@ -40,6 +42,18 @@ class PaperCard:
     thumbnail: str | None
     days: tuple[date, ...]
     notes: tuple[Text, ...] = ()  # said under the sections: another language shown, figures unchecked
+    organization: str | None = None  # the HF organization it was submitted under
+    stars: int | None = None  # the repository's stars (also on the GitHub link's label)
+    comments: int | None = None  # comments on its HF page
+    topics: tuple[str, ...] = ()  # a few of HF's keywords, shown as chips or tags
+
+    @property
+    def facts(self) -> tuple[Text, ...]:
+        """What goes beside the votes: the organization and the comments (when there are any)."""
+        facts = [t("card.organization", name=self.organization)] if self.organization else []
+        if self.comments:
+            facts.append(t("card.comments", n=self.comments))
+        return tuple(facts)
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,12 @@ class DigestItem:
     url: str
     votes: int | None
     summary: str
+    trend: Text | None = None  # in a trending list: the votes and what they gained (`▲ 120 (+35 in 24 h)`)
+
+
+def item_votes_label(item: DigestItem, lang: Lang = DEFAULT_LANG) -> str:
+    """The votes of a list item: with what they gained in a trending list, else as `votes_label`."""
+    return item.trend.render(lang) if item.trend is not None else votes_label(item.votes, lang)
 
 
 @dataclass(frozen=True)
@@ -63,10 +83,13 @@ class DigestView:
     offset: int = 0
 
 
-def links_of(paper: Paper) -> tuple[Link, ...]:
+def links_of(paper: Paper, *, stars: bool = False) -> tuple[Link, ...]:
+    """The paper's links; with `stars` (a card's buttons) the GitHub one says its stars, `GitHub ★ 41`
+    (a feed keeps the plain name: a count in a link's title would change the entry every day)."""
     links = [Link("arXiv", paper.arxiv_url), Link("PDF", paper.pdf_url), Link("HF", paper.hf_url)]
     if paper.github:
-        links.append(Link("GitHub", paper.github))
+        count = f" ★ {paper.github_stars}" if stars and paper.github_stars is not None else ""
+        links.append(Link(f"GitHub{count}", paper.github))
     if paper.project_page:
         links.append(Link("Project", paper.project_page))
     return tuple(links)
@@ -120,11 +143,22 @@ def paper_card(paper: Paper, language: str, max_authors: int = MAX_AUTHORS_SHOWN
         authors=shown,
         more_authors=len(paper.authors) - len(shown),
         sections=summary.summary.sections if summary.summary else (),
-        links=links_of(paper),
+        links=links_of(paper, stars=True),
         thumbnail=paper.thumbnail,
         days=paper.days,
         notes=tuple(notes),
+        organization=paper.organization,
+        stars=paper.github_stars if paper.github else None,
+        comments=paper.num_comments,
+        topics=topics_of(paper),
     )
+
+
+def topics_of(paper: Paper) -> tuple[str, ...]:
+    """The first MAX_TOPICS distinct keywords, each on one line and cut to MAX_TOPIC_CHARS."""
+    cleaned = (" ".join(word.split()) for word in paper.keywords)
+    cut = (word if len(word) <= MAX_TOPIC_CHARS else word[: MAX_TOPIC_CHARS - 1] + "…" for word in cleaned)
+    return tuple(dict.fromkeys(word for word in cut if word))[:MAX_TOPICS]
 
 
 def digest_items(papers: list[Paper], language: str, start_rank: int = 1) -> tuple[DigestItem, ...]:
@@ -161,6 +195,9 @@ def paper_record(paper: Paper) -> dict[str, object]:
         "abstract": paper.abstract,
         "ai_summary": paper.ai_summary,
         "keywords": list(paper.keywords),
+        "organization": paper.organization,
+        "github_stars": paper.github_stars,
+        "num_comments": paper.num_comments,
     }
 
 

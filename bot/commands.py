@@ -43,7 +43,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("top", "[N] [YYYY-MM-DD]", "/top 5 2025-02-24"),
     CommandSpec("search", "<words>", "/search 모델"),
     CommandSpec("paper", "<arXiv id or link>", "/paper 2502.15007"),
+    CommandSpec("related", "<arXiv id or link>", "/related 2502.15007"),
     CommandSpec("days", "", "/days"),
+    CommandSpec("trending", "[N]", "/trending 5"),
     CommandSpec("subscribe", "[HH:MM] [Area/City]", "/subscribe 08:30 Asia/Seoul"),
     CommandSpec("unsubscribe", "", "/unsubscribe"),
     CommandSpec("settings", "", "/settings"),
@@ -104,6 +106,16 @@ def parse_top(arguments: str) -> TopArgs:
         else:
             raise UsageError(t("usage.not_understood", word=word, usage=usage("top")))
     return TopArgs(DEFAULT_TOP if n is None else n, day)
+
+
+def parse_trending(arguments: str) -> int:
+    """`/trending [N]`: how many papers (the service checks the range); anything else is a UsageError."""
+    words = arguments.split()
+    if not words:
+        return DEFAULT_TOP
+    if len(words) == 1 and re.fullmatch(r"[0-9]{1,4}", words[0]):
+        return int(words[0])
+    raise UsageError(t("usage.not_understood", word=" ".join(words), usage=usage("trending")))
 
 
 def parse_required(name: str, arguments: str) -> str:

@@ -216,8 +216,10 @@ CATALOG: Catalog = {
     "select.no_papers": {"en": "The day's list is empty.", "ko": "그날의 목록이 비어 있습니다."},
     "select.all_filtered": {
         "en": "All {total} papers were filtered out: {sent} already sent, {votes} under the vote floor, "
+        "{no_code} without code, {stars} under the star floor, "
         "{excluded} with an excluded keyword, {not_included} without a wanted keyword.",
         "ko": "논문 {total}편이 모두 걸러졌습니다: 이미 보냄 {sent}, 추천 수 부족 {votes}, "
+        "코드 없음 {no_code}, 스타 수 부족 {stars}, "
         "제외 키워드 {excluded}, 포함 키워드 없음 {not_included}.",
     },
     "why.votes": {"en": "▲ {votes} ≥ {min_votes}", "ko": "추천 {votes} ≥ {min_votes}"},
@@ -231,6 +233,36 @@ CATALOG: Catalog = {
         "ko": "{day} 이후 새 Daily Papers 목록이 없습니다(주말·휴일).",
     },
     "why.keyword": {"en": "matches {words}", "ko": "키워드 일치: {words}"},
+    # HF fields: code filters, cards and /trending (issue 15)
+    "why.code": {"en": "has code", "ko": "코드 공개"},
+    "why.stars": {"en": "★ {stars} ≥ {min_stars}", "ko": "스타 {stars} ≥ {min_stars}"},
+    "card.comments": {"en": "💬 {n}", "ko": "💬 {n}"},
+    "card.stars": {"en": "★ {n}", "ko": "★ {n}"},
+    "card.organization": {"en": "🏛 {name}", "ko": "🏛 {name}"},
+    "cmd.trending": {
+        "en": "papers of the last days that gained the most votes recently",
+        "ko": "최근 며칠 논문 중 요즘 추천이 가장 많이 늘어난 논문",
+    },
+    "trending.heading": {
+        "en": "Trending: votes gained in the last {window} (lists of {first} – {last})",
+        "ko": "급상승: 최근 {window} 동안 늘어난 추천 ({first} – {last} 목록)",
+    },
+    "trending.gained": {"en": "▲ {votes} (+{gained} in {window})", "ko": "▲ {votes} ({window} +{gained})"},
+    "trending.hours": {"en": "{n} h", "ko": "{n}시간"},
+    "trending.no_list": {
+        "en": "No Daily Papers list yet: ingest one first.",
+        "ko": "아직 Daily Papers 목록이 없습니다. 먼저 불러오세요.",
+    },
+    "trending.no_history": {
+        "en": "No vote history yet: trending compares the votes seen at successive ingest rounds, "
+        "and no paper of {first} – {last} has been seen twice.",
+        "ko": "아직 추천 기록이 없습니다. 급상승은 수집할 때마다 본 추천 수를 비교하는데, "
+        "{first} – {last} 논문 중 두 번 이상 본 논문이 없습니다.",
+    },
+    "trending.none_gained": {
+        "en": "None of the {listed} papers of {first} – {last} gained votes in the last {window}.",
+        "ko": "{first} – {last} 논문 {listed}편 중 최근 {window} 동안 추천이 늘어난 논문이 없습니다.",
+    },
     # Subscriptions
     "sub.started": {
         "en": "Subscribed {title}: {when}, the top {n} papers. "
@@ -556,6 +588,21 @@ CATALOG: Catalog = {
     "language.el": {"en": "Greek", "ko": "그리스어"},
     "language.sv": {"en": "Swedish", "ko": "스웨덴어"},
     "language.cs": {"en": "Czech", "ko": "체코어"},
+    # Related papers (/related, `paperboy related`)
+    "cmd.related": {"en": "papers like this one, and why", "ko": "이 논문과 비슷한 논문과 그 이유"},
+    "related.heading": {
+        "en": "Related to “{title}” ({arxiv_id}): {n} paper(s)",
+        "ko": "“{title}”({arxiv_id})과(와) 비슷한 논문 {n}편",
+    },
+    "related.why": {"en": "Shared: {terms}", "ko": "공통: {terms}"},
+    "related.none": {
+        "en": "No other paper shares enough with {arxiv_id} yet.",
+        "ko": "아직 {arxiv_id} 논문과 충분히 비슷한 논문이 없습니다.",
+    },
+    "related.not_indexed": {
+        "en": "{arxiv_id} is not indexed for related papers yet: it will be once the database takes writes.",
+        "ko": "{arxiv_id} 논문은 아직 비슷한 논문 색인에 없습니다. 데이터베이스에 쓸 수 있으면 색인됩니다.",
+    },
     # Atom feeds (bot/feeds.py, handlers/feeds_http.py)
     "feed.top_title": {"en": "Daily Papers: the top papers", "ko": "Daily Papers 인기 논문"},
     "feed.top_subtitle": {

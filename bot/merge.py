@@ -11,6 +11,10 @@ need the day of every field stored with the paper to stay order-independent over
 sightings (a later sighting with the field empty must not reset which earlier one won); the two
 sightings of one paper in the archive are the same pipeline's output for the same paper, so neither
 is more right, and a content rule gives the same answer from the stored record alone.
+
+Counts that can also fall (a repository's stars, a page's comments) merge by the highest too, so
+the join stays order-independent; the store then lets a later answer's known count replace what it
+had (`merge_later`): there the order is real time, a re-fetch of the same day an hour later.
 """
 
 from __future__ import annotations
@@ -84,5 +88,22 @@ def merge_papers(existing: Paper, incoming: Paper) -> Paper:
         abstract=_fuller(existing.abstract, incoming.abstract),
         ai_summary=_fuller(existing.ai_summary, incoming.ai_summary),
         keywords=_fuller(existing.keywords, incoming.keywords) or (),
+        organization=_fuller(existing.organization, incoming.organization),
+        github_stars=_max_votes(existing.github_stars, incoming.github_stars),
+        num_comments=_max_votes(existing.num_comments, incoming.num_comments),
         days=existing.days + incoming.days,
     )
+
+
+def merge_later(stored: Paper, later: Paper) -> Paper:
+    """`later` (an answer read after what is `stored`) merged in: as `merge_papers`, except that the
+    stars and comments `later` knows replace the stored ones (a repository loses stars, a comment is
+    deleted); an unknown count (an archive entry, an old day) keeps the stored one. Votes still take
+    the maximum: HF votes only grow, and a stale copy must not lower them."""
+    merged = merge_papers(stored, later)
+    counts = {
+        name: value
+        for name, value in (("github_stars", later.github_stars), ("num_comments", later.num_comments))
+        if value is not None
+    }
+    return merged.model_copy(update=counts) if counts else merged

@@ -137,6 +137,9 @@ class Paper(CleanModel):
     """A paper as Paperboy knows it, merged from every source that listed it.
 
     `votes` is None when no source gave a number, or one outside 0..MAX_VOTES: unknown is not zero.
+    The same holds for `github_stars` (the code repository's stars, as HF counted them) and
+    `num_comments` (comments on the paper's HF page). `organization` is the HF organization the
+    paper was submitted under (its display name), None for papers listed before HF had one.
     `summaries` holds at most one stored summary per language (archive or llm); the HF fallback is
     derived (`summary_in`). Text fields lose NUL and lone surrogates (CleanModel); an unknown field
     is an error, not silently dropped (a leftover `sections=` once went unnoticed).
@@ -156,6 +159,9 @@ class Paper(CleanModel):
     abstract: str | None = None
     ai_summary: str | None = None
     keywords: tuple[str, ...] = ()
+    organization: str | None = None
+    github_stars: int | None = None
+    num_comments: int | None = None
     days: tuple[date, ...] = Field(default=(), description="Every day the paper was listed, sorted.")
 
     @field_validator("arxiv_id")
@@ -166,7 +172,7 @@ class Paper(CleanModel):
             raise ValueError(f"not an arXiv id: {value!r}")
         return canonical
 
-    @field_validator("votes")
+    @field_validator("votes", "github_stars", "num_comments")
     @classmethod
     def _countable(cls, value: int | None) -> int | None:
         return value if value is not None and 0 <= value <= MAX_VOTES else None
@@ -230,10 +236,15 @@ class Problem(CleanModel):
 
 
 class DigestDay(BaseModel):
-    """The papers one source listed for one day, in the order the source gave them."""
+    """The papers one source listed for one day, in the order the source gave them.
+
+    `seen_at` is when the source's answer was read: the time of the vote counts it carries, which
+    the store keeps as vote history (trending). None: the moment it is stored.
+    """
 
     day: date
     source: str
+    seen_at: datetime | None = None
     papers: list[Paper] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
     lines: dict[str, int] = Field(default_factory=dict)  # arXiv id -> line where its entry starts

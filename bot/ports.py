@@ -6,9 +6,9 @@ else tomorrow without the service or the adapters noticing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.models import (
@@ -24,6 +24,7 @@ from bot.models import (
     Summary,
 )
 from bot.ratelimit import RateKey
+from bot.related import Vector
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,29 @@ class SearchPage:
     total: int
     terms: tuple[str, ...] = field(default=())
     capped: bool = False  # a very broad query: `total` counts only the matches that were ranked
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A paper and the votes it gained within the trending window (as the vote history saw them)."""
+
+    paper: Paper
+    gained: int
+
+
+@dataclass(frozen=True)
+class TrendingPage:
+    """The papers of `first_day`..`last_day` that gained votes, most gained first (ties: more votes).
+
+    `listed` counts the papers of those days; `tracked` those whose votes the history saw at least
+    twice (none: there is no history to rank by yet). The days are None when nothing is listed.
+    """
+
+    trends: list[Trend]
+    first_day: date | None
+    last_day: date | None
+    listed: int
+    tracked: int
 
 
 @dataclass(frozen=True)
@@ -223,6 +247,12 @@ class Catalog(Protocol):
         ...
 
     async def search(self, query: SearchQuery) -> SearchPage: ...
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        """Papers listed in the `days` days up to the latest list on or before `now` (UTC), ranked
+        by the votes gained from `now - window` to `now` in the vote history (the last count seen by
+        then, else the first seen after), then by current votes; only papers that gained any."""
+        ...
 
     async def stats(self) -> StoreStats: ...
 
@@ -418,6 +448,54 @@ class Feedback(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class RelatedSource:
+    """A paper as a question for related papers: its vector, and the frequencies of its terms now.
+
+    `key` is the store's own number for the paper (higher: stored later); ties between equally
+    related papers go to the higher one, in the store and in the brute-force reference alike."""
+
+    key: int
+    paper: Paper
+    vector: Vector
+    frequencies: dict[str, int]  # how many papers hold each of its terms (itself included)
+    papers: int  # how many papers the index holds
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A related paper, its score (bot.related.score) and its vector (to say which terms it shares)."""
+
+    key: int
+    paper: Paper
+    score: int
+    vector: Vector
+
+
+class Related(Protocol):
+    """The related-papers index: each paper's vector, kept current by every write of a paper (a day,
+    a summary), and the document frequencies of their terms (bot/related.py decides the rest)."""
+
+    async def related_source(self, arxiv_id: str) -> RelatedSource | None:
+        """The paper, its vector and its terms' frequencies; None when no such paper is indexed."""
+        ...
+
+    async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
+        """The `limit` papers with the highest bot.related.score for `weights` (a score above 0),
+        the paper `source` left out; ties to the higher key. One indexed query, whatever the corpus."""
+        ...
+
+    async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
+        """Up to `limit` papers' (key, vector) with a key above `after`, by key: the brute-force scan
+        the index is checked against (bench/related.py, the contract tests)."""
+        ...
+
+    async def index_related(self) -> int:
+        """Index every paper that has no vector yet (a database from before the index, rows copied
+        in); returns how many. Stores run it when they open; cheap when nothing is missing."""
+        ...
+
+
 class Database(Protocol):
     """Whether the database answers and takes writes, and letting it go."""
 
@@ -433,7 +511,7 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-class Store(Catalog, Subscriptions, Outbox, Feedback, Instances, Tokens, Database, Protocol):
+class Store(Catalog, Subscriptions, Outbox, Feedback, Instances, Tokens, Related, Database, Protocol):
     """Everything the core needs from a database: every role, as each storage class implements it.
 
     Consumers take the narrowest role (or the combination below) that covers what they call, so a
@@ -452,8 +530,9 @@ class Delivery(Pushes, Database, Protocol):
     """The deliverer: the push's roles, and the probe that tells when a store that failed is back."""
 
 
-class ServiceStore(Pushes, Feedback, Tokens, Protocol):
-    """PaperService: the push's roles, the members' feedback, and the tokens its buttons carry."""
+class ServiceStore(Pushes, Feedback, Tokens, Related, Protocol):
+    """PaperService: the push's roles, the members' feedback, the tokens its buttons carry, and
+    related papers."""
 
 
 class WriterStore(Catalog, Subscriptions, Protocol):

@@ -1,5 +1,5 @@
 """What one subscriber gets from a day (or a week's or month's lists): top N by votes, a vote floor,
-include/exclude keywords.
+code and star filters, include/exclude keywords.
 
 /preview and the daily push both call this, so the preview explains exactly what will be sent,
 with a reason for each paper and a reason when nothing is left.
@@ -65,11 +65,16 @@ MAX_LATE_RISERS = 5
 
 
 def _refusal(paper: Paper, subscription: Subscription, already_sent: Collection[str]) -> str | None:
-    """Which filter leaves the paper out, if any: already received, vote floor, excluded, not included."""
+    """Which filter leaves the paper out, if any: already received, vote floor, no code repository,
+    too few stars (unknown stars fail any floor above 0), excluded, not included."""
     if paper.arxiv_id in already_sent:
         return "sent"
     if subscription.min_votes and (paper.votes is None or paper.votes < subscription.min_votes):
         return "votes"
+    if subscription.has_code and not paper.github:
+        return "no_code"
+    if subscription.min_stars and (paper.github_stars is None or paper.github_stars < subscription.min_stars):
+        return "stars"
     if keyword_hits(paper, subscription.exclude):
         return "excluded"
     if subscription.include and not keyword_hits(paper, subscription.include):
@@ -86,7 +91,7 @@ def select(
     """Choose from `papers` (best-voted first) what `subscription` receives: the top N that pass
     every filter, then up to MAX_LATE_RISERS `late` papers (from the days before) that now pass
     the vote floor and were never sent."""
-    counts = {"sent": 0, "votes": 0, "excluded": 0, "not_included": 0}
+    counts = {"sent": 0, "votes": 0, "no_code": 0, "stars": 0, "excluded": 0, "not_included": 0}
     picks: list[Pick] = []
     for paper in papers:
         refusal = _refusal(paper, subscription, already_sent)
@@ -113,6 +118,10 @@ def _reasons(paper: Paper, subscription: Subscription) -> tuple[Text, ...]:
         reasons.append(t("why.votes", votes=paper.votes, min_votes=subscription.min_votes))
     else:
         reasons.append(t("why.top", votes="?" if paper.votes is None else paper.votes))
+    if subscription.min_stars:
+        reasons.append(t("why.stars", stars=paper.github_stars, min_stars=subscription.min_stars))
+    elif subscription.has_code:
+        reasons.append(t("why.code"))
     if included:
         reasons.append(t("why.keyword", words=", ".join(included)))
     return tuple(reasons)
@@ -178,7 +187,17 @@ async def selection_for(
     if memo is None:
         return select(papers, subscription, already_sent=sent, late=late)
     s = subscription
-    key = (period, s.top_n, s.min_votes, s.include, s.exclude, s.late_risers, frozenset(sent))
+    key = (
+        period,
+        s.top_n,
+        s.min_votes,
+        s.has_code,
+        s.min_stars,
+        s.include,
+        s.exclude,
+        s.late_risers,
+        frozenset(sent),
+    )
     if key not in memo:
         if len(memo) >= MEMO_SIZE:
             del memo[next(iter(memo))]

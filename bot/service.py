@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from bot.cards import DigestView, digest_items
+from bot.cards import DigestItem, DigestView, digest_items, one_line
+from bot.commands import usage
 from bot.errors import NotFoundError, UsageError
 from bot.feedback import FeedbackMixin
 from bot.feeds import FeedsMixin
-from bot.i18n import Text, t
+from bot.i18n import Lang, Text, pick_language, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
 from bot.models import Paper, canonical_arxiv_id
 from bot.ports import DayInfo, SearchPage, SearchQuery, ServiceStore, StoreStats, SummaryStats
+from bot.related import query_weights, shared_terms
 from bot.sample import SAMPLE_NAME, sample_digest
 from bot.sources.markdown import parse_markdown
 from bot.subscriptions import SubscriptionsMixin
+from bot.trending import DEFAULT_DAYS, DEFAULT_TRENDING, TrendingResult, find_trending
 
 MAX_LIST = 50
 MAX_QUERY_CHARS = 1000
 MAX_DAY_PAPERS = 10_000  # a whole day's list (the archive's longest has 68 papers)
+DEFAULT_RELATED = 5
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,24 @@ class TopResult:
     day: date | None
     papers: list[Paper]
     listed: int
+    empty_reason: Text | None = None
+
+
+@dataclass(frozen=True)
+class RelatedPaper:
+    """A paper near the source, its score (bot/related.py) and the shared terms that make it so."""
+
+    paper: Paper
+    score: int
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelatedResult:
+    """The papers nearest to `source`, best first; `empty_reason` says why there are none."""
+
+    source: Paper
+    related: list[RelatedPaper]
     empty_reason: Text | None = None
 
 
@@ -165,11 +187,44 @@ class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
             raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
         return paper
 
+    async def related(self, ref: str, n: int = DEFAULT_RELATED) -> RelatedResult:
+        """The n papers of the whole corpus nearest to the paper `ref` names (arXiv id or link) by
+        content, each with the shared terms that make it near (bot/related.py)."""
+        _check_count(n)
+        arxiv_id = canonical_arxiv_id(ref)
+        if arxiv_id is None:
+            raise UsageError(usage("related"))
+        source = await self._store.related_source(arxiv_id)
+        if source is None:
+            paper = await self._store.get_paper(arxiv_id)
+            if paper is None:
+                raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
+            return RelatedResult(paper, [], t("related.not_indexed", arxiv_id=arxiv_id))
+        weights = query_weights(source.vector, source.frequencies, source.papers)
+        found = await self._store.nearest(source.key, weights, n)
+        related = [
+            RelatedPaper(near.paper, near.score, shared_terms(weights, near.vector, source.vector.display))
+            for near in found
+        ]
+        return RelatedResult(source.paper, related, None if related else t("related.none", arxiv_id=arxiv_id))
+
     async def days(self, limit: int = 30) -> list[DayInfo]:
         return await self._store.list_days(limit=limit)
 
     async def stats(self) -> StoreStats:
         return await self._store.stats()
+
+    async def trending(
+        self,
+        n: int = DEFAULT_TRENDING,
+        *,
+        days: int = DEFAULT_DAYS,
+        now: datetime | None = None,
+        most: int = MAX_LIST,
+    ) -> TrendingResult:
+        """The n papers of the last `days` days of lists that gained the most votes in the last 24 h."""
+        _check_count(n, most)
+        return await find_trending(self._store, now, n, days)
 
     async def summary_stats(self) -> SummaryStats:
         return await self._store.summary_stats()
@@ -199,6 +254,25 @@ def search_view(result: SearchResult, language: str) -> DigestView:
     return DigestView(heading, items, result.empty_reason, total=page.total, offset=result.offset)
 
 
+def _item(rank: int, near: RelatedPaper, language: str, lang: Lang) -> DigestItem:
+    """A related paper as a list line: its summary line starts with the shared terms (`Shared:
+    LoRA, 트랜스포머, Jane Doe — `), then the first sentence of its summary in `language`."""
+    why = t("related.why", terms=", ".join(near.shared)).render(lang) if near.shared else ""
+    line = " — ".join(part for part in (why, one_line(near.paper, language)) if part)
+    paper = near.paper
+    return DigestItem(rank, paper.arxiv_id, paper.title, paper.arxiv_url, paper.votes, line)
+
+
+def related_view(result: RelatedResult, language: str) -> DigestView:
+    """The neutral list a platform renders for /related: each paper's line says which terms it
+    shares with the source, then its summary's first sentence in `language`."""
+    lang = pick_language(language)
+    source = result.source
+    heading = t("related.heading", title=source.title, arxiv_id=source.arxiv_id, n=len(result.related))
+    items = tuple(_item(rank, near, language, lang) for rank, near in enumerate(result.related, start=1))
+    return DigestView(heading, items, result.empty_reason, total=len(items))
+
+
 PAGE = 10
 
 
@@ -218,6 +292,11 @@ def top_page_of(result: TopResult, offset: int, language: str, size: int = PAGE)
     page = DigestView(view.heading, shown, view.empty_reason, total=len(result.papers), offset=offset)
     following = offset + size if offset + len(shown) < len(result.papers) else None
     return ListPage(page, max(0, offset - size) if offset else None, following)
+
+
+def related_page_of(result: RelatedResult, language: str) -> ListPage:
+    """The /related list as a page of its own (it has no neighbours: a few papers, never paged)."""
+    return ListPage(related_view(result, language), None, None)
 
 
 def search_page_of(result: SearchResult, language: str, size: int = PAGE) -> ListPage:

@@ -27,8 +27,9 @@ from storage.postgres import PostgresStore
 
 # Foreign-key order; the search tables (papers_fts, papers_search) are rebuilt, not copied.
 TABLES = (
-    "papers", "days", "paper_days", "summary_failures", "subscriptions", "outbox", "outbox_messages",
-    "ledger", "ui_state", "opinions", "saved_papers",
+    "papers", "days", "paper_days", "paper_votes", "summary_failures", "subscriptions", "outbox",
+    "outbox_messages", "ledger", "ui_state", "opinions", "saved_papers",
+    "related_docs", "related_terms", "related_df", "related_corpus",
 )  # fmt: skip
 BATCH = 1000
 

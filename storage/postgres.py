@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import unicodedata
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeAlias
 
@@ -43,16 +44,20 @@ from bot.ports import (
     DayInfo,
     DueSubscription,
     Enqueued,
+    Neighbour,
     NextCheck,
     PaperFeedback,
     RefusedPaper,
+    RelatedSource,
     SavedPaper,
     SearchPage,
     SearchQuery,
     StoreStats,
     SummaryStats,
+    TrendingPage,
     UpsertResult,
 )
+from bot.related import Vector, build_vector
 from bot.selection import LATE_RISER_DAYS
 from storage.errors import postgres_unavailable
 from storage.migrate import migrate_postgres
@@ -60,6 +65,7 @@ from storage.records import (
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
+    history_floor,
     json_text,
     member_feedback_of,
     merge_day,
@@ -68,16 +74,32 @@ from storage.records import (
     paper_feedback_of,
     paper_from_row,
     paper_values,
+    ranked_trends,
     search_fields,
     store_stats,
     subscription_from_row,
     subscription_values,
     summary_stats,
+    trend_row,
+    trending_days,
+    trending_page,
     ui_token,
     upsert_result,
+    vote_samples,
     with_summary,
 )
+from storage.related_rows import (
+    BACKFILL_BATCH,
+    Backfill,
+    neighbour_of,
+    postings,
+    source_of,
+    term_change,
+    vectors_of,
+)
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES, Term, index_fields, parse_query
+
+log = logging.getLogger(__name__)
 
 # Generic in the type stubs only: a string, so nothing subscripts the classes at run time.
 _Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -98,6 +120,8 @@ _REFUSED = (
 )
 
 _SELECT_PAPER = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
+# A paper's days in the same read as its row (related papers: one round trip less per answer).
+_DAYS = "ARRAY(SELECT day FROM paper_days WHERE paper_id = p.id ORDER BY day)"
 
 # tsvector limits: a position is at most 16383 and a lexeme at most 2047 bytes (4 per character).
 _MAX_POSITION = 16383
@@ -197,12 +221,14 @@ class PostgresStore:
         try:
             async with pool.acquire() as db:
                 await migrate_postgres(db)
+            store = cls(pool, url)
+            await store._index_related_backlog()
         except BaseException as err:
             await pool.close()
             if (unavailable := postgres_unavailable(err, url)) is not None:
                 raise unavailable from err  # a user without rights, a read-only server, a full disk
             raise
-        return cls(pool, url)
+        return store
 
     async def close(self) -> None:
         await self._pool.close()
@@ -308,6 +334,37 @@ class PostgresStore:
             terms=tuple(term.word for term in terms),
             capped=broad,
         )
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        span = trending_days(await self.latest_day(on_or_before=now.astimezone(UTC).date()), days)
+        if span is None:
+            return trending_page(None, [], [], {})
+        found = await self._pool.fetch(
+            """SELECT p.id, p.arxiv_id, p.votes,
+                  (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $1
+                   ORDER BY v.seen_at DESC LIMIT 1) AS last_votes,
+                  coalesce(
+                      (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $2
+                       ORDER BY v.seen_at DESC LIMIT 1),
+                      (SELECT v.votes FROM paper_votes v
+                       WHERE v.paper_id = p.id AND v.seen_at > $2 AND v.seen_at <= $1
+                       ORDER BY v.seen_at LIMIT 1)) AS first_votes,
+                  (SELECT count(*) FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= $1) AS samples
+               FROM papers p
+               WHERE p.id IN (SELECT paper_id FROM paper_days WHERE day BETWEEN $3 AND $4)""",
+            now,
+            now - window,
+            span[0],
+            span[1],
+        )
+        rows = [trend_row(row) for row in found]
+        ranked = ranked_trends(rows, limit)
+        chosen = await self._pool.fetch(
+            f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.id = ANY($1::bigint[])",
+            [paper_id for paper_id, _ in ranked],
+        )
+        papers = dict(zip((r["id"] for r in chosen), await self._papers(self._pool, chosen), strict=True))
+        return trending_page(span, rows, ranked, papers)
 
     async def stats(self) -> StoreStats:
         totals = await self._pool.fetchrow(
@@ -815,7 +872,7 @@ class PostgresStore:
             ids: dict[str, int] = {row["arxiv_id"]: row["id"] for row in rows}
             changes = merge_day(digest, {p.arxiv_id: p for p in await self._papers(db, rows)})
             refused: list[RefusedPaper] = []
-            for arxiv_id, (_, after) in changes.rows.items():
+            for arxiv_id, (before, after) in changes.rows.items():
                 try:
                     async with db.transaction():  # a savepoint: a refused paper costs only itself
                         paper_id = await self._write_paper(db, ids.get(arxiv_id), after, now)
@@ -825,6 +882,7 @@ class PostgresStore:
                             paper_id,
                             _words(after),
                         )
+                        await self._index_related(db, paper_id, before, after)
                     ids[arxiv_id] = paper_id
                 except _REFUSED as err:
                     position = changes.positions[arxiv_id]
@@ -849,20 +907,33 @@ class PostgresStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await db.execute("UPDATE days SET last_ingested_at = $1 WHERE day = $2", now, digest.day)
+            samples = vote_samples(changes, refused)
+            if samples:  # the vote history (see SqliteStore._record_votes)
+                seen = digest.seen_at or now
+                await db.executemany(
+                    """INSERT INTO paper_votes (paper_id, seen_at, votes) VALUES ($1, $2, $3)
+                       ON CONFLICT (paper_id, seen_at) DO UPDATE SET votes = EXCLUDED.votes""",
+                    [(ids[arxiv_id], seen, votes) for arxiv_id, votes in samples],
+                )
+                await db.execute("DELETE FROM paper_votes WHERE seen_at < $1", history_floor(seen))
         return upsert_result(day_added, changes, refused)
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._pool.acquire() as db, db.transaction():
+            # the related index's frequencies are written by one writer at a time (as upsert_day)
+            await db.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
             row = await db.fetchrow(
                 f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.arxiv_id = $1 FOR UPDATE", arxiv_id
             )
             if row is None:
                 raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
-            after = with_summary((await self._papers(db, [row]))[0], summary)
+            before = (await self._papers(db, [row]))[0]
+            after = with_summary(before, summary)
             await self._write_paper(db, row["id"], after, datetime.now(UTC))
             await db.execute(
                 "UPDATE papers_search SET words = $2::tsvector WHERE paper_id = $1", row["id"], _words(after)
             )
+            await self._index_related(db, row["id"], before, after)
             await db.execute(
                 "DELETE FROM summary_failures WHERE paper_id = $1 AND language = $2",
                 row["id"],
@@ -903,6 +974,133 @@ class PostgresStore:
         )
         return int(total)
 
+    # -- related papers (bot/related.py) --------------------------------------------------------
+
+    @staticmethod
+    async def _index_related(db: _Connection, paper_id: int, before: Paper | None, after: Paper) -> None:
+        """Keep the paper's vector, its postings and the term frequencies current with what was just
+        written (inside the writer's transaction, under the ingest lock); a write that changes no
+        term writes nothing."""
+        old = await db.fetchval("SELECT vector FROM related_docs WHERE paper_id = $1", paper_id)
+        change = term_change(before if old is not None else None, after, new=old is None)
+        if change is None:
+            return
+        await _add_frequencies(db, change.delta, 1 if change.new else 0)
+        frequencies, total = await _frequencies(db, list(change.terms.counts))
+        vector = build_vector(change.terms, frequencies, total)
+        if old is not None:
+            await db.execute(
+                "DELETE FROM related_terms WHERE paper_id = $1 AND term = ANY($2::text[])",
+                paper_id,
+                list(Vector.from_json(old).weights),
+            )
+        rows = postings(vector)
+        await db.execute(
+            """INSERT INTO related_terms (term, paper_id, weight)
+               SELECT term, $1, weight FROM unnest($2::text[], $3::int[]) AS v(term, weight)""",
+            paper_id,
+            [term for term, _ in rows],
+            [weight for _, weight in rows],
+        )
+        await db.execute(
+            """INSERT INTO related_docs (paper_id, vector) VALUES ($1, $2)
+               ON CONFLICT (paper_id) DO UPDATE SET vector = EXCLUDED.vector""",
+            paper_id,
+            vector.to_json(),
+        )
+
+    async def related_source(self, arxiv_id: str) -> RelatedSource | None:
+        """The paper with its days, its vector and its terms' frequencies, in one read."""
+        row = await self._pool.fetchrow(
+            f"""SELECT {_SELECT_PAPER}, d.vector AS vector, {_DAYS} AS days,
+                       (SELECT json_object_agg(f.term, f.papers) FROM related_df f
+                        WHERE f.term IN (SELECT v ->> 0 FROM jsonb_array_elements(d.vector::jsonb) v))
+                           AS frequencies,
+                       (SELECT papers FROM related_corpus WHERE id = 1) AS total
+                FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = $1""",
+            arxiv_id,
+        )
+        if row is None:
+            return None
+        return source_of(row, paper_from_row(row, row["days"]))
+
+    async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
+        """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
+        if not weights or limit < 1:
+            return []
+        rows = await self._pool.fetch(
+            f"""WITH ranked AS MATERIALIZED (
+                    SELECT r.paper_id AS id, sum(asked.weight * r.weight)::bigint AS score
+                    FROM unnest($1::text[], $2::bigint[]) AS asked (term, weight)
+                    JOIN related_terms r ON r.term = asked.term
+                    WHERE r.paper_id <> $3
+                    GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT $4)
+                SELECT {_SELECT_PAPER}, ranked.score AS score, d.vector AS vector, {_DAYS} AS days
+                FROM ranked JOIN papers p ON p.id = ranked.id
+                JOIN related_docs d ON d.paper_id = ranked.id
+                ORDER BY ranked.score DESC, ranked.id DESC""",
+            list(weights),
+            list(weights.values()),
+            source,
+            limit,
+        )
+        return [neighbour_of(row, paper_from_row(row, row["days"])) for row in rows]
+
+    async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
+        rows = await self._pool.fetch(
+            "SELECT paper_id, vector FROM related_docs WHERE paper_id > $1 ORDER BY paper_id LIMIT $2",
+            after,
+            limit,
+        )
+        return [(int(row["paper_id"]), Vector.from_json(row["vector"])) for row in rows]
+
+    async def index_related(self) -> int:
+        """Every paper without a vector, indexed in one transaction under the ingest lock: their
+        terms counted first (so each vector is chosen with the whole corpus' frequencies), then
+        their vectors written (COPY)."""
+        missing = await self._pool.fetchval(
+            """SELECT (SELECT count(*) FROM papers)
+                      - coalesce((SELECT papers FROM related_corpus WHERE id = 1), 0)"""
+        )
+        if int(missing) <= 0:
+            return 0
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock($1)", _INGEST_LOCK)
+            ids = [
+                int(r["id"])
+                for r in await db.fetch(
+                    """SELECT id FROM papers p
+                       WHERE NOT EXISTS (SELECT 1 FROM related_docs d WHERE d.paper_id = p.id) ORDER BY id"""
+                )
+            ]
+            batches = [ids[i : i + BACKFILL_BATCH] for i in range(0, len(ids), BACKFILL_BATCH)]
+            counted = Backfill()
+            for batch in batches:
+                counted.count(paper for _, paper in await _unindexed(db, batch))
+            await _add_frequencies(db, counted.frequencies, counted.papers)
+            frequencies = {r["term"]: int(r["papers"]) for r in await db.fetch("SELECT * FROM related_df")}
+            total = int(await db.fetchval("SELECT coalesce(max(papers), 0) FROM related_corpus"))
+            for batch in batches:
+                vectors = vectors_of(await _unindexed(db, batch), frequencies, total)
+                await db.copy_records_to_table(
+                    "related_docs", records=[(key, vector.to_json()) for key, vector in vectors]
+                )
+                await db.copy_records_to_table(
+                    "related_terms",
+                    columns=["term", "paper_id", "weight"],
+                    records=[(t, key, w) for key, vector in vectors for t, w in postings(vector)],
+                )
+        return len(ids)
+
+    async def _index_related_backlog(self) -> None:
+        """On open: index what has no vector (a database from before migration 0012), then mark
+        the new rows visible to every transaction (VACUUM), as autovacuum would later: questions
+        then read postings from the index alone from the first one on."""
+        indexed = await self.index_related()
+        if indexed:
+            log.info("related papers: indexed %d paper(s) stored before the index", indexed)
+            await self._pool.execute("VACUUM (ANALYZE) related_terms, related_docs, related_df")
+
     @staticmethod
     async def _write_paper(db: _Connection, paper_id: int | None, paper: Paper, now: datetime) -> int:
         """Insert a new paper (`paper_id` None) or overwrite a stored one; returns its id."""
@@ -926,6 +1124,46 @@ class PostgresStore:
             paper_id,
         )
         return paper_id
+
+
+async def _add_frequencies(db: _Connection, delta: Mapping[str, int], papers: int) -> None:
+    """Add `delta` to the related index's term frequencies (dropping terms no paper holds any
+    more) and `papers` to its count of papers."""
+    if delta:
+        await db.execute(
+            """INSERT INTO related_df (term, papers) SELECT * FROM unnest($1::text[], $2::int[])
+               ON CONFLICT (term) DO UPDATE SET papers = related_df.papers + EXCLUDED.papers""",
+            list(delta),
+            list(delta.values()),
+        )
+        gone = [term for term, change in delta.items() if change < 0]
+        if gone:
+            await db.execute("DELETE FROM related_df WHERE papers <= 0 AND term = ANY($1::text[])", gone)
+    if papers:
+        await db.execute(
+            """INSERT INTO related_corpus (id, papers) VALUES (1, $1)
+               ON CONFLICT (id) DO UPDATE SET papers = related_corpus.papers + EXCLUDED.papers""",
+            papers,
+        )
+
+
+async def _frequencies(db: _Connection, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+    """How many papers hold each of `terms`, and how many papers are indexed, in one read."""
+    rows = await db.fetch(
+        """SELECT term, papers FROM related_df WHERE term = ANY($1::text[])
+           UNION ALL SELECT NULL, papers FROM related_corpus WHERE id = 1""",
+        list(terms),
+    )
+    total = next((int(row["papers"]) for row in rows if row["term"] is None), 0)
+    return {row["term"]: int(row["papers"]) for row in rows if row["term"] is not None}, total
+
+
+async def _unindexed(db: _Connection, ids: Sequence[int]) -> list[tuple[int, Paper]]:
+    """These papers (days left out: the index does not read them), with their keys."""
+    rows = await db.fetch(
+        f"SELECT {_SELECT_PAPER} FROM papers p WHERE p.id = ANY($1::bigint[]) ORDER BY p.id", list(ids)
+    )
+    return [(int(row["id"]), paper_from_row(row, ())) for row in rows]
 
 
 def _one_line_errors(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

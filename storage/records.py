@@ -13,10 +13,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.merge import merge_papers
+from bot.merge import merge_later
 from bot.models import (
     Destination,
     DigestDay,
@@ -29,7 +29,15 @@ from bot.models import (
     Subscription,
     Summary,
 )
-from bot.ports import PaperFeedback, RefusedPaper, StoreStats, SummaryStats, UpsertResult
+from bot.ports import (
+    PaperFeedback,
+    RefusedPaper,
+    StoreStats,
+    SummaryStats,
+    Trend,
+    TrendingPage,
+    UpsertResult,
+)
 
 UI_STATE_DAYS = 30  # how long a button's token keeps working
 
@@ -79,6 +87,9 @@ PAPER_COLUMNS = (
     "abstract",
     "ai_summary",
     "keywords",
+    "organization",
+    "github_stars",
+    "num_comments",
 )
 
 
@@ -96,6 +107,9 @@ def paper_values(paper: Paper) -> tuple[Any, ...]:
         paper.abstract,
         paper.ai_summary,
         json_text(paper.keywords),
+        paper.organization,
+        paper.github_stars,
+        paper.num_comments,
     )
 
 
@@ -114,6 +128,9 @@ def paper_from_row(row: Row, days: Iterable[str | date]) -> Paper:
         abstract=row["abstract"],
         ai_summary=row["ai_summary"],
         keywords=tuple(json.loads(row["keywords"])),
+        organization=row["organization"],
+        github_stars=row["github_stars"],
+        num_comments=row["num_comments"],
         days=tuple(as_date(day) for day in days),
     )
 
@@ -164,10 +181,11 @@ def summary_stats(groups: Sequence[Row], failures: Sequence[Row]) -> SummaryStat
 
 def search_fields(paper: Paper) -> tuple[str, str, str]:
     """What search reads of a paper, by weight: its title, its authors, and the rest (body): the
-    summaries in every language, then the abstract, the HF summary and the keywords."""
+    summaries in every language, then the abstract, the HF summary, the keywords and the
+    organization (so `/search AIRI` finds its papers)."""
     sections = [s for summary in paper.summaries for s in summary.sections]
     body = [s.text for s in sections] + [s.heading for s in sections if s.heading]
-    body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords)]
+    body += [paper.abstract or "", paper.ai_summary or "", " ".join(paper.keywords), paper.organization or ""]
     return paper.title, " ".join(paper.authors), "\n".join(body)
 
 
@@ -186,7 +204,8 @@ class DayMerge:
 
 
 def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
-    """Merge the day's papers into the `stored` ones (by arXiv id, with their days) by bot.merge.
+    """Merge the day's papers into the `stored` ones (by arXiv id, with their days) by bot.merge
+    (`merge_later`: the day is the later answer, whose stars and comments replace the stored ones).
 
     Unchanged papers write nothing, so ingesting the same data twice changes nothing.
     """
@@ -196,7 +215,7 @@ def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
         incoming = listed.model_copy(update={"days": (digest.day,)})
         result.positions[incoming.arxiv_id] = position
         existing = current.get(incoming.arxiv_id)
-        merged = incoming if existing is None else merge_papers(existing, incoming)
+        merged = incoming if existing is None else merge_later(existing, incoming)
         if merged == existing:
             continue
         result.added += existing is None
@@ -205,6 +224,78 @@ def merge_day(digest: DigestDay, stored: Mapping[str, Paper]) -> DayMerge:
         result.rows[incoming.arxiv_id] = (before, merged)
         current[incoming.arxiv_id] = merged
     return result
+
+
+# -- vote history (trending) -------------------------------------------------------------------
+
+# How long a vote sample is kept: trending looks back at most this far (bot.trending.MAX_DAYS of
+# lists, its 24-hour window and a day of slack), and each new sample prunes those older, so the
+# table holds about (ingest rounds of this span) x (papers whose votes moved) rows, whatever the age
+# of the database.
+VOTE_HISTORY_DAYS = 32
+
+
+def vote_samples(changes: DayMerge, refused: Sequence[RefusedPaper]) -> list[tuple[str, int]]:
+    """(arXiv id, votes) of each stored paper whose vote count this day changed (or first became
+    known): the vote history gets a row only when the count moved."""
+    left_out = {r.arxiv_id for r in refused}
+    return [
+        (arxiv_id, after.votes)
+        for arxiv_id, (before, after) in changes.rows.items()
+        if arxiv_id not in left_out
+        and after.votes is not None
+        and (before is None or before.votes != after.votes)
+    ]
+
+
+def history_floor(seen_at: datetime) -> datetime:
+    """Samples before this are pruned when one is recorded at `seen_at`."""
+    return seen_at - timedelta(days=VOTE_HISTORY_DAYS)
+
+
+def trending_days(latest: date | None, days: int) -> tuple[date, date] | None:
+    """The listing days trending covers: the `days` days ending with the latest list."""
+    return None if latest is None else (latest - timedelta(days=days - 1), latest)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One listed paper's history in the window, as the trending query reads it."""
+
+    paper_id: int
+    votes: int | None  # the paper's current count
+    arxiv_id: str
+    first: int | None  # the count at the window's start (else the first seen in it)
+    last: int | None  # the last count seen up to now
+    samples: int
+
+
+def trend_row(row: Row) -> TrendRow:
+    return TrendRow(
+        row["id"], row["votes"], row["arxiv_id"], row["first_votes"], row["last_votes"], row["samples"]
+    )
+
+
+def ranked_trends(rows: Sequence[TrendRow], limit: int) -> list[tuple[int, int]]:
+    """(paper id, votes gained) of the papers that gained votes, most gained first, then the most
+    voted now, then the arXiv id (a total order: both stores give one answer)."""
+    gains = [(r, r.last - r.first) for r in rows if r.first is not None and r.last is not None]
+    gains.sort(key=lambda pair: (-pair[1], -(pair[0].votes or 0), pair[0].arxiv_id))
+    return [(r.paper_id, gained) for r, gained in gains if gained > 0][:limit]
+
+
+def trending_page(
+    span: tuple[date, date] | None, rows: Sequence[TrendRow], ranked: Sequence[tuple[int, int]],
+    papers: Mapping[int, Paper],
+) -> TrendingPage:  # fmt: skip
+    """The page from the query's rows, the ranking and the ranked papers by id."""
+    return TrendingPage(
+        trends=[Trend(papers[paper_id], gained) for paper_id, gained in ranked if paper_id in papers],
+        first_day=span[0] if span else None,
+        last_day=span[1] if span else None,
+        listed=len(rows),
+        tracked=sum(r.samples >= 2 for r in rows),
+    )
 
 
 def upsert_result(day_added: bool, changes: DayMerge, refused: Sequence[RefusedPaper]) -> UpsertResult:

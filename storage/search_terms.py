@@ -18,10 +18,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Hangul syllables and jamo, kana, CJK ideographs: scripts whose words are not space-separated.
-_BIGRAM_SCRIPT = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-_SEGMENT = re.compile(rf"[{_BIGRAM_SCRIPT}]+|[^\W_{_BIGRAM_SCRIPT}]+")
-_STARTS_BIGRAM_SCRIPT = re.compile(rf"[{_BIGRAM_SCRIPT}]")
+from bot.words import SEGMENT as _SEGMENT
+from bot.words import document_tokens as document_tokens
+from bot.words import is_bigram_script as _is_bigram_script
+from bot.words import segment_tokens as _tokens
+
 _PHRASE = re.compile(r'"([^"]*)"')
 
 MAX_TERMS = 16
@@ -33,28 +34,6 @@ PREFIX_MIN_CHARS = 3
 # ranks its BROAD_POOL most recently added matches by votes, and its total is then a lower bound.
 RANKED_MATCHES = 1000
 BROAD_POOL = 300
-
-
-def _is_bigram_script(segment: str) -> bool:
-    return bool(_STARTS_BIGRAM_SCRIPT.match(segment))
-
-
-def _bigrams(run: str) -> list[str]:
-    if len(run) < 2:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def _tokens(segments: list[str]) -> list[str]:
-    out: list[str] = []
-    for segment in segments:
-        out.extend(_bigrams(segment) if _is_bigram_script(segment) else (segment,))
-    return out
-
-
-def document_tokens(text: str) -> list[str]:
-    """The text as an index holds it, in order: words kept, bigram-script runs cut into bigrams."""
-    return _tokens(_SEGMENT.findall(text))
 
 
 # What one paper may put in a search index, the same on every store so both find the same papers:

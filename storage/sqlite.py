@@ -11,9 +11,10 @@ import asyncio
 import functools
 import inspect
 import json
+import logging
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import NotFoundError, StoreError
+from bot.errors import NotFoundError, StoreError, StoreUnavailable
 from bot.i18n import t
 from bot.models import (
     Destination,
@@ -39,16 +40,20 @@ from bot.ports import (
     DayInfo,
     DueSubscription,
     Enqueued,
+    Neighbour,
     NextCheck,
     PaperFeedback,
     RefusedPaper,
+    RelatedSource,
     SavedPaper,
     SearchPage,
     SearchQuery,
     StoreStats,
     SummaryStats,
+    TrendingPage,
     UpsertResult,
 )
+from bot.related import Vector, build_vector
 from bot.selection import LATE_RISER_DAYS
 from storage.errors import sqlite_unavailable
 from storage.fts_text import build_match, index_columns
@@ -58,6 +63,7 @@ from storage.records import (
     PAPER_COLUMNS,
     UI_STATE_DAYS,
     as_datetime,
+    history_floor,
     member_feedback_of,
     merge_day,
     outbox_counts,
@@ -65,16 +71,32 @@ from storage.records import (
     paper_feedback_of,
     paper_from_row,
     paper_values,
+    ranked_trends,
     search_fields,
     store_stats,
     subscription_from_row,
     subscription_values,
     summary_stats,
+    trend_row,
+    trending_days,
+    trending_page,
     ui_token,
     upsert_result,
+    vote_samples,
     with_summary,
 )
+from storage.related_rows import (
+    BACKFILL_BATCH,
+    Backfill,
+    neighbour_of,
+    postings,
+    source_of,
+    term_change,
+    vectors_of,
+)
 from storage.search_terms import BROAD_POOL, RANKED_MATCHES
+
+log = logging.getLogger(__name__)
 
 RECORD_GATHER = 0.005  # seconds a sent message waits for others to be recorded with it
 # Another process writing the same file (a second `paperboy ingest`, `paperboy run`) is waited for
@@ -89,6 +111,10 @@ _REFUSED = (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, O
 # Title hits weigh most, then authors, then summaries, abstract and keywords.
 _BM25 = "bm25(papers_fts, 10.0, 4.0, 1.0)"
 _PAPER_COLUMNS = "p.id, p.arxiv_id, " + ", ".join(f"p.{column}" for column in PAPER_COLUMNS)
+# A paper's days in the same read as its row (related papers: one round trip less per answer).
+_DAYS_JSON = (
+    "(SELECT json_group_array(day) FROM (SELECT day FROM paper_days WHERE paper_id = p.id ORDER BY day))"
+)
 
 
 # A sent message for outbox_messages: outbox id, seq, platform message id, destination key,
@@ -170,12 +196,14 @@ class SqliteStore:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await migrate(db)
+            store = cls(db, where)
+            await store._index_related_backlog()
         except BaseException as err:
             await db.close()
             if isinstance(err, sqlite3.Error):
                 _raise_unavailable(err, where)
             raise
-        return cls(db, where)
+        return store
 
     async def close(self) -> None:
         if self._recorder is not None:
@@ -210,7 +238,7 @@ class SqliteStore:
         async with self._lock, self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def _all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
@@ -324,6 +352,42 @@ class SqliteStore:
         return SearchPage(
             papers=await self._papers(rows), total=total, terms=match.terms, capped=matches > RANKED_MATCHES
         )
+
+    async def trending(self, now: datetime, *, days: int, window: timedelta, limit: int) -> TrendingPage:
+        span = trending_days(await self.latest_day(on_or_before=now.astimezone(UTC).date()), days)
+        if span is None:
+            return trending_page(None, [], [], {})
+        rows = [
+            trend_row(row)
+            for row in await self._all(
+                """SELECT p.id, p.arxiv_id, p.votes,
+                      (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :now
+                       ORDER BY v.seen_at DESC LIMIT 1) AS last_votes,
+                      coalesce(
+                          (SELECT v.votes FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :since
+                           ORDER BY v.seen_at DESC LIMIT 1),
+                          (SELECT v.votes FROM paper_votes v
+                           WHERE v.paper_id = p.id AND v.seen_at > :since AND v.seen_at <= :now
+                           ORDER BY v.seen_at LIMIT 1)) AS first_votes,
+                      (SELECT count(*) FROM paper_votes v WHERE v.paper_id = p.id AND v.seen_at <= :now)
+                          AS samples
+                   FROM papers p
+                   WHERE p.id IN (SELECT paper_id FROM paper_days WHERE day BETWEEN :first AND :last)""",
+                {
+                    "now": _ts(now),
+                    "since": _ts(now - window),
+                    "first": span[0].isoformat(),
+                    "last": span[1].isoformat(),
+                },
+            )
+        ]
+        ranked = ranked_trends(rows, limit)
+        ids = [paper_id for paper_id, _ in ranked]
+        found = await self._all(
+            f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({','.join('?' * len(ids))})", ids
+        )
+        papers = {row["id"]: paper for row, paper in zip(found, await self._papers(found), strict=True)}
+        return trending_page(span, rows, ranked, papers)
 
     @staticmethod
     def _search_filters(query: SearchQuery) -> tuple[str, list[Any]]:
@@ -880,7 +944,23 @@ class SqliteStore:
             )
             if not day_added and len(changes.rows) > len(refused):
                 await self._db.execute("UPDATE days SET last_ingested_at = ? WHERE day = ?", (now, day))
+            await self._record_votes(digest, vote_samples(changes, refused), ids)
         return upsert_result(day_added, changes, refused)
+
+    async def _record_votes(
+        self, digest: DigestDay, samples: list[tuple[str, int]], ids: dict[str, int | None]
+    ) -> None:
+        """The vote history: a row per paper whose count changed, at the time the answer was read;
+        what is older than the history keeps is pruned."""
+        if not samples:
+            return
+        seen = digest.seen_at or datetime.now(UTC)
+        await self._db.executemany(
+            """INSERT INTO paper_votes (paper_id, seen_at, votes) VALUES (?, ?, ?)
+               ON CONFLICT (paper_id, seen_at) DO UPDATE SET votes = excluded.votes""",
+            [(ids[arxiv_id], _ts(seen), votes) for arxiv_id, votes in samples],
+        )
+        await self._db.execute("DELETE FROM paper_votes WHERE seen_at < ?", (_ts(history_floor(seen)),))
 
     async def save_summary(self, arxiv_id: str, summary: Summary) -> None:
         async with self._transaction():
@@ -940,6 +1020,8 @@ class SqliteStore:
                 (*paper_values(after), after.arxiv_id, now, now),
             )
             await self._index(cursor.lastrowid, after)
+            if cursor.lastrowid is not None:
+                await self._index_related(cursor.lastrowid, None, after)
             return cursor.lastrowid
         await self._db.execute(
             f"UPDATE papers SET {', '.join(f'{c} = ?' for c in PAPER_COLUMNS)}, updated_at = ? WHERE id = ?",
@@ -951,6 +1033,8 @@ class SqliteStore:
             (rowid, *_fts_values(before)),
         )
         await self._index(rowid, after)
+        if rowid is not None:
+            await self._index_related(rowid, before, after)
         return rowid
 
     async def _index(self, rowid: int | None, paper: Paper) -> None:
@@ -958,6 +1042,157 @@ class SqliteStore:
             "INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?, ?, ?, ?)",
             (rowid, *_fts_values(paper)),
         )
+
+    # -- related papers (bot/related.py) --------------------------------------------------------
+
+    async def _index_related(self, paper_id: int, before: Paper | None, after: Paper) -> None:
+        """Keep the paper's vector, its postings and the term frequencies current with what was just
+        written (inside the writer's transaction); a write that changes no term writes nothing."""
+        old = await self._one("SELECT vector FROM related_docs WHERE paper_id = ?", (paper_id,))
+        change = term_change(before if old else None, after, new=old is None)
+        if change is None:
+            return
+        await self._add_frequencies(change.delta, 1 if change.new else 0)
+        frequencies, total = await self._frequencies(list(change.terms.counts))
+        vector = build_vector(change.terms, frequencies, total)
+        if old is not None:
+            await self._db.execute(
+                "DELETE FROM related_terms WHERE paper_id = ? AND term IN (SELECT value FROM json_each(?))",
+                (paper_id, json.dumps(list(Vector.from_json(old["vector"]).weights))),
+            )
+        await self._db.executemany(
+            "INSERT INTO related_terms (term, paper_id, weight) VALUES (?, ?, ?)",
+            [(term, paper_id, weight) for term, weight in postings(vector)],
+        )
+        await self._db.execute(
+            """INSERT INTO related_docs (paper_id, vector) VALUES (?, ?)
+               ON CONFLICT (paper_id) DO UPDATE SET vector = excluded.vector""",
+            (paper_id, vector.to_json()),
+        )
+
+    async def _add_frequencies(self, delta: Mapping[str, int], papers: int) -> None:
+        if delta:
+            await self._db.execute(
+                """INSERT INTO related_df (term, papers) SELECT key, value FROM json_each(?) WHERE true
+                   ON CONFLICT (term) DO UPDATE SET papers = papers + excluded.papers""",
+                (json.dumps(delta, ensure_ascii=False),),
+            )
+            await self._db.execute(
+                "DELETE FROM related_df WHERE papers <= 0 AND term IN (SELECT value FROM json_each(?))",
+                (json.dumps([term for term, change in delta.items() if change < 0], ensure_ascii=False),),
+            )
+        if papers:
+            await self._db.execute(
+                """INSERT INTO related_corpus (id, papers) VALUES (1, ?)
+                   ON CONFLICT (id) DO UPDATE SET papers = papers + excluded.papers""",
+                (papers,),
+            )
+
+    async def _frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many papers hold each of `terms`, and how many papers are indexed, in one read."""
+        rows = await self._all(
+            """SELECT term, papers FROM related_df WHERE term IN (SELECT value FROM json_each(?))
+               UNION ALL SELECT NULL, papers FROM related_corpus WHERE id = 1""",
+            (json.dumps(list(terms), ensure_ascii=False),),
+        )
+        total = next((int(row["papers"]) for row in rows if row["term"] is None), 0)
+        return {row["term"]: int(row["papers"]) for row in rows if row["term"] is not None}, total
+
+    async def related_source(self, arxiv_id: str) -> RelatedSource | None:
+        """The paper with its days, its vector and its terms' frequencies, in one read."""
+        rows = await self._db.execute_fetchall(
+            f"""SELECT {_PAPER_COLUMNS}, d.vector AS vector, {_DAYS_JSON} AS days,
+                       (SELECT json_group_object(f.term, f.papers) FROM related_df f
+                        WHERE f.term IN (SELECT json_extract(v.value, '$[0]') FROM json_each(d.vector) v))
+                           AS frequencies,
+                       (SELECT papers FROM related_corpus WHERE id = 1) AS total
+                FROM papers p JOIN related_docs d ON d.paper_id = p.id WHERE p.arxiv_id = ?""",
+            (arxiv_id,),
+        )
+        row = next(iter(rows), None)
+        return None if row is None else source_of(row, paper_from_row(row, json.loads(row["days"])))
+
+    async def nearest(self, source: int, weights: Mapping[str, int], limit: int) -> list[Neighbour]:
+        """The postings of the asking terms (ranges of related_terms' key), summed per paper in SQL."""
+        if not weights or limit < 1:
+            return []
+        rows = await self._db.execute_fetchall(  # one hop to SQLite's thread, not three
+            f"""WITH asked (term, weight) AS (SELECT key, value FROM json_each(?)),
+                ranked AS MATERIALIZED (
+                    SELECT r.paper_id AS id, sum(asked.weight * r.weight) AS score
+                    FROM asked CROSS JOIN related_terms r
+                    WHERE r.term = asked.term AND r.paper_id <> ?
+                    GROUP BY r.paper_id ORDER BY score DESC, r.paper_id DESC LIMIT ?)
+                SELECT {_PAPER_COLUMNS}, ranked.score AS score, d.vector AS vector, {_DAYS_JSON} AS days
+                FROM ranked JOIN papers p ON p.id = ranked.id JOIN related_docs d ON d.paper_id = ranked.id
+                ORDER BY ranked.score DESC, ranked.id DESC""",
+            (json.dumps(dict(weights), ensure_ascii=False), source, limit),
+        )
+        return [neighbour_of(row, paper_from_row(row, json.loads(row["days"]))) for row in rows]
+
+    async def related_vectors(self, *, after: int, limit: int) -> list[tuple[int, Vector]]:
+        rows = await self._all(
+            "SELECT paper_id, vector FROM related_docs WHERE paper_id > ? ORDER BY paper_id LIMIT ?",
+            (after, limit),
+        )
+        return [(int(row["paper_id"]), Vector.from_json(row["vector"])) for row in rows]
+
+    async def index_related(self) -> int:
+        """Every paper without a vector, indexed in one transaction: their terms counted first (so
+        each vector is chosen with the whole corpus' frequencies), then their vectors written."""
+        row = await self._one(
+            """SELECT (SELECT count(*) FROM papers)
+                      - coalesce((SELECT papers FROM related_corpus WHERE id = 1), 0) AS missing"""
+        )
+        if row is None or int(row["missing"]) <= 0:
+            return 0
+        async with self._transaction():
+            ids = [
+                int(r["id"])
+                for r in await self._all(
+                    """SELECT id FROM papers p
+                       WHERE NOT EXISTS (SELECT 1 FROM related_docs d WHERE d.paper_id = p.id) ORDER BY id"""
+                )
+            ]
+            batches = [ids[i : i + BACKFILL_BATCH] for i in range(0, len(ids), BACKFILL_BATCH)]
+            counted = Backfill()
+            for batch in batches:
+                counted.count(paper for _, paper in await self._unindexed(batch))
+            await self._add_frequencies(counted.frequencies, counted.papers)
+            frequencies = {r["term"]: int(r["papers"]) for r in await self._all("SELECT * FROM related_df")}
+            corpus = await self._one("SELECT papers FROM related_corpus WHERE id = 1")
+            total = int(corpus["papers"]) if corpus else 0
+            for batch in batches:
+                vectors = vectors_of(await self._unindexed(batch), frequencies, total)
+                await self._db.executemany(
+                    "INSERT INTO related_docs (paper_id, vector) VALUES (?, ?)",
+                    [(key, vector.to_json()) for key, vector in vectors],
+                )
+                await self._db.executemany(
+                    "INSERT INTO related_terms (term, paper_id, weight) VALUES (?, ?, ?)",
+                    [(term, key, weight) for key, vector in vectors for term, weight in postings(vector)],
+                )
+        return len(ids)
+
+    async def _unindexed(self, ids: Sequence[int]) -> list[tuple[int, Paper]]:
+        """These papers (days left out: the index does not read them), with their keys."""
+        rows = await self._all(
+            f"""SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))
+                ORDER BY p.id""",
+            (json.dumps(list(ids)),),
+        )
+        return [(int(row["id"]), paper_from_row(row, ())) for row in rows]
+
+    async def _index_related_backlog(self) -> None:
+        """On open: index what has no vector (a database from before migration 0012). A database
+        that cannot be written (read-only) still answers; its related papers wait for a writer."""
+        try:
+            indexed = await self.index_related()
+        except StoreUnavailable as err:
+            log.warning("related papers: could not index the papers without a vector yet: %s", err)
+            return
+        if indexed:
+            log.info("related papers: indexed %d paper(s) stored before the index", indexed)
 
 
 def _opens(path: Path) -> None:

@@ -9,7 +9,7 @@ whole day. Saved API answers (files, URLs) and live answers go through this same
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,10 +96,12 @@ def _read_item(raw: object, day: date | None) -> _Item:
             item_day = _item_day(raw, paper)
         built = _paper(raw, paper, item_day)
         votes = _votes(paper)
-        note = None
+        notes = []
         if votes is not None and built.votes is None:
-            note = f"{built.arxiv_id} has {votes} votes, out of 0..{MAX_VOTES}: kept as unknown"
-        return _Item(day=item_day, paper=built, reason=note)
+            notes.append(f"{built.arxiv_id} has {votes} votes, out of 0..{MAX_VOTES}: kept as unknown")
+        extras, dropped = _extras(raw, paper)
+        notes += [f"{built.arxiv_id}: {reason}; the paper kept without it" for reason in dropped]
+        return _Item(day=item_day, paper=built.model_copy(update=extras), reason="; ".join(notes) or None)
     except _ItemError as err:
         return _Item(day=item_day, reason=str(err))
 
@@ -141,6 +143,63 @@ def _paper(item: Mapping[str, object], paper: Mapping[str, object], day: date | 
         keywords=_strings(paper, "ai_keywords"),
         days=(day,),
     )
+
+
+def _extras(item: Mapping[str, object], paper: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """The fields HF added later (organization, githubStars, numComments), each read on its own:
+    a malformed one is dropped with a reason, never the paper. Returns the Paper fields and reasons."""
+    readers: dict[str, Callable[[], object]] = {
+        "organization": lambda: _organization(item, paper),
+        "github_stars": lambda: _count(paper, "githubStars", "paper.githubStars"),
+        "num_comments": lambda: (
+            _count(item, "numComments", "numComments")
+            if item.get("numComments") is not None
+            else _count(paper, "numComments", "paper.numComments")
+        ),
+    }
+    fields: dict[str, object] = {}
+    dropped: list[str] = []
+    for name, read in readers.items():
+        try:
+            fields[name] = read()
+        except _ItemError as err:
+            dropped.append(str(err))
+    return fields, dropped
+
+
+# Where HF put the organization a paper was submitted under, newest first: an object
+# `{"name": "AIRI-Institute", "fullname": "AIRI", ...}` on the item and the paper since 2025-10-03,
+# named `submitterOrganization` from 2025-09-29 to 10-02 (../FACTS.md §4b); nothing before.
+_ORGANIZATION_KEYS = ("organization", "submitterOrganization")
+MAX_ORGANIZATION = 200  # characters of its name kept (HF's own names are far shorter)
+
+
+def _organization(item: Mapping[str, object], paper: Mapping[str, object]) -> str | None:
+    """The organization's display name (`fullname`, else `name`), or None when there is none."""
+    for where, data in (("", item), ("paper.", paper)):
+        for key in _ORGANIZATION_KEYS:
+            value = data.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
+                raise _ItemError(f"{where}{key} should be an object, got {type(value).__name__}")
+            names = [value.get("fullname"), value.get("name")]
+            shown = next((n.strip() for n in names if isinstance(n, str) and n.strip()), None)
+            if shown is None:
+                raise _ItemError(f"{where}{key} has no name")
+            return " ".join(shown.split())[:MAX_ORGANIZATION]  # one line, as a card shows it
+    return None
+
+
+def _count(data: Mapping[str, object], key: str, label: str) -> int | None:
+    """An optional count (stars, comments): None when absent; _ItemError when not a count."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_VOTES:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:59] + "…"
+        raise _ItemError(f"{label} should be a count from 0 to {MAX_VOTES}, got {shown}")
+    return value
 
 
 def _arxiv_id(paper: Mapping[str, object]) -> str:

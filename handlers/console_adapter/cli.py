@@ -23,7 +23,17 @@ from bot.ingest import IngestReport
 from bot.models import MAX_VOTES, Paper, canonical_arxiv_id, language_code
 from bot.platforms import NAMES
 from bot.ports import StoreStats, SummaryStats
-from bot.service import MAX_DAY_PAPERS, MAX_LIST, PaperService, search_view, top_view
+from bot.service import (
+    DEFAULT_RELATED,
+    MAX_DAY_PAPERS,
+    MAX_LIST,
+    PaperService,
+    RelatedResult,
+    related_view,
+    search_view,
+    top_view,
+)
+from bot.trending import DEFAULT_DAYS, MAX_DAYS, trending_view
 from bot.views import days_view
 from handlers.console_adapter.export import add_export_parser, run_export
 from handlers.console_adapter.progress import ProgressBar
@@ -60,6 +70,12 @@ def _day_count(text: str) -> int:
         return MAX_DAY_PAPERS
     if not text.isdigit() or not 1 <= int(text) <= MAX_DAY_COUNT:
         raise argparse.ArgumentTypeError(f"not a count from 1 to {MAX_DAY_COUNT}, or all: {text!r}")
+    return int(text)
+
+
+def _trending_days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"not a number of days from 1 to {MAX_DAYS}: {text!r}")
     return int(text)
 
 
@@ -121,7 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     paper = commands.add_parser("paper", help="one paper by arXiv id or arXiv/HF link")
     paper.add_argument("ref", metavar="ID", type=_paper_ref)
 
-    for sub in (top, search, paper):
+    trending = commands.add_parser("trending", help="the papers of the last days that gained the most votes")
+    trending.add_argument("-n", type=_count, default=10, help="how many (1-50, default 10)")
+    trending.add_argument(
+        "--days", type=_trending_days, default=DEFAULT_DAYS,
+        help=f"papers listed in the last D days of lists (1-{MAX_DAYS}, default {DEFAULT_DAYS})",
+    )  # fmt: skip
+
+    for sub in (top, search, paper, trending):
         sub.add_argument("--json", action="store_true", help="print a JSON array of papers")
         sub.add_argument(
             "--lang",
@@ -129,6 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
             default="en",
             help="the summaries' language (en, ko, ja, ...; default en)",
         )
+
+    # `paperboy related`: the nearest papers by content (bot/related.py)
+    related = commands.add_parser("related", help="the papers nearest to one by content, and why")
+    related.add_argument("ref", metavar="ID", type=_paper_ref)
+    related.add_argument(
+        "-n", type=_count, default=DEFAULT_RELATED, help=f"how many (1-{MAX_LIST}, default {DEFAULT_RELATED})"
+    )
+    related.add_argument(
+        "--json", action="store_true", help="print a JSON array of papers with their scores and shared terms"
+    )
+    related.add_argument(
+        "--lang", type=_language, default="en", help="the summaries' language (en, ko, ja, ...; default en)"
+    )
 
     render = commands.add_parser("render", help="print the exact API calls a push of a day would make")
     render.add_argument("platform", choices=NAMES)
@@ -291,6 +327,10 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
             card = paper_card(paper, args.lang)
             text.write(render_card(card, lang=pick_language(args.lang), width=width) + "\n")
         return 0
+    if args.command == "trending":
+        return await run_trending(args, service, out)
+    if args.command == "related":
+        return await _related(args, service, out, text, width)
     if args.command == "export":
         return await run_export(args, service, out)
     if args.command == "days":
@@ -299,6 +339,48 @@ async def run_command(args: argparse.Namespace, service: PaperService, out: Text
     text.write(render_stats(await service.stats()) + "\n")
     text.write(render_summary_stats(await service.summary_stats()) + "\n")
     return 0
+
+
+async def run_trending(args: argparse.Namespace, service: PaperService, out: TextIO) -> int:
+    """`paperboy trending`: the list (or with --json each paper's record and the votes it gained);
+    exit 1 when nothing gained votes, saying why (on stderr with --json)."""
+    result = await service.trending(args.n, days=args.days)
+    if args.json:
+        records = [paper_record(trend.paper) | {"gained": trend.gained} for trend in result.page.trends]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        if result.empty_reason is not None:
+            print(f"paperboy: {printable(result.empty_reason.render())}", file=sys.stderr)
+    else:
+        view = trending_view(result, args.lang)
+        PrintableWriter(out).write(
+            render_digest(view, lang=pick_language(args.lang), width=terminal_width(out)) + "\n"
+        )
+    return 0 if result.page.trends else 1
+
+
+async def _related(
+    args: argparse.Namespace, service: PaperService, out: TextIO, text: Writer, width: int
+) -> int:
+    """`paperboy related ID`: the list with each paper's shared terms, or JSON records with the
+    score and the shared terms; exit 1 for an unknown paper or when no paper is related."""
+    try:
+        result: RelatedResult = await service.related(args.ref, args.n)
+    except NotFoundError:
+        if args.json:  # still a JSON array on stdout; the error goes to stderr
+            _print_json([], out)
+        raise
+    if args.json:
+        records = [
+            {**paper_record(near.paper), "score": near.score, "shared": list(near.shared)}
+            for near in result.related
+        ]
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        view = related_view(result, args.lang)
+        text.write(render_digest(view, lang=pick_language(args.lang), width=width) + "\n")
+    return 0 if result.related else 1
 
 
 def render_summary_stats(stats: SummaryStats) -> str:

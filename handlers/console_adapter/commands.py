@@ -20,6 +20,7 @@ from bot.commands import (
     parse_setting,
     parse_subscribe,
     parse_top,
+    parse_trending,
     split_command,
     usage,
 )
@@ -28,7 +29,9 @@ from bot.feedback import Pressed, feedback_buttons
 from bot.i18n import Lang, t
 from bot.models import Destination, Subscription
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
+from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, settings_view
+from handlers.console_adapter.asks import related_page
 from handlers.console_adapter.render import (
     render_card,
     render_days,
@@ -162,8 +165,16 @@ class ConsoleCommands:
         self._more = (lambda: self._saved(following)) if following is not None else None
         return render_saved(page, more_hint="/more", width=self.width)
 
+    async def on_related(self, arguments: str) -> str:
+        ref = parse_required("related", arguments)
+        return await related_page(self._service, LANGUAGE, ref, width=self.width)
+
     async def on_days(self, arguments: str) -> str:
         return render_days(days_view(await self._service.days()))
+
+    async def on_trending(self, arguments: str) -> str:
+        result = await self._service.trending(parse_trending(arguments))
+        return render_digest(trending_view(result, LANGUAGE), width=self.width)
 
     async def on_more(self, arguments: str) -> str:
         return await self._more() if self._more else str(t("more.nothing"))
@@ -235,7 +246,9 @@ HANDLERS: dict[str, Handler] = {
     "top": ConsoleCommands.on_top,
     "search": ConsoleCommands.on_search,
     "paper": ConsoleCommands.on_paper,
+    "related": ConsoleCommands.on_related,
     "days": ConsoleCommands.on_days,
+    "trending": ConsoleCommands.on_trending,
     "more": ConsoleCommands.on_more,
     "saved": ConsoleCommands.on_saved,
     "like": ConsoleCommands.on_like,

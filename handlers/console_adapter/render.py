@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.cards import DigestView, PaperCard, digest_items, votes_label
+from bot.cards import DigestView, PaperCard, digest_items, item_votes_label, votes_label
 from bot.feedback import FeedbackButton, SavedPage
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
@@ -39,18 +39,23 @@ def render_card(
     width: int = WIDTH,
     feedback: tuple[FeedbackButton, ...] = (),
 ) -> str:
-    """Title, votes and days, authors (cut with "+N more"), each summary section, the links, and in
-    the chat (`feedback`: the counts here) the commands that stand for 👍 👎 Save."""
+    """Title, votes, organization, comments and days, authors (cut with "+N more"), the topics in
+    brackets, each summary section, the links (GitHub's with its stars), and in the chat (`feedback`:
+    the counts here) the commands that stand for 👍 👎 Save."""
     days = ", ".join(day.isoformat() for day in card.days) or "-"
-    lines = [
-        _wrap(card.title, width, indent=""),
-        f"{votes_label(card.votes, lang)} · arXiv {card.arxiv_id} · {days}",
+    about = [
+        votes_label(card.votes, lang),
+        *(fact.render(lang) for fact in card.facts),
+        f"arXiv {card.arxiv_id}",
     ]
+    lines = [_wrap(card.title, width, indent=""), _wrap(" · ".join([*about, days]), width, indent="")]
     if card.authors:
         authors = ", ".join(card.authors)
         if card.more_authors:
             authors += " " + t("authors.more", count=card.more_authors).render(lang)
         lines.append(_wrap(authors, width, indent=""))
+    if card.topics:
+        lines.append(_wrap(" ".join(f"[{topic}]" for topic in card.topics), width, indent=""))
     for section in card.sections:
         lines.append("")
         if section.heading:
@@ -78,7 +83,7 @@ def render_digest(
         return f"{heading}\n{_wrap(reason, width, indent='')}"
     lines = [heading, ""]
     for item in view.items:
-        title = f"{item.rank:>2}. [{votes_label(item.votes, lang)}] {item.title}"
+        title = f"{item.rank:>2}. [{item_votes_label(item, lang)}] {item.title}"
         lines.append(_wrap(title, width, first="", indent=_INDENT))
         if item.summary:
             lines.append(_wrap(item.summary, width))

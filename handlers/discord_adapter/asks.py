@@ -17,15 +17,15 @@ from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.feedback import feedback_buttons
 from bot.i18n import Lang, t
-from bot.models import Destination
-from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
+from bot.models import Destination, canonical_arxiv_id
+from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
 from handlers.discord_adapter.markup import MAX_CUSTOM_ID, Component, button
 from handlers.discord_adapter.render import DiscordMessage, card_message, list_message
 
-Kind = Literal["top", "search", "paper"]
+Kind = Literal["top", "search", "paper", "related"]
 PAGE_ACTION = "page"
 SHARE_ACTION = "share"
-_ASK = re.compile(r"(top|search|paper):(\d{1,5}):(\d{1,3}):(\d{4}-\d{2}-\d{2})?:([\w.\-/]{0,60})")
+_ASK = re.compile(r"(top|search|paper|related):(\d{1,5}):(\d{1,3}):(\d{4}-\d{2}-\d{2})?:([\w.\-/]{0,60})")
 
 
 @dataclass(frozen=True)
@@ -97,10 +97,20 @@ async def _page(service: PaperService, ask: Ask, lang: Lang) -> tuple[Ask, ListP
         result = await service.top(date.fromisoformat(ask.day) if ask.day else None, ask.n)
         pinned = replace(ask, day=result.day.isoformat()) if result.day else ask
         return pinned, top_page_of(result, ask.offset, lang)
+    if ask.kind == "related":
+        return ask, related_page_of(await service.related(ask.ref), lang)
     query = await service.recall_query(ask.ref)
     if query is None:
         raise UsageError(t("discord.bad_button"))
     return ask, search_page_of(await service.search(query, limit=PAGE, offset=ask.offset), lang)
+
+
+async def related_page(
+    service: PaperService, lang: Lang, ref: str, destination: Destination
+) -> DiscordMessage:
+    """The papers nearest to the one `ref` names, each with the terms it shares, and Share in
+    channel: what `/papers related` answers (and a card's Related button)."""
+    return await answer(service, Ask("related", ref=canonical_arxiv_id(ref) or ref), lang, destination)
 
 
 def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Component]:

@@ -13,17 +13,27 @@ from dataclasses import dataclass
 import hikari
 from hikari.api import RESTClient, SlashCommandBuilder
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
+from bot.commands import (
+    DEFAULT_TOP,
+    parse_required,
+    parse_subscribe,
+    parse_top,
+    parse_trending,
+    spelled,
+    usage,
+)
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.models import MAX_TOP_N
 from bot.service import PaperService
+from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.discord_adapter.asks import Ask, answer, search_ask, top_ask
+from handlers.discord_adapter.asks import Ask, answer, related_page, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import (
     days_message,
     help_message,
+    list_message,
     notice,
     preview_message,
     saved_message,
@@ -50,13 +60,17 @@ OPTIONS: Mapping[str, tuple[Option, ...]] = {
     ),
     "search": (Option("words", hikari.OptionType.STRING, "Words to find", required=True),),
     "paper": (Option("paper", hikari.OptionType.STRING, "arXiv id or link", required=True),),
+    "trending": (
+        Option("n", hikari.OptionType.INTEGER, f"How many papers (1-{MAX_TOP_N}, default {DEFAULT_TOP})"),
+    ),
+    "related": (Option("paper", hikari.OptionType.STRING, "arXiv id or link", required=True),),
     "subscribe": (
         Option("time", hikari.OptionType.STRING, "HH:MM (default 09:00)"),
         Option("zone", hikari.OptionType.STRING, "Area/City time zone (default Asia/Seoul)"),
     ),
 }
-SUBCOMMANDS = ("help", "today", "top", "search", "paper", "days", "saved", "subscribe", "unsubscribe",
-               "settings", "preview")  # fmt: skip
+SUBCOMMANDS = ("help", "today", "top", "search", "paper", "related", "days", "trending", "saved",
+               "subscribe", "unsubscribe", "settings", "preview")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -132,7 +146,9 @@ class DiscordCommands:
             "top": self._top,
             "search": self._search,
             "paper": self._paper,
+            "related": self._related,
             "days": self._days,
+            "trending": self._trending,
             "saved": self._saved,
             "subscribe": self._subscribe,
             "unsubscribe": self._unsubscribe,
@@ -189,9 +205,17 @@ class DiscordCommands:
         page = await self._service.saved_page(call.place.destination, call.place.user_id)
         return Reply(saved_message(page, call.place.lang))
 
+    async def _related(self, call: Call) -> Reply:
+        ref = parse_required("related", call.arguments)
+        return Reply(await related_page(self._service, call.place.lang, ref, call.place.destination))
+
     async def _days(self, call: Call) -> Reply:
         _no_arguments(call, "days")
         return Reply(days_message(days_view(await self._service.days()), call.place.lang))
+
+    async def _trending(self, call: Call) -> Reply:
+        result = await self._service.trending(parse_trending(call.arguments))
+        return Reply(list_message(trending_view(result, call.place.lang), call.place.lang))
 
     async def _preview(self, call: Call) -> Reply:
         _no_arguments(call, "preview")

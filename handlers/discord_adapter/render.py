@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
+from bot.cards import (
+    DigestItem,
+    DigestView,
+    PaperCard,
+    digest_items,
+    item_votes_label,
+    paper_card,
+    votes_label,
+)
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
@@ -25,6 +33,7 @@ from bot.push_render import push_heading
 from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView, SettingsView
 from handlers.discord_adapter.markup import (
+    MAX_AUTHOR_NAME,
     MAX_CONTENT,
     MAX_DESCRIPTION,
     MAX_EMBED_TITLE,
@@ -109,10 +118,13 @@ def _section(part: Section, limit: int) -> str:
 
 
 def _about(card: PaperCard, lang: Lang) -> str:
-    """Votes, the arXiv link and the days, then the authors cut with "+N more"."""
+    """Votes, comments, the arXiv link and the days, then the authors cut with "+N more", then the
+    topics as code-styled chips (the organization is the embed's author)."""
+    comments = [t("card.comments", n=card.comments).render(lang)] if card.comments else []
     line = " · ".join(
         [
             cut(votes_label(card.votes, lang), 40),
+            *comments,
             link(card.url, f"arXiv {card.arxiv_id}"),
             ", ".join(d.isoformat() for d in card.days),
         ]
@@ -122,7 +134,14 @@ def _about(card: PaperCard, lang: Lang) -> str:
         if card.more_authors:
             names += " " + t("authors.more", count=card.more_authors).render(lang)
         line += "\n" + cut(names, MAX_AUTHORS_LINE)
+    if card.topics:
+        line += "\n" + " ".join(chip(topic) for topic in card.topics)
     return line
+
+
+def chip(topic: str) -> str:
+    """A topic as inline code, Discord's closest thing to a tag (nothing inside is markup)."""
+    return "`" + topic.replace("`", "'") + "`"
 
 
 def card_embed(card: PaperCard, lang: Lang, budget: int = MAX_EMBEDS_TOTAL) -> Embed:
@@ -163,6 +182,9 @@ def _card(card: PaperCard, lang: Lang, limit: int) -> Embed:
         embed["fields"] = fields
     if card.thumbnail:
         embed["thumbnail"] = {"url": safe_url(card.thumbnail)}
+    if card.organization:
+        organization = t("card.organization", name=card.organization).render(lang)
+        embed["author"] = {"name": plain_cut(organization, MAX_AUTHOR_NAME)}
     if card.notes:
         embed["footer"] = {"text": plain_cut(" · ".join(n.render(lang) for n in card.notes), MAX_FOOTER)}
     return embed
@@ -209,7 +231,7 @@ def card_message(card: PaperCard, lang: Lang, extra: Sequence[Component] = (),
 
 def item_line(item: DigestItem, lang: Lang) -> str:
     """`**1.** [Title](url) · ▲ 12` and the one-line summary under it."""
-    votes = cut(votes_label(item.votes, lang), 40)
+    votes = cut(item_votes_label(item, lang), 60)
     head = f"**{item.rank}.** {link(item.url, item.title, ITEM_TITLE)} · {votes}"
     return head + ("\n" + cut(item.summary, ITEM_SUMMARY) if item.summary else "")
 

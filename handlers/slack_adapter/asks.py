@@ -15,8 +15,8 @@ from bot.cards import paper_card
 from bot.errors import UsageError
 from bot.feedback import feedback_buttons
 from bot.i18n import Lang, Text, t
-from bot.models import Destination
-from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
+from bot.models import Destination, canonical_arxiv_id
+from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
 from handlers.slack_adapter.markup import (
     MAX_BUTTON_VALUE,
     Block,
@@ -28,7 +28,7 @@ from handlers.slack_adapter.markup import (
 )
 from handlers.slack_adapter.render import card_message, digest_messages
 
-Kind = Literal["top", "search", "paper"]
+Kind = Literal["top", "search", "paper", "related"]
 SHARE_ACTION = "share"
 PAGE_ACTION = "page"
 OPEN_ACTION = "open"
@@ -53,7 +53,7 @@ class Ask:
         try:
             fields = json.loads(value)
             ask = cls(**fields)
-            if ask.kind not in ("top", "search", "paper") or not 0 <= ask.offset <= 10_000:
+            if ask.kind not in ("top", "search", "paper", "related") or not 0 <= ask.offset <= 10_000:
                 raise ValueError(ask.kind)
             if ask.day is not None:
                 date.fromisoformat(ask.day)
@@ -104,7 +104,17 @@ async def _page(service: PaperService, ask: Ask, lang: Lang) -> tuple[Ask, ListP
         result = await service.top(date.fromisoformat(ask.day) if ask.day else None, ask.n)
         pinned = replace(ask, day=result.day.isoformat()) if result.day else ask
         return pinned, top_page_of(result, ask.offset, lang)
+    if ask.kind == "related":
+        return ask, related_page_of(await service.related(ask.arxiv_id), lang)
     return ask, search_page_of(await service.search(ask.query, limit=PAGE, offset=ask.offset), lang)
+
+
+async def related_page(
+    service: PaperService, lang: Lang, ref: str, destination: Destination
+) -> list[SlackMessage]:
+    """The papers nearest to the one `ref` names, each with the terms it shares, an Open button and
+    Share in channel: what `/papers related` answers (and a card's Related button)."""
+    return await answer(service, Ask("related", arxiv_id=canonical_arxiv_id(ref) or ref), lang, destination)
 
 
 def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Block]:

@@ -16,17 +16,27 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import DEFAULT_TOP, parse_required, parse_subscribe, parse_top, spelled, usage
+from bot.commands import (
+    DEFAULT_TOP,
+    parse_required,
+    parse_subscribe,
+    parse_top,
+    parse_trending,
+    spelled,
+    usage,
+)
 from bot.errors import UsageError
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.service import PaperService
+from bot.trending import trending_view
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.slack_adapter.asks import Ask, answer, top_ask
+from handlers.slack_adapter.asks import Ask, answer, related_page, top_ask
 from handlers.slack_adapter.config import SlackSettings
 from handlers.slack_adapter.places import Place, check_manager, place_of
 from handlers.slack_adapter.render import (
     days_message,
+    digest_messages,
     help_message,
     notice,
     preview_messages,
@@ -136,6 +146,16 @@ class SlackCommands:
         page = await self._service.saved_page(place.destination, place.user_id)
         await reply(request.respond, saved_messages(page, place.lang))
 
+    async def on_trending(self, request: Request) -> None:
+        result = await self._service.trending(parse_trending(request.arguments))
+        view = trending_view(result, request.place.lang)
+        await reply(request.respond, digest_messages(view, request.place.lang, item_accessory=True))
+
+    async def on_related(self, request: Request) -> None:
+        ref = parse_required("related", request.arguments)
+        place = request.place
+        await reply(request.respond, await related_page(self._service, place.lang, ref, place.destination))
+
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
         await reply(request.respond, [days_message(days, request.place.lang)])
@@ -187,7 +207,9 @@ HANDLERS: dict[str, Handler] = {
     "top": SlackCommands.on_top,
     "search": SlackCommands.on_search,
     "paper": SlackCommands.on_paper,
+    "related": SlackCommands.on_related,
     "days": SlackCommands.on_days,
+    "trending": SlackCommands.on_trending,
     "saved": SlackCommands.on_saved,
     "subscribe": SlackCommands.on_subscribe,
     "unsubscribe": SlackCommands.on_unsubscribe,

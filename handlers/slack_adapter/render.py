@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.cards import DigestItem, DigestView, PaperCard, digest_items, paper_card, votes_label
+from bot.cards import (
+    DigestItem,
+    DigestView,
+    PaperCard,
+    digest_items,
+    item_votes_label,
+    paper_card,
+    votes_label,
+)
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
@@ -58,6 +66,14 @@ def _authors(card: PaperCard, lang: Lang) -> str:
     if card.more_authors:
         names += " " + t("authors.more", count=card.more_authors).render(lang)
     return cut(names, MAX_AUTHORS_LINE)
+
+
+MAX_FACT = 210  # an organization's name (HF allows 200) with its emoji
+
+
+def chip(topic: str) -> str:
+    """A topic as inline code, the closest mrkdwn has to a tag (escaped; no backtick inside)."""
+    return "`" + escape(topic.replace("`", "'")) + "`"
 
 
 def feedback_elements(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Block]:
@@ -107,12 +123,15 @@ def _card(
     blocks = [header(card.title), section(first, accessory)]
     about = [
         escape(votes_label(card.votes, lang)),
+        *(cut(fact.render(lang), MAX_FACT) for fact in card.facts),
         link(card.url, f"arXiv {card.arxiv_id}"),
         escape(", ".join(d.isoformat() for d in card.days)),
     ]
     if card.authors:
         about.append(_authors(card, lang))
     blocks.append(context(about))
+    if card.topics:
+        blocks.append(context([" ".join(chip(topic) for topic in card.topics)]))
     blocks += [section(_section_text(part, limit)) for part in sections[1:]]
     if card.notes:
         blocks.append(context([f"_{escape(note.render(lang))}_" for note in card.notes]))
@@ -133,7 +152,7 @@ def card_message(card: PaperCard, lang: Lang, extra: Sequence[Block] = (),
 def item_block(item: DigestItem, lang: Lang, accessory: Block | None = None) -> Block:
     """One ranked line: the linked title, votes and the one-line summary."""
     title = link(item.url, plain_cut(item.title, 500))
-    head = f"*{item.rank}.* {title} · {escape(votes_label(item.votes, lang))}"
+    head = f"*{item.rank}.* {title} · {escape(item_votes_label(item, lang))}"
     summary = "\n" + cut(item.summary, MAX_SECTION - len(head) - 1) if item.summary else ""
     return section(head + summary, accessory)
 

@@ -1,5 +1,5 @@
 """Lists with buttons: a page of /top, /search or /saved, asked by a command and asked again by its
-page buttons (the same role as the Slack adapter's asks.py)."""
+page buttons, and the papers related to one (the same role as the Slack adapter's asks.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from bot.cards import DigestView, paper_card
 from bot.feedback import SavedPage, feedback_buttons
 from bot.i18n import Lang, t
 from bot.models import Destination
-from bot.service import PAGE, ListPage, PaperService, search_page_of, top_page_of
+from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
+from bot.trending import trending_view
 from handlers.telegram_adapter.callbacks import (
     Action,
     SavedList,
@@ -71,6 +72,12 @@ async def top_page(
     return _messages(page.view, lang, (), _keyboard(page.view, previous, following))
 
 
+async def trending_page(service: PaperService, lang: Lang, n: int) -> list[TelegramMessage]:
+    """The papers that gained the most votes recently, each with a button to open it (one page)."""
+    view = trending_view(await service.trending(n), lang)
+    return _messages(view, lang, (), _keyboard(view, None, None))
+
+
 async def search_page(service: PaperService, lang: Lang, query: str, offset: int) -> list[TelegramMessage]:
     """A page of search results with the matched words in bold, and page buttons."""
     result = await service.search(query, limit=PAGE, offset=offset)
@@ -108,3 +115,11 @@ async def paper_message(
     paper = await service.paper(ref)
     tally = await service.tally(destination, paper.arxiv_id)
     return card_message(paper_card(paper, lang), lang, feedback=feedback_buttons(tally))
+
+
+async def related_page(service: PaperService, lang: Lang, ref: str) -> list[TelegramMessage]:
+    """The papers nearest to the one `ref` names, each with the terms it shares and a button to open
+    it: what /related answers (and a card's Related button, which passes the card's arXiv id)."""
+    page = related_page_of(await service.related(ref), lang)
+    keyboard = _keyboard(page.view, None, None) if page.view.items else []
+    return _messages(page.view, lang, (), keyboard)

@@ -15,14 +15,21 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
-from bot.commands import parse_required, parse_subscribe, parse_top, usage
+from bot.commands import parse_required, parse_subscribe, parse_top, parse_trending, usage
 from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Text, t
 from bot.metrics import METRICS
 from bot.models import Destination
 from bot.service import PaperService
 from bot.views import days_view, help_view, preview_view, subscribed_text
-from handlers.telegram_adapter.asks import paper_message, saved_page, search_page, top_page
+from handlers.telegram_adapter.asks import (
+    paper_message,
+    related_page,
+    saved_page,
+    search_page,
+    top_page,
+    trending_page,
+)
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
@@ -115,6 +122,14 @@ class TelegramCommands:
         await self._reply(
             update, place, [await paper_message(self._service, place.destination, ref, place.lang)]
         )
+
+    async def on_trending(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        n = parse_trending(self._arguments(context))
+        await self._reply(update, place, await trending_page(self._service, place.lang, n))
+
+    async def on_related(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        ref = parse_required("related", self._arguments(context))
+        await self._reply(update, place, await related_page(self._service, place.lang, ref))
 
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
@@ -214,7 +229,9 @@ HANDLERS: dict[str, Handler] = {
     "top": TelegramCommands.on_top,
     "search": TelegramCommands.on_search,
     "paper": TelegramCommands.on_paper,
+    "related": TelegramCommands.on_related,
     "days": TelegramCommands.on_days,
+    "trending": TelegramCommands.on_trending,
     "saved": TelegramCommands.on_saved,
     "subscribe": TelegramCommands.on_subscribe,
     "unsubscribe": TelegramCommands.on_unsubscribe,

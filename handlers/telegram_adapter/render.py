@@ -8,12 +8,22 @@ so what is inspected is exactly what is sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from bot.cards import DigestItem, DigestView, Link, PaperCard, digest_items, paper_card, votes_label
+from bot.cards import (
+    DigestItem,
+    DigestView,
+    Link,
+    PaperCard,
+    digest_items,
+    item_votes_label,
+    paper_card,
+    votes_label,
+)
 from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
@@ -138,17 +148,28 @@ def _section(section: Section, limit: int | None) -> Html:
     return bold(section.heading) + text("\n") + body
 
 
+_NOT_IN_HASHTAG = re.compile(r"\W+")
+
+
+def hashtag(topic: str) -> str:
+    """A topic as a Telegram hashtag (`context memory` -> `#context_memory`), which Telegram makes a
+    search of the chat; empty when nothing of it can be one."""
+    word = _NOT_IN_HASHTAG.sub("_", topic).strip("_")
+    return f"#{word}" if word and not word.isdigit() else ""
+
+
 def card_html(card: PaperCard, lang: Lang, limit: int = MAX_TEXT) -> Html:
-    """Title linked to arXiv, votes and days, authors, the first section in the open and the
-    rest in an expandable blockquote; section texts are shortened until the whole fits `limit`."""
-    head = join(
-        [
-            bold(link(card.url, card.title)),
-            text(f"\n{votes_label(card.votes, lang)} · {', '.join(d.isoformat() for d in card.days)}"),
-        ]
-    )
+    """Title linked to arXiv, votes, organization, comments and days, authors, topics as hashtags, the
+    first section in the open and the rest in an expandable blockquote; section texts are shortened
+    until the whole fits `limit`."""
+    about = [votes_label(card.votes, lang), *(fact.render(lang) for fact in card.facts)]
+    about.append(", ".join(d.isoformat() for d in card.days))
+    head = join([bold(link(card.url, card.title)), text("\n" + " · ".join(about))])
     if card.authors:
         head = head + text("\n") + italic(_authors(card, lang))
+    tags = " ".join(filter(None, map(hashtag, card.topics)))
+    if tags:
+        head = head + text("\n" + tags)
     sections = list(card.sections)
     notes = join((text("\n\n") + italic(note.render(lang)) for note in card.notes), "")
     budget: int | None = None  # the most characters any one section may keep
@@ -201,7 +222,7 @@ def _item(item: DigestItem, lang: Lang, terms: Sequence[str] = (), highlights: i
     """One ranked line with its summary; at most `highlights` search terms in bold (which change
     neither the text nor its length, only the entity count)."""
     title = highlight(item.title, terms, highlights)
-    line = text(f"{item.rank}. ") + link(item.url, title) + text(f" · {votes_label(item.votes, lang)}")
+    line = text(f"{item.rank}. ") + link(item.url, title) + text(f" · {item_votes_label(item, lang)}")
     if item.summary:
         summary = highlight(item.summary, terms, highlights - title.entities)
         line = line + text("\n") + italic(summary)

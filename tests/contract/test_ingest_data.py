@@ -76,7 +76,8 @@ def _poisoned(arxiv_id: str, votes: int | None = 1) -> Paper:
     return Paper(
         arxiv_id=arxiv_id, title=BAD, authors=(BAD, "Ada"), votes=votes, thumbnail="https://x/" + BAD,
         media_url="https://x/" + BAD, github="https://github.com/" + BAD, project_page="https://p/" + BAD,
-        summaries=(summary,), abstract=BAD, ai_summary=BAD, keywords=(BAD, "k"), days=(DAYS[0],),
+        summaries=(summary,), abstract=BAD, ai_summary=BAD, keywords=(BAD, "k"), organization=BAD,
+        github_stars=3, num_comments=2, days=(DAYS[0],),
     )  # fmt: skip
 
 

@@ -88,3 +88,41 @@ async def test_660_authors_are_cut(bot_and_fake: tuple[Bot, FakeTelegram]) -> No
     await send(bot, CHAT, None, card_message(paper_card(crowded, "en"), "ko"))
     assert "외 652명" in fake.sent[0].text
     assert fake.errors == []
+
+
+async def test_a_card_shows_the_hf_fields_and_topics_as_hashtags(
+    bot_and_fake: tuple[Bot, FakeTelegram],
+) -> None:
+    """Organization and comments beside the votes, the first five keywords as hashtags, the stars on
+    the GitHub button; the hostile card (a 200-character organization, markup in every keyword)
+    passes the fake's checks too."""
+    bot, fake = bot_and_fake
+    hostile = hostile_papers()[0]
+    paper = hostile.model_copy(
+        update={
+            "organization": "AIRI",
+            "num_comments": 4,
+            "github_stars": 41,
+            "keywords": (
+                "Large Language Models",
+                "context-memory",
+                "logit lens",
+                "2024",
+                "멀티모달 모델",
+                "sixth",
+            ),
+        }
+    )
+    for card in (paper_card(paper, "en"), paper_card(hostile, "ko")):
+        await send(bot, CHAT, None, card_message(card, "en"))
+    assert fake.errors == []
+    shown, odd = fake.sent
+    lines = shown.text.splitlines()
+    assert lines[1] == "▲ 300 · 🏛 AIRI · 💬 4 · 2025-03-03"
+    assert "#Large_Language_Models #context_memory #logit_lens #멀티모달_모델" in lines
+    assert "#sixth" not in shown.text  # five at most
+    assert "#2024" not in shown.text  # all digits is no hashtag
+    assert shown.reply_markup is not None
+    labels = [button["text"] for row in shown.reply_markup["inline_keyboard"] for button in row]
+    assert "GitHub ★ 41" in labels
+    assert "🏛 <Org> & *Lab*_`x` #1" in odd.text

@@ -15,6 +15,7 @@ from handlers.discord_adapter.markup import MAX_CUSTOM_ID, button, cut, escape
 from handlers.discord_adapter.render import card_message, embed_chars, push_messages
 from tests.conftest import PaperFactory
 from tests.fakes.discord_api import embed_size, message_problems
+from tests.fixtures.adversarial import hostile_papers
 
 DAY = date(2025, 2, 24)
 
@@ -86,3 +87,26 @@ def test_a_summary_in_another_language_says_so(make_paper: PaperFactory) -> None
     paper = make_paper("2502.00001", sections=(Section(heading="What's New", text="새로운 방법"),))
     [message] = [card_message(paper_card(paper, "en"), "en")]
     assert "footer" in message.embeds[0]
+
+
+def test_a_card_shows_organization_comments_topic_chips_and_stars(make_paper: PaperFactory) -> None:
+    paper = make_paper(
+        "2502.15007", votes=95, organization="AIRI *Lab*", num_comments=4, github="https://github.com/a/b",
+        github_stars=41, keywords=("context `memory`", "logit_lens", "c", "d", "e", "f"), days=(DAY,),
+    )  # fmt: skip
+    message = card_message(paper_card(paper, "en"), "en")
+    assert message_problems(message.payload()).lines() == []
+    (embed,) = message.embeds
+    assert embed["author"] == {"name": "🏛 AIRI *Lab*"}  # an author name is plain text: nothing to escape
+    about = embed["description"].splitlines()
+    assert about[0].startswith("▲ 95 · 💬 4 · [arXiv 2502.15007]")
+    assert "`context 'memory'` `logit_lens` `c` `d` `e`" in about
+    labels = [button["label"] for row in message.components for button in row["components"]]
+    assert "GitHub ★ 41" in labels
+
+
+def test_the_hostile_card_with_every_hf_field_fits() -> None:
+    for paper in hostile_papers():
+        message = card_message(paper_card(paper, "ko"), "ko")
+        assert message_problems(message.payload()).lines() == []
+        assert embed_chars(message.embeds) <= 6000

@@ -218,3 +218,79 @@ def test_votes_out_of_range_are_kept_as_unknown_with_a_problem(votes: int) -> No
     assert [str(p) for p in day.problems] == [
         f"f.json: item 2: 2502.00002 has {votes} votes, out of 0..2147483647: kept as unknown"
     ]
+
+
+def test_the_sample_day_brings_organization_stars_and_comments() -> None:
+    """`organization` (item and paper, its display name), `paper.githubStars` and the item's
+    `numComments`, as the sample shows them; unknown stays None, never 0."""
+    (day,) = parse_hf_daily(sample(), source="s")
+    first, survey, world = day.papers
+    assert (first.organization, first.github_stars, first.num_comments) == ("AIRI", 41, 4)
+    assert (survey.organization, survey.github_stars, survey.num_comments) == (None, None, 2)
+    assert world.num_comments == 0
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ({"paper": {"organization": {"name": "nvidia", "fullname": "NVIDIA"}}}, "NVIDIA"),
+        ({"paper": {"organization": {"name": "google"}}}, "google"),
+        ({"item": {"organization": {"name": "x", "fullname": "  Meta   AI "}}}, "Meta AI"),
+        # 2025-09-29 .. 10-02 HF called it submitterOrganization
+        ({"paper": {"submitterOrganization": {"name": "qwen", "fullname": "Qwen"}}}, "Qwen"),
+        ({"item": {"submitterOrganization": {"name": "qwen"}}}, "qwen"),
+        ({}, None),  # before 2025-09-29: nothing
+    ],
+)
+def test_organization_in_every_shape_hf_used(where: dict[str, dict[str, Any]], expected: str | None) -> None:
+    raw = item(**where.get("paper", {})) | where.get("item", {})
+    (day,) = parse_hf_daily([raw], source="s", day=DAY)
+    assert day.problems == []
+    assert day.papers[0].organization == expected
+
+
+def test_comments_on_the_paper_when_the_item_has_none() -> None:
+    (day,) = parse_hf_daily([item(numComments=7)], source="s", day=DAY)
+    assert day.papers[0].num_comments == 7
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (item(githubStars="41"), "paper.githubStars should be a count from 0 to 2147483647, got '41'"),
+        (item(githubStars=-1), "paper.githubStars should be a count"),
+        (item(githubStars=True), "paper.githubStars should be a count"),
+        (item(githubStars=2**40), "paper.githubStars should be a count"),
+        (item() | {"numComments": 1.5}, "numComments should be a count from 0 to 2147483647, got 1.5"),
+        (item(organization="AIRI"), "paper.organization should be an object, got str"),
+        (item() | {"organization": {"avatar": "x.png"}}, "organization has no name"),
+        (item(organization={"name": 5, "fullname": ""}), "paper.organization has no name"),
+    ],
+)
+def test_a_malformed_new_field_is_dropped_with_a_problem_and_the_paper_kept(raw: Any, problem: str) -> None:
+    raw["paper"].setdefault("upvotes", 12)
+    (day,) = parse_hf_daily([raw, item("2502.00002", githubStars=3)], source="s", day=DAY)
+    kept, other = day.papers
+    assert kept.arxiv_id == "2502.00001"
+    assert kept.votes == 12  # the rest of the paper is read
+    assert (kept.github_stars, kept.num_comments, kept.organization) == (None, None, None)
+    assert other.github_stars == 3
+    (reported,) = day.problems
+    assert reported.reason.startswith(f"item 1: 2502.00001: {problem}")
+    assert reported.reason.endswith("the paper kept without it")
+
+
+def test_two_malformed_fields_are_both_said_and_the_good_one_kept() -> None:
+    raw = item(githubStars="many", organization={"name": "ok"}) | {"numComments": "3"}
+    (day,) = parse_hf_daily([raw], source="s", day=DAY)
+    assert day.papers[0].organization == "ok"
+    (reported,) = day.problems
+    assert "paper.githubStars" in reported.reason
+    assert "numComments" in reported.reason
+
+
+def test_a_huge_malformed_count_is_quoted_short() -> None:
+    (day,) = parse_hf_daily([item(githubStars="9" * 10_000)], source="s", day=DAY)
+    (reported,) = day.problems
+    assert len(reported.reason) < 200
+    assert "got '999" in reported.reason

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.merge import merge_papers, merge_summaries
+from bot.merge import merge_later, merge_papers, merge_summaries
 from bot.models import Paper, Section, Summary
 from tests.conftest import PaperFactory, archive_sections
 
@@ -88,3 +88,28 @@ def test_two_archive_summaries_of_one_language_merge_the_same_in_either_order() 
     first = (Summary.from_archive((Section(heading="What's New", text="가"),)),)
     second = (Summary.from_archive((Section(heading="What's New", text="나"),)),)
     assert merge_summaries(first, second) == merge_summaries(second, first)
+
+
+def test_counts_and_organization_merge_in_any_order(make_paper: PaperFactory) -> None:
+    """Stars and comments take the highest known count, the organization the fuller name: a join,
+    so any reading order gives one paper."""
+    sightings = [
+        make_paper(github_stars=None, num_comments=3, organization=None),
+        make_paper(github_stars=41, num_comments=None, organization="AIRI"),
+        make_paper(github_stars=12, num_comments=1, organization="AIRI Institute"),
+    ]
+    results = {functools.reduce(merge_papers, order) for order in itertools.permutations(sightings)}
+    (merged,) = results
+    assert (merged.github_stars, merged.num_comments, merged.organization) == (41, 3, "AIRI Institute")
+
+
+def test_a_later_answer_replaces_the_stored_counts(make_paper: PaperFactory) -> None:
+    stored = make_paper(votes=90, github_stars=41, num_comments=4, organization="AIRI")
+    later = make_paper(votes=80, github_stars=39, num_comments=2, organization=None)
+    merged = merge_later(stored, later)
+    assert (merged.github_stars, merged.num_comments) == (39, 2)  # a repository loses stars too
+    assert merged.votes == 90  # votes only grow: a stale copy never lowers them
+    assert merged.organization == "AIRI"
+    unknown = merge_later(stored, make_paper(votes=95, github_stars=None, num_comments=None))
+    assert (unknown.github_stars, unknown.num_comments, unknown.votes) == (41, 4, 95)
+    assert merge_later(stored, stored) == stored

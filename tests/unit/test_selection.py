@@ -65,8 +65,8 @@ def test_empty_selection_says_why(make_paper: PaperFactory) -> None:
     nothing = select(papers, sub(min_votes=10), already_sent={"2501.00001"})
     assert nothing.picks == []
     assert str(nothing.empty_reason) == (
-        "All 2 papers were filtered out: 1 already sent, 1 under the vote floor, "
-        "0 with an excluded keyword, 0 without a wanted keyword."
+        "All 2 papers were filtered out: 1 already sent, 1 under the vote floor, 0 without code, "
+        "0 under the star floor, 0 with an excluded keyword, 0 without a wanted keyword."
     )
     assert str(select([], sub()).empty_reason) == "The day's list is empty."
 
@@ -102,3 +102,55 @@ async def test_selections_are_shared_by_equal_settings_and_histories_and_the_mem
         await selection_for(nobody, sub(top_n=top_n), day, listed, memo, received=())
     assert len(memo) == 3
     assert await selection_for(nobody, sub(top_n=2), day, listed, memo, received=()) is not one
+
+
+def test_code_and_star_filters_with_their_counts_and_reasons(make_paper: PaperFactory) -> None:
+    repo = "https://github.com/a/b"
+    papers = [
+        make_paper("2501.00001", votes=50, github=None),  # no code
+        make_paper("2501.00002", votes=40, github=repo, github_stars=None),  # stars unknown
+        make_paper("2501.00003", votes=30, github=repo, github_stars=9),  # under the floor
+        make_paper("2501.00004", votes=20, github=repo, github_stars=10),
+        make_paper("2501.00005", votes=10, github=repo, github_stars=0),
+    ]
+    with_code = select(papers, sub(has_code=True))
+    assert [p.paper.arxiv_id for p in with_code.picks] == [
+        "2501.00002",
+        "2501.00003",
+        "2501.00004",
+        "2501.00005",
+    ]
+    assert [str(r) for r in with_code.picks[0].reasons] == ["among the most voted (▲ 40)", "has code"]
+    starred = select(papers, sub(has_code=True, min_stars=10))
+    assert [p.paper.arxiv_id for p in starred.picks] == ["2501.00004"]
+    assert [str(r) for r in starred.picks[0].reasons] == ["among the most voted (▲ 20)", "★ 10 ≥ 10"]
+    # a star floor alone also leaves out papers without code: they have no stars
+    assert [p.paper.arxiv_id for p in select(papers, sub(min_stars=1)).picks] == ["2501.00003", "2501.00004"]
+    nothing = select(papers, sub(has_code=True, min_stars=1000))
+    assert str(nothing.empty_reason) == (
+        "All 5 papers were filtered out: 0 already sent, 0 under the vote floor, 1 without code, "
+        "4 under the star floor, 0 with an excluded keyword, 0 without a wanted keyword."
+    )
+    assert "코드 없음 1, 스타 수 부족 4" in nothing.empty_reason.render("ko")  # type: ignore[union-attr]
+
+
+async def test_the_memo_keeps_code_filters_apart(make_paper: PaperFactory) -> None:
+    """Two subscribers alike but for their code filters never share a selection."""
+    papers = [
+        make_paper("2501.00001", votes=5, github=None),
+        make_paper("2501.00002", votes=3, github="https://g/x"),
+    ]
+
+    class History:
+        async def already_sent(self, destination: Destination, arxiv_ids: list[str]) -> set[str]:
+            return set()
+
+    async def load(day: date) -> list[Paper]:
+        return papers
+
+    memo: SelectionMemo = {}
+    store = cast(Store, History())
+    plain = await selection_for(store, sub(), date(2025, 1, 6), load, memo)
+    coded = await selection_for(store, sub(has_code=True), date(2025, 1, 6), load, memo)
+    assert [p.paper.arxiv_id for p in plain.picks] == ["2501.00001", "2501.00002"]
+    assert [p.paper.arxiv_id for p in coded.picks] == ["2501.00002"]

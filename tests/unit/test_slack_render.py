@@ -175,3 +175,21 @@ def test_a_modal_from_before_the_new_choices_leaves_them_as_they_are() -> None:
     )
     stars = read_submission(_submission(min_stars={"value": "10"}, has_code={"selected_options": []}), "en")
     assert (stars["min_stars"], stars["has_code"]) == (10, False)
+
+
+def test_a_card_shows_organization_comments_topic_chips_and_stars() -> None:
+    paper = hostile_papers()[0].model_copy(
+        update={"organization": "AIRI & <co>", "num_comments": 4, "github_stars": 41,
+                "keywords": ("context `memory`", "a<b", "c", "d", "e", "f")}
+    )  # fmt: skip
+    message = card_message(paper_card(paper, "en"), "en")
+    _check(message)
+    about, chips, *_notes = (block for block in message.blocks if block["type"] == "context")
+    assert [e["text"] for e in about["elements"]][:3] == ["▲ 300", "🏛 AIRI &amp; &lt;co&gt;", "💬 4"]
+    assert chips["elements"] == [{"type": "mrkdwn", "text": "`context 'memory'` `a&lt;b` `c` `d` `e`"}]
+    github = next(
+        e for b in message.blocks if b["type"] == "actions" for e in b["elements"] if "github" in e["url"]
+    )
+    assert github["text"]["text"] == "GitHub ★ 41"
+    # the hostile card itself: a 200-character organization and markup in every keyword
+    _check(card_message(paper_card(hostile_papers()[0], "ko"), "ko"))
