@@ -506,6 +506,7 @@ CATALOG: Catalog = {
     "fb.btn_save": {"en": "💾 Save", "ko": "💾 저장"},
     "fb.btn_save_n": {"en": "💾 {n}", "ko": "💾 {n}"},
     "fb.btn_unsave": {"en": "✕ {rank}", "ko": "✕ {rank}"},
+    "fb.btn_related": {"en": "🔗 Related", "ko": "🔗 관련 논문"},
     "fb.like_set": {
         "en": "👍 noted for {arxiv_id} ({n} here).",
         "ko": "{arxiv_id}에 👍를 남겼습니다 (여기서 {n}명).",

@@ -18,10 +18,17 @@ from bot.feedback import Pressed
 from bot.i18n import Lang, Text, pick_language, t
 from bot.models import Destination
 from bot.service import PaperService
-from handlers.telegram_adapter.asks import paper_message, saved_page, search_page, top_page
+from handlers.telegram_adapter.asks import (
+    paper_message,
+    related_page,
+    saved_page,
+    search_page,
+    top_page,
+)
 from handlers.telegram_adapter.callbacks import (
     OpenPaper,
     Press,
+    Related,
     SavedList,
     SearchPage,
     Setting,
@@ -93,6 +100,9 @@ class TelegramActions:
             elif isinstance(action, Press):
                 await self._press(context, query, place, message, action)
                 return
+            elif isinstance(action, Related):  # a new list under the card, as /related answers
+                for page in await related_page(self._service, lang, action.arxiv_id):
+                    await send(context.bot, place.chat.id, place.thread_id, page)
             elif isinstance(action, SavedList | Unsave):
                 await self._saved(context, query, place, message, action)
                 return

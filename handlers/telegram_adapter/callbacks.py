@@ -58,6 +58,13 @@ class Press:
 
 
 @dataclass(frozen=True)
+class Related:
+    """🔗 Related on a card: the papers nearest to it, sent as a new list."""
+
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
 class SavedList:
     """A page of /saved: whose list (the member who asked for it) and where it starts."""
 
@@ -74,7 +81,7 @@ class Unsave:
     arxiv_id: str
 
 
-Action = OpenPaper | TopPage | SearchPage | Setting | Press | SavedList | Unsave
+Action = OpenPaper | TopPage | SearchPage | Setting | Press | Related | SavedList | Unsave
 PRESS_CODES: dict[ButtonKind, str] = {"like": "l", "dislike": "d", "save": "s"}
 _PRESS_KINDS = {code: kind for kind, code in PRESS_CODES.items()}
 
@@ -124,6 +131,7 @@ MAX_SAVED_OFFSET = 99_990
 _ARXIV = r"(?P<arxiv_id>\d{4}\.\d{4,5}|[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7})"
 _OPEN = re.compile(rf"p:{_ARXIV}", re.ASCII)
 _PRESS = re.compile(rf"f:(?P<kind>[lds]):{_ARXIV}", re.ASCII)
+_RELATED = re.compile(rf"r:{_ARXIV}", re.ASCII)
 _USER = r"(?P<user>[1-9]\d{0,15})"
 _OFFSET = r"(?P<offset>0|[1-9]\d{0,4})"
 _SAVED = re.compile(rf"v:{_USER}:{_OFFSET}", re.ASCII)
@@ -144,6 +152,8 @@ def encode(action: Action) -> str:
         data = f"s:{action.token}:{action.offset}"
     elif isinstance(action, Press):
         data = f"f:{PRESS_CODES[action.kind]}:{action.arxiv_id}"
+    elif isinstance(action, Related):
+        data = f"r:{action.arxiv_id}"
     elif isinstance(action, SavedList):
         data = f"v:{action.user}:{action.offset}"
     elif isinstance(action, Unsave):
@@ -177,6 +187,8 @@ def decode(data: object) -> Action | None:
         )
     if match := _PRESS.fullmatch(data):
         return Press(_PRESS_KINDS[match["kind"]], match["arxiv_id"])
+    if match := _RELATED.fullmatch(data):
+        return Related(match["arxiv_id"])
     if (match := _SAVED.fullmatch(data) or _UNSAVE.fullmatch(data)) and _saved_offset(int(match["offset"])):
         user, offset = int(match["user"]), int(match["offset"])
         return Unsave(user, offset, match["arxiv_id"]) if data[0] == "u" else SavedList(user, offset)

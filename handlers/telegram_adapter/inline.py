@@ -51,7 +51,7 @@ def article(paper: Paper, lang: Lang) -> InlineQueryResultArticle:
                 [InlineKeyboardButton(link.label, url=link.url) for link in card.links],
                 [
                     InlineKeyboardButton(button["text"], callback_data=button["callback_data"])
-                    for button in feedback_row(paper.arxiv_id, feedback_buttons(), lang)
+                    for button in feedback_row(paper.arxiv_id, feedback_buttons(), lang, related=False)
                 ],
             ]
         ),

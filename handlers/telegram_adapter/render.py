@@ -30,7 +30,7 @@ from bot.models import Paper, PushFormat, Section
 from bot.push_render import push_heading
 from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView
-from handlers.telegram_adapter.callbacks import OpenPaper, Press, encode
+from handlers.telegram_adapter.callbacks import OpenPaper, Press, Related, encode
 from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
@@ -112,9 +112,15 @@ def opener_rows(items: Sequence[Ranked], body: Html | None = None) -> Keyboard:
     return [openers[i : i + 5] for i in range(0, len(openers), 5)]
 
 
-def feedback_row(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Button]:
-    """👍, 👎 and Save for one paper, labelled with the destination's counts."""
-    return [callback_button(b.label.render(lang), encode(Press(b.kind, arxiv_id))) for b in buttons]
+def feedback_row(
+    arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang, *, related: bool = True
+) -> list[Button]:
+    """👍, 👎 and Save for one paper, labelled with the destination's counts, and 🔗 Related (not
+    where there is no chat to send the related papers to: a card shared inline)."""
+    row = [callback_button(b.label.render(lang), encode(Press(b.kind, arxiv_id))) for b in buttons]
+    if related:
+        row.append(callback_button(t("fb.btn_related").render(lang), encode(Related(arxiv_id))))
+    return row
 
 
 def with_feedback(

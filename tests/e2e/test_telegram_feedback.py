@@ -37,7 +37,8 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 def labels(message: SentMessage, arxiv_id: str = PAPER) -> list[str]:
     """The labels of the paper's 👍 👎 Save buttons, in order."""
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return [b["text"] for row in rows for b in row if b.get("callback_data", "").endswith(f":{arxiv_id}")]
+    return [b["text"] for row in rows for b in row if b.get("callback_data", "").startswith("f:")
+            and b["callback_data"].endswith(f":{arxiv_id}")]  # fmt: skip
 
 
 def data_of(message: SentMessage, label_start: str) -> str:
@@ -74,6 +75,18 @@ async def test_a_paper_card_toggles_replaces_and_shows_counts(rig: Rig) -> None:
     assert current.text == card.text
     again = (await rig.say(USER, f"/paper {PAPER}v2"))[0]  # asked again: the counts are there
     assert labels(again) == ["👍", "👎 1", "💾 1"]
+    assert rig.fake.errors == []
+
+
+async def test_related_on_a_card_sends_the_nearest_papers(rig: Rig) -> None:
+    card = (await rig.say(USER, f"/paper {PAPER}"))[0]
+    assert data_of(card, "🔗") == f"r:{PAPER}"
+    before = len(rig.fake.sent)
+    await rig.press(card, f"r:{PAPER}")
+    listing = (await rig.fake.wait_sent(before + 1))[-1]
+    assert listing.text.startswith("Related to “LLM-Microscope")
+    assert "Shared: " in listing.text
+    assert rig.fake.current(USER, card.message_id).text == card.text  # the card stays as it was
     assert rig.fake.errors == []
 
 

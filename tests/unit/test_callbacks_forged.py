@@ -15,6 +15,7 @@ from handlers.telegram_adapter.callbacks import (
     Action,
     OpenPaper,
     Press,
+    Related,
     SavedList,
     SearchPage,
     Setting,
@@ -41,6 +42,7 @@ TEMPLATES: list[tuple[str, list[str]]] = [
     ("s", ["abcDEF_12-x", "10"]),
     ("f", ["l", "2502.15007"]),
     ("f", ["s", "hep-th/9901001"]),
+    ("r", ["2502.15007"]),
     ("v", ["1001", "10"]),
     ("u", ["1001", "10", "2502.15007"]),
     *(("c", [name, sorted(arguments)[-1], ""]) for name, arguments in SETTING_ARGUMENTS.items()),
@@ -86,6 +88,7 @@ def forged_payloads() -> list[str]:
         "p:" + "1" * 70,
         "f:x:2502.15007", "f:L:2502.15007", "f:l:2502.15007v2", "f:l:", "f::2502.15007", "v:0:0", "v:1001:5",
         "v:1001:100000", "v:-1001:0", "u:1001:5:2502.15007", "u:1001:0:2502.150", "u:1001:0", "v:01001:0",
+        "r:", "r:2502.15007v1", "r:HEP-TH/9901001",
     }  # fmt: skip
     return sorted(forged - VALID_SETTINGS)
 
@@ -94,7 +97,7 @@ FORGED = forged_payloads()
 
 
 def test_the_fuzz_covers_every_kind_and_is_large() -> None:
-    assert {payload[:2] for payload in FORGED} >= {"p:", "t:", "s:", "c:", "f:", "v:", "u:"}
+    assert {payload[:2] for payload in FORGED} >= {"p:", "t:", "s:", "c:", "f:", "r:", "v:", "u:"}
     assert len(FORGED) > 1000
 
 
@@ -122,6 +125,7 @@ MADE: list[Action] = [
     Press("like", "2502.15007"),
     Press("dislike", "hep-th/9901001"),
     Press("save", "math.AG/0601001"),
+    Related("hep-th/9901001"),
     SavedList(1001, 0),
     SavedList(9_999_999_999, 99_990),
     Unsave(1001, 10, "2502.15007"),
