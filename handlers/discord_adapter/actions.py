@@ -21,12 +21,13 @@ from bot.i18n import Lang, t
 from bot.models import Opinion, Subscription, canonical_arxiv_id
 from bot.service import PaperService
 from bot.views import remaining_follows
-from handlers.discord_adapter.asks import PAGE_ACTION, SHARE_ACTION, Ask, answer
+from handlers.discord_adapter.asks import PAGE_ACTION, SHARE_ACTION, Ask, answer, related_page
 from handlers.discord_adapter.markup import Component
 from handlers.discord_adapter.places import Place, check_manager
 from handlers.discord_adapter.render import (
     FEEDBACK_ACTION,
     OPEN_ACTION,
+    RELATED_ACTION,
     SAVED_ACTION,
     UNSAVE_ACTION,
     DiscordMessage,
@@ -74,6 +75,7 @@ class DiscordActions:
             FORM_ACTION: Action(self._open_form, updates=False),
             UNFOLLOW_ACTION: Action(self._unfollow, updates=True),
             OPEN_ACTION: Action(self._open, updates=False),
+            RELATED_ACTION: Action(self._related, updates=False),
             FEEDBACK_ACTION: Action(self._feedback, updates=True),
             SAVED_ACTION: Action(self._saved_page, updates=True),
             UNSAVE_ACTION: Action(self._unsave, updates=True),
@@ -103,6 +105,12 @@ class DiscordActions:
         ):
             raise UsageError(t("discord.bad_button"))
         return Reply(await answer(self._service, Ask("paper", ref=picked[0]), place.lang, place.destination))
+
+    async def _related(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
+        """🔗 Related on a card: the nearest papers, privately, as `/papers related` answers."""
+        if canonical_arxiv_id(argument) != argument:
+            raise UsageError(t("discord.bad_button"))
+        return Reply(await related_page(self._service, place.lang, argument, place.destination))
 
     async def _feedback(self, press: hikari.ComponentInteraction, argument: str, place: Place) -> Reply:
         """👍 and 👎 toggle (the other one replaces), Save toggles; the card's buttons show the counts."""

@@ -69,6 +69,7 @@ ITEM_SUMMARY = 200  # so a page of ten (bot.service.PAGE) always fits one messag
 FEEDBACK_ACTION = "feedback"  # `feedback:like:2502.15007` (also dislike, save)
 SAVED_ACTION = "saved"  # `saved:10`: a page of /saved
 UNSAVE_ACTION = "unsave"  # `unsave:10:2502.15007`: remove a paper, then that page again
+RELATED_ACTION = "related"  # `related:2502.15007`: the nearest papers, privately
 OPEN_ACTION = "open"  # `open:0`: a list's "Open a paper…" menu (its number); the pick's card
 
 
@@ -195,8 +196,9 @@ def link_buttons(card: PaperCard) -> list[Component]:
 
 
 def feedback_components(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Component]:
-    """👍, 👎 and Save for one paper, labelled with the channel's counts."""
-    return [button(b.label.render(lang), f"{FEEDBACK_ACTION}:{b.kind}:{arxiv_id}") for b in buttons]
+    """👍, 👎 and Save for one paper, labelled with the channel's counts, and 🔗 Related."""
+    presses = [button(b.label.render(lang), f"{FEEDBACK_ACTION}:{b.kind}:{arxiv_id}") for b in buttons]
+    return [*presses, button(t("fb.btn_related").render(lang), f"{RELATED_ACTION}:{arxiv_id}")]
 
 
 def with_feedback(

@@ -27,12 +27,13 @@ from bot.feedback import BUTTON_KINDS, Pressed
 from bot.i18n import Lang, t
 from bot.models import canonical_arxiv_id
 from bot.service import PaperService
-from handlers.slack_adapter.asks import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer
+from handlers.slack_adapter.asks import OPEN_ACTION, PAGE_ACTION, SHARE_ACTION, Ask, answer, related_page
 from handlers.slack_adapter.markup import SlackMessage, section
 from handlers.slack_adapter.places import Place, check_manager, destination_of, error_code, place_of
 from handlers.slack_adapter.render import (
     FEEDBACK_ACTION,
     LINK_ACTION,
+    RELATED_ACTION,
     SAVED_PAGE_ACTION,
     SAVED_REMOVE_ACTION,
     notice,
@@ -65,6 +66,7 @@ class SlackActions:
         app.action(re.compile(f"^{PAGE_ACTION}-"))(self.on_page)
         app.action(SHARE_ACTION)(self.on_share)
         app.action(re.compile(f"^{FEEDBACK_ACTION}-"))(self.on_feedback)
+        app.action(RELATED_ACTION)(self.on_related)
         app.action(re.compile(f"^{SAVED_PAGE_ACTION}-"))(self.on_saved_page)
         app.action(SAVED_REMOVE_ACTION)(self.on_saved_remove)
         app.view(CALLBACK_ID)(self.on_settings_submitted)
@@ -128,6 +130,19 @@ class SlackActions:
             await reply(respond, messages, replace=True)
 
         await guarded(respond, place.lang, work, "feedback button")
+
+    async def on_related(self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond) -> None:
+        """🔗 Related on a card: the nearest papers, privately, as `/papers related` answers."""
+        await ack()
+        place = await self._place(body)
+
+        async def work() -> None:
+            arxiv_id = str(action.get("value", ""))
+            if canonical_arxiv_id(arxiv_id) != arxiv_id:
+                raise UsageError(t("slack.bad_button"))
+            await reply(respond, await related_page(self._service, place.lang, arxiv_id, place.destination))
+
+        await guarded(respond, place.lang, work, "related button")
 
     async def _pressed(self, place: Place, action: Payload) -> Pressed:
         """👍 and 👎 toggle (the other one replaces), Save toggles; a button we never made is refused."""

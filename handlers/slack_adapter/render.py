@@ -52,6 +52,7 @@ LINK_ACTION = "link"  # url buttons still send an action; one listener acknowled
 FEEDBACK_ACTION = "feedback"  # `feedback-like`, `feedback-dislike`, `feedback-save`; the value: the arXiv id
 SAVED_PAGE_ACTION = "saved-page"  # `saved-page-previous` / `-next`; the value: the page's offset
 SAVED_REMOVE_ACTION = "saved-remove"  # the value: `offset:arXiv id`
+RELATED_ACTION = "related"  # the value: the arXiv id; the nearest papers, privately
 
 
 def _section_text(part: Section, limit: int) -> str:
@@ -77,8 +78,9 @@ def chip(topic: str) -> str:
 
 
 def feedback_elements(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Block]:
-    """👍, 👎 and Save for one paper, labelled with the channel's counts."""
-    return [button(b.label.render(lang), f"{FEEDBACK_ACTION}-{b.kind}", value=arxiv_id) for b in buttons]
+    """👍, 👎 and Save for one paper, labelled with the channel's counts, and 🔗 Related."""
+    presses = [button(b.label.render(lang), f"{FEEDBACK_ACTION}-{b.kind}", value=arxiv_id) for b in buttons]
+    return [*presses, button(t("fb.btn_related").render(lang), RELATED_ACTION, value=arxiv_id)]
 
 
 def with_feedback(blocks: Sequence[Block], arxiv_id: str, buttons: Sequence[FeedbackButton],

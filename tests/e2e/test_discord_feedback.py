@@ -160,6 +160,18 @@ async def test_the_members_own_card_and_saved_list(tmp_path: Path) -> None:
         assert rig.fake.errors == []
 
 
+async def test_related_on_a_card_answers_privately(tmp_path: Path) -> None:
+    async with running_discord(tmp_path) as rig:
+        await rig.run("papers", {"paper": "2502.15007"}, subcommand="paper")
+        card = rig.last()
+        assert "related:2502.15007" in card.custom_ids()
+        related = await rig.press(card, "related:2502.15007")
+        assert related.data["flags"] == 64
+        assert related.data["embeds"][0]["title"].startswith("Related to “LLM-Microscope")
+        assert rig.fake.current(card.message_id).embeds == card.embeds
+        assert rig.fake.errors == []
+
+
 async def test_forged_buttons_get_one_line(tmp_path: Path) -> None:
     async with running_discord(tmp_path) as rig:
         await rig.run("papers", {"paper": "2502.15007"}, subcommand="paper")
@@ -167,6 +179,7 @@ async def test_forged_buttons_get_one_line(tmp_path: Path) -> None:
         for forged in [
             "feedback:zap:2502.15007", "feedback:like:2502.15007v2", "feedback:like:", "feedback:save:x/1",
             "saved:-10", "saved:٣", "saved:9999999", "unsave:x:2502.15007", "unsave:0:nonsense",
+            "related:2502.15007v2", "related:",
         ]:  # fmt: skip
             payload = rig.fake.component(card, "feedback:like:2502.15007")
             payload["data"]["custom_id"] = forged

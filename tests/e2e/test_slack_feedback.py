@@ -127,6 +127,19 @@ async def test_an_ephemeral_card_is_redrawn_with_counts(tmp_path: Path) -> None:
         assert rig.fake.errors == []
 
 
+async def test_related_on_a_card_answers_privately(tmp_path: Path) -> None:
+    async with running_slack(tmp_path) as rig:
+        [card] = await rig.answer("/papers", "paper 2502.15007")
+        assert label(card.blocks, "related") == "🔗 Related"
+        related = await click(rig, "related", value="2502.15007")
+        assert related.response_type == "ephemeral"
+        assert not related.replace_original  # the card stays; the list comes under it
+        assert "Related to “LLM-Microscope" in json.dumps(related.blocks, ensure_ascii=False)
+        forged = await click(rig, "related", value="2502.15007v9")
+        assert forged.text == "This button no longer works. Run the command again."
+        assert rig.fake.errors == []
+
+
 async def test_saved_pages_and_removes(tmp_path: Path) -> None:
     async with running_slack(tmp_path) as rig:
         [empty] = await rig.answer("/papers", "saved")
