@@ -146,11 +146,9 @@ class FeedbackMixin:
 
     async def tallies(self, destination: Destination, arxiv_ids: Sequence[str]) -> dict[str, Tally]:
         """The counts of the papers that anyone here pressed anything on (the others have none)."""
-        wanted = set(arxiv_ids)
         return {
             row.arxiv_id: Tally(row.likes, row.dislikes, row.saves)
-            for row in await self._store.destination_feedback(destination)
-            if row.arxiv_id in wanted
+            for row in await self._store.destination_feedback(destination, arxiv_ids)
         }
 
     async def saved_page(self, destination: Destination, user: str, offset: int = 0) -> SavedPage:
