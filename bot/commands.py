@@ -62,6 +62,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("follow", "author|org|search <name or words>", "/follow author Yann LeCun"),
     CommandSpec("unfollow", "[author|org|search <name or words>]", "/unfollow author Yann LeCun"),
     CommandSpec("more", "", "/more"),
+    CommandSpec("saved", "", "/saved"),
+    CommandSpec("like", "<arXiv id or link>", "/like 2502.15007"),
+    CommandSpec("dislike", "<arXiv id or link>", "/dislike 2502.15007"),
+    CommandSpec("save", "<arXiv id or link>", "/save 2502.15007"),
+    CommandSpec("unsave", "<arXiv id or link>", "/unsave 2502.15007"),
     CommandSpec("help", "", "/help"),
 )
 _SPECS = {spec.name: spec for spec in COMMANDS}

@@ -539,6 +539,62 @@ CATALOG: Catalog = {
     "weekday_short.4": {"en": "Fri", "ko": "금"},
     "weekday_short.5": {"en": "Sat", "ko": "토"},
     "weekday_short.6": {"en": "Sun", "ko": "일"},
+    # Feedback: 👍 / 👎 / Save on cards, and /saved (bot/feedback.py)
+    "cmd.saved": {"en": "your saved papers here, newest first", "ko": "이곳에 저장한 논문 (최신순)"},
+    "cmd.like": {"en": "👍 a paper (again: take it back)", "ko": "논문에 👍 (다시 하면 취소)"},
+    "cmd.dislike": {"en": "👎 a paper (again: take it back)", "ko": "논문에 👎 (다시 하면 취소)"},
+    "cmd.save": {"en": "save a paper to your list", "ko": "논문을 내 목록에 저장"},
+    "cmd.unsave": {"en": "remove a paper from your saved papers", "ko": "저장한 논문에서 빼기"},
+    "fb.btn_like": {"en": "👍", "ko": "👍"},
+    "fb.btn_like_n": {"en": "👍 {n}", "ko": "👍 {n}"},
+    "fb.btn_dislike": {"en": "👎", "ko": "👎"},
+    "fb.btn_dislike_n": {"en": "👎 {n}", "ko": "👎 {n}"},
+    "fb.btn_save": {"en": "💾 Save", "ko": "💾 저장"},
+    "fb.btn_save_n": {"en": "💾 {n}", "ko": "💾 {n}"},
+    "fb.btn_unsave": {"en": "✕ {rank}", "ko": "✕ {rank}"},
+    "fb.btn_related": {"en": "🔗 Related", "ko": "🔗 관련 논문"},
+    "fb.like_set": {
+        "en": "👍 noted for {arxiv_id} ({n} here).",
+        "ko": "{arxiv_id}에 👍를 남겼습니다 (여기서 {n}명).",
+    },
+    "fb.like_unset": {"en": "👍 taken back for {arxiv_id}.", "ko": "{arxiv_id}의 👍를 취소했습니다."},
+    "fb.dislike_set": {
+        "en": "👎 noted for {arxiv_id} ({n} here).",
+        "ko": "{arxiv_id}에 👎를 남겼습니다 (여기서 {n}명).",
+    },
+    "fb.dislike_unset": {"en": "👎 taken back for {arxiv_id}.", "ko": "{arxiv_id}의 👎를 취소했습니다."},
+    "fb.no_opinion": {
+        "en": "You had neither 👍 nor 👎 on {arxiv_id}.",
+        "ko": "{arxiv_id}에 남긴 👍·👎가 없습니다.",
+    },
+    "fb.saved": {
+        "en": "💾 {arxiv_id} is in your saved papers here.",
+        "ko": "💾 {arxiv_id}을(를) 이곳의 저장 목록에 담았습니다.",
+    },
+    "fb.unsaved": {
+        "en": "{arxiv_id} was removed from your saved papers.",
+        "ko": "{arxiv_id}을(를) 저장 목록에서 뺐습니다.",
+    },
+    "fb.not_saved": {
+        "en": "{arxiv_id} was not in your saved papers here.",
+        "ko": "{arxiv_id}은(는) 이곳의 저장 목록에 없습니다.",
+    },
+    "saved.heading": {"en": "Your saved papers here ({total})", "ko": "이곳에 저장한 논문 ({total}편)"},
+    "saved.none": {
+        "en": "No saved papers here yet: press 💾 Save on a card to keep one.",
+        "ko": "아직 저장한 논문이 없습니다. 카드의 💾 저장 버튼을 눌러 담아 두세요.",
+    },
+    "saved.row": {"en": "saved {day}", "ko": "{day} 저장"},
+    "fb.console_card": {
+        "en": "{buttons}: /like, /dislike or /save {arxiv_id}",
+        "ko": "{buttons}: /like, /dislike, /save {arxiv_id}",
+    },
+    "fb.console_push": {
+        "en": "Tell me what you think with /like ID or /dislike ID, keep one with /save ID; "
+        "/saved lists them.",
+        "ko": "/like ID, /dislike ID로 의견을, /save ID로 저장을 남기세요. /saved로 저장한 논문을 봅니다.",
+    },
+    "fb.console_unsave": {"en": "/unsave {arxiv_id}", "ko": "/unsave {arxiv_id}"},
     # Weekdays, Monday first (date.weekday())
     "weekday.0": {"en": "Monday", "ko": "월요일"},
     "weekday.1": {"en": "Tuesday", "ko": "화요일"},

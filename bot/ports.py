@@ -442,9 +442,12 @@ class Feedback(Protocol):
         """A page of the member's saved papers here, newest first, and how many there are."""
         ...
 
-    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
-        """Every paper anyone pressed anything on in this destination: the profile a personal
-        ranking trains on."""
+    async def destination_feedback(
+        self, destination: Destination, arxiv_ids: Sequence[str] | None = None
+    ) -> list[PaperFeedback]:
+        """Every paper anyone pressed anything on in this destination (the profile a personal
+        ranking trains on), or only those of `arxiv_ids` (the counts a card's buttons show: a busy
+        group's whole profile is not read for one press)."""
         ...
 
     async def feedback_destinations(self) -> set[str]:

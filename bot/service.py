@@ -14,6 +14,7 @@ from datetime import date, datetime
 from bot.cards import DigestItem, DigestView, digest_items, one_line
 from bot.commands import usage
 from bot.errors import NotFoundError, UsageError
+from bot.feedback import FeedbackMixin
 from bot.feeds import FeedsMixin
 from bot.i18n import Lang, Text, pick_language, t
 from bot.ingest import DigestSources, IngestReport, Progress, ingest_batches
@@ -72,7 +73,7 @@ def _check_count(n: int, most: int = MAX_LIST) -> None:
         raise UsageError(t("usage.count_range", max=most))
 
 
-class PaperService(SubscriptionsMixin, FeedsMixin):
+class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
     """Answers questions about the digest from a Store, and fills the Store from digest sources.
 
     `public_url` is where the HTTP server is reached from outside (PAPERBOY_PUBLIC_URL): the feed

@@ -819,15 +819,19 @@ class PostgresStore:
         papers = await self._papers(self._pool, rows)
         return [SavedPaper(paper, row["saved_at"]) for paper, row in zip(papers, rows, strict=True)], total
 
-    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
+    async def destination_feedback(
+        self, destination: Destination, arxiv_ids: Sequence[str] | None = None
+    ) -> list[PaperFeedback]:
+        only = "" if arxiv_ids is None else " AND arxiv_id = ANY($2::text[])"
         rows = await self._pool.fetch(
-            """SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
-                      count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
-               FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = $1
-                     UNION ALL
-                     SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = $1) AS pressed
-               GROUP BY arxiv_id ORDER BY arxiv_id""",
+            f"""SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
+                       count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
+                FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = $1{only}
+                      UNION ALL
+                      SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = $1{only}) AS pressed
+                GROUP BY arxiv_id ORDER BY arxiv_id""",
             destination.key,
+            *(() if arxiv_ids is None else (list(arxiv_ids),)),
         )
         return paper_feedback_of(rows)
 

@@ -845,15 +845,19 @@ class SqliteStore:
         ]
         return saved, int(total["n"]) if total else 0
 
-    async def destination_feedback(self, destination: Destination) -> list[PaperFeedback]:
+    async def destination_feedback(
+        self, destination: Destination, arxiv_ids: Sequence[str] | None = None
+    ) -> list[PaperFeedback]:
+        only = "" if arxiv_ids is None else f" AND arxiv_id IN ({','.join('?' * len(arxiv_ids))})"
+        ids = () if arxiv_ids is None else tuple(arxiv_ids)
         rows = await self._all(
-            """SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
-                      count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
-               FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = ?
-                     UNION ALL
-                     SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = ?)
-               GROUP BY arxiv_id ORDER BY arxiv_id""",
-            (destination.key, destination.key),
+            f"""SELECT arxiv_id, count(*) FILTER (WHERE opinion = 'like') AS likes,
+                       count(*) FILTER (WHERE opinion = 'dislike') AS dislikes, sum(saved) AS saves
+                FROM (SELECT arxiv_id, opinion, 0 AS saved FROM opinions WHERE destination = ?{only}
+                      UNION ALL
+                      SELECT arxiv_id, NULL, 1 FROM saved_papers WHERE destination = ?{only})
+                GROUP BY arxiv_id ORDER BY arxiv_id""",
+            (destination.key, *ids, destination.key, *ids),
         )
         return paper_feedback_of(rows)
 

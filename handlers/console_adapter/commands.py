@@ -26,6 +26,7 @@ from bot.commands import (
     usage,
 )
 from bot.errors import PaperboyError, UsageError
+from bot.feedback import Pressed, feedback_buttons
 from bot.i18n import Lang, t
 from bot.models import Destination, Subscription
 from bot.service import MAX_DAY_PAPERS, PaperService, TopResult, search_view, top_view
@@ -46,6 +47,7 @@ from handlers.console_adapter.render import (
     render_digest,
     render_help,
     render_preview,
+    render_saved,
     render_settings,
 )
 from handlers.console_adapter.text import DEFAULT_WIDTH, clip, clipped, printable
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 
 PAGE = DEFAULT_TOP
 HOME = Destination(platform="console", chat_id="local")
+USER = "console"  # the one member of the console chat (whose presses and saved papers these are)
 LANGUAGE: Lang = "en"  # the console chat speaks English, and shows summaries in it
 
 
@@ -133,8 +136,43 @@ class ConsoleCommands:
         return await self._search(parse_required("search", arguments), 0)
 
     async def on_paper(self, arguments: str) -> str:
-        card = paper_card(await self._service.paper(parse_required("paper", arguments)), LANGUAGE)
-        return render_card(card, width=self.width)
+        paper = await self._service.paper(parse_required("paper", arguments))
+        tally = await self._service.tally(HOME, paper.arxiv_id)
+        return render_card(paper_card(paper, LANGUAGE), width=self.width, feedback=feedback_buttons(tally))
+
+    # -- feedback: what the chat platforms' 👍 👎 Save buttons do, as commands ------------------------
+
+    async def on_like(self, arguments: str) -> str:
+        """👍, as the button: the same again takes it back, and it replaces a 👎."""
+        return self._pressed(await self._service.react(HOME, USER, parse_required("like", arguments), "like"))
+
+    async def on_dislike(self, arguments: str) -> str:
+        ref = parse_required("dislike", arguments)
+        return self._pressed(await self._service.react(HOME, USER, ref, "dislike"))
+
+    async def on_save(self, arguments: str) -> str:
+        """Saves (saving again changes nothing); /unsave removes."""
+        return self._pressed(await self._service.save(HOME, USER, parse_required("save", arguments), True))
+
+    async def on_unsave(self, arguments: str) -> str:
+        return self._pressed(await self._service.save(HOME, USER, parse_required("unsave", arguments), False))
+
+    def _pressed(self, pressed: Pressed) -> str:
+        """What changed, then the counts here as the buttons would show them."""
+        buttons = " · ".join(button.label.render(LANGUAGE) for button in pressed.buttons)
+        return f"{pressed.said.render(LANGUAGE)}\n{buttons}"
+
+    async def on_saved(self, arguments: str) -> str:
+        if arguments:
+            raise UsageError(t("usage.not_understood", word=arguments, usage=usage("saved")))
+        return await self._saved(0)
+
+    async def _saved(self, offset: int) -> str:
+        """A page of saved papers; /more then pages on through the rest."""
+        page = await self._service.saved_page(HOME, USER, offset)
+        following = page.following
+        self._more = (lambda: self._saved(following)) if following is not None else None
+        return render_saved(page, more_hint="/more", width=self.width)
 
     async def on_related(self, arguments: str) -> str:
         ref = parse_required("related", arguments)
@@ -231,6 +269,11 @@ HANDLERS: dict[str, Handler] = {
     "days": ConsoleCommands.on_days,
     "trending": ConsoleCommands.on_trending,
     "more": ConsoleCommands.on_more,
+    "saved": ConsoleCommands.on_saved,
+    "like": ConsoleCommands.on_like,
+    "dislike": ConsoleCommands.on_dislike,
+    "save": ConsoleCommands.on_save,
+    "unsave": ConsoleCommands.on_unsave,
     "subscribe": ConsoleCommands.on_subscribe,
     "unsubscribe": ConsoleCommands.on_unsubscribe,
     "settings": ConsoleCommands.on_settings,

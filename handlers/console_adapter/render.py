@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.cards import DigestView, PaperCard, digest_items, item_votes_label, votes_label
+from bot.feedback import FeedbackButton, SavedPage
 from bot.i18n import DEFAULT_LANG, Lang, t
 from bot.models import Paper
 from bot.push_render import push_heading
@@ -32,9 +33,16 @@ def _wrap(text: str, width: int, indent: str = _INDENT, first: str | None = None
     )
 
 
-def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG, *, width: int = WIDTH) -> str:
+def render_card(
+    card: PaperCard,
+    lang: Lang = DEFAULT_LANG,
+    *,
+    width: int = WIDTH,
+    feedback: tuple[FeedbackButton, ...] = (),
+) -> str:
     """Title, votes, organization, comments and days, authors (cut with "+N more"), the topics in
-    brackets, each summary section, then the links (GitHub's with its stars)."""
+    brackets, each summary section, the links (GitHub's with its stars), and in the chat (`feedback`:
+    the counts here) the commands that stand for 👍 👎 Save."""
     days = ", ".join(day.isoformat() for day in card.days) or "-"
     about = [
         votes_label(card.votes, lang),
@@ -57,6 +65,12 @@ def render_card(card: PaperCard, lang: Lang = DEFAULT_LANG, *, width: int = WIDT
             lines.append(_wrap(section.text, width, indent="  ", first="• "))
     lines += [line for note in card.notes for line in ("", _wrap(note.render(lang), width))]
     lines += ["", *(f"{link.label}: {link.url}" for link in card.links)]
+    if feedback:
+        buttons = " · ".join(button.label.render(lang) for button in feedback)
+        lines += [
+            "",
+            _wrap(t("fb.console_card", buttons=buttons, arxiv_id=card.arxiv_id).render(lang), width, ""),
+        ]
     return "\n".join(lines)
 
 
@@ -89,9 +103,30 @@ def push_messages(
     marks: Mapping[str, str] | None = None,
 ) -> list[str]:
     """A day's (or a week's, a month's) push as the terminal shows it (one text), summaries in
-    `reads`, followed papers marked."""
+    `reads`, followed papers marked, and how to say what you think of a paper here (the chat
+    platforms' buttons)."""
     view = DigestView(push_heading(period, len(papers)), digest_items(papers, reads, marks=marks))
-    return [render_digest(view, lang=lang)]
+    hint = f"\n\n{_wrap(t('fb.console_push').render(lang), WIDTH, '')}" if papers else ""
+    return [render_digest(view, lang=lang) + hint]
+
+
+def render_saved(view: SavedPage, lang: Lang = DEFAULT_LANG, *, more_hint: str, width: int = WIDTH) -> str:
+    """The member's saved papers, numbered across pages, each with the day saved and how to remove it."""
+    heading = _wrap(view.heading.render(lang), width, indent="")
+    if not view.items:
+        return f"{heading}\n{_wrap(view.empty.render(lang), width, indent='')}"
+    lines = [heading, ""]
+    for item in view.items:
+        lines.append(
+            _wrap(f"{item.rank:>2}. [{votes_label(item.votes, lang)}] {item.title}", width, first="")
+        )
+        saved = t("saved.row", day=item.saved_on).render(lang)
+        lines.append(f"{_INDENT}{saved} · {t('fb.console_unsave', arxiv_id=item.arxiv_id).render(lang)}")
+        lines.append(f"{_INDENT}{item.url}")
+    shown = view.offset + len(view.items)
+    if shown < view.total:
+        lines += ["", t("list.more", count=view.total - shown, hint=more_hint).render(lang)]
+    return "\n".join(lines)
 
 
 def render_days(view: DaysView, lang: Lang = DEFAULT_LANG) -> str:

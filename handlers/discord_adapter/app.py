@@ -34,7 +34,15 @@ from handlers.discord_adapter.actions import DiscordActions
 from handlers.discord_adapter.commands import Call, DiscordCommands, command_builders, invoked
 from handlers.discord_adapter.config import DiscordSettings
 from handlers.discord_adapter.places import Interaction, Place, place_of
-from handlers.discord_adapter.replies import DEFER_AFTER, Reply, answer_deferred, defer, guarded, said
+from handlers.discord_adapter.replies import (
+    DEFER_AFTER,
+    Reply,
+    answer_deferred,
+    answer_now,
+    defer,
+    guarded,
+    said,
+)
 from handlers.http_server import Refusals, read_body, signed
 
 log = logging.getLogger(__name__)
@@ -73,8 +81,15 @@ class Interactions:
         deferral through the callback endpoint (the reply then follows with the token)."""
         work = asyncio.create_task(self._reply(interaction))
         done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
-        if done:
+        if done and work.result().followup is None:
             return web.json_response(work.result().response())
+        if done:  # answered through the callback endpoint, so that the follow-up can come after it
+            try:
+                await answer_now(self._rest, interaction, work.result())
+            except (hikari.HTTPError, aiohttp.ClientError, TimeoutError) as err:
+                log.warning("discord: an answer with a follow-up was refused: %s", err)
+                return web.Response(status=503)
+            return web.Response(status=204)
         update = self._updates(interaction)
         try:
             await defer(self._rest, interaction, update=update)

@@ -15,8 +15,9 @@ from typing import Literal
 
 from bot.cards import paper_card
 from bot.errors import UsageError
+from bot.feedback import feedback_buttons
 from bot.i18n import Lang, t
-from bot.models import canonical_arxiv_id
+from bot.models import Destination, canonical_arxiv_id
 from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
 from handlers.discord_adapter.markup import MAX_CUSTOM_ID, Component, button
 from handlers.discord_adapter.render import DiscordMessage, card_message, list_message
@@ -73,13 +74,15 @@ async def search_ask(service: PaperService, query: str) -> Ask:
 
 
 async def answer(
-    service: PaperService, ask: Ask, lang: Lang, *, shared_by: str | None = None
+    service: PaperService, ask: Ask, lang: Lang, destination: Destination, *, shared_by: str | None = None
 ) -> DiscordMessage:
-    """The message answering `ask`: an ephemeral one gets page and share buttons, a shared one says
-    who shared it."""
+    """The message answering `ask` in `destination` (a card's 👍 👎 Save show its counts there): an
+    ephemeral one gets page and share buttons, a shared one says who shared it."""
     if ask.kind == "paper":
-        card = paper_card(await service.paper(ask.ref), lang)
-        message = card_message(card, lang, [] if shared_by else [_share(ask, lang)])
+        paper = await service.paper(ask.ref)
+        tally = await service.tally(destination, paper.arxiv_id)
+        extra = [] if shared_by else [_share(ask, lang)]
+        message = card_message(paper_card(paper, lang), lang, extra, feedback_buttons(tally))
         return _signed(message, shared_by, lang)
     ask, page = await _page(service, ask, lang)
     components: list[Component] = []
@@ -102,10 +105,12 @@ async def _page(service: PaperService, ask: Ask, lang: Lang) -> tuple[Ask, ListP
     return ask, search_page_of(await service.search(query, limit=PAGE, offset=ask.offset), lang)
 
 
-async def related_page(service: PaperService, lang: Lang, ref: str) -> DiscordMessage:
+async def related_page(
+    service: PaperService, lang: Lang, ref: str, destination: Destination
+) -> DiscordMessage:
     """The papers nearest to the one `ref` names, each with the terms it shares, and Share in
     channel: what `/papers related` answers (and a card's Related button)."""
-    return await answer(service, Ask("related", ref=canonical_arxiv_id(ref) or ref), lang)
+    return await answer(service, Ask("related", ref=canonical_arxiv_id(ref) or ref), lang, destination)
 
 
 def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Component]:

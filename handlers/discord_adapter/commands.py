@@ -39,7 +39,14 @@ from bot.views import (
 )
 from handlers.discord_adapter.asks import Ask, answer, related_page, search_ask, top_ask
 from handlers.discord_adapter.places import Place, check_manager
-from handlers.discord_adapter.render import days_message, help_message, list_message, notice, preview_message
+from handlers.discord_adapter.render import (
+    days_message,
+    help_message,
+    list_message,
+    notice,
+    preview_message,
+    saved_message,
+)
 from handlers.discord_adapter.replies import Reply, said
 from handlers.discord_adapter.settings import settings_message
 
@@ -85,8 +92,8 @@ OPTIONS: Mapping[str, tuple[Option, ...]] = {
         Option("name", hikari.OptionType.STRING, "The name or words followed"),
     ),
 }
-SUBCOMMANDS = ("help", "today", "top", "search", "paper", "related", "days", "trending", "subscribe",
-               "unsubscribe", "settings", "preview", "follow", "unfollow")  # fmt: skip
+SUBCOMMANDS = ("help", "today", "top", "search", "paper", "related", "days", "trending", "saved",
+               "subscribe", "unsubscribe", "settings", "preview", "follow", "unfollow")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ class DiscordCommands:
             "related": self._related,
             "days": self._days,
             "trending": self._trending,
+            "saved": self._saved,
             "subscribe": self._subscribe,
             "unsubscribe": self._unsubscribe,
             "settings": self._settings,
@@ -191,23 +199,41 @@ class DiscordCommands:
 
     async def _today(self, call: Call) -> Reply:
         _no_arguments(call, "today")
-        return Reply(await answer(self._service, top_ask(None, DEFAULT_TOP), call.place.lang))
+        return Reply(
+            await answer(self._service, top_ask(None, DEFAULT_TOP), call.place.lang, call.place.destination)
+        )
 
     async def _top(self, call: Call) -> Reply:
         args = parse_top(call.arguments)
-        return Reply(await answer(self._service, top_ask(args.day, args.n), call.place.lang))
+        return Reply(
+            await answer(self._service, top_ask(args.day, args.n), call.place.lang, call.place.destination)
+        )
 
     async def _search(self, call: Call) -> Reply:
         query = parse_required("search", call.arguments)
-        return Reply(await answer(self._service, await search_ask(self._service, query), call.place.lang))
+        return Reply(
+            await answer(
+                self._service, await search_ask(self._service, query), call.place.lang, call.place.destination
+            )
+        )
 
     async def _paper(self, call: Call) -> Reply:
         paper = await self._service.paper(parse_required("paper", call.arguments))
-        return Reply(await answer(self._service, Ask("paper", ref=paper.arxiv_id), call.place.lang))
+        return Reply(
+            await answer(
+                self._service, Ask("paper", ref=paper.arxiv_id), call.place.lang, call.place.destination
+            )
+        )
+
+    async def _saved(self, call: Call) -> Reply:
+        """The member's saved papers in this channel, newest first, privately."""
+        _no_arguments(call, "saved")
+        page = await self._service.saved_page(call.place.destination, call.place.user_id)
+        return Reply(saved_message(page, call.place.lang))
 
     async def _related(self, call: Call) -> Reply:
         ref = parse_required("related", call.arguments)
-        return Reply(await related_page(self._service, call.place.lang, ref))
+        return Reply(await related_page(self._service, call.place.lang, ref, call.place.destination))
 
     async def _days(self, call: Call) -> Reply:
         _no_arguments(call, "days")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ from bot.cards import (
     paper_card,
     votes_label,
 )
+from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.push_render import push_heading
@@ -41,14 +42,19 @@ from handlers.discord_adapter.markup import (
     MAX_FIELD_VALUE,
     MAX_FIELDS,
     MAX_FOOTER,
+    MAX_LABEL,
+    MAX_OPTIONS,
     Component,
     bold,
+    button,
     cut,
     link,
     link_button,
+    option,
     plain_cut,
     rows,
     safe_url,
+    select,
 )
 
 Embed = dict[str, Any]
@@ -60,6 +66,11 @@ MIN_SECTION = 100  # a section's text is not cut shorter than this to fit a card
 FIELD_NAME = 100  # a section's heading as a field name (Discord allows 256; headings are a few words)
 ITEM_TITLE = 250  # a ranked line: title, votes and one-line summary stay under 520 characters,
 ITEM_SUMMARY = 200  # so a page of ten (bot.service.PAGE) always fits one message's 6,000
+FEEDBACK_ACTION = "feedback"  # `feedback:like:2502.15007` (also dislike, save)
+SAVED_ACTION = "saved"  # `saved:10`: a page of /saved
+UNSAVE_ACTION = "unsave"  # `unsave:10:2502.15007`: remove a paper, then that page again
+RELATED_ACTION = "related"  # `related:2502.15007`: the nearest papers, privately
+OPEN_ACTION = "open"  # `open:0`: a list's "Open a paper…" menu (its number); the pick's card
 
 
 @dataclass(frozen=True)
@@ -184,9 +195,37 @@ def link_buttons(card: PaperCard) -> list[Component]:
     return [link_button(item.label, item.url) for item in card.links]
 
 
-def card_message(card: PaperCard, lang: Lang, extra: Sequence[Component] = ()) -> DiscordMessage:
-    """The card with its links, and `extra` buttons (Share) in a row of their own."""
-    return DiscordMessage(embeds=(card_embed(card, lang),), components=rows(link_buttons(card), list(extra)))
+def feedback_components(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Component]:
+    """👍, 👎 and Save for one paper, labelled with the channel's counts, and 🔗 Related."""
+    presses = [button(b.label.render(lang), f"{FEEDBACK_ACTION}:{b.kind}:{arxiv_id}") for b in buttons]
+    return [*presses, button(t("fb.btn_related").render(lang), f"{RELATED_ACTION}:{arxiv_id}")]
+
+
+def with_feedback(
+    rows: Sequence[Component], arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang
+) -> list[Component]:
+    """Action rows with the paper's feedback buttons relabelled (`👍 3`), every other one as it was:
+    a press shows its count on the card without sending it again."""
+    labels = {f"{FEEDBACK_ACTION}:{b.kind}:{arxiv_id}": b.label.render(lang) for b in buttons}
+    return [
+        {**row, "components": [_relabelled(child, labels) for child in row.get("components", [])]}
+        for row in rows
+    ]
+
+
+def _relabelled(child: Component, labels: dict[str, str]) -> Component:
+    label = labels.get(str(child.get("custom_id")))
+    return child if label is None else {**child, "label": plain_cut(label, MAX_LABEL)}
+
+
+def card_message(card: PaperCard, lang: Lang, extra: Sequence[Component] = (),
+                 feedback: Sequence[FeedbackButton] | None = None) -> DiscordMessage:  # fmt: skip
+    """The card with its links, 👍 👎 Save (`feedback`: their labels, the channel's counts; none on a
+    fresh card) in a row of their own, and `extra` buttons (Share) in another."""
+    presses = feedback_components(card.arxiv_id, feedback_buttons() if feedback is None else feedback, lang)
+    return DiscordMessage(
+        embeds=(card_embed(card, lang),), components=rows(link_buttons(card), presses, list(extra))
+    )
 
 
 # --- a list ---------------------------------------------------------------------------------------
@@ -232,14 +271,36 @@ def pack(embeds: Sequence[Embed], content: str = "") -> list[DiscordMessage]:
     return messages
 
 
+def opener_rows(items: Sequence[DigestItem], lang: Lang) -> list[Component]:
+    """ "Open a paper…" menus (25 papers each, at most five rows) whose pick shows that paper's card,
+    where its 👍 👎 Save are: a list has no room for a button per paper."""
+    options = [option(f"{item.rank}. {item.title}", item.arxiv_id) for item in items]
+    placeholder = t("discord.open").render(lang)
+    menus = [
+        [select(f"{OPEN_ACTION}:{i // MAX_OPTIONS}", placeholder, options[i : i + MAX_OPTIONS])]
+        for i in range(0, len(options), MAX_OPTIONS)
+    ]
+    return list(rows(*menus))
+
+
 def list_messages(view: DigestView, lang: Lang) -> list[DiscordMessage]:
-    return pack(_list_embeds(view, lang))
+    """The list in as few messages as fit, each with the menu that opens the papers it shows."""
+    return [
+        replace(message, components=tuple(opener_rows(_shown(view.items, message), lang)))
+        for message in pack(_list_embeds(view, lang))
+    ]
+
+
+def _shown(items: Sequence[DigestItem], message: DiscordMessage) -> list[DigestItem]:
+    embeds = json.dumps(message.embeds, ensure_ascii=False)
+    return [item for item in items if f"({safe_url(item.url)})" in embeds]
 
 
 def list_message(view: DigestView, lang: Lang, components: Sequence[Component] = ()) -> DiscordMessage:
-    """A page of at most ten items as one message (see ITEM_TITLE), with `components` under it."""
+    """A page of at most ten items as one message (see ITEM_TITLE), with `components` under it and
+    then the menu that opens them."""
     [message] = pack(_list_embeds(view, lang))[:1]
-    return DiscordMessage(message.content, message.embeds, tuple(components))
+    return DiscordMessage(message.content, message.embeds, (*components, *opener_rows(view.items, lang)))
 
 
 # --- the push -------------------------------------------------------------------------------------
@@ -273,6 +334,37 @@ def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> Discord
     """A sentence as a message; `mention` (a user id) goes in front (shown, never pinging)."""
     prefix = f"<@{mention}> " if mention else ""
     return DiscordMessage(prefix + cut(sentence.render(lang), MAX_CONTENT - len(prefix)))
+
+
+# -- /saved ----------------------------------------------------------------------------------------
+
+
+def saved_message(view: SavedPage, lang: Lang, note: Text | None = None) -> DiscordMessage:
+    """A page of saved papers with the day each was saved, a ✕ button per paper to remove it, ◀ ▶, and
+    `note` (what the last press did) above."""
+    if view.items:
+        lines = [
+            f"**{item.rank}.** {link(item.url, item.title, ITEM_TITLE)}"
+            f" · {cut(votes_label(item.votes, lang), 40)}"
+            f" · _{cut(t('saved.row', day=item.saved_on).render(lang), 60)}_"
+            for item in view.items
+        ]
+    else:
+        lines = [cut(view.empty.render(lang), 1000)]
+    embed = titled(view.heading.render(lang), lines).embeds[0]
+    removers = [
+        button(
+            t("fb.btn_unsave", rank=item.rank).render(lang), f"{UNSAVE_ACTION}:{view.offset}:{item.arxiv_id}"
+        )
+        for item in view.items
+    ]
+    paging = [
+        button(t(label).render(lang), f"{SAVED_ACTION}:{offset}")
+        for label, offset in (("discord.previous", view.previous), ("discord.next", view.following))
+        if offset is not None
+    ]
+    content = cut(note.render(lang), MAX_CONTENT) if note is not None else ""
+    return DiscordMessage(content, (embed,), rows(removers[:5], removers[5:], paging))
 
 
 # -- answers built in bot/views.py -----------------------------------------------------------------

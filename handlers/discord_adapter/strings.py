@@ -54,4 +54,5 @@ STRINGS: Catalog = {
         "en": "That took too long to open the form. Press the button again.",
         "ko": "양식을 여는 데 너무 오래 걸렸습니다. 버튼을 다시 눌러 주세요.",
     },
+    "discord.open": {"en": "Open a paper…", "ko": "논문 열기…"},
 }

@@ -13,10 +13,19 @@ from typing import Literal
 
 from bot.cards import paper_card
 from bot.errors import UsageError
-from bot.i18n import Lang, t
-from bot.models import canonical_arxiv_id
+from bot.feedback import feedback_buttons
+from bot.i18n import Lang, Text, t
+from bot.models import Destination, canonical_arxiv_id
 from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
-from handlers.slack_adapter.markup import MAX_BUTTON_VALUE, Block, SlackMessage, actions, button, context
+from handlers.slack_adapter.markup import (
+    MAX_BUTTON_VALUE,
+    Block,
+    SlackMessage,
+    actions,
+    button,
+    context,
+    escape,
+)
 from handlers.slack_adapter.render import card_message, digest_messages
 
 Kind = Literal["top", "search", "paper", "related"]
@@ -61,14 +70,24 @@ def top_ask(day: date | None, n: int) -> Ask:
 
 
 async def answer(
-    service: PaperService, ask: Ask, lang: Lang, *, shared_by: str | None = None
+    service: PaperService,
+    ask: Ask,
+    lang: Lang,
+    destination: Destination,
+    *,
+    shared_by: str | None = None,
+    note: Text | None = None,
 ) -> list[SlackMessage]:
-    """The messages answering `ask`: ephemeral ones get page and share buttons, shared ones
-    name who shared them."""
+    """The messages answering `ask` in `destination` (a card's 👍 👎 Save show its counts there):
+    ephemeral ones get page and share buttons, shared ones name who shared them; `note` (what a press
+    on the card did) closes a card."""
     if ask.kind == "paper":
-        card = paper_card(await service.paper(ask.arxiv_id), lang)
+        paper = await service.paper(ask.arxiv_id)
+        tally = await service.tally(destination, paper.arxiv_id)
         extra = [] if shared_by else [_share(ask, lang)]
-        message = card_message(card, lang, extra)
+        message = card_message(paper_card(paper, lang), lang, extra, feedback_buttons(tally))
+        if note is not None:
+            message = SlackMessage(message.text, (*message.blocks, context([escape(note.render(lang))])))
         return [_signed(message, shared_by, lang)] if shared_by else [message]
     ask, page = await _page(service, ask, lang)
     footer: list[Block] = []
@@ -90,10 +109,12 @@ async def _page(service: PaperService, ask: Ask, lang: Lang) -> tuple[Ask, ListP
     return ask, search_page_of(await service.search(ask.query, limit=PAGE, offset=ask.offset), lang)
 
 
-async def related_page(service: PaperService, lang: Lang, ref: str) -> list[SlackMessage]:
+async def related_page(
+    service: PaperService, lang: Lang, ref: str, destination: Destination
+) -> list[SlackMessage]:
     """The papers nearest to the one `ref` names, each with the terms it shares, an Open button and
     Share in channel: what `/papers related` answers (and a card's Related button)."""
-    return await answer(service, Ask("related", arxiv_id=canonical_arxiv_id(ref) or ref), lang)
+    return await answer(service, Ask("related", arxiv_id=canonical_arxiv_id(ref) or ref), lang, destination)
 
 
 def _page_buttons(ask: Ask, page: ListPage, lang: Lang) -> list[Block]:

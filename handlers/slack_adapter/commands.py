@@ -49,6 +49,7 @@ from handlers.slack_adapter.render import (
     help_message,
     notice,
     preview_messages,
+    saved_messages,
 )
 from handlers.slack_adapter.replies import guarded, reply, say
 from handlers.slack_adapter.settings import settings_modal
@@ -129,7 +130,8 @@ class SlackCommands:
         await reply(request.respond, [help_message(view, request.place.lang, tuple(self._single))])
 
     async def _answer(self, ask: Ask, request: Request) -> None:
-        await reply(request.respond, await answer(self._service, ask, request.place.lang))
+        place = request.place
+        await reply(request.respond, await answer(self._service, ask, place.lang, place.destination))
 
     async def on_today(self, request: Request) -> None:
         _no_arguments(request, "today")
@@ -146,6 +148,13 @@ class SlackCommands:
         paper = await self._service.paper(parse_required("paper", request.arguments))
         await self._answer(Ask("paper", arxiv_id=paper.arxiv_id), request)
 
+    async def on_saved(self, request: Request) -> None:
+        """The member's saved papers in this channel, newest first, privately."""
+        _no_arguments(request, "saved")
+        place = request.place
+        page = await self._service.saved_page(place.destination, place.user_id)
+        await reply(request.respond, saved_messages(page, place.lang))
+
     async def on_trending(self, request: Request) -> None:
         result = await self._service.trending(parse_trending(request.arguments))
         view = trending_view(result, request.place.lang)
@@ -153,7 +162,8 @@ class SlackCommands:
 
     async def on_related(self, request: Request) -> None:
         ref = parse_required("related", request.arguments)
-        await reply(request.respond, await related_page(self._service, request.place.lang, ref))
+        place = request.place
+        await reply(request.respond, await related_page(self._service, place.lang, ref, place.destination))
 
     async def on_days(self, request: Request) -> None:
         days = days_view(await self._service.days())
@@ -235,6 +245,7 @@ HANDLERS: dict[str, Handler] = {
     "related": SlackCommands.on_related,
     "days": SlackCommands.on_days,
     "trending": SlackCommands.on_trending,
+    "saved": SlackCommands.on_saved,
     "subscribe": SlackCommands.on_subscribe,
     "unsubscribe": SlackCommands.on_unsubscribe,
     "settings": SlackCommands.on_settings,

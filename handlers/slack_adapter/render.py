@@ -20,6 +20,7 @@ from bot.cards import (
     paper_card,
     votes_label,
 )
+from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.push_render import push_heading
@@ -48,6 +49,10 @@ from handlers.slack_adapter.markup import (
 Format = PushFormat
 MAX_AUTHORS_LINE = 300
 LINK_ACTION = "link"  # url buttons still send an action; one listener acknowledges them all
+FEEDBACK_ACTION = "feedback"  # `feedback-like`, `feedback-dislike`, `feedback-save`; the value: the arXiv id
+SAVED_PAGE_ACTION = "saved-page"  # `saved-page-previous` / `-next`; the value: the page's offset
+SAVED_REMOVE_ACTION = "saved-remove"  # the value: `offset:arXiv id`
+RELATED_ACTION = "related"  # the value: the arXiv id; the nearest papers, privately
 
 
 def _section_text(part: Section, limit: int) -> str:
@@ -72,9 +77,37 @@ def chip(topic: str) -> str:
     return "`" + escape(topic.replace("`", "'")) + "`"
 
 
+def feedback_elements(arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang) -> list[Block]:
+    """👍, 👎 and Save for one paper, labelled with the channel's counts, and 🔗 Related."""
+    presses = [button(b.label.render(lang), f"{FEEDBACK_ACTION}-{b.kind}", value=arxiv_id) for b in buttons]
+    return [*presses, button(t("fb.btn_related").render(lang), RELATED_ACTION, value=arxiv_id)]
+
+
+def with_feedback(blocks: Sequence[Block], arxiv_id: str, buttons: Sequence[FeedbackButton],
+                  lang: Lang) -> list[Block]:  # fmt: skip
+    """The message's blocks with the paper's feedback buttons relabelled (`👍 3`), all else as it was:
+    a press shows its count on a message everyone sees without posting the card again."""
+    labels = {f"{FEEDBACK_ACTION}-{b.kind}": b.label.render(lang) for b in buttons}
+    out = []
+    for block in blocks:
+        if block.get("type") == "actions":
+            elements = [_relabelled(e, arxiv_id, labels) for e in block.get("elements", [])]
+            block = {**block, "elements": elements}
+        out.append(block)
+    return out
+
+
+def _relabelled(element: Block, arxiv_id: str, labels: dict[str, str]) -> Block:
+    label = labels.get(str(element.get("action_id")))
+    if label is None or element.get("value") != arxiv_id:
+        return element
+    return {**element, "text": {"type": "plain_text", "text": label, "emoji": True}}
+
+
 def card_blocks(card: PaperCard, lang: Lang, extra: Sequence[Block] = (), *,
                 budget: int = MAX_MESSAGE_CHARS) -> list[Block]:  # fmt: skip
-    """The card's blocks, with `extra` buttons after the links; together within `budget` characters."""
+    """The card's blocks, with `extra` buttons after the links (👍 👎 Save among them); together
+    within `budget` characters."""
     sections = list(card.sections)
     limit = MAX_SECTION
     while True:
@@ -109,9 +142,13 @@ def _card(
     return blocks
 
 
-def card_message(card: PaperCard, lang: Lang, extra: Sequence[Block] = ()) -> SlackMessage:
+def card_message(card: PaperCard, lang: Lang, extra: Sequence[Block] = (),
+                 feedback: Sequence[FeedbackButton] | None = None) -> SlackMessage:  # fmt: skip
+    """The card with its link buttons, then 👍 👎 Save (`feedback`: their labels, the channel's
+    counts; none on a fresh card), then `extra`."""
+    presses = feedback_elements(card.arxiv_id, feedback_buttons() if feedback is None else feedback, lang)
     return SlackMessage(_fallback(f"{card.title} ({votes_label(card.votes, lang)}) {card.url}"),
-                        tuple(card_blocks(card, lang, extra)))  # fmt: skip
+                        tuple(card_blocks(card, lang, [*presses, *extra])))  # fmt: skip
 
 
 def item_block(item: DigestItem, lang: Lang, accessory: Block | None = None) -> Block:
@@ -160,10 +197,9 @@ def push_messages(
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
     heading = push_heading(period, len(papers))
-    if fmt == "compact":
-        return digest_messages(
-            DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers)), lang
-        )
+    if fmt == "compact":  # each paper with Open: its card, with 👍 👎 Save, for the one who asks
+        view = DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers))
+        return digest_messages(view, lang, item_accessory=True)
     if fmt == "thread":
         heading = push_heading(period, len(papers), thread=True)
     title = heading.render(lang)
@@ -184,6 +220,39 @@ def notice(sentence: Text, lang: Lang, *, mention: str | None = None) -> SlackMe
 def _fallback(raw: str) -> str:
     """Notification text: Slack escapes nothing here for us either."""
     return cut(raw, 3000)
+
+
+# -- /saved ------------------------------------------------------------------------------------
+
+
+def saved_messages(view: SavedPage, lang: Lang, note: Text | None = None) -> list[SlackMessage]:
+    """A page of saved papers: each with the day it was saved and a Remove button, then ◀ ▶, and
+    `note` (what the last press did) under them."""
+    heading = view.heading.render(lang)
+    blocks: list[Block] = [header(heading)]
+    if not view.items:
+        blocks.append(section(cut(view.empty.render(lang), MAX_SECTION)))
+    for item in view.items:
+        title = link(item.url, plain_cut(item.title, 500))
+        saved = t("saved.row", day=item.saved_on).render(lang)
+        line = f"*{item.rank}.* {title} · {escape(votes_label(item.votes, lang))} · _{escape(saved)}_"
+        remove = button(
+            t("slack.remove").render(lang), SAVED_REMOVE_ACTION, value=f"{view.offset}:{item.arxiv_id}"
+        )
+        blocks.append(section(line, remove))
+    paging = [
+        button(t(label).render(lang), f"{SAVED_PAGE_ACTION}-{name}", value=str(offset))
+        for label, name, offset in (
+            ("slack.previous", "previous", view.previous),
+            ("slack.next", "next", view.following),
+        )
+        if offset is not None
+    ]
+    if paging:
+        blocks.append(actions(paging))
+    if note is not None:
+        blocks.append(context([escape(note.render(lang))]))
+    return [SlackMessage(_fallback(heading), tuple(blocks))]
 
 
 # -- answers built in bot/views.py --------------------------------------------------------------

@@ -73,4 +73,5 @@ STRINGS: Catalog = {
         "en": "None yet: type /papers subscribe in a channel (or here) to get the top papers every day.",
         "ko": "아직 없습니다: 채널(또는 여기)에서 /papers subscribe 를 입력하면 매일 인기 논문을 받습니다.",
     },
+    "slack.remove": {"en": "Remove", "ko": "빼기"},
 }

@@ -8,16 +8,34 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.cards import paper_card
 from bot.errors import PaperboyError, for_users
-from bot.i18n import Lang, Text, t
+from bot.feedback import Pressed
+from bot.i18n import Lang, Text, pick_language, t
+from bot.models import Destination
 from bot.service import PaperService
-from handlers.telegram_adapter.asks import search_page, top_page
-from handlers.telegram_adapter.callbacks import OpenPaper, SearchPage, Setting, TopPage, decode
+from handlers.telegram_adapter.asks import (
+    paper_message,
+    related_page,
+    saved_page,
+    search_page,
+    top_page,
+)
+from handlers.telegram_adapter.callbacks import (
+    OpenPaper,
+    Press,
+    Related,
+    SavedList,
+    SearchPage,
+    Setting,
+    TopPage,
+    Unsave,
+    decode,
+)
 from handlers.telegram_adapter.places import (
     Place,
     destination_of,
@@ -26,7 +44,7 @@ from handlers.telegram_adapter.places import (
     place_of,
     thread_of,
 )
-from handlers.telegram_adapter.render import card_message, notice
+from handlers.telegram_adapter.render import Keyboard, notice, with_feedback
 from handlers.telegram_adapter.replies import TelegramApp, edit, send
 from handlers.telegram_adapter.settings import (
     after_change,
@@ -42,6 +60,10 @@ from handlers.telegram_adapter.settings import (
 
 log = logging.getLogger(__name__)
 MAX_ANSWER = 200
+
+
+def _markup(keyboard: Keyboard, bot: Bot) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup.de_json({"inline_keyboard": keyboard}, bot)
 
 
 class TelegramActions:
@@ -65,15 +87,25 @@ class TelegramActions:
         place = await place_of(update, self._service) if message else None
         lang = place.lang if place else "en"
         action = decode(query.data or "")
+        if isinstance(action, Press) and message is None and query.inline_message_id:
+            await self._inline_press(query, action)
+            return
         if action is None or message is None or place is None:
             await self._answer(query, t("tg.expired"), lang, alert=True)
             return
         try:
             if isinstance(action, OpenPaper):
-                paper = await self._service.paper(action.arxiv_id)
-                await send(
-                    context.bot, place.chat.id, place.thread_id, card_message(paper_card(paper, lang), lang)
-                )
+                card = await paper_message(self._service, place.destination, action.arxiv_id, lang)
+                await send(context.bot, place.chat.id, place.thread_id, card)
+            elif isinstance(action, Press):
+                await self._press(context, query, place, message, action)
+                return
+            elif isinstance(action, Related):  # a new list under the card, as /related answers
+                for page in await related_page(self._service, lang, action.arxiv_id):
+                    await send(context.bot, place.chat.id, place.thread_id, page)
+            elif isinstance(action, SavedList | Unsave):
+                await self._saved(context, query, place, message, action)
+                return
             elif isinstance(action, TopPage):
                 pages = await top_page(self._service, lang, action.day, action.n, action.offset)
                 await edit(context.bot, place.chat.id, message.message_id, pages[0])
@@ -94,6 +126,74 @@ class TelegramActions:
 
     async def _answer(self, query: CallbackQuery, sentence: Text, lang: Lang, *, alert: bool = False) -> None:
         await query.answer(sentence.render(lang)[:MAX_ANSWER], show_alert=alert)
+
+    async def _pressed(self, destination: Destination, user: int, press: Press) -> Pressed:
+        """👍 and 👎 toggle (the other one replaces), Save toggles: the member's own, counted here."""
+        if press.kind == "save":
+            return await self._service.save(destination, str(user), press.arxiv_id)
+        return await self._service.react(destination, str(user), press.arxiv_id, press.kind)
+
+    async def _press(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        query: CallbackQuery,
+        place: Place,
+        message: Message,
+        press: Press,
+    ) -> None:
+        """A feedback button: the member is told what changed, and the buttons show the new counts."""
+        pressed = await self._pressed(place.destination, query.from_user.id, press)
+        await self._answer(query, pressed.said, place.lang)
+        if message.reply_markup is None:
+            return
+        keyboard = [[button.to_dict() for button in row] for row in message.reply_markup.inline_keyboard]
+        relabelled = with_feedback(keyboard, pressed.arxiv_id, pressed.buttons, place.lang)
+        if relabelled == keyboard:
+            return
+        try:
+            await context.bot.edit_message_reply_markup(
+                place.chat.id, message.message_id, reply_markup=_markup(relabelled, context.bot)
+            )
+        except BadRequest as err:
+            if "message is not modified" not in err.message.lower():  # two presses at once
+                log.warning("telegram: could not show the counts of %s: %s", pressed.arxiv_id, err.message)
+        except TelegramError as err:  # the press is stored and answered; only the labels lag
+            log.warning("telegram: could not show the counts of %s: %s", pressed.arxiv_id, err)
+
+    async def _inline_press(self, query: CallbackQuery, press: Press) -> None:
+        """A press on a card shared through inline mode: Telegram does not say in which chat, so it
+        counts in the member's private chat with the bot (where their /saved lists it)."""
+        lang = pick_language(query.from_user.language_code)
+        try:
+            pressed = await self._pressed(destination_of(query.from_user.id), query.from_user.id, press)
+        except PaperboyError as err:
+            await self._answer(query, for_users(err), lang, alert=True)
+            return
+        await self._answer(query, t("tg.inline_press", said=pressed.said), lang)
+
+    async def _saved(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        query: CallbackQuery,
+        place: Place,
+        message: Message,
+        action: SavedList | Unsave,
+    ) -> None:
+        """A /saved page button or ✕: only the member whose list it is may turn or change it."""
+        if action.user != query.from_user.id:
+            await self._answer(query, t("tg.saved_not_yours"), place.lang, alert=True)
+            return
+        said = None
+        if isinstance(action, Unsave):
+            said = (
+                await self._service.save(place.destination, str(action.user), action.arxiv_id, False)
+            ).said
+        page = await saved_page(self._service, place.destination, action.user, place.lang, action.offset)
+        await edit(context.bot, place.chat.id, message.message_id, page)
+        if said is None:
+            await query.answer()
+        else:
+            await self._answer(query, said, place.lang)
 
     async def _setting(
         self,

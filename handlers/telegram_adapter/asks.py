@@ -1,33 +1,52 @@
-"""Lists with buttons: a page of /top or /search, asked by a command and asked again by its page
-buttons, and the papers related to one (the same role as the Slack adapter's asks.py)."""
+"""Lists with buttons: a page of /top, /search or /saved, asked by a command and asked again by its
+page buttons, and the papers related to one (the same role as the Slack adapter's asks.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from bot.cards import DigestView
-from bot.i18n import Lang
+from bot.cards import DigestView, paper_card
+from bot.feedback import SavedPage, feedback_buttons
+from bot.i18n import Lang, t
+from bot.models import Destination
 from bot.service import PAGE, ListPage, PaperService, related_page_of, search_page_of, top_page_of
 from bot.trending import trending_view
-from handlers.telegram_adapter.callbacks import Action, OpenPaper, SearchPage, TopPage, encode
+from handlers.telegram_adapter.callbacks import (
+    Action,
+    SavedList,
+    SearchPage,
+    TopPage,
+    Unsave,
+    encode,
+)
 from handlers.telegram_adapter.render import (
+    Button,
     Keyboard,
     TelegramMessage,
     callback_button,
+    card_message,
     digest_pages,
+    opener_rows,
+    saved_html,
     text_message,
 )
 
 
+def _rows(buttons: list[Button]) -> Keyboard:
+    return [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+
+
 def _keyboard(view: DigestView, previous: Action | None, following: Action | None) -> Keyboard:
-    openers = [callback_button(str(item.rank), encode(OpenPaper(item.arxiv_id))) for item in view.items]
-    rows = [openers[i : i + 5] for i in range(0, len(openers), 5)]
+    return opener_rows(view.items) + _paging(previous, following)
+
+
+def _paging(previous: Action | None, following: Action | None) -> Keyboard:
     paging = []
     if previous is not None:
         paging.append(callback_button("◀", encode(previous)))
     if following is not None:
         paging.append(callback_button("▶", encode(following)))
-    return rows + ([paging] if paging else [])
+    return [paging] if paging else []
 
 
 def _messages(
@@ -69,6 +88,33 @@ async def search_page(service: PaperService, lang: Lang, query: str, offset: int
     previous = SearchPage(token, page.previous) if page.previous is not None else None
     following = SearchPage(token, page.following) if page.following is not None else None
     return _messages(page.view, lang, result.page.terms, _keyboard(page.view, previous, following))
+
+
+async def saved_page(
+    service: PaperService, destination: Destination, user: int, lang: Lang, offset: int = 0
+) -> TelegramMessage:
+    """A page of the member's saved papers here, with a button to open each, one to remove each
+    (✕ and its rank), and page buttons; every button names the member whose list it is."""
+    page: SavedPage = await service.saved_page(destination, str(user), offset)
+    removers = [
+        callback_button(t("fb.btn_unsave", rank=item.rank).render(lang),
+                        encode(Unsave(user, page.offset, item.arxiv_id)))
+        for item in page.items
+    ]  # fmt: skip
+    previous = SavedList(user, page.previous) if page.previous is not None else None
+    following = SavedList(user, page.following) if page.following is not None else None
+    keyboard = opener_rows(page.items) + _rows(removers) + _paging(previous, following)
+    return text_message(saved_html(page, lang), keyboard)
+
+
+async def paper_message(
+    service: PaperService, destination: Destination, ref: str, lang: Lang
+) -> TelegramMessage:
+    """A paper's card asked for in a chat (/paper, a list's button), its 👍 👎 Save showing that
+    chat's counts."""
+    paper = await service.paper(ref)
+    tally = await service.tally(destination, paper.arxiv_id)
+    return card_message(paper_card(paper, lang), lang, feedback=feedback_buttons(tally))
 
 
 async def related_page(service: PaperService, lang: Lang, ref: str) -> list[TelegramMessage]:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.feedback import SAVED_PAGE, ButtonKind
 from bot.models import MAX_TOP_N
 from bot.service import PAGE
 
@@ -48,7 +49,41 @@ class Setting:
     chat: str = ""  # the chat to change when it is not the one the editor is shown in
 
 
-Action = OpenPaper | TopPage | SearchPage | Setting
+@dataclass(frozen=True)
+class Press:
+    """A feedback button on a card: 👍 (`l`), 👎 (`d`) or Save (`s`) on one paper."""
+
+    kind: ButtonKind
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """🔗 Related on a card: the papers nearest to it, sent as a new list."""
+
+    arxiv_id: str
+
+
+@dataclass(frozen=True)
+class SavedList:
+    """A page of /saved: whose list (the member who asked for it) and where it starts."""
+
+    user: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Unsave:
+    """✕ beside a paper of /saved: remove it from the member's list, then show the page again."""
+
+    user: int
+    offset: int
+    arxiv_id: str
+
+
+Action = OpenPaper | TopPage | SearchPage | Setting | Press | Related | SavedList | Unsave
+PRESS_CODES: dict[ButtonKind, str] = {"like": "l", "dislike": "d", "save": "s"}
+_PRESS_KINDS = {code: kind for kind, code in PRESS_CODES.items()}
 
 # Every /settings button as (name, the arguments it may carry); settings.py makes them. A press
 # whose name or argument is not here is one this version never made (forged, or from another version).
@@ -90,9 +125,17 @@ SETTING_ARGUMENTS: dict[str, frozenset[str]] = {
 # `uf`'s argument is a follow's key (bot.views.follow_key): eight hex digits, not a fixed set.
 _FOLLOW_KEY = re.compile(r"[0-9a-f]{8}", re.ASCII)
 MAX_SEARCH_OFFSET = 9990
+MAX_SAVED_OFFSET = 99_990
 
 # ASCII only: `\d` would take other scripts' digits (int("٣") is 3) and `\w` any letter.
-_OPEN = re.compile(r"p:(?P<arxiv_id>\d{4}\.\d{4,5}|[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7})", re.ASCII)
+_ARXIV = r"(?P<arxiv_id>\d{4}\.\d{4,5}|[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7})"
+_OPEN = re.compile(rf"p:{_ARXIV}", re.ASCII)
+_PRESS = re.compile(rf"f:(?P<kind>[lds]):{_ARXIV}", re.ASCII)
+_RELATED = re.compile(rf"r:{_ARXIV}", re.ASCII)
+_USER = r"(?P<user>[1-9]\d{0,15})"
+_OFFSET = r"(?P<offset>0|[1-9]\d{0,4})"
+_SAVED = re.compile(rf"v:{_USER}:{_OFFSET}", re.ASCII)
+_UNSAVE = re.compile(rf"u:{_USER}:{_OFFSET}:{_ARXIV}", re.ASCII)
 _TOP = re.compile(r"t:(?P<day>\d{4}-\d{2}-\d{2}):(?P<n>[1-9]\d?):(?P<offset>0|[1-9]\d{0,2})", re.ASCII)
 _SEARCH = re.compile(r"s:(?P<token>[A-Za-z0-9_-]{1,32}):(?P<offset>0|[1-9]\d{0,3})", re.ASCII)
 _SETTING = re.compile(
@@ -107,6 +150,14 @@ def encode(action: Action) -> str:
         data = f"t:{action.day.isoformat()}:{action.n}:{action.offset}"
     elif isinstance(action, SearchPage):
         data = f"s:{action.token}:{action.offset}"
+    elif isinstance(action, Press):
+        data = f"f:{PRESS_CODES[action.kind]}:{action.arxiv_id}"
+    elif isinstance(action, Related):
+        data = f"r:{action.arxiv_id}"
+    elif isinstance(action, SavedList):
+        data = f"v:{action.user}:{action.offset}"
+    elif isinstance(action, Unsave):
+        data = f"u:{action.user}:{action.offset}:{action.arxiv_id}"
     else:
         data = f"c:{action.name}:{action.argument}:{action.chat}"
     if len(data.encode()) > MAX_BYTES:
@@ -134,6 +185,13 @@ def decode(data: object) -> Action | None:
         return (
             SearchPage(match["token"], offset) if offset <= MAX_SEARCH_OFFSET and offset % PAGE == 0 else None
         )
+    if match := _PRESS.fullmatch(data):
+        return Press(_PRESS_KINDS[match["kind"]], match["arxiv_id"])
+    if match := _RELATED.fullmatch(data):
+        return Related(match["arxiv_id"])
+    if (match := _SAVED.fullmatch(data) or _UNSAVE.fullmatch(data)) and _saved_offset(int(match["offset"])):
+        user, offset = int(match["user"]), int(match["offset"])
+        return Unsave(user, offset, match["arxiv_id"]) if data[0] == "u" else SavedList(user, offset)
     if match := _SETTING.fullmatch(data):
         name, argument = match["name"], match["argument"]
         known = argument in SETTING_ARGUMENTS.get(name, ()) or (
@@ -141,3 +199,7 @@ def decode(data: object) -> Action | None:
         )
         return Setting(name, argument, match["chat"]) if known else None
     return None
+
+
+def _saved_offset(offset: int) -> bool:
+    return offset <= MAX_SAVED_OFFSET and offset % SAVED_PAGE == 0

@@ -15,7 +15,6 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import CommandHandler, ContextTypes, filters
 
-from bot.cards import paper_card
 from bot.commands import parse_follow, parse_required, parse_subscribe, parse_top, parse_trending, usage
 from bot.errors import PaperboyError, UsageError, for_users
 from bot.i18n import Text, t
@@ -31,11 +30,17 @@ from bot.views import (
     subscribed_text,
     unfollowed_text,
 )
-from handlers.telegram_adapter.asks import related_page, search_page, top_page, trending_page
+from handlers.telegram_adapter.asks import (
+    paper_message,
+    related_page,
+    saved_page,
+    search_page,
+    top_page,
+    trending_page,
+)
 from handlers.telegram_adapter.places import Place, channel_for, destination_of, may_manage, place_of
 from handlers.telegram_adapter.render import (
     TelegramMessage,
-    card_message,
     days_message,
     help_message,
     notice,
@@ -122,8 +127,9 @@ class TelegramCommands:
         await self.on_paper_ref(update, place, parse_required("paper", self._arguments(context)))
 
     async def on_paper_ref(self, update: Update, place: Place, ref: str) -> None:
-        paper = await self._service.paper(ref)
-        await self._reply(update, place, [card_message(paper_card(paper, place.lang), place.lang)])
+        await self._reply(
+            update, place, [await paper_message(self._service, place.destination, ref, place.lang)]
+        )
 
     async def on_trending(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         n = parse_trending(self._arguments(context))
@@ -135,6 +141,16 @@ class TelegramCommands:
 
     async def on_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
         await self._reply(update, place, [days_message(days_view(await self._service.days()), place.lang)])
+
+    async def on_saved(self, update: Update, context: ContextTypes.DEFAULT_TYPE, place: Place) -> None:
+        """The member's saved papers in this chat (or forum topic), newest first."""
+        if context.args:
+            raise UsageError(t("usage.not_understood", word=" ".join(context.args), usage=usage("saved")))
+        if place.user_id is None:  # a channel post or an anonymous administrator: whose list?
+            raise UsageError(t("tg.saved_anonymous"))
+        await self._reply(
+            update, place, [await saved_page(self._service, place.destination, place.user_id, place.lang)]
+        )
 
     # -- the daily push --------------------------------------------------------------------------
 
@@ -243,6 +259,7 @@ HANDLERS: dict[str, Handler] = {
     "related": TelegramCommands.on_related,
     "days": TelegramCommands.on_days,
     "trending": TelegramCommands.on_trending,
+    "saved": TelegramCommands.on_saved,
     "subscribe": TelegramCommands.on_subscribe,
     "unsubscribe": TelegramCommands.on_unsubscribe,
     "settings": TelegramCommands.on_settings,

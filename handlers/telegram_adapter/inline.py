@@ -17,10 +17,11 @@ from telegram import (
 from telegram.ext import ContextTypes, InlineQueryHandler
 
 from bot.cards import one_line, paper_card
+from bot.feedback import feedback_buttons
 from bot.i18n import Lang, pick_language
 from bot.models import MAX_TOP_N, Paper
 from bot.service import PaperService
-from handlers.telegram_adapter.render import card_html
+from handlers.telegram_adapter.render import card_html, feedback_row
 from handlers.telegram_adapter.replies import TelegramApp
 
 PAGE = 20
@@ -46,7 +47,13 @@ def article(paper: Paper, lang: Lang) -> InlineQueryResultArticle:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(link.label, url=link.url) for link in card.links]]
+            [
+                [InlineKeyboardButton(link.label, url=link.url) for link in card.links],
+                [
+                    InlineKeyboardButton(button["text"], callback_data=button["callback_data"])
+                    for button in feedback_row(paper.arxiv_id, feedback_buttons(), lang, related=False)
+                ],
+            ]
         ),
     )
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from bot.cards import (
     DigestItem,
@@ -24,11 +24,13 @@ from bot.cards import (
     paper_card,
     votes_label,
 )
+from bot.feedback import FeedbackButton, SavedPage, feedback_buttons
 from bot.i18n import Lang, Text, t
 from bot.models import Paper, PushFormat, Section
 from bot.push_render import push_heading
 from bot.schedule import DigestPeriod
 from bot.views import DaysView, HelpView, PreviewView
+from handlers.telegram_adapter.callbacks import OpenPaper, Press, Related, encode
 from handlers.telegram_adapter.markup import (
     MAX_CAPTION,
     MAX_ENTITIES,
@@ -91,6 +93,50 @@ def link_buttons(links: Sequence[Link]) -> Keyboard:
     return [[url_button(item.label, item.url) for item in links]]
 
 
+class Ranked(Protocol):
+    """A paper at its rank in a list (a DigestItem, a SavedItem)."""
+
+    @property
+    def rank(self) -> int: ...
+    @property
+    def arxiv_id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+def opener_rows(items: Sequence[Ranked], body: Html | None = None) -> Keyboard:
+    """A button per item (its rank) that opens its card, where 👍 👎 Save are; five a row. With
+    `body`, only the items that page of a split list shows (its links name them)."""
+    shown = [item for item in items if body is None or f'href="{item.url}"' in body.markup]
+    openers = [callback_button(str(item.rank), encode(OpenPaper(item.arxiv_id))) for item in shown]
+    return [openers[i : i + 5] for i in range(0, len(openers), 5)]
+
+
+def feedback_row(
+    arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang, *, related: bool = True
+) -> list[Button]:
+    """👍, 👎 and Save for one paper, labelled with the destination's counts, and 🔗 Related (not
+    where there is no chat to send the related papers to: a card shared inline)."""
+    row = [callback_button(b.label.render(lang), encode(Press(b.kind, arxiv_id))) for b in buttons]
+    if related:
+        row.append(callback_button(t("fb.btn_related").render(lang), encode(Related(arxiv_id))))
+    return row
+
+
+def with_feedback(
+    keyboard: Keyboard, arxiv_id: str, buttons: Sequence[FeedbackButton], lang: Lang
+) -> Keyboard:
+    """The keyboard with the paper's feedback buttons relabelled (`👍 3`), every other button as it was:
+    a press shows its count on the message without sending the card again."""
+    labels = {encode(Press(b.kind, arxiv_id)): b.label.render(lang) for b in buttons}
+    return [[_relabelled(button, labels) for button in row] for row in keyboard]
+
+
+def _relabelled(button: Button, labels: dict[str, str]) -> Button:
+    data = button.get("callback_data")
+    return button | {"text": labels[data]} if data in labels else button
+
+
 # -- a paper card ------------------------------------------------------------------------------
 
 
@@ -151,10 +197,17 @@ def _card_body(sections: list[Section], limit: int | None) -> Html:
     return first + text("\n") + tag("blockquote", rest, expandable="")
 
 
-def card_message(card: PaperCard, lang: Lang, extra_rows: Keyboard | None = None) -> TelegramMessage:
+def card_message(
+    card: PaperCard,
+    lang: Lang,
+    extra_rows: Keyboard | None = None,
+    feedback: Sequence[FeedbackButton] | None = None,
+) -> TelegramMessage:
     """The card as a photo with caption when a thumbnail exists and the card fits 1024 characters;
-    otherwise a text message. Either way with buttons for arXiv, PDF, HF and GitHub."""
-    keyboard = link_buttons(card.links) + (extra_rows or [])
+    otherwise a text message. Either way with buttons for arXiv, PDF, HF and GitHub, then 👍, 👎 and
+    Save (`feedback`: their labels, the destination's counts; none on a fresh card)."""
+    presses = feedback_row(card.arxiv_id, feedback_buttons() if feedback is None else feedback, lang)
+    keyboard = link_buttons(card.links) + [presses] + (extra_rows or [])
     full = card_html(card, lang)
     message = text_message(full, keyboard)
     if card.thumbnail and full.length <= MAX_CAPTION:
@@ -239,17 +292,36 @@ def push_messages(
     marks: Mapping[str, str] | None = None,
 ) -> list[TelegramMessage]:
     """The messages of one push (or of `paperboy render telegram`).
-    Compact: the ranked list, split between items when it passes 4096 characters.
+    Compact: the ranked list, split between items when it passes 4096 characters, with a button per
+    paper that opens its card (and its 👍 👎 Save).
     Cards: a heading, then each paper as a photo card (or a text card when it will not fit).
     Words in `lang`, summaries in `reads` (default: `lang`)."""
     reads = reads or lang
     heading = push_heading(period, len(papers))
     if fmt == "compact":
         view = DigestView(heading, digest_items(papers, reads, marks=marks), total=len(papers))
-        return [text_message(body) for body in digest_pages(view, lang)]
+        return [text_message(body, opener_rows(view.items, body)) for body in digest_pages(view, lang)]
     return [text_message(bold(heading.render(lang)))] + [
         card_message(paper_card(p, reads, mark=(marks or {}).get(p.arxiv_id)), lang) for p in papers
     ]
+
+
+# -- /saved ------------------------------------------------------------------------------------
+
+
+def saved_html(view: SavedPage, lang: Lang) -> Html:
+    """The heading, then each saved paper: its rank, linked title, votes and the day it was saved."""
+    heading = bold(view.heading.render(lang))
+    if not view.items:
+        return heading + text("\n") + text(view.empty.render(lang))
+    lines = [
+        text(f"{item.rank}. ")
+        + link(item.url, cut(item.title, 300))
+        + text(f" · {votes_label(item.votes, lang)} · ")
+        + italic(t("saved.row", day=item.saved_on).render(lang))
+        for item in view.items
+    ]
+    return heading + text("\n\n") + join(lines, "\n")
 
 
 # -- answers built in bot/views.py --------------------------------------------------------------

@@ -26,4 +26,18 @@ STRINGS: Catalog = {
         "en": "This button has expired. Run the command again.",
         "ko": "이 버튼은 만료되었습니다. 명령을 다시 실행해 주세요.",
     },
+    "tg.inline_press": {
+        "en": "{said} (Cards shared inline count in your private chat with me.)",
+        "ko": "{said} (인라인으로 공유한 카드는 저와의 개인 대화에 기록됩니다.)",
+    },
+    "tg.saved_not_yours": {
+        "en": "This is another member's list: /saved shows yours.",
+        "ko": "다른 멤버의 목록입니다. /saved로 내 목록을 보세요.",
+    },
+    "tg.saved_anonymous": {
+        "en": "I cannot tell whose saved papers to show (an anonymous or channel post): send /saved "
+        "from your own account.",
+        "ko": "누구의 저장 목록인지 알 수 없습니다(익명 또는 채널 게시물). "
+        "본인 계정으로 /saved를 보내 주세요.",
+    },
 }

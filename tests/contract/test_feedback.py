@@ -43,6 +43,10 @@ async def test_each_member_counts_once_per_paper_and_can_change_or_take_back(
     ]
     assert await store.destination_feedback(OTHER) == [PaperFeedback(second, likes=1)]
     assert await store.feedback_destinations() == {GROUP.key, OTHER.key}
+    assert await store.destination_feedback(GROUP, [second, "2599.99999"]) == [
+        PaperFeedback(second, dislikes=1)
+    ]
+    assert await store.destination_feedback(GROUP, []) == []
 
 
 async def test_saves_count_in_the_profile_and_each_member_sees_their_own_state(

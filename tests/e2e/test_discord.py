@@ -62,7 +62,8 @@ async def test_top_answers_privately_with_pages_and_share(tmp_path: Path) -> Non
         assert "**1.**" in _text(first.embeds)
         assert "**10.**" in _text(first.embeds)
         assert "**11.**" not in _text(first.embeds)
-        [next_page, share] = first.custom_ids()
+        [next_page, share, opener] = first.custom_ids()
+        assert opener == "open:0"  # "Open a paper…": the picked card, with 👍 👎 Save
         assert next_page.startswith("page:")
         assert share.startswith("share:")
 
@@ -73,11 +74,12 @@ async def test_top_answers_privately_with_pages_and_share(tmp_path: Path) -> Non
         assert "**11.**" in _text(second.embeds)
         assert "**15.**" in _text(second.embeds)
 
-        await rig.press(second, rig.fake.current(second.message_id).custom_ids()[-1])  # share
+        shares = [c for c in rig.fake.current(second.message_id).custom_ids() if c.startswith("share:")]
+        await rig.press(second, shares[0])
         shared = rig.last()
         assert not shared.ephemeral
         assert f"<@{DEFAULT_USER_ID}>" in shared.content
-        assert shared.custom_ids() == []
+        assert shared.custom_ids() == ["open:0"]  # no page or share buttons; anyone may open a card
         assert rig.fake.errors == []
 
 

@@ -43,8 +43,9 @@ async def test_discord_related_lists_and_shares(tmp_path: Path) -> None:
         assert listing.ephemeral
         assert "Related to “LLM-Microscope" in _text(listing.embeds)
         assert "Shared: Context" in _text(listing.embeds)
-        [share] = listing.custom_ids()
+        [share, opener] = listing.custom_ids()
         assert share == "share:related:0:10::2502.15007"
+        assert opener == "open:0"  # "Open a paper…": a related paper's card, with 👍 👎 Save
 
         await rig.press(listing, share)
         shared = rig.last()

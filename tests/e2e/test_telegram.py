@@ -117,7 +117,7 @@ async def test_refused_photo_falls_back_to_the_text_card(rig: Rig) -> None:
     card = (await rig.say(USER, "/paper 2502.14776"))[-1]
     assert card.method == "sendMessage"
     assert card.text.startswith("SurveyX")
-    assert [b["text"] for b in buttons(card)] == ["arXiv", "PDF", "HF"]
+    assert [b["text"] for b in buttons(card)] == ["arXiv", "PDF", "HF", "👍", "👎", "💾 Save", "🔗 Related"]
 
 
 async def test_subscribe_settings_and_preview_in_private(rig: Rig) -> None:

@@ -14,15 +14,19 @@ from handlers.telegram_adapter.callbacks import (
     SETTING_ARGUMENTS,
     Action,
     OpenPaper,
+    Press,
+    Related,
+    SavedList,
     SearchPage,
     Setting,
     TopPage,
+    Unsave,
     decode,
     encode,
 )
 from handlers.telegram_adapter.settings import settings_keyboard
 
-pytestmark = pytest.mark.slow  # a fuzz: 2,301 forged payloads
+pytestmark = pytest.mark.slow  # a fuzz: 2,624 forged payloads
 
 # Values that are wrong for any field: types, shapes, sizes and scripts this version never writes.
 WRONG = [
@@ -36,6 +40,11 @@ TEMPLATES: list[tuple[str, list[str]]] = [
     ("p", ["2502.15007"]),
     ("t", ["2025-02-24", "25", "10"]),
     ("s", ["abcDEF_12-x", "10"]),
+    ("f", ["l", "2502.15007"]),
+    ("f", ["s", "hep-th/9901001"]),
+    ("r", ["2502.15007"]),
+    ("v", ["1001", "10"]),
+    ("u", ["1001", "10", "2502.15007"]),
     *(("c", [name, sorted(arguments)[-1], ""]) for name, arguments in SETTING_ARGUMENTS.items()),
     *(("c", [name, sorted(arguments)[-1], "-100700"]) for name, arguments in SETTING_ARGUMENTS.items()),
 ]
@@ -77,6 +86,9 @@ def forged_payloads() -> list[str]:
         "t:2025-02-24:25:5", "t:2025-02-24:25:25", "s:tok:5", "s:tok:99990", "p:2502.150", "p:25021.15007",
         "p:hep-th/990100", "p:HEP-TH/9901001", "p:2502.15007v2", "x:1", "", ":", "p", "🚀", "c" * 65,
         "p:" + "1" * 70,
+        "f:x:2502.15007", "f:L:2502.15007", "f:l:2502.15007v2", "f:l:", "f::2502.15007", "v:0:0", "v:1001:5",
+        "v:1001:100000", "v:-1001:0", "u:1001:5:2502.15007", "u:1001:0:2502.150", "u:1001:0", "v:01001:0",
+        "r:", "r:2502.15007v1", "r:HEP-TH/9901001",
     }  # fmt: skip
     return sorted(forged - VALID_SETTINGS)
 
@@ -85,7 +97,7 @@ FORGED = forged_payloads()
 
 
 def test_the_fuzz_covers_every_kind_and_is_large() -> None:
-    assert {payload[:2] for payload in FORGED} >= {"p:", "t:", "s:", "c:"}
+    assert {payload[:2] for payload in FORGED} >= {"p:", "t:", "s:", "c:", "f:", "r:", "v:", "u:"}
     assert len(FORGED) > 1000
 
 
@@ -110,6 +122,14 @@ MADE: list[Action] = [
     TopPage(date(2025, 2, 24), 1, 0),
     SearchPage("abcDEF_12-x", 0),
     SearchPage("t" * 32, 9990),
+    Press("like", "2502.15007"),
+    Press("dislike", "hep-th/9901001"),
+    Press("save", "math.AG/0601001"),
+    Related("hep-th/9901001"),
+    SavedList(1001, 0),
+    SavedList(9_999_999_999, 99_990),
+    Unsave(1001, 10, "2502.15007"),
+    Unsave(9_999_999_999_999, 99_990, "math.AG/0601001"),
 ]
 
 
