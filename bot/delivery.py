@@ -492,6 +492,8 @@ class Deliverer:
         choice = [p.arxiv_id for p in papers]
         run = _Run(item, notifier, notifier.rate_keys(subscription), subscription.destination, item.leased_at)
         run.ids.update(item.message_ids)  # a resumed push's replies go to the thread it started
+        if item.sent:  # its last message may have gone out from another process a moment ago
+            self._limiter.assume_sent([key for key in run.keys if not key.overall])
         messages = notifier.render(item, papers)
         for seq, message in enumerate(messages):
             if seq in item.sent:

@@ -8,6 +8,7 @@ pauses what it names.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -126,6 +127,18 @@ class RateLimiter:
         if not keys:
             return float("inf")
         return max(self._margin * min(key.period for key in keys) / 2, TIMER_GRANULARITY)
+
+    def assume_sent(self, keys: Sequence[RateKey]) -> None:
+        """Count a send at this moment against `keys` without making one. A push resumed after a
+        restart or a crash may have had a message go out from the process before a moment ago: the
+        platform counts it, and this process's windows never saw it (a 429 on the first resend)."""
+        now = self._clock.monotonic()
+        for key in keys:
+            if key.smooth:
+                spaced = now + self._window(key) / self._rate(key)
+                self._next_slot[key.name] = max(self._next_slot.get(key.name, 0.0), spaced)
+            else:
+                bisect.insort(self._sent.setdefault(key.name, deque()), now)
 
     def block(self, name: str, seconds: float) -> None:
         """The platform said to wait (429): nothing counted against `name` goes out until then."""

@@ -37,6 +37,21 @@ async def test_per_chat_window(clock: VirtualClock) -> None:
     assert await send_times(limiter, clock, [chat], 3) == [0.0, 1.0, 2.0]
 
 
+async def test_a_send_assumed_from_another_process_waits_its_window(clock: VirtualClock) -> None:
+    limiter = RateLimiter(margin=0.0, clock=clock)
+    chat, group, overall = (
+        RateKey("chat", 1, 1.0),
+        RateKey("group", 3, 10.0),
+        RateKey("all", 2, 1.0, smooth=True),
+    )
+    await limiter.acquire([group])
+    clock.advance(0.25)
+    limiter.assume_sent([chat, group, overall])  # a push resumed: its last message just went out
+    assert await send_times(limiter, clock, [chat], 2) == [1.25, 2.25]
+    assert await send_times(limiter, clock, [group], 2) == [2.25, 10.0]  # the window kept its order
+    assert await send_times(limiter, clock, [overall], 1) == [10.0]
+
+
 async def test_group_window_allows_a_burst_then_waits(clock: VirtualClock) -> None:
     limiter = RateLimiter(margin=0.0, clock=clock)
     group = RateKey("group", 20, 60.0)
