@@ -20,15 +20,14 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import timedelta
-from pathlib import Path
 
 import aiohttp
 
+from bench.stores import percentile, throwaway_database
 from bot.config import HFSettings
 from bot.feeds import FEED_DAYS
 from bot.ingest import DigestSources
@@ -37,7 +36,6 @@ from bot.service import PaperService
 from handlers.feeds_http import FRESH_SECONDS, feed_routes
 from handlers.http_server import HttpServer
 from storage import open_store
-from tests import pg_server
 from tests.fixtures.adversarial import DAY, huge_day
 
 
@@ -73,21 +71,9 @@ async def _timed(
     return times, status, size
 
 
-def _p(times: list[float], q: float) -> float:
-    return sorted(times)[min(len(times) - 1, int(q * len(times)))]
-
-
 async def main(requests: int, backend: str) -> None:
     async with AsyncExitStack() as stack:
-        if backend == "postgresql":
-            if not pg_server.available():
-                raise SystemExit(f"no PostgreSQL server binaries in {pg_server.PG_BIN}")
-            postgres = pg_server.PostgresServer()
-            postgres.start()
-            stack.callback(postgres.stop)
-            url = postgres.database()
-        else:
-            url = str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "feeds.db")
+        url = throwaway_database(stack, backend, "feeds.db")
         store = await open_store(url)
         stack.push_async_callback(store.close)
         papers = huge_day()
@@ -131,9 +117,9 @@ async def main(requests: int, backend: str) -> None:
             kept, status, _ = await _timed(session, base + path, requests, {})
             assert status == 200, status
             print(
-                f"{name:<28} {statistics.median(full):8.1f} {_p(full, 0.99):8.1f} {size:9,}"
-                f" {statistics.median(unchanged):8.1f} {_p(unchanged, 0.99):8.1f}"
-                f"  {statistics.median(kept):8.1f} {_p(kept, 0.99):8.1f}"
+                f"{name:<28} {statistics.median(full):8.1f} {percentile(full, 99):8.1f} {size:9,}"
+                f" {statistics.median(unchanged):8.1f} {percentile(unchanged, 99):8.1f}"
+                f"  {statistics.median(kept):8.1f} {percentile(kept, 99):8.1f}"
             )
 
 

@@ -30,7 +30,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from bench.search import Corpus, percentile, synthetic_days
+from bench.search import Corpus, synthetic_days
+from bench.stores import percentile
 from bot.models import DigestDay, Paper, Section
 from bot.sources.markdown import parse_markdown
 from storage.sqlite import SqliteStore

@@ -51,6 +51,7 @@ from typing import Any
 import asyncpg
 
 from bench.search import Corpus, synthetic_days
+from bench.stores import percentile
 from bot.config import HFSettings
 from bot.ingest import DigestSources
 from bot.models import Paper
@@ -251,11 +252,6 @@ async def index_size_mb(kind: str, url: str) -> float:
 
 
 # -- measuring -----------------------------------------------------------------------------------
-
-
-def percentile(samples: Sequence[float], pct: int) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 async def all_vectors(store: Store) -> list[tuple[int, Vector]]:

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.stores import percentile
 from bot.models import DigestDay, Paper, Section, Summary
 from bot.ports import SearchQuery
 from storage.sqlite import SqliteStore
@@ -482,13 +483,6 @@ class Timing:
     @property
     def p99(self) -> float:
         return percentile(self.samples, 99)
-
-
-def percentile(samples: Sequence[float], pct: int) -> float:
-    """The pct-th percentile, interpolated between the two nearest samples."""
-    if len(samples) == 1:
-        return samples[0]
-    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
 async def time_fts(path: Path, probes: Sequence[Probe], repeats: int) -> dict[Probe, Timing]:

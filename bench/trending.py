@@ -19,19 +19,17 @@ import asyncio
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 
+from bench.stores import percentile, throwaway_database
 from bot.models import DigestDay, Paper
 from bot.trending import DEFAULT_DAYS, WINDOW
 from storage import open_store
 from storage.records import VOTE_HISTORY_DAYS
-from tests import pg_server
 
 PAPERS = 50
 INGEST_DAYS = 3  # PAPERBOY_INGEST__HF_DAYS's default
@@ -67,15 +65,7 @@ async def _history_rows(url: str) -> int:
 
 async def main(rounds: int, backend: str) -> None:
     async with AsyncExitStack() as stack:
-        if backend == "postgresql":
-            if not pg_server.available():
-                raise SystemExit(f"no PostgreSQL server binaries in {pg_server.PG_BIN}")
-            postgres = pg_server.PostgresServer()
-            postgres.start()
-            stack.callback(postgres.stop)
-            url = postgres.database()
-        else:
-            url = str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "trending.db")
+        url = throwaway_database(stack, backend, "trending.db")
         store = await open_store(url)
         stack.push_async_callback(store.close)
         start = datetime.combine(FIRST, datetime.min.time(), UTC)
@@ -98,7 +88,7 @@ async def main(rounds: int, backend: str) -> None:
             timings.append(time.perf_counter() - began)
         timings.sort()
         rows = await _history_rows(url)
-        p50, p99 = statistics.median(timings) * 1000, timings[int(len(timings) * 0.99) - 1] * 1000
+        p50, p99 = statistics.median(timings) * 1000, percentile(timings, 99) * 1000
         print(
             f"{backend}: {rounds} hourly rounds, a list of {PAPERS} papers a day ({rounds // 24 + 1} lists), "
             f"each round re-reading the last {INGEST_DAYS}; history kept {VOTE_HISTORY_DAYS} days"

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from bot.errors import NotFoundError, UsageError
 from bot.i18n import Text, t
-from bot.models import Destination, Opinion, Paper, canonical_arxiv_id
+from bot.models import Destination, Opinion, Paper
 from bot.ports import Catalog, Feedback
 
 SAVED_PAGE = 10  # saved papers a /saved page shows (the lists' page size, bot.service.PAGE)
@@ -110,10 +109,14 @@ class FeedbackMixin:
 
     _store: FeedbackStore
 
+    if TYPE_CHECKING:  # PaperService's own lookup: a press names a paper as /paper does
+
+        async def paper(self, ref: str) -> Paper: ...
+
     async def react(self, destination: Destination, user: str, ref: str, opinion: Opinion | None) -> Pressed:
         """The member pressed 👍 or 👎 on a paper here: the same opinion again takes it back, the
         other one replaces it; None takes any back. `ref` is an arXiv id (any version) or link."""
-        paper = await self._known(ref)
+        paper = await self.paper(ref)
         current, saved = await self._member(destination, user, paper.arxiv_id)
         wanted = None if opinion == current else opinion
         await self._store.set_opinion(destination, user, paper.arxiv_id, wanted)
@@ -129,7 +132,7 @@ class FeedbackMixin:
     async def save(self, destination: Destination, user: str, ref: str, saved: bool | None = None) -> Pressed:
         """Add the paper to the member's saved papers here (True), remove it (False), or toggle (None:
         what the Save button does)."""
-        paper = await self._known(ref)
+        paper = await self.paper(ref)
         opinion, was = await self._member(destination, user, paper.arxiv_id)
         wanted = (not was) if saved is None else saved
         if wanted != was:
@@ -167,15 +170,6 @@ class FeedbackMixin:
         previous = max(0, offset - SAVED_PAGE) if offset else None
         heading = t("saved.heading", total=total)
         return SavedPage(heading, items, t("saved.none"), total, offset, previous, following)
-
-    async def _known(self, ref: str) -> Paper:
-        arxiv_id = canonical_arxiv_id(ref)
-        if arxiv_id is None:
-            raise UsageError(t("usage.paper_ref"))
-        paper = await self._store.get_paper(arxiv_id)
-        if paper is None:
-            raise NotFoundError(t("paper.not_found", arxiv_id=arxiv_id))
-        return paper
 
     async def _member(
         self, destination: Destination, user: str, arxiv_id: str
