@@ -127,13 +127,20 @@ def signed(stamp: str | None, signature: str | None, now: float) -> Signed | str
 class Refusals:
     """Refused requests anyone can send (no signature, a wrong secret): one WARNING line at most every
     REFUSALS_EVERY_SECONDS per reason, saying how many more came meanwhile, so a flood cannot flood the
-    logs, while a misconfigured secret (every request refused) is still seen at the default level."""
+    logs, while a misconfigured secret (every request refused) is still seen at the default level.
+    `event` names what keeps failing in each line (a poll that fails again and again alike)."""
 
     def __init__(
-        self, logger: logging.Logger, route: str, clock: Callable[[], float] = time.monotonic
+        self,
+        logger: logging.Logger,
+        route: str,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        event: str = "refused a request",
     ) -> None:
         self._log = logger
         self._route = route
+        self._event = event
         self._clock = clock
         self._last: dict[str, float] = {}
         self._unsaid: dict[str, int] = {}
@@ -143,12 +150,12 @@ class Refusals:
         last = self._last.get(why)
         if last is not None and now - last < REFUSALS_EVERY_SECONDS:
             self._unsaid[why] = self._unsaid.get(why, 0) + 1
-            self._log.debug("%s: refused a request: %s", self._route, why)
+            self._log.debug("%s: %s: %s", self._route, self._event, why)
             return
         self._last[why] = now
         more = self._unsaid.pop(why, 0)
         also = f" (and {more} more like it in the last {now - last:.0f} s)" if more and last else ""
-        self._log.warning("%s: refused a request: %s%s", self._route, why, also)
+        self._log.warning("%s: %s: %s%s", self._route, self._event, why, also)
 
 
 def _why(err: OSError) -> str:

@@ -11,12 +11,14 @@ import hmac
 import json
 import logging
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import BotCommand, ChatMember, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.errors import StartupError, StoreUnavailable
 from bot.health import Health
@@ -46,10 +48,64 @@ LONG_POLL_SECONDS = 30
 GONE = frozenset({ChatMember.BANNED, ChatMember.LEFT})
 
 
+class PollingTrouble:
+    """getUpdates failing after the start (the Bot API went away, the network dropped). PTB tries
+    again by itself, logging each failure with its traceback; `failed` (its error callback) says it
+    in one WARNING line a minute instead (Refusals), and /healthz gives the reason until the Bot API
+    answers a poll again (`answered`, from the polling's own HTTP client)."""
+
+    def __init__(self, host: str) -> None:
+        self._host = host
+        self._lines = Refusals(log, "telegram", event="polling for updates failed")
+        self.reason: str | None = None  # why polling fails now; None while it works
+
+    def failed(self, err: TelegramError) -> None:
+        """PTB's `error_callback`, called for each failed poll (it must not be a coroutine)."""
+        if isinstance(err, NetworkError):
+            self.reason = f"cannot reach {self._host}: {network_reason(err)}"
+        else:
+            self.reason = f"Telegram refused getUpdates: {err.message}"
+        self._lines.refuse(self.reason)
+
+    def answered(self) -> None:
+        if self.reason is not None:
+            log.warning("telegram: polling for updates works again")
+            self.reason = None
+
+
+class PollingRequest(HTTPXRequest):
+    """The HTTP client of getUpdates alone (PTB keeps one apart for it): any answer of the Bot API
+    tells PollingTrouble that polling reaches it again (a refusal after it is a failure again)."""
+
+    def __init__(self, trouble: PollingTrouble) -> None:
+        super().__init__(connection_pool_size=1)
+        self._trouble = trouble
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        answer = await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        self._trouble.answered()
+        return answer
+
+
 def build_application(
-    settings: TelegramSettings, service: PaperService, limiter: RateLimiter | None = None
+    settings: TelegramSettings,
+    service: PaperService,
+    limiter: RateLimiter | None = None,
+    polling: PollingTrouble | None = None,
 ) -> TelegramApp:
-    """A ready Application: every handler registered and errors handled (run_telegram sets the menu)."""
+    """A ready Application: every handler registered and errors handled (run_telegram sets the menu);
+    `polling` learns whether getUpdates reaches the Bot API."""
     if settings.token is None:
         raise ValueError("Telegram needs PAPERBOY_TELEGRAM__TOKEN")
 
@@ -62,6 +118,8 @@ def build_application(
     )
     if settings.webhook_url:
         builder = builder.updater(None)  # updates arrive through TelegramWebhook instead
+    elif polling is not None:
+        builder = builder.get_updates_request(PollingRequest(polling))
     if limiter is not None:  # the same budget as the push (see limits.py)
         builder = builder.rate_limiter(SharedRateLimiter(limiter, settings.rate_per_second))
     app: TelegramApp = builder.build()
@@ -197,6 +255,7 @@ async def run_telegram(
     stop: asyncio.Event,
     webhook: TelegramWebhook | None = None,
     health: Health | None = None,
+    polling: PollingTrouble | None = None,
 ) -> None:
     """Serve updates until `stop` is set, then shut down cleanly: by long polling, or, with a
     `webhook` whose route the caller's HTTP server serves, by registering the webhook URL.
@@ -221,9 +280,11 @@ async def run_telegram(
         except NetworkError as err:  # refused, DNS, timeouts (TimedOut), 5xx
             raise Unreachable(f"cannot reach {host}: {network_reason(err)}") from err
 
-    async def alive() -> bool:
-        polling = app.updater is not None and app.updater.running
-        return app.running and (polling or webhook is not None)
+    async def alive() -> bool | str:
+        updating = app.updater is not None and app.updater.running
+        if not (app.running and (updating or webhook is not None)):
+            return False
+        return (polling.reason if polling else None) or True
 
     if not await start_when_reachable("telegram", start, stop, health):
         await app.shutdown()  # stopped while waiting for the API: close what a half-start opened
@@ -234,7 +295,11 @@ async def run_telegram(
         await app.start()
         if not settings.webhook_url:
             assert app.updater is not None
-            await app.updater.start_polling(timeout=LONG_POLL_SECONDS, allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(
+                timeout=LONG_POLL_SECONDS,
+                allowed_updates=Update.ALL_TYPES,
+                error_callback=polling.failed if polling else None,
+            )
         try:
             await stop.wait()
         finally:

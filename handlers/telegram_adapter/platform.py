@@ -9,7 +9,8 @@ from functools import partial
 from typing import Any
 
 from bot.platform import Platform, RenderRequest, Served, Serving
-from handlers.telegram_adapter.app import TelegramWebhook, build_application, run_telegram
+from bot.startup import host_of
+from handlers.telegram_adapter.app import PollingTrouble, TelegramWebhook, build_application, run_telegram
 from handlers.telegram_adapter.config import TelegramSettings
 from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
@@ -29,11 +30,12 @@ class TelegramConnection:
     def serve(self, serving: Serving) -> Served:
         settings = self.settings
         log.info("Telegram starting (%s)", "webhook" if settings.webhook_url else "long polling")
-        app = build_application(settings, serving.service, serving.limiter)
+        polling = PollingTrouble(host_of(settings.api_url))
+        app = build_application(settings, serving.service, serving.limiter, polling)
         hook = TelegramWebhook(app, settings) if settings.webhook_url else None
         serving.health.expect(NAME)
         return Served(
-            partial(run_telegram, app, settings, serving.stop, hook, serving.health),
+            partial(run_telegram, app, settings, serving.stop, hook, serving.health, polling),
             [hook.route()] if hook else [],
         )
 

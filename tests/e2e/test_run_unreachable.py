@@ -81,6 +81,41 @@ async def test_telegram_unreachable_at_start_is_retried_while_slack_and_the_push
         assert "telegram: reached after" in log
 
 
+async def test_telegram_gone_after_the_start_is_one_warning_a_minute_and_polling_resumes(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    telegram = FakeTelegram(rate_limits=False).listen_on(port)
+    telegram.add_chat(CHAT)
+    async with FakeSlack() as slack:
+        environment = bot_environment(tmp_path / "run.db", free_port(), telegram, slack)
+        await prepare_database(tmp_path / "run.db", [])
+        await telegram.start()
+        try:
+            async with paperboy_run(tmp_path, environment) as bot:
+                await bot.healthy()
+                await telegram.stop()  # the Bot API goes away mid-run: every poll fails until it is back
+                health = await health_while(bot, "cannot reach", within=40)
+                assert health["checks"]["telegram"] == f"cannot reach 127.0.0.1:{port}: connection refused"
+                assert health["checks"]["slack"] is True
+                await asyncio.sleep(5)  # PTB tries again meanwhile (after 1, 2, 4 ... s)
+                await telegram.start()  # and it is back
+                telegram.send_text(CHAT, "/days")
+                await until(lambda: telegram.sent_to(CHAT), within=40)  # commands answered again
+                await bot.healthy(within=10)  # the poll that brought the command cleared the reason
+                assert await bot.terminate() == 0
+        finally:
+            await telegram.stop()
+    log = bot.log.read_text(encoding="utf-8")
+    assert "Traceback" not in log
+    failures = [line for line in log.splitlines() if " WARNING " in line and "polling for updates" in line]
+    assert len(failures) == 2, "\n".join(failures)  # several failed polls: one line, and one when back
+    assert re.search(
+        r" WARNING .*telegram: polling for updates failed: cannot reach 127\.0\.0\.1:\d+: ", failures[0]
+    )
+    assert failures[1].endswith("telegram: polling for updates works again")
+
+
 async def test_slack_unreachable_at_start_is_retried_and_its_push_delivered_after(tmp_path: Path) -> None:
     port = free_port()
     host = f"127.0.0.1:{port}"
