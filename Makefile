@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: lint typecheck pytest
 
-# Under 30 s on two cores: no end-to-end test, no PostgreSQL, none of the tests marked slow
+# Under a minute on two cores (1,600 tests): no end-to-end test, no PostgreSQL, none of the tests marked slow
 # (tests/conftest.py says which). CI runs everything (`make test`).
 check: lint typecheck fast-tests
 
