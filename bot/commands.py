@@ -23,6 +23,7 @@ from bot.models import (
     MAX_VOTES,
     FollowKind,
     Subscription,
+    canonical_arxiv_id,
     language_code,
 )
 
@@ -134,6 +135,15 @@ def parse_required(name: str, arguments: str) -> str:
     if not arguments.strip():
         raise UsageError(usage(name))
     return arguments.strip()
+
+
+def parse_paper_ref(name: str, arguments: str) -> str:
+    """The arXiv id or link a command names (/like, /save ...); none, or one that is no arXiv id or
+    link, is a UsageError with that command's usage line."""
+    ref = parse_required(name, arguments)
+    if canonical_arxiv_id(ref) is None:
+        raise UsageError(t("usage.not_understood", word=ref, usage=usage(name)))
+    return ref
 
 
 # -- /follow and /unfollow ------------------------------------------------------------------------

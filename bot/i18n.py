@@ -131,8 +131,12 @@ CATALOG: Catalog = {
         "ko": "“{word}”을(를) 이해하지 못했습니다. {usage}",
     },
     "usage.count_range": {
-        "en": "N must be between 1 and {max}, e.g. /top 5",
-        "ko": "N은 1부터 {max} 사이여야 합니다. 예: /top 5",
+        "en": "N must be between 1 and {max}. {usage}",
+        "ko": "N은 1부터 {max} 사이여야 합니다. {usage}",
+    },
+    "usage.days_range": {
+        "en": "The number of days must be between 1 and {max}.",
+        "ko": "날짜 수는 1부터 {max} 사이여야 합니다.",
     },
     "usage.search_empty": {
         "en": "Tell me what to look for, e.g. /search diffusion",

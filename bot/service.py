@@ -68,9 +68,10 @@ class SearchResult:
     empty_reason: Text | None = None
 
 
-def _check_count(n: int, most: int = MAX_LIST) -> None:
+def _check_count(n: int, command: str, most: int = MAX_LIST) -> None:
+    """A count of papers within 1..most, else a UsageError with the usage line of the `command` asked."""
     if not 1 <= n <= most:
-        raise UsageError(t("usage.count_range", max=most))
+        raise UsageError(t("usage.count_range", max=most, usage=usage(command)))
 
 
 class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
@@ -124,7 +125,7 @@ class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
     ) -> TopResult:
         """The n most-voted papers of `day`, or of the latest day listed when `day` is None. A chat
         message holds at most MAX_LIST; the CLI (`most=MAX_DAY_PAPERS`) can list a whole day."""
-        _check_count(n, most)
+        _check_count(n, "top", most)
         latest = await self._store.latest_day()
         if latest is None:
             return TopResult(None, [], 0, t("top.no_digest"))
@@ -157,7 +158,7 @@ class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
         query = " ".join(text.split())[:MAX_QUERY_CHARS]
         if not query:
             raise UsageError(t("usage.search_empty"))
-        _check_count(limit)
+        _check_count(limit, "search")
         page = await self._store.search(
             SearchQuery(
                 query, limit=limit, offset=max(offset, 0), since=since, until=until, min_votes=min_votes
@@ -190,7 +191,7 @@ class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
     async def related(self, ref: str, n: int = DEFAULT_RELATED) -> RelatedResult:
         """The n papers of the whole corpus nearest to the paper `ref` names (arXiv id or link) by
         content, each with the shared terms that make it near (bot/related.py)."""
-        _check_count(n)
+        _check_count(n, "related")
         arxiv_id = canonical_arxiv_id(ref)
         if arxiv_id is None:
             raise UsageError(usage("related"))
@@ -223,7 +224,7 @@ class PaperService(SubscriptionsMixin, FeedsMixin, FeedbackMixin):
         most: int = MAX_LIST,
     ) -> TrendingResult:
         """The n papers of the last `days` days of lists that gained the most votes in the last 24 h."""
-        _check_count(n, most)
+        _check_count(n, "trending", most)
         return await find_trending(self._store, now, n, days)
 
     async def summary_stats(self) -> SummaryStats:

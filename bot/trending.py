@@ -37,7 +37,7 @@ class TrendingResult:
 
 def check_days(days: int) -> None:
     if not 1 <= days <= MAX_DAYS:
-        raise UsageError(t("usage.count_range", max=MAX_DAYS))
+        raise UsageError(t("usage.days_range", max=MAX_DAYS))
 
 
 async def find_trending(

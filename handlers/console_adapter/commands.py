@@ -17,6 +17,7 @@ from bot.commands import (
     SETTINGS,
     CommandSpec,
     parse_follow,
+    parse_paper_ref,
     parse_required,
     parse_setting,
     parse_subscribe,
@@ -144,18 +145,22 @@ class ConsoleCommands:
 
     async def on_like(self, arguments: str) -> str:
         """👍, as the button: the same again takes it back, and it replaces a 👎."""
-        return self._pressed(await self._service.react(HOME, USER, parse_required("like", arguments), "like"))
+        return self._pressed(
+            await self._service.react(HOME, USER, parse_paper_ref("like", arguments), "like")
+        )
 
     async def on_dislike(self, arguments: str) -> str:
-        ref = parse_required("dislike", arguments)
+        ref = parse_paper_ref("dislike", arguments)
         return self._pressed(await self._service.react(HOME, USER, ref, "dislike"))
 
     async def on_save(self, arguments: str) -> str:
         """Saves (saving again changes nothing); /unsave removes."""
-        return self._pressed(await self._service.save(HOME, USER, parse_required("save", arguments), True))
+        return self._pressed(await self._service.save(HOME, USER, parse_paper_ref("save", arguments), True))
 
     async def on_unsave(self, arguments: str) -> str:
-        return self._pressed(await self._service.save(HOME, USER, parse_required("unsave", arguments), False))
+        return self._pressed(
+            await self._service.save(HOME, USER, parse_paper_ref("unsave", arguments), False)
+        )
 
     def _pressed(self, pressed: Pressed) -> str:
         """What changed, then the counts here as the buttons would show them."""

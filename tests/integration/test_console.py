@@ -69,7 +69,9 @@ async def test_search_and_more(chat: ConsoleCommands) -> None:
     ("line", "expected"),
     [
         ("/top many", "Usage: /top [N] [YYYY-MM-DD], e.g. /top 5 2025-02-24"),
-        ("/top 99", "N must be between 1 and 50"),
+        ("/top 99", "N must be between 1 and 50. Usage: /top [N] [YYYY-MM-DD], e.g. /top 5 2025-02-24"),
+        ("/trending 99", "N must be between 1 and 50. Usage: /trending [N], e.g. /trending 5"),
+        ("/like hello", "I don't understand “hello”. Usage: /like <arXiv id or link>, e.g. /like 2502.15007"),
         ("/search", "Usage: /search <words>, e.g. /search 모델"),
         ("/paper", "Usage: /paper <arXiv id or link>"),
         ("/paper hello", "Give an arXiv id or link"),

@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from bot.commands import DEFAULT_TOP, TopArgs, parse_required, parse_top, split_command, usage
+from bot.commands import (
+    DEFAULT_TOP,
+    TopArgs,
+    parse_paper_ref,
+    parse_required,
+    parse_top,
+    split_command,
+    usage,
+)
 from bot.errors import UsageError
 
 
@@ -49,3 +57,16 @@ def test_required_argument() -> None:
     with pytest.raises(UsageError, match=r"e\.g\. /search"):
         parse_required("search", " ")
     assert str(usage("paper")) == "Usage: /paper <arXiv id or link>, e.g. /paper 2502.15007"
+
+
+@pytest.mark.parametrize("name", ["like", "dislike", "save", "unsave"])
+def test_a_paper_ref_that_is_no_arxiv_id_gets_that_commands_usage(name: str) -> None:
+    assert (
+        parse_paper_ref(name, " https://arxiv.org/abs/2502.15007v2 ") == "https://arxiv.org/abs/2502.15007v2"
+    )
+    with pytest.raises(UsageError) as raised:
+        parse_paper_ref(name, "xyz")
+    assert str(raised.value.text) == f"I don't understand “xyz”. {usage(name)}"
+    with pytest.raises(UsageError) as raised:
+        parse_paper_ref(name, "  ")
+    assert raised.value.text == usage(name)
