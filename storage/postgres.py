@@ -62,6 +62,7 @@ from bot.selection import LATE_RISER_DAYS
 from storage.errors import postgres_unavailable
 from storage.migrate import migrate_postgres
 from storage.records import (
+    DESTINATION_KEYED,
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
@@ -490,17 +491,35 @@ class PostgresStore:
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         """A chat got a new id (a group became a supergroup): its subscriptions follow it, except
-        one whose topic the new chat already has (as SQLite's UPDATE OR IGNORE skips it)."""
-        status = await self._pool.execute(
-            """UPDATE subscriptions s SET chat_id = $1, updated_at = $2
-               WHERE platform = $3 AND chat_id = $4 AND NOT EXISTS (
-                   SELECT 1 FROM subscriptions t
-                   WHERE t.platform = s.platform AND t.chat_id = $1 AND t.thread_id = s.thread_id)""",
-            new_chat_id,
-            datetime.now(UTC),
-            platform,
-            old_chat_id,
-        )
+        one whose topic the new chat already has (as SQLite's UPDATE OR IGNORE skips it), and so do
+        the rows keyed by its destinations (what they received, their members' presses and saves);
+        a row the new chat already has stays as it is."""
+        old, new = f"{platform}:{old_chat_id}", f"{platform}:{new_chat_id}"
+        async with self._pool.acquire() as db, db.transaction():
+            status = await db.execute(
+                """UPDATE subscriptions s SET chat_id = $1, updated_at = $2
+                   WHERE platform = $3 AND chat_id = $4 AND NOT EXISTS (
+                       SELECT 1 FROM subscriptions t
+                       WHERE t.platform = s.platform AND t.chat_id = $1 AND t.thread_id = s.thread_id)""",
+                new_chat_id,
+                datetime.now(UTC),
+                platform,
+                old_chat_id,
+            )
+            for table, rest in DESTINATION_KEYED.items():
+                moved = f"$2 || substr(r.destination, {len(old) + 1})"
+                same = " AND ".join(f"t.{column} = r.{column}" for column in rest)
+                await db.execute(
+                    f"""UPDATE {table} r SET destination = {moved}
+                        WHERE (r.destination = $1 OR starts_with(r.destination, $1 || ':'))
+                          AND NOT EXISTS (
+                              SELECT 1 FROM {table} t WHERE t.destination = {moved} AND {same})""",
+                    old,
+                    new,
+                )
+                await db.execute(
+                    f"DELETE FROM {table} WHERE destination = $1 OR starts_with(destination, $1 || ':')", old
+                )
         return _affected(status)
 
     # -- delivery: outbox and ledger -----------------------------------------------------

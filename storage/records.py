@@ -385,6 +385,16 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
+# Tables keyed by a destination's key (`platform:chat[:thread]`): what it received and what its
+# members pressed and saved. A chat that gets a new id takes them along (`Subscriptions.move_chat`).
+# Each with the rest of its primary key.
+DESTINATION_KEYED = {
+    "ledger": ("arxiv_id",),
+    "opinions": ("user_id", "arxiv_id"),
+    "saved_papers": ("user_id", "arxiv_id"),
+}
+
+
 # -- feedback -------------------------------------------------------------------------------
 
 

@@ -59,6 +59,7 @@ from storage.errors import sqlite_unavailable
 from storage.fts_text import build_match, index_columns
 from storage.migrate import migrate
 from storage.records import (
+    DESTINATION_KEYED,
     EPOCH,
     PAPER_COLUMNS,
     UI_STATE_DAYS,
@@ -522,12 +523,25 @@ class SqliteStore:
         )
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
-        """A chat got a new id (a group became a supergroup): its subscriptions follow it."""
-        return await self._write(
-            """UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ?
-               WHERE platform = ? AND chat_id = ?""",
-            (new_chat_id, _now(), platform, old_chat_id),
-        )
+        """A chat got a new id (a group became a supergroup): its subscriptions follow it, and so do
+        the rows keyed by its destinations (what they received, their members' presses and saves);
+        a row the new chat already has stays as it is."""
+        old, new = f"{platform}:{old_chat_id}", f"{platform}:{new_chat_id}"
+        keyed = "destination = ? OR substr(destination, 1, ?) = ?"
+        where = (old, len(old) + 1, f"{old}:")
+        async with self._transaction():
+            cursor = await self._db.execute(
+                """UPDATE OR IGNORE subscriptions SET chat_id = ?, updated_at = ?
+                   WHERE platform = ? AND chat_id = ?""",
+                (new_chat_id, _now(), platform, old_chat_id),
+            )
+            for table in DESTINATION_KEYED:
+                await self._db.execute(
+                    f"UPDATE OR IGNORE {table} SET destination = ? || substr(destination, ?) WHERE {keyed}",
+                    (new, len(old) + 1, *where),
+                )
+                await self._db.execute(f"DELETE FROM {table} WHERE {keyed}", where)
+        return cursor.rowcount
 
     # -- delivery: outbox and ledger -----------------------------------------------------
 

@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.models import Destination, DigestDay, Follow, Section, Subscription
-from bot.ports import Enqueued, NextCheck, SearchQuery, Store
+from bot.ports import Enqueued, NextCheck, PaperFeedback, SearchQuery, Store
 from storage import open_store
 from tests.conftest import PaperFactory
 from tests.fixtures.adversarial import hostile_papers, huge_day
@@ -342,3 +342,47 @@ async def test_every_subscription_choice_is_kept_and_each_feed_token_finds_one_r
     assert again is not None
     assert again.feed_token == plain.feed_token != chosen.feed_token
     assert chosen.follows[0].value == "Yann LeCun"
+
+
+async def test_a_moved_chat_takes_what_it_received_and_its_members_presses_along(
+    store: Store, make_paper: PaperFactory
+) -> None:
+    """A Telegram group that became a supergroup keeps its ledger (nothing comes twice), its profile
+    for personal ranking and its members' saved papers, for the chat and each of its topics."""
+    await store.upsert_day(
+        DigestDay(day=DAY, source="test", papers=[make_paper(f"2503.0000{n}") for n in range(1, 4)])
+    )
+    old, topic = (
+        Destination(platform="telegram", chat_id="-5"),
+        Destination(platform="telegram", chat_id="-5", thread_id="9"),
+    )
+    new, new_topic = (
+        Destination(platform="telegram", chat_id="-1005"),
+        Destination(platform="telegram", chat_id="-1005", thread_id="9"),
+    )
+    other = Destination(platform="telegram", chat_id="-50")  # shares the old id's first characters
+    for destination in (old, topic, other):
+        await store.save_subscription(Subscription(destination=destination, chat_type="group"))
+        await store.set_opinion(destination, "ann", "2503.00001", "like")
+        await store.set_saved(destination, "ann", "2503.00002", True)
+    await store.set_opinion(new, "ann", "2503.00001", "dislike")  # the new chat already has her press
+    assert await store.enqueue(topic, "digest", DAY, DUE)
+    (item,) = await store.lease("a", DUE, seconds=60, limit=1)
+    await store.record_message(item.id, 0, "m0", topic, ["2503.00003"], choice=["2503.00003"], final=True)
+    assert await store.move_chat("telegram", "-5", "-1005") == 2
+    assert await store.already_sent(new_topic, ["2503.00001", "2503.00003"]) == {"2503.00003"}
+    assert await store.already_sent(topic, ["2503.00003"]) == set()
+    assert await store.destination_feedback(new) == [
+        PaperFeedback("2503.00001", dislikes=1),
+        PaperFeedback("2503.00002", saves=1),
+    ]
+    assert await store.destination_feedback(new_topic) == [
+        PaperFeedback("2503.00001", likes=1),
+        PaperFeedback("2503.00002", saves=1),
+    ]
+    assert await store.destination_feedback(old) == []
+    assert await store.destination_feedback(topic) == []
+    assert len(await store.destination_feedback(other)) == 2
+    assert [saved.paper.arxiv_id for saved in (await store.saved_papers(new_topic, "ann"))[0]] == [
+        "2503.00002"
+    ]
