@@ -149,9 +149,17 @@ def render_settings(view: SettingsView, lang: Lang = DEFAULT_LANG) -> str:
     return "\n".join(lines)
 
 
+HELP_COLUMN = 36
+
+
 def render_help(view: HelpView, lang: Lang = DEFAULT_LANG) -> str:
-    """The heading, then one command a line with its description in a column."""
-    lines = [f"  {line.call}".ljust(36) + line.description.render(lang) for line in view.commands]
+    """The heading, then one command a line with its description in a column; a call too long for
+    the column (`/follow author|org|search …`) has its description on the next line, in the column."""
+    lines = []
+    for line in view.commands:
+        call = f"  {line.call}"
+        gap = "\n" + " " * HELP_COLUMN if len(call) > HELP_COLUMN - 2 else " " * (HELP_COLUMN - len(call))
+        lines.append(call + gap + line.description.render(lang))
     return "\n".join([view.heading.render(lang), *lines])
 
 

@@ -93,6 +93,14 @@ async def test_help_lists_every_command(chat: ConsoleCommands) -> None:
     text = await answer(chat, "/help")
     for name in ("/today", "/top", "/search", "/paper", "/days", "/more", "/help"):
         assert name in text
+    lines = text.splitlines()[1:]
+    for line, after in zip(lines, [*lines[1:], ""], strict=True):
+        if line.startswith(" " * 36):
+            continue  # the description of a call too long for the column
+        call, description = line[:36], line[36:]
+        assert call.startswith("  /"), line
+        assert call[-2:] == "  " or after.startswith(" " * 36), line  # never glued to its description
+        assert description or after.startswith(" " * 36), line
 
 
 async def test_run_console_reads_until_end_of_input(service: PaperService) -> None:
