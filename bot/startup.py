@@ -55,6 +55,11 @@ def host_of(url: str) -> str:
     return f"{host}:{port}" if port else host
 
 
+# The HTTP clients' names (httpx, aiohttp) for a server that went away mid-request: named, not
+# imported, since the core imports no SDK.
+_CLOSED_UNANSWERED = frozenset({"RemoteProtocolError", "ServerDisconnectedError"})
+
+
 def network_reason(err: BaseException) -> str:
     """Why a request did not get an answer, in a few words, from the first telling error of the
     chain (SDKs wrap the OSError two or three levels deep)."""
@@ -75,6 +80,8 @@ def network_reason(err: BaseException) -> str:
             return f"TLS failed ({getattr(current, 'reason', None) or current.strerror or current})"
         if isinstance(current, ConnectionResetError):
             return "connection reset"
+        if type(current).__name__ in _CLOSED_UNANSWERED:
+            return "the connection closed without an answer"
         current = current.__cause__ or current.__context__
     return str(err) or type(err).__name__
 

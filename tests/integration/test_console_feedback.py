@@ -66,7 +66,10 @@ async def test_save_unsave_and_saved_pages(chat: ConsoleCommands, service: Paper
         ("/like", "Usage: /like <arXiv id or link>, e.g. /like 2502.15007"),
         ("/save", "Usage: /save <arXiv id or link>, e.g. /save 2502.15007"),
         ("/unsave", "Usage: /unsave <arXiv id or link>, e.g. /unsave 2502.15007"),
-        ("/dislike nonsense", "Give an arXiv id or link, e.g. /paper 2502.15007"),
+        (
+            "/dislike nonsense",
+            "I don't understand “nonsense”. Usage: /dislike <arXiv id or link>, e.g. /dislike 2502.15007",
+        ),
         ("/like 2599.99999", "Paper 2599.99999 is not in the digest."),
         ("/saved 2", "I don't understand “2”. Usage: /saved, e.g. /saved"),
     ],

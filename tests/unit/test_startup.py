@@ -55,6 +55,13 @@ def test_the_reason_is_found_down_the_chain(cause: BaseException, reason: str) -
     assert network_reason(_wrapped(cause)) == reason
 
 
+def test_a_server_gone_mid_request_is_said_plainly() -> None:
+    """httpx's and aiohttp's errors for it, found by name (the core imports neither)."""
+    for name in ("RemoteProtocolError", "ServerDisconnectedError"):
+        cut = type(name, (Exception,), {})("Server disconnected without sending a response.")
+        assert network_reason(_wrapped(cut)) == "the connection closed without an answer"
+
+
 def test_a_reason_without_a_known_cause_is_the_message() -> None:
     assert network_reason(RuntimeError("Bad Gateway")) == "Bad Gateway"
 
