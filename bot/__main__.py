@@ -60,7 +60,7 @@ LLM_UNSET = (
     "(e.g. https://api.openai.com/v1, or http://localhost:11434/v1 for Ollama), "
     "PAPERBOY_LLM__API_KEY and PAPERBOY_LLM__MODEL"
 )
-HEARTBEAT_SECONDS = 1.0  # a newcomer waits one beat before sending; a dead instance is gone after three
+HEARTBEAT_SECONDS = 1.0  # a newcomer waits two beats before sending; a dead instance is gone after three
 SHUTDOWN_GRACE = 5.0  # seconds the parts get to finish after SIGTERM; the whole exit stays under 10
 DATABASE_CHECK_SECONDS = 2.0  # /healthz's database answer is at most this old
 OUTBOX_GAUGES_SECONDS = 5.0  # /metrics' outbox gauges likewise
@@ -326,7 +326,7 @@ async def _push(args: argparse.Namespace, settings: Settings, store: Store) -> i
         beats: list[asyncio.Task[None]] = []
 
         async def joined() -> None:
-            """Running instances keep their share of the caps, so does this one: it waits one beat
+            """Running instances keep their share of the caps, so does this one: it waits two beats
             for them to count it (the enqueue's first pages go in meanwhile), then keeps beating."""
             await membership.join()
             beats.append(asyncio.create_task(membership.beat_forever(stop)))

@@ -19,6 +19,7 @@ from bot.ports import Instances
 from bot.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
+JOIN_BEATS = 2  # beats a newcomer waits before sending, so every other instance has counted it
 
 
 class Membership:
@@ -51,13 +52,17 @@ class Membership:
         self.leading = leading
 
     async def join(self) -> None:
-        """Register, wait one beat so the other instances count this one too, then take the share.
+        """Register, wait JOIN_BEATS beats so the other instances count this one too, then take the share.
 
         Two processes started together would otherwise each see itself alone and both send at the
-        full cap until their next beat; one beat of silence is the price of never overshooting.
+        full cap until their next beat. One beat of waiting is not enough: another instance's beat
+        can come just before this one registers and its next a beat later, at the very moment this
+        one would start (later still on a loaded machine, whose beats drift), and both would send at
+        their old shares meanwhile (a 429 from a cap the two share). Two beats of silence are the
+        price of never overshooting.
         """
         await self.beat()
-        await self._clock.sleep(self._tick)
+        await self._clock.sleep(self._tick * JOIN_BEATS)
         await self.beat()
 
     async def beat_forever(self, stop: asyncio.Event) -> None:
