@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from bot.clock import SystemClock
 from bot.config import PushSettings
 from bot.delivery import Deliverer, DeliveryReport, Scheduler
-from bot.models import Destination, DigestDay, Subscription
+from bot.models import Destination, DigestDay
 from bot.ports import Outgoing
 from handlers.discord_adapter.client import open_rest
 from handlers.discord_adapter.notifier import DiscordNotifier
@@ -35,6 +35,7 @@ from tests.fakes.discord_api import (
     embed_size,
     message_problems,
 )
+from tests.subscribed import subscribe_at_nine_in_seoul
 
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
 OTHER = "1300000000000000007"
@@ -61,12 +62,7 @@ class Push:
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
         destination = Destination(platform="discord", chat_id=channel)
-        values = {
-            "destination": destination, "chat_type": "channel", "send_time": time(9, 0),
-            "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=1), **settings,
-        }  # fmt: skip
-        await self.store.save_subscription(Subscription.model_validate(values))
-        return destination
+        return await subscribe_at_nine_in_seoul(self.store, destination, DUE, **settings)
 
     async def run(self) -> DeliveryReport:
         settings = PushSettings(workers=4, retry_seconds=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from bot.config import HFSettings, PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.ingest import DigestSources
-from bot.models import Destination, DigestDay, Follow, Subscription
+from bot.models import Destination, DigestDay, Follow
 from bot.ports import Store
 from bot.service import PaperService
 from handlers.telegram_adapter.config import TelegramSettings
@@ -21,6 +21,7 @@ from handlers.telegram_adapter.notifier import TelegramNotifier
 from handlers.telegram_adapter.push_client import PushClient
 from tests.clock import VirtualClock
 from tests.fakes.telegram_api import FakeTelegram
+from tests.subscribed import subscribe_at_nine_in_seoul
 
 ALICE, BOB, CAROL = 5001, 5002, 5003
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
@@ -37,12 +38,9 @@ class Push:
 
     async def subscribe(self, chat_id: int, **settings: object) -> Destination:
         destination = Destination(platform="telegram", chat_id=str(chat_id))
-        values = {
-            "destination": destination, "chat_type": "private", "send_time": time(9, 0),
-            "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=1), **settings,
-        }  # fmt: skip
-        await self.store.save_subscription(Subscription.model_validate(values))
-        return destination
+        return await subscribe_at_nine_in_seoul(
+            self.store, destination, DUE, **({"chat_type": "private"} | settings)
+        )
 
     async def run(self) -> None:
         settings = PushSettings(workers=2, retry_seconds=1)

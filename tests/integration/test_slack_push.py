@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
 from bot.i18n import Lang
-from bot.models import Destination, DigestDay, Paper, Subscription
+from bot.models import Destination, DigestDay, Paper
 from bot.ports import Outgoing
 from bot.sample import sample_digest
 from bot.sources.markdown import parse_markdown
@@ -27,6 +27,7 @@ from storage.sqlite import SqliteStore
 from tests.clock import VirtualClock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack
 from tests.fixtures.adversarial import DAY, hostile_papers, huge_day
+from tests.subscribed import subscribe_at_nine_in_seoul
 
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
 
@@ -41,12 +42,7 @@ class SlackPush:
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
         destination = Destination(platform="slack", chat_id=channel)
-        values = {
-            "destination": destination, "chat_type": "channel", "send_time": time(9, 0),
-            "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=1), **settings,
-        }  # fmt: skip
-        await self.store.save_subscription(Subscription.model_validate(values))
-        return destination
+        return await subscribe_at_nine_in_seoul(self.store, destination, DUE, **settings)
 
     async def run(self) -> None:
         await Scheduler(self.store, self.settings, self.clock).enqueue_due()

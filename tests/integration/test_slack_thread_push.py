@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from bot.config import PushSettings
 from bot.delivery import Deliverer, Scheduler
-from bot.models import Destination, DigestDay, Subscription
+from bot.models import Destination, DigestDay
 from bot.ports import Store
 from handlers.slack_adapter.app import web_client
 from handlers.slack_adapter.config import SlackSettings
@@ -24,6 +24,7 @@ from handlers.slack_adapter.notifier import SlackNotifier
 from tests.clock import VirtualClock
 from tests.fakes.slack_api import DEFAULT_TOKEN, FakeSlack, SlackMessage
 from tests.stops_after import StopsAfter
+from tests.subscribed import subscribe_at_nine_in_seoul
 
 DUE = datetime(2025, 2, 25, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, the day after the sample list
 TOP_N = 5
@@ -40,13 +41,8 @@ class ThreadPush:
 
     async def subscribe(self, channel: str, **settings: object) -> Destination:
         destination = Destination(platform="slack", chat_id=channel)
-        values = {
-            "destination": destination, "chat_type": "channel", "send_time": time(9, 0),
-            "time_zone": "Asia/Seoul", "active_since": DUE - timedelta(days=1), "top_n": TOP_N,
-            "format": "thread", **settings,
-        }  # fmt: skip
-        await self.store.save_subscription(Subscription.model_validate(values))
-        return destination
+        defaults: dict[str, object] = {"top_n": TOP_N, "format": "thread"}
+        return await subscribe_at_nine_in_seoul(self.store, destination, DUE, **(defaults | settings))
 
     def deliverer(self, notifier: SlackNotifier | StopsAfter, owner: str) -> Deliverer:
         return Deliverer(self.store, {"slack": notifier}, self.settings, clock=self.clock, owner=owner)
